@@ -1,0 +1,3 @@
+from themecoder.cli import main
+
+raise SystemExit(main())
