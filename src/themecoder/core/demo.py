@@ -1,0 +1,84 @@
+"""The bundled demo project: three interviews, a codebook with themes, codings, a survey."""
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+from themecoder.core.errors import UserError
+from themecoder.core.project import Project
+
+
+def demo_root() -> Path:
+    """corpora/ and codebooks/: inside the wheel (_demo) or beside src/ in a checkout."""
+    packaged = Path(str(resources.files("themecoder"))) / "_demo"
+    if (packaged / "corpora").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3]
+    if (checkout / "corpora").is_dir():
+        return checkout
+    raise UserError("the demo material (corpora/, codebooks/) is not installed")
+
+
+def default_demo_dir(base: Path | None = None) -> Path:
+    base = base or Path.cwd()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = base / f"demo-{stamp}"
+    n = 2
+    while path.exists():
+        path = base / f"demo-{stamp}-{n}"
+        n += 1
+    return path
+
+
+def build_demo(
+    folder: Path, *, coder: str | None = None, pipeline=None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Build a fresh demo project in `folder` (created; must be new or empty)."""
+    from themecoder.core.codebook_io import import_codebook_file, import_participants_file
+    from themecoder.io.batch import import_files
+
+    root = demo_root()
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()):
+        raise UserError(f"{folder} is not empty; choose a new folder for the demo")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "demo.themecoder"
+    project = Project.create(path, name="Demo: recovery-orientert praksis", coder=coder)
+    try:
+        transcripts = sorted((root / "corpora").glob("*.txt"))
+        if progress:
+            progress(f"importing {len(transcripts)} interviews")
+        results = import_files(project, transcripts, pipeline=pipeline)
+        failed = [r for r in results if not r.ok]
+        if failed:
+            raise UserError(f"demo import failed: {failed[0].path}: {failed[0].message}")
+        participants = root / "corpora" / "participants.yaml"
+        if participants.exists():
+            import_participants_file(project, participants)
+        if progress:
+            progress("loading the demo codebook and codings")
+        import_codebook_file(project, root / "codebooks" / "demo.yaml")
+        _after_build(project, root, progress)
+    except BaseException:
+        project.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    project.close()
+    return path
+
+
+def _after_build(project: Project, root: Path, progress) -> None:
+    """Hooks for demo material that other modules add (survey findings, links)."""
+    survey = root / "corpora" / "survey"
+    try:
+        from themecoder.core.findings import import_demo_survey  # mixed-methods module
+    except ImportError:
+        return
+    if survey.is_dir():
+        if progress:
+            progress("adding the demo survey findings")
+        import_demo_survey(project, survey)

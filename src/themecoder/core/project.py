@@ -1,0 +1,125 @@
+"""The Project: an open project file plus the current coder. Operations take a Project."""
+from __future__ import annotations
+
+import getpass
+import os
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from themecoder.core.errors import UserError
+from themecoder.store import actionlog, repo
+from themecoder.store.db import Database, now
+
+SUFFIX = ".themecoder"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def default_coder() -> str:
+    name = os.environ.get("THEMECODER_CODER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "coder"
+
+
+class Project:
+    def __init__(self, db: Database, coder: str | None = None) -> None:
+        self.db = db
+        self.coder = coder or default_coder()
+        self._ensure_coder()
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> "Project":
+        path = Path(path)
+        if path.suffix != SUFFIX:
+            path = path.with_name(path.name + SUFFIX)
+        db = Database(path, create=True)
+        with db.transaction() as conn:
+            for key, value in (
+                ("id", new_id()),
+                ("name", name or path.stem),
+                ("created", now()),
+                ("language", "nb"),
+            ):
+                conn.execute("INSERT INTO project(key, value) VALUES (?, ?)", (key, value))
+        return cls(db, coder)
+
+    @classmethod
+    def open(cls, path: str | Path, *, coder: str | None = None) -> "Project":
+        path = Path(path)
+        if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
+            path = path.with_name(path.name + SUFFIX)
+        return cls(Database(path), coder)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    @property
+    def name(self) -> str:
+        return repo.setting(self.db, "name", self.path.stem) or self.path.stem
+
+    @property
+    def id(self) -> str:
+        return repo.setting(self.db, "id", "") or ""
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        return repo.setting(self.db, key, default)
+
+    def _ensure_coder(self) -> None:
+        if self.db.scalar("SELECT 1 FROM coders WHERE name = ?", (self.coder,)) is None:
+            with self.db.transaction() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO coders(id, name, role, created) VALUES (?, ?, 'coder', ?)",
+                    (new_id(), self.coder, now()),
+                )
+
+    # -- acting --------------------------------------------------------------------------
+    @contextmanager
+    def action(self, kind: str, summary: str, details: dict | None = None) -> Iterator:
+        with self.db.action(kind, summary, coder=self.coder, details=details) as conn:
+            yield conn
+
+    def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
+        with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:
+            conn.execute(
+                "INSERT INTO project(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def undo(self) -> actionlog.Action | None:
+        action, _ = actionlog.undo(self.db, coder=self.coder)
+        return action
+
+    def redo(self) -> actionlog.Action | None:
+        action, _ = actionlog.redo(self.db, coder=self.coder)
+        return action
+
+    def history(self, since: int = 0, limit: int | None = None) -> list[actionlog.Action]:
+        return actionlog.history(self.db, since=since, limit=limit)
+
+    def last_action_id(self) -> int:
+        return self.db.scalar("SELECT coalesce(max(id), 0) FROM actions") or 0
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise UserError(message)

@@ -1,0 +1,113 @@
+"""Lemma-aware search with keyword-in-context results.
+
+A query word matches a token whose lemma equals the word's lemma, or whose form equals the
+word; `relasjon` finds `relasjoner` and `relasjonen`. A trailing `*` matches any form with
+that prefix. Several words match consecutive tokens (a phrase).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from themecoder.core.text import collapse_ws
+from themecoder.store import repo
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
+    from themecoder.nlp import Pipeline
+
+KWIC_CHARS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    document_id: str
+    document: str
+    participant: str | None
+    start: int
+    end: int
+    left: str
+    match: str
+    right: str
+    sentence_start: int
+    sentence_end: int
+
+
+def _terms(query: str, pipeline: "Pipeline | None") -> list[tuple[str, str, bool]]:
+    words = [w.strip(".,;:!?«»\"'()") for w in query.split()]
+    terms = []
+    for w in words:
+        if not w:
+            continue
+        if w.endswith("*"):
+            terms.append((w[:-1].casefold(), w[:-1].casefold(), True))
+            continue
+        if pipeline is None:
+            from themecoder.nlp import get_pipeline
+
+            pipeline = get_pipeline()
+        terms.append((pipeline.lemma(w).casefold(), w.casefold(), False))
+    return terms
+
+
+def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None,
+           document_id: str | None = None, limit: int = 1000) -> list[Hit]:
+    from themecoder.core.indexing import ensure_index
+
+    ensure_index(project, pipeline)
+    terms = _terms(query, pipeline)
+    if not terms:
+        return []
+    db = project.db
+    lemma, form, prefix = terms[0]
+    if prefix:
+        sql = "SELECT document_id, start, end FROM tokens WHERE form >= ? AND form < ?"
+        params: list = [form, form + "\U0010ffff"]
+    else:
+        sql = "SELECT document_id, start, end FROM tokens WHERE (lemma = ? OR form = ?)"
+        params = [lemma, form]
+    if document_id:
+        sql += " AND document_id = ?"
+        params.append(document_id)
+    firsts = db.query(sql + " ORDER BY document_id, start", params)
+    docs = {d.id: d for d in repo.documents(db)}
+    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    texts: dict[str, str] = {}
+    sents: dict[str, list[tuple[int, int]]] = {}
+    hits: list[Hit] = []
+    for doc_id, start, end in firsts:
+        if len(terms) > 1:
+            following = db.query(
+                "SELECT start, end, lemma, form FROM tokens WHERE document_id = ? AND start > ? ORDER BY start LIMIT ?",
+                (doc_id, start, len(terms) - 1),
+            )
+            if len(following) < len(terms) - 1 or not all(
+                (r["form"].startswith(t[1]) if t[2] else (r["lemma"] == t[0] or r["form"] == t[1]))
+                for r, t in zip(following, terms[1:])
+            ):
+                continue
+            end = following[-1]["end"]
+        if doc_id not in texts:
+            texts[doc_id] = repo.document_text(db, doc_id)
+            sents[doc_id] = repo.sentences(db, doc_id)
+        text = texts[doc_id]
+        s_start, s_end = _sentence_of(sents[doc_id], start, end, len(text))
+        doc = docs[doc_id]
+        hits.append(Hit(
+            doc_id, doc.title, people.get(doc.participant_id or ""), start, end,
+            collapse_ws(text[max(0, start - KWIC_CHARS):start]), text[start:end],
+            collapse_ws(text[end:end + KWIC_CHARS]), s_start, s_end,
+        ))
+        if len(hits) >= limit:
+            break
+    order = {d.id: (d.position, d.title) for d in docs.values()}
+    hits.sort(key=lambda h: (order[h.document_id], h.start))
+    return hits
+
+
+def _sentence_of(sentences: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:
+    i = bisect.bisect_right(sentences, (start, length + 1)) - 1
+    if i >= 0 and sentences[i][0] <= start < sentences[i][1]:
+        return sentences[i][0], max(sentences[i][1], end)
+    return start, end

@@ -1,0 +1,98 @@
+"""Text normalisation and the offset rules every coding obeys.
+
+Documents are stored NFC with LF line endings; a coded span is [start, end) in code points and
+always equals text[start:end]. A coding keeps its quote and some context so it can be found
+again (re-anchored) if the text ever changes.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+CONTEXT_CHARS = 80
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    """NFC, LF line endings, no BOM."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> tuple[str, str]:
+    return text[max(0, start - width):start], text[end:end + width]
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def collapse_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def _quote_pattern(quote: str) -> re.Pattern[str] | None:
+    words = normalise(quote).split()
+    if not words:
+        return None
+    return re.compile(r"\s+".join(re.escape(w) for w in words))
+
+
+def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
+    """All places where `quote` occurs in `text`, whitespace-insensitively."""
+    pattern = _quote_pattern(quote)
+    if pattern is None:
+        return []
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    start: int
+    end: int
+    quote: str
+    context_before: str = ""
+    context_after: str = ""
+
+
+def reanchor(text: str, anchor: Anchor) -> tuple[int, int] | None:
+    """Find a coding again in changed text: exact place first, then the best-matching copy."""
+    if 0 <= anchor.start < anchor.end <= len(text) and text[anchor.start:anchor.end] == anchor.quote:
+        return anchor.start, anchor.end
+    places = find_quote(text, anchor.quote)
+    if not places:
+        return None
+
+    def score(place: tuple[int, int]) -> tuple[int, int]:
+        before, after = context(text, *place)
+        agree = _common_suffix(before, anchor.context_before) + _common_prefix(after, anchor.context_after)
+        return (-agree, abs(place[0] - anchor.start))
+
+    return min(places, key=score)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def shift_offset(offset: int, edit_start: int, edit_end: int, new_length: int, *, is_end: bool) -> int:
+    """Where an offset lands after text[edit_start:edit_end] is replaced by new_length chars."""
+    if offset <= edit_start:
+        return offset
+    if offset >= edit_end:
+        return offset + new_length - (edit_end - edit_start)
+    # Inside the replaced stretch: snap to the nearer edge of the replacement.
+    return edit_start + new_length if is_end else edit_start

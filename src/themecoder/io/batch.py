@@ -1,0 +1,58 @@
+"""Import a batch of files: a bad file does not stop the others; each gets a result line."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from themecoder.core.errors import UserError
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
+    from themecoder.nlp import Pipeline
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    ok: bool
+    message: str
+    document_id: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def import_files(
+    project: "Project",
+    paths: list[str | Path],
+    *,
+    participant: str | None = None,
+    pipeline: "Pipeline | None" = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[FileResult]:
+    from themecoder.core.documents import add_transcript
+    from themecoder.io.readers import read_transcript
+
+    results: list[FileResult] = []
+    for i, raw in enumerate(paths, 1):
+        path = Path(raw)
+        if progress:
+            progress(i - 1, len(paths), path.name)
+        try:
+            if path.suffix.lower() in {".qdpx", ".qdc"}:
+                from themecoder.io.refi_project import import_refi
+
+                summary = import_refi(project, path)
+                results.append(FileResult(str(path), True, summary))
+                continue
+            parsed = read_transcript(path)
+            doc = add_transcript(project, parsed, participant=participant, pipeline=pipeline)
+            speakers = len({t.speaker for t in parsed.turns})
+            msg = f"imported as {doc.title!r}: {doc.length:,} characters, {len(parsed.turns)} turns, {speakers} speakers"
+            results.append(FileResult(str(path), True, msg, doc.id, parsed.warnings))
+        except UserError as exc:
+            msg = str(exc)
+            prefix = f"{path.name}: "
+            results.append(FileResult(str(path), False, msg[len(prefix):] if msg.startswith(prefix) else msg))
+    if progress:
+        progress(len(paths), len(paths), "")
+    return results

@@ -1,0 +1,210 @@
+"""Read transcript files into normalised text plus speaker turns.
+
+Supported: .txt/.md (UTF-8, UTF-8/UTF-16 with BOM, Windows-1252 detected and reported), .docx
+(paragraphs in order), .vtt/.srt (cues become speaker turns with timestamps).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from themecoder.core.errors import UserError
+from themecoder.core.text import normalise
+from themecoder.core.turns import TurnSpan, format_timestamp, parse_timestamp, parse_turns
+
+MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUBTITLE_SUFFIXES = {".vtt", ".srt"}
+SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | {".docx"}
+
+
+class ImportError_(UserError):
+    pass
+
+
+@dataclass(slots=True)
+class ParsedTranscript:
+    source_name: str
+    title: str
+    text: str
+    turns: list[TurnSpan]
+    sha256: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_transcript(path: str | Path) -> ParsedTranscript:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise ImportError_(f"{path.name}: no such file")
+    if path.is_dir():
+        raise ImportError_(f"{path.name}: is a folder, not a file")
+    if suffix in {".qdpx", ".qdc"}:
+        raise ImportError_(f"{path.name}: REFI-QDA files are imported as projects, not transcripts")
+    if suffix not in SUPPORTED:
+        raise ImportError_(
+            f"{path.name}: unsupported file type {suffix or '(none)'}; use .txt, .md, .docx, .vtt or .srt"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportError_(f"{path.name}: the file is empty")
+    if size > MAX_BYTES:
+        raise ImportError_(f"{path.name}: the file is {size / 1e6:.0f} MB; the limit is 50 MB")
+    data = path.read_bytes()
+    warnings: list[str] = []
+    if suffix == ".docx":
+        text, encoding = _docx_text(path, data), "docx"
+        turns = parse_turns(text)
+    else:
+        raw, encoding = decode(data, path.name)
+        if encoding == "cp1252":
+            warnings.append("read as Windows-1252 (not UTF-8); check æ, ø and å")
+        if suffix in SUBTITLE_SUFFIXES:
+            text, turns = _subtitles(_clean_controls(normalise(raw)), path.name, vtt=suffix == ".vtt")
+        else:
+            text = _clean_controls(normalise(raw))
+            turns = parse_turns(text)
+    if not text.strip():
+        raise ImportError_(f"{path.name}: no text in the file")
+    return ParsedTranscript(
+        source_name=path.name,
+        title=path.stem,
+        text=text,
+        turns=turns,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        encoding=encoding,
+        warnings=warnings,
+    )
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16", name), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise ImportError_(f"{name}: looks like a binary file, not text")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            encoding = "cp1252"
+        except UnicodeDecodeError:
+            raise ImportError_(f"{name}: cannot decode the text (not UTF-8 or Windows-1252)") from None
+    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(3, len(text[:20000]) // 200):
+        raise ImportError_(f"{name}: looks like a binary file, not text")
+    return text, encoding
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise ImportError_(f"{name}: the file says it is {encoding.upper()} but is not valid {encoding.upper()}") from None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def _docx_text(path: Path, data: bytes) -> str:
+    if not zipfile.is_zipfile(path):
+        raise ImportError_(f"{path.name}: not a Word .docx file (not a zip archive)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            total = sum(i.file_size for i in zf.infolist())
+            if total > 20 * MAX_BYTES or len(zf.infolist()) > 10000:
+                raise ImportError_(f"{path.name}: the archive expands too much to be a transcript")
+            if "word/document.xml" not in zf.namelist():
+                raise ImportError_(f"{path.name}: not a Word .docx file (no word/document.xml)")
+            xml = zf.read("word/document.xml")
+            # python-docx uses lxml; refuse DTDs/entities before it ever sees the XML.
+            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+                raise ImportError_(f"{path.name}: the document contains a DTD, which is not allowed")
+    except zipfile.BadZipFile:
+        raise ImportError_(f"{path.name}: damaged .docx file") from None
+    import docx  # python-docx, only when a .docx is read
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises many kinds
+        raise ImportError_(f"{path.name}: cannot read the Word file ({type(exc).__name__})") from None
+    paragraphs = []
+    body = document.element.body
+    for block in body.iterchildren():
+        tag = block.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            paragraphs.append(docx.text.paragraph.Paragraph(block, document).text)
+        elif tag == "tbl":
+            table = docx.table.Table(block, document)
+            for row in table.rows:
+                cells = [c.text.strip() for c in row.cells]
+                paragraphs.append(": ".join(c for c in cells if c) if len(cells) == 2 else "\t".join(cells))
+    text = "\n\n".join(p.strip() for p in paragraphs if p.strip())
+    return _clean_controls(normalise(text))
+
+
+_CUE_TIME = re.compile(
+    r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
+)
+_VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
+_TAGS = re.compile(r"</?[^>]+>")
+_INLINE_SPEAKER = re.compile(r"^(?P<name>[A-ZÆØÅ][\wÆØÅæøå.'’-]{0,24}(?: [A-ZÆØÅ0-9][\wÆØÅæøå.'’-]{0,24}){0,2})\s*:\s+")
+
+
+def _subtitles(raw: str, name: str, *, vtt: bool) -> tuple[str, list[TurnSpan]]:
+    """Cues become turns; consecutive cues of one speaker merge into one turn."""
+    lines = raw.split("\n")
+    if vtt and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise ImportError_(f"{name}: not a WebVTT file (no WEBVTT header)")
+    cues: list[tuple[float, str, str]] = []
+    i = 0
+    while i < len(lines):
+        m = _CUE_TIME.match(lines[i].strip())
+        if not m:
+            i += 1
+            continue
+        start = parse_timestamp(m.group("start"))
+        i += 1
+        body: list[str] = []
+        while i < len(lines) and lines[i].strip():
+            body.append(lines[i].strip())
+            i += 1
+        text = " ".join(body)
+        voice = _VOICE.search(text)
+        speaker = voice.group(1).strip() if voice else ""
+        text = _TAGS.sub("", text).strip()
+        if not speaker:
+            sm = _INLINE_SPEAKER.match(text)
+            if sm:
+                speaker, text = sm.group("name"), text[sm.end():]
+        if text:
+            cues.append((start or 0.0, speaker or "Ukjent", text))
+    if not cues:
+        raise ImportError_(f"{name}: no subtitle cues found")
+    merged: list[list] = []
+    for start, speaker, text in cues:
+        if merged and merged[-1][1] == speaker:
+            merged[-1][2] += " " + text
+        else:
+            merged.append([start, speaker, text])
+    parts: list[str] = []
+    turns: list[TurnSpan] = []
+    pos = 0
+    for start, speaker, text in merged:
+        label = f"[{format_timestamp(start)}] {speaker}: "
+        para = label + text
+        turns.append(TurnSpan(speaker, pos, pos + len(label), pos + len(para), start))
+        parts.append(para)
+        pos += len(para) + 2
+    return "\n\n".join(parts), turns

@@ -1,0 +1,176 @@
+"""Undo, redo and the audit trail, replayed from the captured row changes.
+
+History is linear: undo reverts the newest action that is not undone; redo re-applies the
+most recently undone one; a new action discards the redo chain (undone = 2). Undo and redo
+are themselves logged (kind 'undo'/'redo', `reverts` = the action) so a supervisor sees them.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+from themecoder.core.errors import Conflict
+from themecoder.store import schema
+from themecoder.store.db import Database, now
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    id: int
+    time: str
+    coder: str | None
+    kind: str
+    summary: str
+    details: dict
+    undone: int
+    reverts: int | None
+
+
+def _row_to_action(row: sqlite3.Row) -> Action:
+    return Action(
+        row["id"], row["time"], row["coder"], row["kind"], row["summary"],
+        json.loads(row["details"] or "{}"), row["undone"], row["reverts"],
+    )
+
+
+def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[Action]:
+    sql = "SELECT * FROM actions WHERE id > ? ORDER BY id"
+    params: tuple = (since,)
+    if limit is not None:
+        sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) ORDER BY id"
+        params = (since, limit)
+    return [_row_to_action(r) for r in db.query(sql, params)]
+
+
+def next_undo(db: Database) -> Action | None:
+    row = db.query_one(
+        "SELECT * FROM actions WHERE undone = 0 AND reverts IS NULL ORDER BY id DESC LIMIT 1"
+    )
+    return None if row is None else _row_to_action(row)
+
+
+def next_redo(db: Database) -> Action | None:
+    row = db.query_one(
+        "SELECT * FROM actions WHERE undone = 1 AND reverts IS NULL ORDER BY id ASC LIMIT 1"
+    )
+    return None if row is None else _row_to_action(row)
+
+
+def _where_pk(conn: sqlite3.Connection, table: str, row: dict) -> tuple[str, list]:
+    pk = schema.primary_key(conn, table)
+    return " AND ".join(f'"{c}" = ?' for c in pk), [row[c] for c in pk]
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    cols = list(row)
+    try:
+        conn.execute(
+            f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
+            f'VALUES ({", ".join("?" for _ in cols)})',
+            [row[c] for c in cols],
+        )
+    except sqlite3.IntegrityError as exc:
+        raise Conflict(f"cannot restore a {table} row: the project changed since ({exc})") from None
+
+
+def _delete(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    where, params = _where_pk(conn, table, row)
+    conn.execute(f'DELETE FROM "{table}" WHERE {where}', params)
+
+
+def _update(conn: sqlite3.Connection, table: str, row: dict) -> None:
+    where, params = _where_pk(conn, table, row)
+    cols = list(row)
+    conn.execute(
+        f'UPDATE "{table}" SET {", ".join(chr(34) + c + chr(34) + " = ?" for c in cols)} WHERE {where}',
+        [row[c] for c in cols] + params,
+    )
+
+
+def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set[str]:
+    """Apply an action's changes inverted (undo) or again (redo). Returns touched document ids."""
+    order = "DESC" if backwards else "ASC"
+    rows = conn.execute(
+        f"SELECT tbl, op, old, new FROM changes WHERE action_id = ? ORDER BY seq {order}",
+        (action_id,),
+    ).fetchall()
+    touched: set[str] = set()
+    for tbl, op, old, new in rows:
+        old_row = json.loads(old) if old else None
+        new_row = json.loads(new) if new else None
+        if backwards:
+            if op == "I":
+                _delete(conn, tbl, new_row)
+            elif op == "D":
+                _insert(conn, tbl, old_row)
+            else:
+                _update(conn, tbl, old_row)
+        else:
+            if op == "I":
+                _insert(conn, tbl, new_row)
+            elif op == "D":
+                _delete(conn, tbl, old_row)
+            else:
+                _update(conn, tbl, new_row)
+        if tbl == "documents":
+            doc = new_row or old_row
+            if op != "U" or (old_row or {}).get("text") != (new_row or {}).get("text"):
+                touched.add(doc["id"])
+    return touched
+
+
+def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None) -> set[str]:
+    with db._lock:
+        conn = db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Rows restored in any order: parents and children are checked at commit.
+            conn.execute("PRAGMA defer_foreign_keys = ON")
+            current = conn.execute("SELECT undone FROM actions WHERE id = ?", (action.id,)).fetchone()
+            if current is None or current[0] != (0 if backwards else 1):
+                raise Conflict("the history changed in another window; refresh and try again")
+            touched = _replay(conn, action.id, backwards=backwards)
+            # Derived text data of touched documents is dropped; it is rebuilt lazily.
+            for doc_id in touched:
+                conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
+                conn.execute("DELETE FROM tokens WHERE document_id = ?", (doc_id,))
+            conn.execute(
+                "UPDATE actions SET undone = ? WHERE id = ?", (1 if backwards else 0, action.id)
+            )
+            verb = "undo" if backwards else "redo"
+            conn.execute(
+                "INSERT INTO actions(time, coder, kind, summary, details, undone, reverts) "
+                "VALUES (?, ?, ?, ?, '{}', 0, ?)",
+                (now(), coder, verb, f"{verb}: {action.summary}", action.id),
+            )
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as exc:
+            conn.execute("ROLLBACK")
+            raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return touched
+
+
+def undo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[str]]:
+    action = next_undo(db)
+    if action is None:
+        return None, set()
+    return action, _revert(db, action, backwards=True, coder=coder)
+
+
+def redo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[str]]:
+    action = next_redo(db)
+    if action is None:
+        return None, set()
+    return action, _revert(db, action, backwards=False, coder=coder)
+
+
+def changes_of(db: Database, action_id: int) -> list[tuple[str, str, dict | None, dict | None]]:
+    rows = db.query("SELECT tbl, op, old, new FROM changes WHERE action_id = ? ORDER BY seq", (action_id,))
+    return [
+        (r["tbl"], r["op"], json.loads(r["old"]) if r["old"] else None, json.loads(r["new"]) if r["new"] else None)
+        for r in rows
+    ]

@@ -1,0 +1,130 @@
+"""The project file: one SQLite database, WAL, foreign keys on, versioned schema.
+
+Every user action is one `BEGIN IMMEDIATE ... COMMIT` through `Database.action`, so a killed
+process loses at most the action in flight, and a second process (a supervisor on the same
+file) waits for the lock instead of corrupting anything.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from themecoder.core.errors import UserError
+from themecoder.store import schema
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInfo:
+    id: int
+    kind: str
+    summary: str
+
+
+class Database:
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        self.path = Path(path)
+        if create:
+            if self.path.exists():
+                raise UserError(f"{self.path} already exists")
+            if not self.path.parent.exists():
+                raise UserError(f"folder {self.path.parent} does not exist")
+        else:
+            if not self.path.exists():
+                raise UserError(f"no project at {self.path}")
+            with self.path.open("rb") as fh:
+                if fh.read(16) != SQLITE_MAGIC:
+                    raise UserError(f"{self.path} is not a themecoder project file")
+        self._lock = threading.RLock()
+        try:
+            self.conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=15
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA synchronous = FULL")
+            self.conn.execute("PRAGMA busy_timeout = 15000")
+            if not create and self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'project'"
+            ).fetchone() is None:
+                self.conn.close()
+                raise UserError(f"{self.path} is not a themecoder project file")
+            self.migrated_from, self.version = schema.migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"cannot open {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- reading -----------------------------------------------------------------------
+    def query(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        row = self.query_one(sql, params)
+        return None if row is None else row[0]
+
+    # -- writing -----------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write that is not a user action (derived data such as the lemma index)."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def action(
+        self, kind: str, summary: str, *, coder: str | None, details: dict | None = None
+    ) -> Iterator[sqlite3.Connection]:
+        """One user action: one transaction, logged, every row change captured for undo."""
+        with self._lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                # A new action ends the redo chain.
+                self.conn.execute("UPDATE actions SET undone = 2 WHERE undone = 1")
+                cur = self.conn.execute(
+                    "INSERT INTO actions(time, coder, kind, summary, details) VALUES (?, ?, ?, ?, ?)",
+                    (now(), coder, kind, summary, json.dumps(details or {}, ensure_ascii=False)),
+                )
+                action_id = cur.lastrowid
+                self.conn.execute("UPDATE capture SET action_id = ? WHERE one = 1", (action_id,))
+                yield self.conn
+                self.conn.execute("UPDATE capture SET action_id = NULL WHERE one = 1")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def update_action_summary(self, conn: sqlite3.Connection, summary: str, details: dict | None = None) -> None:
+        """Refine the summary of the action in flight (once its outcome is known)."""
+        action_id = conn.execute("SELECT action_id FROM capture WHERE one = 1").fetchone()[0]
+        if details is None:
+            conn.execute("UPDATE actions SET summary = ? WHERE id = ?", (summary, action_id))
+        else:
+            conn.execute(
+                "UPDATE actions SET summary = ?, details = ? WHERE id = ?",
+                (summary, json.dumps(details, ensure_ascii=False), action_id),
+            )

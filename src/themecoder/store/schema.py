@@ -1,0 +1,311 @@
+"""SQLite schema and migrations.
+
+The schema version lives in ``PRAGMA user_version``. ``MIGRATIONS[i]`` upgrades a file from
+version ``i`` to ``i + 1``; version 1 is the initial schema. Never edit a released migration:
+append a new one.
+"""
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+SCHEMA_V1 = """
+CREATE TABLE project (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+CREATE TABLE coders (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    role    TEXT NOT NULL DEFAULT 'coder',
+    created TEXT NOT NULL
+);
+
+CREATE TABLE participants (
+    id        TEXT PRIMARY KEY,
+    pseudonym TEXT NOT NULL UNIQUE,
+    created   TEXT NOT NULL
+);
+
+-- Typed attributes (education, interview date, duration ...), one definition per name.
+CREATE TABLE attributes (
+    id   TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    type TEXT NOT NULL CHECK (type IN ('text', 'integer', 'float', 'date', 'boolean'))
+);
+
+CREATE TABLE participant_attributes (
+    participant_id TEXT NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+    attribute_id   TEXT NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+    value          TEXT,
+    PRIMARY KEY (participant_id, attribute_id)
+);
+
+CREATE TABLE documents (
+    id             TEXT PRIMARY KEY,
+    title          TEXT NOT NULL UNIQUE,
+    source_name    TEXT NOT NULL,
+    text           TEXT NOT NULL,
+    sha256         TEXT NOT NULL UNIQUE,
+    participant_id TEXT REFERENCES participants(id) ON DELETE SET NULL,
+    encoding       TEXT,
+    imported       TEXT NOT NULL,
+    position       INTEGER NOT NULL DEFAULT 0
+);
+
+-- Speaker turns: [start, end) is the spoken text after the label; label_start marks the
+-- label ("[00:12:31] Britt:") so that it is never coded or flagged by accident.
+CREATE TABLE turns (
+    id          TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    speaker     TEXT NOT NULL,
+    label_start INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    timestamp   REAL,
+    CHECK (label_start <= start AND start <= end)
+);
+CREATE INDEX turns_document ON turns(document_id, start);
+
+-- Derived from the text by the NLP pipeline; rebuilt whenever the text changes, so it is
+-- not captured in the action log.
+CREATE TABLE sentences (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    PRIMARY KEY (document_id, start)
+) WITHOUT ROWID;
+
+CREATE TABLE tokens (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    lemma       TEXT NOT NULL,
+    form        TEXT NOT NULL,
+    PRIMARY KEY (document_id, start)
+) WITHOUT ROWID;
+CREATE INDEX tokens_lemma ON tokens(lemma);
+CREATE INDEX tokens_form ON tokens(form);
+
+CREATE TABLE codes (
+    id          TEXT PRIMARY KEY,
+    label       TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    colour      TEXT NOT NULL DEFAULT '#808080',
+    in_vivo     INTEGER NOT NULL DEFAULT 0,
+    author      TEXT,
+    created     TEXT NOT NULL
+);
+CREATE UNIQUE INDEX codes_label ON codes(label);
+
+CREATE TABLE codings (
+    id             TEXT PRIMARY KEY,
+    document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code_id        TEXT NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    quote          TEXT NOT NULL,
+    context_before TEXT NOT NULL DEFAULT '',
+    context_after  TEXT NOT NULL DEFAULT '',
+    coder          TEXT,
+    created        TEXT NOT NULL,
+    CHECK (0 <= start AND start < end),
+    UNIQUE (document_id, code_id, start, end)
+);
+CREATE INDEX codings_document ON codings(document_id, start);
+CREATE INDEX codings_code ON codings(code_id);
+
+CREATE TABLE themes (
+    id            TEXT PRIMARY KEY,
+    parent_id     TEXT REFERENCES themes(id) ON DELETE CASCADE,
+    name          TEXT NOT NULL,
+    description   TEXT NOT NULL DEFAULT '',
+    analytic_text TEXT NOT NULL DEFAULT '',
+    condensate    TEXT NOT NULL DEFAULT '',
+    key_coding_id TEXT REFERENCES codings(id) ON DELETE SET NULL,
+    position      INTEGER NOT NULL DEFAULT 0,
+    created       TEXT NOT NULL
+);
+CREATE INDEX themes_parent ON themes(parent_id, position);
+
+CREATE TABLE code_themes (
+    code_id  TEXT NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
+    created  TEXT NOT NULL,
+    PRIMARY KEY (code_id, theme_id)
+) WITHOUT ROWID;
+CREATE INDEX code_themes_theme ON code_themes(theme_id, position);
+
+CREATE TABLE memos (
+    id          TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('project', 'document', 'code', 'theme', 'coding')),
+    target_id   TEXT,
+    title       TEXT NOT NULL DEFAULT '',
+    text        TEXT NOT NULL DEFAULT '',
+    author      TEXT,
+    created     TEXT NOT NULL,
+    modified    TEXT NOT NULL
+);
+CREATE INDEX memos_target ON memos(target_type, target_id);
+
+-- The action log: one row per user action. Row changes are captured by triggers into
+-- `changes` while `capture.action_id` is set (inside the action's transaction).
+CREATE TABLE actions (
+    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    time     TEXT NOT NULL,
+    coder    TEXT,
+    kind     TEXT NOT NULL,
+    summary  TEXT NOT NULL,
+    details  TEXT NOT NULL DEFAULT '{}',
+    undone   INTEGER NOT NULL DEFAULT 0,
+    reverts  INTEGER
+);
+
+CREATE TABLE changes (
+    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    tbl       TEXT NOT NULL,
+    op        TEXT NOT NULL CHECK (op IN ('I', 'U', 'D')),
+    old       TEXT,
+    new       TEXT
+);
+CREATE INDEX changes_action ON changes(action_id, seq);
+
+CREATE TABLE capture (
+    one       INTEGER PRIMARY KEY CHECK (one = 1),
+    action_id INTEGER
+);
+INSERT INTO capture VALUES (1, NULL);
+"""
+
+# Tables whose rows are not captured: derived data and the log itself.
+UNCAPTURED = {"sentences", "tokens", "actions", "changes", "capture"}
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: executescript() would commit the open transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--"):
+            continue
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement[:60]!r}")
+
+
+def _v0_to_v1(conn: sqlite3.Connection) -> None:
+    run_script(conn, SCHEMA_V1)
+
+
+# Reserved slots, one per area, so that work in parallel does not fight over numbers. Each
+# area fills in its own SQL; an empty script is a no-op migration.
+SCHEMA_V2_REVIEW = """
+"""
+
+SCHEMA_V3_MIXED_METHODS = """
+"""
+
+SCHEMA_V4_ANONYMISATION = """
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def migration(conn: sqlite3.Connection) -> None:
+        run_script(conn, sql)
+
+    return migration
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _v0_to_v1,
+    _script(SCHEMA_V2_REVIEW),
+    _script(SCHEMA_V3_MIXED_METHODS),
+    _script(SCHEMA_V4_ANONYMISATION),
+]
+
+
+def current_version() -> int:
+    return len(MIGRATIONS)
+
+
+def captured_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return sorted(r[0] for r in rows if r[0] not in UNCAPTURED)
+
+
+def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    pk = sorted((r[5], r[1]) for r in info if r[5])
+    return [name for _, name in pk]
+
+
+def columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def install_capture_triggers(conn: sqlite3.Connection) -> None:
+    """(Re)create the triggers that copy every row change into `changes`.
+
+    Generated from the live schema so that a migration that adds a column or table is
+    captured without hand-written triggers.
+    """
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'capture_%'"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    when = "(SELECT action_id FROM capture WHERE one = 1) IS NOT NULL"
+    action = "(SELECT action_id FROM capture WHERE one = 1)"
+    for table in captured_tables(conn):
+        cols = columns(conn, table)
+
+        def obj(prefix: str) -> str:
+            return "json_object(" + ", ".join(f"'{c}', {prefix}.\"{c}\"" for c in cols) + ")"
+
+        conn.execute(
+            f'CREATE TRIGGER "capture_{table}_i" AFTER INSERT ON "{table}" WHEN {when} BEGIN '
+            f"INSERT INTO changes(action_id, tbl, op, old, new) "
+            f"VALUES ({action}, '{table}', 'I', NULL, {obj('NEW')}); END"
+        )
+        conn.execute(
+            f'CREATE TRIGGER "capture_{table}_u" AFTER UPDATE ON "{table}" WHEN {when} BEGIN '
+            f"INSERT INTO changes(action_id, tbl, op, old, new) "
+            f"VALUES ({action}, '{table}', 'U', {obj('OLD')}, {obj('NEW')}); END"
+        )
+        conn.execute(
+            f'CREATE TRIGGER "capture_{table}_d" AFTER DELETE ON "{table}" WHEN {when} BEGIN '
+            f"INSERT INTO changes(action_id, tbl, op, old, new) "
+            f"VALUES ({action}, '{table}', 'D', {obj('OLD')}, NULL); END"
+        )
+
+
+def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Bring the file up to the current version, in one transaction. Returns (from, to)."""
+    start = conn.execute("PRAGMA user_version").fetchone()[0]
+    target = current_version()
+    if start > target:
+        from themecoder.core.errors import UserError
+
+        raise UserError(
+            f"this project was written by a newer themecoder (schema {start}, this version "
+            f"reads up to {target}); upgrade themecoder"
+        )
+    if start == target:
+        return start, target
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(start, target):
+            MIGRATIONS[version](conn)
+        install_capture_triggers(conn)
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start, target
