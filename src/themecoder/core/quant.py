@@ -1,0 +1,433 @@
+"""Quantitative findings: the survey side of a mixed-methods thesis.
+
+A :class:`Finding` is one statistical result, either *reported* (copied from a published
+article or a thesis draft) or *computed* (by :mod:`themecoder.core.stats` or
+:mod:`themecoder.core.survey`). Findings are plain data: ``to_dict``/``from_dict`` round-trip
+through YAML/JSON, and :func:`load_findings` reads a findings file.
+
+File formats read by :func:`load_findings`
+------------------------------------------
+YAML (``.yaml``/``.yml``): either a list of findings or a mapping with a ``findings:`` list.
+Each finding is a mapping with the field names of :class:`Finding`; ``groups`` is a list of
+mappings ``{name, n, mean, sd}``. Quote ``p_reported`` (``p_reported: ".02"``), otherwise
+YAML turns it into a number and trailing zeros are lost. A statistic whose trailing zeros
+matter for the rounding check may be given as a string (``statistic: "2.10"``), or the
+printed form may be put in ``statistic_reported``.
+
+CSV (``.csv``, comma- or semicolon-separated, UTF-8): one finding per row, columns named
+like the fields: ``id, instrument, scale, comparison, variables, test, statistic,
+statistic_reported, df, p, p_reported, effect_size, effect_label, n, statement, source``
+and, per group *k* = 1, 2, ...: ``group<k>_name, group<k>_n, group<k>_mean, group<k>_sd``.
+``variables`` holds several names separated by ``;`` or ``|``. Empty cells mean "not
+given". Only ``test`` is required; unknown columns are an error (they are usually typos).
+
+A missing ``id`` is replaced by a stable UUID derived from the finding's content, so
+loading the same file twice gives the same ids.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TESTS = (
+    "t-test",
+    "welch",
+    "mann-whitney",
+    "pearson",
+    "spearman",
+    "descriptive",
+    "cronbach-alpha",
+)
+
+SOURCES = ("reported", "computed")
+
+# Namespace for ids derived from content (uuid5); never change it, ids depend on it.
+_ID_NAMESPACE = uuid.UUID("6f4d0c52-1b1e-4a53-9a0e-7c1f3e0b8a11")
+
+_SCALAR_FIELDS = (
+    "id",
+    "instrument",
+    "scale",
+    "comparison",
+    "test",
+    "statistic",
+    "statistic_reported",
+    "df",
+    "p",
+    "p_reported",
+    "effect_size",
+    "effect_label",
+    "n",
+    "statement",
+    "source",
+)
+_FLOAT_FIELDS = ("statistic", "df", "p", "effect_size")
+_TEXT_FIELDS = (
+    "instrument",
+    "scale",
+    "comparison",
+    "statement",
+    "effect_label",
+    "statistic_reported",
+    "p_reported",
+    "source",
+)
+
+
+class FindingError(ValueError):
+    """Bad findings input. The message is one line and names file, row and field."""
+
+
+@dataclass
+class Group:
+    """One group in a comparison (or the whole sample for a descriptive finding)."""
+
+    name: str
+    n: int | None = None
+    mean: float | None = None
+    sd: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "n": self.n, "mean": self.mean, "sd": self.sd}
+
+
+@dataclass(kw_only=True)
+class Finding:
+    """One quantitative result (all fields are keyword-only; only ``test`` is required).
+
+    ``statistic`` is t, U, r, rho or alpha depending on ``test``; for ``descriptive`` it is
+    None and the numbers live in ``groups``. ``p_reported`` is the p value as printed in the
+    source (``"< .001"``, ``".02"``); ``statistic_reported`` likewise for the statistic (it
+    fixes the rounding precision for :mod:`themecoder.core.statcheck`; by default the
+    precision is read off ``statistic``, so 2.10 counts as 2.1). ``details`` holds extras
+    that do not fit the columns (alpha-if-item-deleted, confidence intervals, Hedges' g,
+    ...); it must stay YAML/JSON-serialisable. An empty ``id`` becomes :func:`stable_id` of
+    the content.
+    """
+
+    id: str = ""
+    instrument: str = ""
+    scale: str = ""
+    comparison: str = ""
+    variables: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
+    test: str
+    statistic: float | None = None
+    df: float | None = None
+    p: float | None = None
+    p_reported: str | None = None
+    effect_size: float | None = None
+    effect_label: str | None = None
+    n: int | None = None
+    statement: str = ""
+    source: str = "reported"
+    statistic_reported: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.test not in TESTS:
+            raise FindingError(f"unknown test {self.test!r}; expected one of {', '.join(TESTS)}")
+        if not self.id:
+            self.id = stable_id(
+                self.instrument, self.scale, self.comparison, self.test, self.statistic_reported
+                or _num_key(self.statistic), _num_key(self.df), self.source
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(self, name) for name in _SCALAR_FIELDS}
+        out["variables"] = list(self.variables)
+        out["groups"] = [g.to_dict() for g in self.groups]
+        out["details"] = dict(self.details)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "finding") -> "Finding":
+        """Build a finding from a mapping; ``where`` prefixes error messages."""
+        if not isinstance(data, dict):
+            raise FindingError(f"{where}: expected a mapping of fields, got {type(data).__name__}")
+        known = set(_SCALAR_FIELDS) | {"variables", "groups", "details"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise FindingError(f"{where}: unknown field {unknown[0]!r}")
+        test = data.get("test")
+        if test is None or str(test).strip() == "":
+            raise FindingError(f"{where}: field 'test' is required")
+        test = str(test).strip()
+        if test not in TESTS:
+            raise FindingError(
+                f"{where}: field 'test': {test!r} is not one of {', '.join(TESTS)}"
+            )
+        kw: dict[str, Any] = {"test": test}
+        for name in _TEXT_FIELDS:
+            value = data.get(name)
+            if value is not None:
+                kw[name] = _text(value)
+        for name in _FLOAT_FIELDS:
+            raw = data.get(name)
+            kw[name] = parse_number(raw, f"{where}: field {name!r}")
+            if name == "statistic" and isinstance(raw, str) and raw.strip():
+                kw.setdefault("statistic_reported", raw.strip())
+        kw["n"] = _parse_int(data.get("n"), f"{where}: field 'n'")
+        if kw["p"] is not None and not 0.0 <= kw["p"] <= 1.0:
+            raise FindingError(f"{where}: field 'p': {kw['p']} is not between 0 and 1")
+        if kw.get("p_reported") is not None:
+            parse_p_reported(kw["p_reported"], f"{where}: field 'p_reported'")
+        kw["variables"] = _variables(data.get("variables"), where)
+        kw["groups"] = _groups(data.get("groups"), where)
+        details = data.get("details") or {}
+        if not isinstance(details, dict):
+            raise FindingError(f"{where}: field 'details' must be a mapping")
+        kw["details"] = dict(details)
+        ident = data.get("id")
+        if ident is not None and str(ident).strip():
+            ident = str(ident).strip()
+            try:
+                uuid.UUID(ident)
+            except ValueError:
+                raise FindingError(f"{where}: field 'id': {ident!r} is not a UUID") from None
+            kw["id"] = ident
+        return cls(**kw)
+
+
+def stable_id(*parts: Any) -> str:
+    """A UUID derived from ``parts``: the same content always gives the same id."""
+    return str(uuid.uuid5(_ID_NAMESPACE, "\x1f".join("" if p is None else str(p) for p in parts)))
+
+
+def _num_key(x: float | None) -> str:
+    return "" if x is None else repr(float(x))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    return str(value).strip()
+
+
+def parse_number(value: Any, where: str = "value") -> float | None:
+    """A float from a number or a string (decimal point or decimal comma, U+2212 minus).
+
+    None and empty strings give None. Anything else raises :class:`FindingError`.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise FindingError(f"{where}: {value!r} is not a number")
+    if isinstance(value, (int, float)):
+        x = float(value)
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        cleaned = text.replace("\u2212", "-").replace("\u2013", "-").replace(",", ".")
+        cleaned = cleaned.replace(" ", "").replace("\u00a0", "")
+        try:
+            x = float(cleaned)
+        except ValueError:
+            raise FindingError(f"{where}: {text!r} is not a number") from None
+    if math.isnan(x) or math.isinf(x):
+        raise FindingError(f"{where}: {value!r} is not a finite number")
+    return x
+
+
+def _parse_int(value: Any, where: str) -> int | None:
+    x = parse_number(value, where)
+    if x is None:
+        return None
+    if x != int(x) or x < 0:
+        raise FindingError(f"{where}: {value!r} is not a whole number >= 0")
+    return int(x)
+
+
+def _variables(value: Any, where: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[;|]", value) if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [_text(v) for v in value]
+    raise FindingError(f"{where}: field 'variables' must be a list or a ';'-separated string")
+
+
+def _groups(value: Any, where: str) -> list[Group]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FindingError(f"{where}: field 'groups' must be a list")
+    groups = []
+    for i, g in enumerate(value, start=1):
+        gw = f"{where}: group {i}"
+        if not isinstance(g, dict):
+            raise FindingError(f"{gw}: expected a mapping with name, n, mean, sd")
+        unknown = sorted(set(g) - {"name", "n", "mean", "sd"})
+        if unknown:
+            raise FindingError(f"{gw}: unknown field {unknown[0]!r}")
+        sd = parse_number(g.get("sd"), f"{gw} field 'sd'")
+        if sd is not None and sd < 0:
+            raise FindingError(f"{gw} field 'sd': {sd} is negative")
+        groups.append(
+            Group(
+                name=_text(g.get("name") or f"Gruppe {i}"),
+                n=_parse_int(g.get("n"), f"{gw} field 'n'"),
+                mean=parse_number(g.get("mean"), f"{gw} field 'mean'"),
+                sd=sd,
+            )
+        )
+    return groups
+
+
+# ---------------------------------------------------------------------------------------
+# Reported p values
+
+_P_RE = re.compile(
+    r"^\s*(?:p\s*)?(?P<op><=|>=|=|<|>|\u2264|\u2265)?\s*(?P<num>0?[.,]\d+|0|1(?:[.,]0+)?)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ReportedP:
+    """A reported p value: ``op`` is '=', '<' or '>'; ``decimals`` the printed precision.
+
+    ``op == 'ns'`` stands for "not significant" without a number.
+    """
+
+    op: str
+    value: float | None
+    decimals: int | None
+    text: str
+
+    def interval(self) -> tuple[float, float]:
+        """The set of true p values this report is consistent with (closed interval)."""
+        if self.op == "ns":
+            return (0.05, 1.0)
+        assert self.value is not None and self.decimals is not None
+        if self.op == "<":
+            return (0.0, self.value)
+        if self.op == ">":
+            return (self.value, 1.0)
+        half = 0.5 * 10.0 ** -self.decimals
+        return (max(0.0, self.value - half), min(1.0, self.value + half))
+
+
+def parse_p_reported(text: Any, where: str = "p_reported") -> ReportedP:
+    """Parse ``".02"``, ``"p = .02"``, ``"< .001"``, ``",016"``, ``"ns"`` and the like."""
+    if isinstance(text, float):
+        text = repr(text)
+    raw = str(text).strip()
+    if raw.lower().replace(".", "").replace(" ", "") in {"ns", "ikkesignifikant"}:
+        return ReportedP("ns", None, None, raw)
+    m = _P_RE.match(raw)
+    if not m:
+        raise FindingError(f"{where}: {raw!r} is not a p value like '.02' or '< .001'")
+    op = {"<=": "<", "\u2264": "<", ">=": ">", "\u2265": ">", None: "="}.get(m["op"], m["op"])
+    num = m["num"].replace(",", ".")
+    decimals = len(num.split(".")[1]) if "." in num else 0
+    return ReportedP(op, float(num), decimals, raw)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading files
+
+
+def load_findings(path: str | Path) -> list[Finding]:
+    """Read findings from a ``.csv`` or ``.yaml``/``.yml`` file (formats in the module doc).
+
+    Raises :class:`FindingError` (a ``ValueError``) with a one-line message naming the
+    file, the row or entry, and the field.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FindingError(f"{path.name}: file not found") from None
+    except UnicodeDecodeError:
+        raise FindingError(f"{path.name}: not UTF-8 text") from None
+    if suffix in (".yaml", ".yml"):
+        findings = _load_yaml(text, path.name)
+    elif suffix == ".csv":
+        findings = _load_csv(text, path.name)
+    else:
+        raise FindingError(f"{path.name}: unknown findings format {suffix!r} (use .csv or .yaml)")
+    seen: dict[str, str] = {}
+    for i, f in enumerate(findings, start=1):
+        if f.id in seen:
+            raise FindingError(f"{path.name}: finding {i}: id {f.id} is used twice")
+        seen[f.id] = f.id
+    return findings
+
+
+def _load_yaml(text: str, name: str) -> list[Finding]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise FindingError(f"{name}:{line} invalid YAML") from None
+    if isinstance(data, dict):
+        if "findings" not in data:
+            raise FindingError(f"{name}: expected a list of findings or a 'findings:' key")
+        data = data["findings"]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise FindingError(f"{name}: 'findings' must be a list")
+    return [
+        Finding.from_dict(entry, where=f"{name}: finding {i}{_label(entry)}")
+        for i, entry in enumerate(data, start=1)
+    ]
+
+
+def _label(entry: Any) -> str:
+    if isinstance(entry, dict) and entry.get("scale"):
+        return f" ({entry['scale']})"
+    return ""
+
+
+_GROUP_COL = re.compile(r"^group(\d+)_(name|n|mean|sd)$")
+
+
+def _load_csv(text: str, name: str) -> list[Finding]:
+    header_line = text.split("\n", 1)[0]
+    if not header_line.strip():
+        return []
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [c.strip() for c in (reader.fieldnames or [])]
+    reader.fieldnames = columns
+    allowed = set(_SCALAR_FIELDS) | {"variables"}
+    for col in columns:
+        if col not in allowed and not _GROUP_COL.match(col):
+            raise FindingError(f"{name}: unknown column {col!r}")
+    if "test" not in columns:
+        raise FindingError(f"{name}: column 'test' is missing")
+    findings = []
+    for row in reader:
+        rownum = reader.line_num
+        if None in row:
+            raise FindingError(f"{name}: row {rownum}: more cells than columns")
+        if all((v or "").strip() == "" for v in row.values()):
+            continue
+        data: dict[str, Any] = {}
+        groups: dict[int, dict[str, Any]] = {}
+        for col, value in row.items():
+            value = (value or "").strip()
+            m = _GROUP_COL.match(col)
+            if m:
+                if value:
+                    groups.setdefault(int(m[1]), {})[m[2]] = value
+            elif value:
+                data[col] = value
+        if groups:
+            data["groups"] = [groups[k] for k in sorted(groups)]
+        findings.append(Finding.from_dict(data, where=f"{name}: row {rownum}"))
+    return findings
