@@ -1,0 +1,265 @@
+"""Defensive reading of REFI-QDA archives and XML.
+
+A ``.qdpx`` is a zip file from somebody else's computer. Nothing in it is trusted:
+
+- entry names that are absolute, carry a drive letter, contain ``..`` or a NUL are refused
+  (the whole archive is refused: a well-formed archive never has them);
+- the entry count, the declared sizes and the *actual* decompressed bytes are limited; entries
+  are read in chunks and reading stops as soon as a limit is passed, so a zip bomb that lies in
+  its headers is still caught; a per-entry compression ratio limit catches bombs early;
+- nothing is ever extracted to disk: entries are read into memory only;
+- XML is parsed with defusedxml with DTDs, entity declarations and external references
+  forbidden, so billion-laughs and XXE payloads are refused before expansion.
+
+Every problem is a :class:`RefiError` with a one-line message.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+try:  # user-facing errors share the project's base class when it exists
+    from themecoder.core.errors import UserError as _UserError
+except ImportError:  # pragma: no cover - core not present
+    class _UserError(Exception):  # type: ignore[no-redef]
+        pass
+
+
+class RefiError(_UserError):
+    """A REFI-QDA file could not be read or written. One line, meant for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(" ".join(str(message).split()))
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an import may cost. The defaults are generous for interview projects."""
+
+    max_total_bytes: int = 500 * 1024 * 1024   # all decompressed bytes read from one archive
+    max_entry_bytes: int = 500 * 1024 * 1024   # one decompressed entry
+    max_entries: int = 10_000                  # entries in the archive
+    max_ratio: float = 200.0                   # decompressed / compressed, per entry ...
+    ratio_grace_bytes: int = 4 * 1024 * 1024   # ... checked once an entry passes this size
+    chunk_bytes: int = 64 * 1024
+    max_code_depth: int = 200                  # nesting of codes (recursion guard)
+
+
+DEFAULT_LIMITS = Limits()
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def check_member_name(name: str) -> str | None:
+    """Why an archive entry name is unsafe, or None if it is fine."""
+    if not name:
+        return "empty name"
+    if "\x00" in name:
+        return "NUL in name"
+    if name.startswith(("/", "\\")):
+        return "absolute path"
+    if _DRIVE.match(name):
+        return "drive letter"
+    parts = re.split(r"[\\/]+", name)
+    if any(p == ".." for p in parts):
+        return "'..' in path"
+    return None
+
+
+def safe_relative(ref: str) -> str | None:
+    """A relative path from an ``internal://`` reference, or None if it could escape."""
+    ref = ref.replace("\\", "/")
+    if check_member_name(ref) is not None:
+        return None
+    parts = [p for p in PurePosixPath(ref).parts if p not in ("", ".")]
+    return "/".join(parts) if parts else None
+
+
+def _zip_entry_count(path: Path) -> int | None:
+    """The entry count from the end-of-central-directory record, before zipfile reads the
+    (possibly huge) central directory. None when it cannot be found cheaply."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, 2)
+            size = fh.tell()
+            tail_len = min(size, 65536 + 22)
+            fh.seek(size - tail_len)
+            tail = fh.read(tail_len)
+    except OSError:
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    (total,) = struct.unpack("<H", tail[at + 10:at + 12])
+    if total == 0xFFFF:  # zip64: the real count is elsewhere; zipfile will tell us
+        return None
+    return total
+
+
+class SafeZip:
+    """A zip archive opened for careful, limited, in-memory reading."""
+
+    def __init__(self, path: str | Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = Path(path)
+        self.limits = limits
+        self._read_total = 0
+        label = self.path.name
+        declared_count = _zip_entry_count(self.path)
+        if declared_count is not None and declared_count > limits.max_entries:
+            raise RefiError(f"{label}: refused: {declared_count} entries (limit {limits.max_entries})")
+        try:
+            self._zf = zipfile.ZipFile(self.path)
+        except FileNotFoundError:
+            raise RefiError(f"{label}: file not found") from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            raise RefiError(f"{label}: not a readable zip archive ({exc})") from None
+        infos = self._zf.infolist()
+        if len(infos) > limits.max_entries:
+            self.close()
+            raise RefiError(f"{label}: refused: {len(infos)} entries (limit {limits.max_entries})")
+        seen: set[str] = set()
+        declared = 0
+        for info in infos:
+            why = check_member_name(info.filename)
+            if why is not None:
+                self.close()
+                raise RefiError(f"{label}: refused unsafe entry name {info.filename!r} ({why})")
+            if info.filename in seen:
+                self.close()
+                raise RefiError(f"{label}: refused: entry {info.filename!r} appears twice")
+            seen.add(info.filename)
+            if info.flag_bits & 0x1:
+                self.close()
+                raise RefiError(f"{label}: refused: entry {info.filename!r} is encrypted")
+            if info.file_size > limits.max_entry_bytes:
+                self.close()
+                raise RefiError(
+                    f"{label}: refused: entry {info.filename!r} would unpack to {info.file_size} bytes "
+                    f"(limit {limits.max_entry_bytes})"
+                )
+            declared += info.file_size
+        if declared > limits.max_total_bytes:
+            self.close()
+            raise RefiError(
+                f"{label}: refused: archive would unpack to {declared} bytes (limit {limits.max_total_bytes})"
+            )
+        self._infos = {i.filename: i for i in infos if not i.is_dir()}
+        self._lower = {}
+        for name in self._infos:
+            self._lower.setdefault(name.lower(), name)
+
+    # -- context manager ------------------------------------------------------------------------
+    def __enter__(self) -> "SafeZip":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        zf = getattr(self, "_zf", None)
+        if zf is not None:
+            zf.close()
+
+    # -- lookup ---------------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def find(self, name: str) -> str | None:
+        """The entry called ``name`` exactly, else case-insensitively, else None."""
+        if name in self._infos:
+            return name
+        return self._lower.get(name.lower())
+
+    # -- reading --------------------------------------------------------------------------------
+    def read(self, name: str) -> bytes:
+        """Read one entry in chunks, enforcing the size and ratio limits as bytes arrive."""
+        info = self._infos[name]
+        lim = self.limits
+        label = f"{self.path.name}:{name}"
+        out = bytearray()
+        ratio_cap = max(lim.ratio_grace_bytes, int(lim.max_ratio * max(info.compress_size, 1)))
+        try:
+            with self._zf.open(info) as fh:
+                while True:
+                    chunk = fh.read(lim.chunk_bytes)
+                    if not chunk:
+                        break
+                    out += chunk
+                    self._read_total += len(chunk)
+                    if len(out) > lim.max_entry_bytes:
+                        raise RefiError(f"{label}: refused: entry unpacks to more than {lim.max_entry_bytes} bytes")
+                    if self._read_total > lim.max_total_bytes:
+                        raise RefiError(
+                            f"{self.path.name}: refused: archive unpacks to more than {lim.max_total_bytes} bytes"
+                        )
+                    if len(out) > ratio_cap:
+                        raise RefiError(
+                            f"{label}: refused: compression ratio above {lim.max_ratio:g}:1 (possible zip bomb)"
+                        )
+        except RefiError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            raise RefiError(f"{label}: damaged archive entry ({exc})") from None
+        return bytes(out)
+
+
+# -- XML ---------------------------------------------------------------------------------------
+
+def parse_xml(data: bytes, label: str) -> Any:
+    """Parse untrusted XML into an ElementTree element, refusing DTDs and entities."""
+    from xml.etree.ElementTree import ParseError
+
+    import defusedxml
+    from defusedxml import ElementTree as DET
+
+    try:
+        return DET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DTDForbidden:
+        raise RefiError(
+            f"{label}: refused: the XML declares a DTD (possible XML bomb or external entity)"
+        ) from None
+    except defusedxml.EntitiesForbidden:
+        raise RefiError(f"{label}: refused: the XML declares entities (possible XML bomb)") from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise RefiError(f"{label}: refused: the XML references an external resource") from None
+    except defusedxml.DefusedXmlException as exc:
+        raise RefiError(f"{label}: refused unsafe XML ({exc})") from None
+    except ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        reason = str(exc).split(":")[0]
+        raise RefiError(f"{label}: malformed XML at line {line}, column {column + 1}: {reason}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise RefiError(f"{label}: unreadable XML ({type(exc).__name__})") from None
+
+
+# -- text files --------------------------------------------------------------------------------
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode a plain-text source: UTF-8 with or without BOM, UTF-16/32 with BOM.
+
+    Returns (text without BOM, encoding used). Undecodable UTF-8 falls back to Windows-1252,
+    reported as ``cp1252`` so the caller can warn.
+    """
+    if data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        return data.decode("utf-32"), "utf-32"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            return data.decode("utf-16", errors="replace"), "utf-16 (damaged)"
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            return data[3:].decode("utf-8", errors="replace"), "utf-8-sig (damaged)"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
