@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from themecoder.core.errors import UserError
+
 TESTS = (
     "t-test",
     "welch",
@@ -80,7 +82,7 @@ _TEXT_FIELDS = (
 )
 
 
-class FindingError(ValueError):
+class FindingError(UserError, ValueError):
     """Bad findings input. The message is one line and names file, row and field."""
 
 
@@ -207,7 +209,7 @@ def _num_key(x: float | None) -> str:
 def _text(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
-    return str(value).strip()
+    return str(value)
 
 
 def parse_number(value: Any, where: str = "value") -> float | None:

@@ -35,12 +35,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from themecoder.core.errors import UserError
 from themecoder.core.quant import Finding, Group
 
 Number = float | int | None
 
 
-class StatsError(ValueError):
+class StatsError(UserError, ValueError):
     """The data do not allow the statistic (too few values, no variance, ...)."""
 
 
@@ -220,10 +221,10 @@ def t_test_summary(group1: Group, group2: Group, *, equal_var: bool = True,
     SE = sqrt(s1^2/n1 + s2^2/n2) with Welch-Satterthwaite df.
     """
     for g in (group1, group2):
+        if g.n is not None and g.n < 2:
+            raise StatsError(f"t-test: group {g.name!r} has fewer than 2 values")
         if g.n is None or g.mean is None or g.sd is None:
             raise StatsError(f"t-test: group {g.name!r} needs n, mean and SD")
-        if g.n < 2:
-            raise StatsError(f"t-test: group {g.name!r} has fewer than 2 values")
     n1, n2 = group1.n, group2.n
     v1, v2 = group1.sd ** 2, group2.sd ** 2
     diff = group1.mean - group2.mean

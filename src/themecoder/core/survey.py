@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from themecoder.core.errors import UserError
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
 from themecoder.core.quant import Finding, Group, stable_id
@@ -75,7 +76,7 @@ _WHERE = re.compile(r"^\s*(?P<col>[^\s=!<>]+)\s*(?P<op>==|!=|>=|<=|>|<)\s*"
                     r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*$")
 
 
-class SurveyError(ValueError):
+class SurveyError(UserError, ValueError):
     """Bad scoring key or survey data; the message is one line."""
 
 

@@ -1,0 +1,351 @@
+"""Consistency check of reported statistics, in the spirit of statcheck (Nuijten et al.).
+
+For every finding, :func:`check_findings` recomputes the p value from what is reported
+and says whether the reported p fits, taking the printed precision into account:
+
+* from the test statistic and df: t (t-test, Welch) with its df; r and rho via
+  t = r sqrt(df / (1 - r^2)) with df = n - 2; Mann-Whitney U via z (the reported z if the
+  finding has one in ``details``, else the normal approximation from U and the group sizes,
+  with and without continuity correction, no tie correction);
+* from M, SD and n per group, for t-tests with two such groups: the t and p those figures
+  imply (Student or Welch as the finding says), and whether the reported df, t and its
+  sign agree with them.
+
+Rounding: a value printed with k decimals stands for the interval value +/- 0.5 * 10^-k
+(t = 2.51 means [2.505, 2.515]; M = 3.25 means [3.245, 3.255]). The precision of the
+statistic is read from ``Finding.statistic_reported`` if present, otherwise from the
+shortest decimal form of ``Finding.statistic`` (so 2.10 stored as a number counts as 2.1,
+which is more lenient). For group means and SDs the finding's largest number of decimals
+is taken for all of them (3.2 next to 0.57 counts as 3.20). The reported p is read from
+``p_reported`` (``"= .02"`` covers [.015, .025]; ``"< .001"`` covers [0, .001]) or, when
+that is empty, from ``p``. The reported p is *consistent* when its interval meets the
+interval of p values the rounded statistic allows.
+
+``consistent`` is False when any check fails; each failure is one entry in ``issues``
+and the ``note`` says what was checked. ``decision_error`` is True when the reported p and
+the recomputed p fall on different sides of alpha (.05): a reported ``p = .05`` counts as
+significant (statcheck's default, ``p_equal_alpha_significant=True``), and a recomputed
+p whose rounding interval straddles alpha decides nothing. Unlike statcheck, a decision
+error is flagged even when the reported p is a correct rounding (t(38) = 1.996 gives
+p = .053, which rounds to the reported .05 but is not below .05); ``consistent`` and
+``decision_error`` are reported separately so both readings are available.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from themecoder.core.quant import Finding, ReportedP, parse_p_reported
+
+_EPS = 1e-9
+
+
+@dataclass
+class CheckResult:
+    finding_id: str
+    recomputed_p: float | None
+    reported_p: str | None
+    consistent: bool
+    decision_error: bool
+    note: str
+    checked: bool = True  # False: nothing in the finding could be recomputed
+    recomputed_from: str = ""  # "statistic", "summary" or ""
+    recomputed_range: tuple[float, float] | None = None
+    issues: list[str] = field(default_factory=list)
+
+
+def decimals_of(x: float, printed: str | None = None) -> int:
+    """Decimals of ``printed`` if given ("2.10" -> 2), else of the shortest form of x."""
+    text = printed if printed is not None else repr(float(x))
+    text = text.strip().replace(",", ".")
+    if "e" in text.lower():
+        return 17
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _half(decimals: int) -> float:
+    return 0.5 * 10.0 ** -decimals
+
+
+def _p_t(t: float, df: float) -> float:
+    from scipy import stats
+
+    return float(min(1.0, 2.0 * stats.t.sf(abs(t), df)))
+
+
+def _p_z(z: float) -> float:
+    from scipy import stats
+
+    return float(min(1.0, 2.0 * stats.norm.sf(abs(z))))
+
+
+def _abs_range(x: float, half: float) -> tuple[float, float]:
+    return max(0.0, abs(x) - half), abs(x) + half
+
+
+def _fmt(p: float) -> str:
+    return f"{p:.4f}".lstrip("0") if p < 1 else "1"
+
+
+def _fmt_range(lo: float, hi: float) -> str:
+    return _fmt(lo) if _fmt(lo) == _fmt(hi) else f"{_fmt(lo)}–{_fmt(hi)}"
+
+
+def _p_fits(rp: ReportedP, lo: float, hi: float) -> bool:
+    a, b = rp.interval()
+    if rp.op == "<":
+        return lo < b + _EPS
+    if rp.op == ">":
+        return hi > a - _EPS
+    return lo <= b + _EPS and hi >= a - _EPS
+
+
+def _reported_significance(rp: ReportedP, alpha: float, equal_is_sig: bool) -> bool | None:
+    if rp.op == "ns":
+        return False
+    v = rp.value
+    if rp.op == "=":
+        if abs(v - alpha) < _EPS:
+            return equal_is_sig
+        return v < alpha
+    if rp.op == "<":
+        return True if v <= alpha + _EPS else None
+    return False if v >= alpha - _EPS else None
+
+
+def _recomputed_significance(lo: float, hi: float, alpha: float) -> bool | None:
+    if hi < alpha:
+        return True
+    if lo >= alpha:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# p ranges from the reported statistic
+
+
+def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float, str] | None:
+    """(p at the reported value, lowest p, highest p, description) or None."""
+    if f.statistic is None:
+        return None
+    stat = f.statistic
+    half = _half(decimals_of(stat, f.statistic_reported))
+    shown = f.statistic_reported or f"{stat:g}"
+    if f.test in ("t-test", "welch"):
+        df = f.df
+        if df is None and f.test == "t-test" and _two_full_groups(f):
+            df = float(f.groups[0].n + f.groups[1].n - 2)
+        if df is None:
+            return None
+        lo_abs, hi_abs = _abs_range(stat, half)
+        return (_p_t(stat, df), _p_t(hi_abs, df), _p_t(lo_abs, df),
+                f"t({df:g}) = {shown}")
+    if f.test in ("pearson", "spearman"):
+        df = f.df
+        if f.n is not None:
+            if df is not None and abs(df - (f.n - 2)) > _EPS:
+                issues.append(f"df = {df:g} but n - 2 = {f.n - 2}")
+            df = float(f.n - 2) if df is None else df
+        if df is None or df < 1:
+            return None
+        if abs(stat) > 1:
+            issues.append(f"a correlation of {shown} is impossible (|r| > 1)")
+            return None
+        lo_abs, hi_abs = _abs_range(stat, half)
+
+        def p_r(r: float) -> float:
+            r = min(r, 1.0)
+            return 0.0 if r >= 1 else _p_t(r * math.sqrt(df / (1 - r * r)), df)
+
+        sym = "r" if f.test == "pearson" else "rho"
+        return p_r(abs(stat)), p_r(hi_abs), p_r(lo_abs), f"{sym}({df:g}) = {shown}"
+    if f.test == "mann-whitney":
+        z = f.details.get("z")
+        if z is not None:
+            zh = _half(decimals_of(z))
+            lo_abs, hi_abs = _abs_range(z, zh)
+            return _p_z(z), _p_z(hi_abs), _p_z(lo_abs), f"z = {z:g}"
+        if not (len(f.groups) == 2 and all(g.n for g in f.groups)):
+            return None
+        n1, n2 = f.groups[0].n, f.groups[1].n
+        mu = n1 * n2 / 2
+        sigma = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
+        if stat < 0 or stat > n1 * n2:
+            issues.append(f"U = {shown} is outside 0–{n1 * n2} for groups of {n1} and {n2}")
+            return None
+        dev_lo, dev_hi = _abs_range(stat - mu, half)
+        p_mid = _p_z((stat - mu) / sigma)
+        p_lo = _p_z(dev_hi / sigma)
+        p_hi = _p_z(max(0.0, dev_lo - 0.5) / sigma)  # with continuity correction
+        return p_mid, p_lo, p_hi, f"U = {shown} (normal approximation, n = {n1} + {n2})"
+    return None
+
+
+def _two_full_groups(f: Finding) -> bool:
+    return len(f.groups) == 2 and all(
+        g.n is not None and g.mean is not None and g.sd is not None for g in f.groups)
+
+
+# ---------------------------------------------------------------------------------------
+# t and p from M, SD and n
+
+
+def _t_summary(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int,
+               welch: bool) -> tuple[float, float]:
+    if welch:
+        a, b = s1 * s1 / n1, s2 * s2 / n2
+        se = math.sqrt(a + b)
+        df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1)) if se > 0 else math.nan
+    else:
+        pooled = ((n1 - 1) * s1 * s1 + (n2 - 1) * s2 * s2) / (n1 + n2 - 2)
+        se = math.sqrt(pooled * (1 / n1 + 1 / n2))
+        df = float(n1 + n2 - 2)
+    if se == 0:
+        return math.copysign(math.inf, m1 - m2), df
+    return (m1 - m2) / se, df
+
+
+def _from_summary(f: Finding, issues: list[str], notes: list[str]
+                  ) -> tuple[float, float, float] | None:
+    """Check df, t and sign against M, SD, n; returns (p, lowest p, highest p)."""
+    if f.test not in ("t-test", "welch") or not _two_full_groups(f):
+        return None
+    g1, g2 = f.groups
+    if g1.n < 2 or g2.n < 2:
+        return None
+    welch = f.test == "welch"
+    dec = max(decimals_of(v) for g in (g1, g2) for v in (g1.mean, g1.sd, g2.mean, g2.sd))
+    h = _half(dec)
+    t_mid, df_mid = _t_summary(g1.mean, g1.sd, g1.n, g2.mean, g2.sd, g2.n, welch)
+    corners = [
+        _t_summary(m1, max(s1, 0.0), g1.n, m2, max(s2, 0.0), g2.n, welch)
+        for m1, m2, s1, s2 in itertools.product(
+            (g1.mean - h, g1.mean + h), (g2.mean - h, g2.mean + h),
+            (g1.sd - h, g1.sd + h), (g2.sd - h, g2.sd + h))
+    ]
+    t_lo = min(t for t, _ in corners)
+    t_hi = max(t for t, _ in corners)
+    dfs = [d for _, d in corners]
+    kind = "Welch" if welch else "Student"
+    if not math.isfinite(t_mid):
+        issues.append("both SDs are 0, so t is not defined")
+        return None
+    if f.df is not None:
+        if welch:
+            if not min(dfs) - 1 <= f.df <= max(dfs) + 1:
+                issues.append(f"df = {f.df:g} but Welch's df from the SDs and n is "
+                              f"{df_mid:.1f}")
+        elif abs(f.df - df_mid) > _EPS:
+            issues.append(f"df = {f.df:g} but n1 + n2 - 2 = {df_mid:g} "
+                          f"({g1.n} + {g2.n} - 2)")
+    if f.statistic is not None:
+        sh = _half(decimals_of(f.statistic, f.statistic_reported))
+        rep_lo, rep_hi = f.statistic - sh, f.statistic + sh
+        shown = f.statistic_reported or f"{f.statistic:g}"
+        if not (rep_lo <= t_hi + _EPS and rep_hi >= t_lo - _EPS):
+            if -rep_hi <= t_hi + _EPS and -rep_lo >= t_lo - _EPS:
+                sign = "lower" if t_mid < 0 else "higher"
+                issues.append(
+                    f"the sign of t = {shown} is opposite to the means: {g1.name} "
+                    f"(M = {g1.mean:g}) is {sign} than {g2.name} (M = {g2.mean:g}), so with "
+                    f"the groups in this order t is {'negative' if t_mid < 0 else 'positive'}"
+                    f" ({t_mid:.2f})")
+            else:
+                issues.append(
+                    f"t = {shown} does not match M, SD and n: {kind}'s t from them lies "
+                    f"between {t_lo:.2f} and {t_hi:.2f}")
+    lo_abs = 0.0 if t_lo <= 0 <= t_hi else min(abs(t_lo), abs(t_hi))
+    hi_abs = max(abs(t_lo), abs(t_hi))
+    p_mid = _p_t(t_mid, df_mid)
+    p_lo = min(_p_t(hi_abs, d) for d in dfs)
+    p_hi = max(_p_t(lo_abs, d) for d in dfs)
+    notes.append(f"from M, SD, n: {kind} t({df_mid:.4g}) = {t_mid:.2f}, p = {_fmt(p_mid)}")
+    if not welch:
+        t_w, df_w = _t_summary(g1.mean, g1.sd, g1.n, g2.mean, g2.sd, g2.n, True)
+        p_w = _p_t(t_w, df_w)
+        if (p_w < 0.05) != (p_mid < 0.05):
+            notes.append(
+                f"Welch's t (no equal variances assumed; SDs {g1.sd:g} and {g2.sd:g}) gives "
+                f"t({df_w:.1f}) = {t_w:.2f}, p = {_fmt(p_w)}: the conclusion depends on "
+                "assuming equal variances")
+    return p_mid, p_lo, p_hi
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def check_finding(f: Finding, alpha: float = 0.05,
+                  p_equal_alpha_significant: bool = True) -> CheckResult:
+    """Check one finding (see the module doc)."""
+    issues: list[str] = []
+    notes: list[str] = []
+    reported_text = f.p_reported if f.p_reported is not None else (
+        repr(f.p) if f.p is not None else None)
+    rp = parse_p_reported(reported_text) if reported_text is not None else None
+
+    if f.test == "cronbach-alpha" and f.statistic is not None and f.statistic > 1:
+        issues.append(f"alpha = {f.statistic:g} is impossible (alpha cannot exceed 1)")
+    for g in f.groups:
+        if g.sd is not None and g.sd < 0:
+            issues.append(f"SD of {g.name} is negative")
+
+    primary = _from_statistic(f, issues)
+    summary = _from_summary(f, issues, notes)
+    source = ""
+    rng: tuple[float, float] | None = None
+    recomputed: float | None = None
+    if primary is not None:
+        recomputed, lo, hi, desc = primary
+        rng, source = (lo, hi), "statistic"
+        notes.insert(0, f"{desc} gives p = {_fmt_range(lo, hi)}")
+    elif summary is not None:
+        recomputed, lo, hi = summary
+        rng, source = (lo, hi), "summary"
+
+    decision = False
+    if rp is not None and rng is not None:
+        if not _p_fits(rp, *rng):
+            issues.append(f"reported p {_show(rp)} does not match the recomputed p = "
+                          f"{_fmt_range(*rng)}")
+        rep_sig = _reported_significance(rp, alpha, p_equal_alpha_significant)
+        rec_sig = _recomputed_significance(*rng, alpha)
+        if rep_sig is not None and rec_sig is not None and rep_sig != rec_sig:
+            decision = True
+            issues_or_notes = notes if _p_fits(rp, *rng) else issues
+            issues_or_notes.append(
+                f"decision error: reported p {_show(rp)} reads as "
+                f"{'significant' if rep_sig else 'not significant'} at {alpha:g}, but the "
+                f"recomputed p = {_fmt_range(*rng)} is "
+                f"{'significant' if rec_sig else 'not significant'}")
+    if summary is not None and source == "statistic" and rp is not None:
+        if not _p_fits(rp, summary[1], summary[2]):
+            issues.append(f"reported p {_show(rp)} does not match p = "
+                          f"{_fmt_range(summary[1], summary[2])} from M, SD, n")
+
+    checked = rng is not None or bool(issues)
+    if not checked:
+        what = "descriptive finding" if f.test == "descriptive" else f"{f.test} finding"
+        notes.append(f"{what}: no p value to recompute")
+    elif rp is None and rng is not None:
+        notes.append("no reported p to compare with")
+    note = "; ".join(issues + notes)
+    return CheckResult(f.id, recomputed, reported_text, not issues, decision, note, checked,
+                       source, rng, issues)
+
+
+def _show(rp: ReportedP) -> str:
+    if rp.op == "ns":
+        return "(ns)"
+    text = rp.text.strip()
+    if text[:1].lower() == "p":
+        text = text[1:].strip()
+    return text if text[:1] in "<>=≤≥" else f"= {text}"
+
+
+def check_findings(findings: Iterable[Finding], alpha: float = 0.05,
+                   p_equal_alpha_significant: bool = True) -> list[CheckResult]:
+    """One :class:`CheckResult` per finding, in order."""
+    return [check_finding(f, alpha, p_equal_alpha_significant) for f in findings]
