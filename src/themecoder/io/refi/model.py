@@ -91,7 +91,8 @@ class RefiTextSource:
     guid: str
     name: str
     text: str | None                     # normalised (NFC, LF); None when the file is missing
-    plain_text_path: str | None = None   # as referenced in the file, e.g. internal://X.txt
+    # As referenced in the file, e.g. internal://X.txt; a file detail, not compared.
+    plain_text_path: str | None = field(default=None, compare=False)
     selections: list[RefiSelection] = field(default_factory=list)
     description: str | None = None
     codings: list[RefiCoding] = field(default_factory=list)   # whole-source codings

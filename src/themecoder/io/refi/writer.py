@@ -400,7 +400,8 @@ class _Writer:
 
 def _serialise(root: ET.Element) -> bytes:
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body = ET.tostring(root, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
 
 
 def qde_xml(project: RefiProject, *, origin: str | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
