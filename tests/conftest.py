@@ -35,3 +35,54 @@ def root() -> Path:
 @pytest.fixture
 def shared() -> Path:
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    """The demo project, built once per test session. Do not modify: use `demo_project`."""
+    from themecoder.core.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo-master") / "demo", coder="student")
+
+
+@pytest.fixture
+def demo_project(demo_master, tmp_path) -> Path:
+    """A private copy of the demo project file for one test."""
+    import shutil
+    import sqlite3
+
+    target = tmp_path / "demo.themecoder"
+    # Copy through SQLite's backup API: the WAL of the master is included.
+    src = sqlite3.connect(demo_master)
+    dst = sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    assert target.exists()
+    shutil.copystat(demo_master, target)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path):
+    """An empty project with coder 'tester'."""
+    from themecoder.core.project import Project
+
+    p = Project.create(tmp_path / "test.themecoder", coder="tester")
+    yield p
+    p.close()
+
+
+INTERVIEW = (
+    "I: Hva betyr recovery for deg?\n\n"
+    "Anna: Det er en personlig prosess. Relasjonen til brukerne er viktig for meg.\n\n"
+    "I: Kan du si mer om relasjoner?\n\n"
+    "Anna: Ja, altså, relasjonene handler om å være medmenneske. Vi møtes i [kommune] hver uke.\n"
+)
+
+
+@pytest.fixture
+def interview_file(tmp_path) -> Path:
+    path = tmp_path / "anna.txt"
+    path.write_text(INTERVIEW, encoding="utf-8")
+    return path

@@ -57,7 +57,15 @@ def parse_turns(text: str) -> list[TurnSpan]:
     if not matches:
         return []
     freq = Counter(m.group("name") for m in matches)
-    accepted = [m for m in matches if freq[m.group("name")] >= 2 or is_interviewer(m.group("name"))]
+    has_interviewer = any(is_interviewer(m.group("name")) for m in matches)
+
+    def starts_paragraph(m: re.Match) -> bool:
+        return m.start() == 0 or text[max(0, m.start() - 2):m.start()] == "\n\n"
+
+    # A label counts when it recurs, is the interviewer's, or opens a paragraph in an
+    # interview (a short transcript may have one informant turn).
+    accepted = [m for m in matches if freq[m.group("name")] >= 2 or is_interviewer(m.group("name"))
+                or (has_interviewer and starts_paragraph(m))]
     if not accepted:
         return []
     turns: list[TurnSpan] = []

@@ -74,6 +74,13 @@ class Database:
         with self._lock:
             return self.conn.execute(sql, params).fetchall()
 
+    def query_tuples(self, sql: str, params: Any = ()) -> list[tuple]:
+        """Plain tuples: several times cheaper than Row objects for large results."""
+        with self._lock:
+            cur = self.conn.cursor()
+            cur.row_factory = None
+            return cur.execute(sql, params).fetchall()
+
     def query_one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
         with self._lock:
             return self.conn.execute(sql, params).fetchone()

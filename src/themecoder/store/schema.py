@@ -205,6 +205,57 @@ def _v0_to_v1(conn: sqlite3.Connection) -> None:
 # Reserved slots, one per area, so that work in parallel does not fight over numbers. Each
 # area fills in its own SQL; an empty script is a no-op migration.
 SCHEMA_V2_REVIEW = """
+-- Supervisor review. A review item is a theme or a code-to-theme mapping with a status; it
+-- keeps the labels it had when reviewed and has no foreign keys on purpose, so that a review
+-- of a theme or mapping that is later deleted stays visible as an orphan instead of vanishing.
+CREATE TABLE review_items (
+    id          TEXT PRIMARY KEY,
+    target_type TEXT NOT NULL CHECK (target_type IN ('theme', 'mapping')),
+    theme_id    TEXT NOT NULL,
+    code_id     TEXT NOT NULL DEFAULT '',
+    theme_name  TEXT NOT NULL DEFAULT '',
+    code_label  TEXT NOT NULL DEFAULT '',
+    status      TEXT NOT NULL DEFAULT 'proposed'
+                CHECK (status IN ('proposed', 'approved', 'needs-revision')),
+    status_by   TEXT,
+    status_set  TEXT,
+    created     TEXT NOT NULL,
+    UNIQUE (target_type, theme_id, code_id)
+);
+CREATE INDEX review_items_code ON review_items(code_id);
+
+-- Comment threads: a root comment on an item, replies point to the root. Ids are UUIDs that
+-- travel through review export/import, which is what makes a second import a no-op.
+CREATE TABLE review_comments (
+    id          TEXT PRIMARY KEY,
+    item_id     TEXT NOT NULL REFERENCES review_items(id) ON DELETE CASCADE,
+    parent_id   TEXT REFERENCES review_comments(id) ON DELETE CASCADE,
+    author      TEXT NOT NULL,
+    text        TEXT NOT NULL,
+    created     TEXT NOT NULL,
+    resolved    TEXT,
+    resolved_by TEXT
+);
+CREATE INDEX review_comments_item ON review_comments(item_id, created);
+
+-- Reviews merged in from a copy of the project (themecoder review import).
+CREATE TABLE review_imports (
+    id             TEXT PRIMARY KEY,
+    reviewer       TEXT,
+    exported       TEXT,
+    base_action_id INTEGER,
+    source         TEXT NOT NULL DEFAULT '',
+    imported       TEXT NOT NULL
+);
+
+-- A merged code's id points to the code it was merged into, so that reviews of the old
+-- code (made on a copy) can follow it.
+CREATE TABLE code_aliases (
+    old_id    TEXT PRIMARY KEY,
+    new_id    TEXT NOT NULL,
+    old_label TEXT NOT NULL,
+    created   TEXT NOT NULL
+);
 """
 
 SCHEMA_V3_MIXED_METHODS = """
