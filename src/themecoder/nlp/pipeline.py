@@ -1,0 +1,192 @@
+"""The Pipeline: analyses text into plain-data sentences, tokens, lemmas and entities.
+
+This module does not import spaCy; it receives a loaded `Language` from `loader`.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from typing import Any, Iterable
+
+from themecoder.nlp import lemmas as _lemmas
+from themecoder.nlp import segment as _segment
+from themecoder.nlp.results import Analysis, Entity, PipelineStatus, Token
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_NUMBER_WITH_STOP = re.compile(r"[0-9][0-9.,:/\-–]*\.")
+# A region longer than this is cut at a line break (spaCy models need ~1 GB per 100k chars).
+MAX_REGION = 100_000
+_BATCH = 64
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` separated by blank lines (whitespace-only lines count as blank)."""
+    spans = []
+    pos = 0
+    for m in _BLANK_LINE.finditer(text):
+        spans.append((pos, m.start()))
+        pos = m.end()
+    spans.append((pos, len(text)))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _check_spans(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out = sorted((int(s), int(e)) for s, e in spans)
+    prev_end = 0
+    for s, e in out:
+        if not 0 <= s <= e <= len(text):
+            raise ValueError(f"span ({s}, {e}) is outside the text (length {len(text)})")
+        if s < prev_end:
+            raise ValueError(f"span ({s}, {e}) overlaps the span before it")
+        prev_end = e
+    return [(s, e) for s, e in out if e > s]
+
+
+def _cut(text: str, start: int, end: int, limit: int = MAX_REGION) -> list[tuple[int, int]]:
+    """Split a very long region at line breaks (else spaces) into pieces of at most `limit`."""
+    pieces = []
+    while end - start > limit:
+        cut = text.rfind("\n", start + limit // 2, start + limit)
+        if cut < 0:
+            cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = start + limit if cut < 0 else cut + 1
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+def _word_like(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+_OPENING = _segment.OPENERS | {":"}
+
+
+class Pipeline:
+    """Norwegian analysis with a loaded spaCy model or the blank fallback.
+
+    Results hold only offsets and strings. Safe to share between threads (calls are serialised).
+    """
+
+    kind: str
+    name: str
+    status: PipelineStatus
+
+    def __init__(self, nlp: Any, status: PipelineStatus) -> None:
+        self._nlp = nlp
+        self.status = status
+        self.kind = status.kind
+        self.name = status.name
+        self._lock = threading.RLock()
+        rules = getattr(getattr(nlp, "tokenizer", None), "rules", None) or {}
+        self._abbreviations = frozenset(k for k in rules if len(k) > 1 and k.endswith("."))
+        self.has_entities = self.kind == "model" and any(
+            name in ("ner", "entity_ruler", "span_ruler") or "ner" in name for name in nlp.pipe_names
+        )
+
+    def __repr__(self) -> str:
+        return f"Pipeline(kind={self.kind!r}, name={self.name!r})"
+
+    # -- analysis -----------------------------------------------------------------------
+
+    def analyse(self, text: str, spans: list[tuple[int, int]] | None = None) -> Analysis:
+        """Sentences, word tokens (with lowercase lemmas) and entities of `text`.
+
+        `spans` are regions (speaker turns) analysed separately: no sentence crosses a span
+        boundary and text outside the spans is ignored. Without spans, paragraphs (split on
+        blank lines) are analysed separately. All offsets are code points into `text`.
+        """
+        regions = paragraphs(text) if spans is None else _check_spans(text, spans)
+        pieces: list[tuple[int, int]] = []
+        for s, e in regions:
+            if text[s:e].strip():
+                pieces.extend(_cut(text, s, e))
+        result = Analysis()
+        if not pieces:
+            return result
+        with self._lock:
+            docs = self._nlp.pipe((text[s:e] for s, e in pieces), batch_size=_BATCH)
+            for (offset, _), doc in zip(pieces, docs):
+                self._collect(doc, offset, result)
+        return result
+
+    def _sentence_ranges(self, doc) -> list[tuple[int, int]]:
+        if self.kind == "model" and doc.has_annotation("SENT_START"):
+            return [(s.start, s.end) for s in doc.sents]
+        texts = [t.text for t in doc]
+        starts = _segment.sentence_starts(texts, [t.whitespace_ for t in doc], self._abbreviations)
+        return list(zip(starts, starts[1:] + [len(doc)]))
+
+    def _collect(self, doc, offset: int, out: Analysis) -> None:
+        model = self.kind == "model"
+        dtext = doc.text
+        for a, b in self._sentence_ranges(doc):
+            first = last = None
+            initial = True
+            prev = ""
+            for tok in doc[a:b]:
+                t = tok.text
+                if t.isspace():
+                    continue
+                if first is None:
+                    first = tok
+                last = tok
+                if not _word_like(t):
+                    prev = t
+                    continue
+                start = tok.idx
+                # trim whitespace inside a token (defensive) and a stop glued to a number
+                stripped = t.strip()
+                if stripped != t:
+                    start += len(t) - len(t.lstrip())
+                    t = stripped
+                if _NUMBER_WITH_STOP.fullmatch(t):
+                    t = t[:-1]
+                is_initial = initial or prev in _OPENING
+                lemma = ""
+                if model and tok.pos_ == "PROPN":
+                    lemma = t.lower()
+                elif model:
+                    lemma = tok.lemma_.lower()
+                if not lemma:
+                    lemma = _lemmas.fallback_lemma(t, is_initial)
+                out.tokens.append(Token(offset + start, offset + start + len(t), t, lemma))
+                initial = False
+                prev = t
+            if first is None:
+                continue
+            s = first.idx
+            e = last.idx + len(last.text)
+            chunk = dtext[s:e]
+            s += len(chunk) - len(chunk.lstrip())
+            e -= len(chunk) - len(chunk.rstrip())
+            if e > s:
+                out.sentences.append((offset + s, offset + e))
+        for ent in doc.ents:
+            out.entities.append(
+                Entity(offset + ent.start_char, offset + ent.end_char, ent.label_, ent.text)
+            )
+
+    # -- lemmas for search queries --------------------------------------------------------
+
+    def lemma(self, word: str) -> str:
+        """Lowercase lemma of one word (for search queries): `relasjonene` -> `relasjon`."""
+        return self.lemmas([word])[0]
+
+    def lemmas(self, words: Iterable[str]) -> list[str]:
+        words = [w.strip() for w in words]
+        out = [""] * len(words)
+        todo = [i for i, w in enumerate(words) if w]
+        if self.kind == "model" and todo:
+            with self._lock:
+                queries = (words[i].lower() for i in todo)
+                for i, doc in zip(todo, self._nlp.pipe(queries, batch_size=_BATCH)):
+                    for tok in doc:
+                        if _word_like(tok.text):
+                            out[i] = tok.lemma_.lower()
+                            break
+        for i in todo:
+            if not out[i]:
+                out[i] = _lemmas.simple_lemma(words[i].lower())
+        return out
