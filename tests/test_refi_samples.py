@@ -276,3 +276,11 @@ def test_quote_names_decide_the_convention(samples: Path, tmp_path: Path, style:
     assert rep.match_rate == 1.0
     assert [src.quote(s) for s in src.selections] == quotes
     assert all(quote_matches(src.quote(s), s.name) for s in src.selections)
+
+
+def test_nvivo_repeated_selections_group_into_coded_spans(samples: Path) -> None:
+    src = read_qdpx(samples / "nvivo-win-12.6.qdpx").sources[0]
+    spans = src.coded_spans()
+    assert len(spans) == 20  # 97 selections, one per code, over 20 distinct passages
+    assert sum(len(c) for _, _, c in spans) == 97
+    assert all(src.text[a:b] for a, b, _ in spans)

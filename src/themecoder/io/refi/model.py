@@ -108,6 +108,14 @@ class RefiTextSource:
     positions_converted: bool = field(default=True, compare=False)
     text_map: object | None = field(default=None, compare=False, repr=False)
 
+    def coded_spans(self) -> list[tuple[int, int, list[RefiCoding]]]:
+        """Selections grouped by span: NVivo repeats one selection per code, ATLAS.ti puts
+        several codings on one. Returns (start, end, codings) in order of first appearance."""
+        spans: dict[tuple[int, int], list[RefiCoding]] = {}
+        for sel in self.selections:
+            spans.setdefault((sel.start, sel.end), []).extend(sel.codings)
+        return [(a, b, codings) for (a, b), codings in spans.items()]
+
     def quote(self, selection: RefiSelection) -> str:
         """The selected text (``text[start:end]``)."""
         if self.text is None:

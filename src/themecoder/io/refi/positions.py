@@ -46,6 +46,7 @@ Side = Literal["start", "end"]
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _WS = re.compile(r"\s+")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 def _check_convention(convention: str) -> tuple[int, int]:
@@ -101,7 +102,7 @@ class TextMap:
         self.raw = raw
         # CR of each CRLF pair, and every character outside the BMP, by raw index.
         self._crlf = [m.start() for m in re.finditer("\r\n", raw)]
-        self._astral = [i for i, ch in enumerate(raw) if ord(ch) > 0xFFFF] if not raw.isascii() else []
+        self._astral = [m.start() for m in _ASTRAL.finditer(raw)] if not raw.isascii() else []
         lf = _LINE_BREAK.sub("\n", raw)
         self._lf_len = len(lf)
         # Spans of the LF text that NFC changes: (lf_start, lf_end, nfc_start, nfc_end).

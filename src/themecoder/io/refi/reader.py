@@ -633,7 +633,7 @@ def _read_file(path: Path, limits: Limits) -> bytes:
         raise RefiError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
 
 
-def read_qde(path: str | Path, *, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
+def read_qde(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     """Read a bare ``.qde`` file. Its source files are not next to it in any agreed place, so
     file-backed sources are reported missing (codes, cases, notes, sets are all read)."""
     p = Path(path)
