@@ -348,8 +348,166 @@ def _codebook_commands(sub) -> None:
     """Codebook maintenance, themes and supervisor review (issue: themes and review)."""
 
 
+def _export_lang(args, project) -> str:
+    from themecoder.io.i18n import check_lang
+
+    lang = args.lang or project.setting("language", "nb") or "nb"
+    return check_lang(lang if lang in ("nb", "en") else "nb")
+
+
+def _export_path(args, project, stem: dict[str, str], lang: str, suffix: str) -> Path:
+    from themecoder.io.tabular import default_output
+
+    if args.output:
+        return Path(args.output)
+    return default_output(project.path, stem.get(lang, stem["en"]), suffix)
+
+
+def cmd_export_quotes(args) -> int:
+    import time
+
+    from themecoder.core.quotes import QuoteSource
+    from themecoder.io.tabular import pick_format, quotes_csv, quotes_markdown, write_text
+
+    started = time.perf_counter()
+    fmt = pick_format(args.format, args.output, ("docx", "md", "csv"))
+    with open_project(args.project, args.coder) as project:
+        lang = _export_lang(args, project)
+        path = _export_path(args, project, {"nb": "sitater", "en": "quotes"}, lang, "." + fmt)
+        src = QuoteSource(project)
+        if fmt == "csv":
+            rows = src.coding_rows(args.theme, args.max_per_code)
+            write_text(path, quotes_csv(rows, lang=lang, ellipsis=args.ellipsis, delimiter=args.delimiter), bom=True)
+            problems = [p for p in src.problems if not args.theme]
+            print(f"wrote {path}: {len(rows)} rows (UTF-8 with BOM, "
+                  f"separator {args.delimiter or (';' if lang == 'nb' else ',')!r})")
+        else:
+            qs = src.quote_set(args.theme, args.max_per_code)
+            if fmt == "md":
+                write_text(path, quotes_markdown(qs, src, lang=lang, ellipsis=args.ellipsis, appendix=args.appendix))
+            else:
+                from themecoder.io.docx_quotes import write_quotes_docx
+
+                write_quotes_docx(path, qs, src, lang=lang, ellipsis=args.ellipsis, appendix=args.appendix)
+            problems = qs.problems
+            print(f"wrote {path}: {len(qs.tables)} tables, {qs.quote_count} quotes"
+                  + (", with appendix" if args.appendix else "")
+                  + f" ({time.perf_counter() - started:.1f} s)")
+            if qs.empty:
+                print(f"  no quotes for: {', '.join(th.name for th in qs.empty)}")
+        for problem in problems:
+            print(f"  {'note' if fmt == 'csv' else 'left out'}: {problem}")
+    return 0
+
+
+def cmd_export_codebook(args) -> int:
+    from themecoder.io.codebook_export import FORMATS, write_codebook
+    from themecoder.io.tabular import pick_format
+
+    fmt = pick_format(args.format, args.output, FORMATS)
+    with open_project(args.project, args.coder) as project:
+        lang = _export_lang(args, project)
+        path = _export_path(args, project, {"nb": "kodebok", "en": "codebook"}, lang, "." + fmt)
+        path, n = write_codebook(project, path, fmt=fmt, lang=lang, delimiter=args.delimiter)
+        print(f"wrote {path}: {n} codes")
+    return 0
+
+
+def cmd_export_qdpx(args) -> int:
+    from themecoder.io.refi_project import export_qdpx
+
+    with open_project(args.project, args.coder) as project:
+        path = Path(args.output) if args.output else _export_path(args, project, {"en": "refi"}, "en", ".qdpx")
+        summary = export_qdpx(project, path, themes_as=args.themes_as)
+        print(f"wrote {path}: {summary}")
+    return 0
+
+
+def cmd_export_shorten(args) -> int:
+    from themecoder.core.quotes import clear_shortening, display_text, set_shortening
+    from themecoder.core.errors import UserError
+
+    with open_project(args.project, args.coder) as project:
+        if args.clear:
+            done = clear_shortening(project, args.coding)
+            print("the full quote is used again" if done else "that quote was not shortened")
+            return 0
+        spans = None
+        if args.span:
+            try:
+                spans = [tuple(int(x) for x in s.split(":", 1)) for s in args.span]
+            except ValueError:
+                raise UserError("--span takes START:END (document offsets)") from None
+        elif not args.quote:
+            raise UserError("give the shortened quote (omitted parts as […]), --span START:END, or --clear")
+        segments = set_shortening(project, args.coding, args.quote, spans=spans)
+        print(f"shortened to {len(segments)} part(s): {display_text([s.text for s in segments], '[…]')}")
+    return 0
+
+
 def _export_commands(sub) -> None:
     """Thesis exports and REFI-QDA (issue: exports)."""
+    export = sub.add_parser(
+        "export", help="quote tables, codebook and REFI-QDA project for the thesis",
+        description="Exports for the thesis. Without -o a file goes to exports/ beside the project "
+                    "file, named after the project; -o FILE is used as given (folders are created). "
+                    "Files are written atomically (a temporary file, then renamed).")
+    esub = export.add_subparsers(dest="export_command", metavar="WHAT")
+    export.set_defaults(func=lambda a: (export.print_help(), 0)[1])
+
+    def common(p, formats: str) -> None:
+        add_project_arg(p)
+        p.add_argument("-o", "--output", help="output file (default: exports/<project>-... beside the project)")
+        p.add_argument("--format", help=f"{formats} (default: from the -o suffix, else the first)")
+        p.add_argument("--lang", choices=["nb", "en"], help="language of headings and typography "
+                       "(default: the project's language, nb)")
+        p.add_argument("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)")
+
+    p = esub.add_parser(
+        "quotes", help="quote tables (Word, markdown or CSV)",
+        description="A table per theme (caption 'Tabell N' above it, APA 7), columns Tema/Subtema/Sitat/"
+                    "Informant; quotes verbatim from the transcript, under 40 words inline in «» (nb) or "
+                    "“” (en), 40 words or more as a block quote; shortened quotes (see `export shorten`) "
+                    "only if every kept part still matches the transcript. CSV: one row per coding and "
+                    "theme, UTF-8 with BOM for Excel.")
+    common(p, "docx, md or csv")
+    p.add_argument("--theme", action="append", help="only this theme (name, 'Theme › Subtheme' or id); repeatable")
+    p.add_argument("--max-per-code", type=int, metavar="N",
+                   help="keep the first N quotes per code (a theme's key quote is always kept)")
+    p.add_argument("--ellipsis", help="marks omitted text in shortened quotes (default […] nb, [...] en)")
+    p.add_argument("--appendix", action="store_true", help="add an appendix: theme > code > all quotes")
+    p.set_defaults(func=cmd_export_quotes)
+
+    p = esub.add_parser("codebook", help="the codebook: themes, codes, descriptions, counts",
+                        description="Theme, subtheme, code, description, number of codings and of "
+                                    "participants, as .docx, .csv, .md, or REFI-QDA .qdc.")
+    common(p, "docx, csv, md or qdc")
+    p.set_defaults(func=cmd_export_codebook)
+
+    p = esub.add_parser(
+        "qdpx", help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
+        description="Documents, codes, codings (one selection each, the quote in its name), participants "
+                    "as cases with variables, memos as notes. Themes become non-codable parent codes "
+                    "holding their codes (default: every QDA program shows them as a code tree) or, with "
+                    "--themes-as sets, sets of codes (the codes stay flat; NVivo ignores sets of codes).")
+    add_project_arg(p)
+    p.add_argument("-o", "--output", help="output .qdpx (default: exports/<project>-refi.qdpx)")
+    p.add_argument("--themes-as", choices=["codes", "sets"], default="codes",
+                   help="themes as parent codes (default) or as sets of codes")
+    p.set_defaults(func=cmd_export_qdpx)
+
+    p = esub.add_parser(
+        "shorten", help="shorten a coded quote for the exports (mark omitted parts with […])",
+        description="Give the quote with the omitted parts replaced by […] (or [...], (…)); each kept part "
+                    "must be found, in order, inside the coding. The coding id is in `export quotes "
+                    "--format csv` (a unique prefix of 6+ characters is enough). One undoable action.")
+    add_project_arg(p)
+    p.add_argument("coding", help="coding id (or a unique prefix)")
+    p.add_argument("quote", nargs="?", help="the shortened quote, e.g. \"jeg tenkte […] det var godt\"")
+    p.add_argument("--span", action="append", metavar="START:END",
+                   help="a kept part as document offsets instead (repeat for each part)")
+    p.add_argument("--clear", action="store_true", help="use the full quote again")
+    p.set_defaults(func=cmd_export_shorten)
 
 
 def _mixed_methods_commands(sub) -> None:

@@ -1,0 +1,252 @@
+"""Markdown and CSV exports of quotes and the codebook, and the file writing all exports share.
+
+Files are written atomically: into a temporary file beside the target, flushed to disk, then
+renamed over it, so a crash or a full disk never leaves half a thesis table behind.
+
+Where exports go: ``-o FILE`` is taken as given (relative to the current folder; missing
+folders are created). Without ``-o`` an export goes to ``exports/`` beside the project file,
+named after the project (``exports/<project>-sitater.docx`` ...).
+
+CSV: UTF-8 *with* a byte order mark, so that Excel recognises UTF-8 (æ, ø, å); fields are
+separated by ``;`` for Norwegian (Excel in a Norwegian locale expects ``;`` because ``,`` is
+the decimal comma) and ``,`` for English; ``--delimiter`` overrides. Quotes keep their line
+breaks inside quoted fields.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Sequence
+
+from themecoder.core.errors import UserError
+from themecoder.core.quotes import PATH_SEPARATOR, Quote, QuoteSet, QuoteSource, Row, Table, display_text
+from themecoder.io.i18n import CSV_DELIMITER, default_ellipsis, format_int, quote_marks, t
+from themecoder.core.turns import format_timestamp
+
+FORMATS = ("docx", "md", "csv")
+
+
+# -- files -------------------------------------------------------------------------------------
+def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], None]) -> Path:
+    """Call ``write(fh)`` on a temporary file, then rename it to ``path``."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.chmod(tmp, 0o644 & ~_umask())
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except PermissionError:
+        _remove(tmp)
+        raise UserError(f"cannot write {path}: permission denied (is it open in Word or Excel? "
+                        f"close it and try again)") from None
+    except OSError as exc:
+        _remove(tmp)
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _remove(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def write_text(path: str | Path, text: str, *, bom: bool = False) -> Path:
+    data = text.encode("utf-8-sig" if bom else "utf-8")
+    return atomic_write(path, lambda fh: fh.write(data))
+
+
+def default_output(project_path: Path, stem: str, suffix: str) -> Path:
+    """``exports/<project>-<stem><suffix>`` beside the project file."""
+    return Path(project_path).parent / "exports" / f"{Path(project_path).stem}-{stem}{suffix}"
+
+
+def pick_format(fmt: str | None, output: str | None, allowed: Sequence[str] = FORMATS) -> str:
+    """``--format`` wins; else the suffix of ``-o``; else the first allowed format."""
+    if fmt:
+        fmt = fmt.lower().lstrip(".")
+        if fmt == "markdown":
+            fmt = "md"
+        if fmt not in allowed:
+            raise UserError(f"unknown format {fmt!r}; use {', '.join(allowed)}")
+        return fmt
+    if output:
+        suffix = Path(output).suffix.lower().lstrip(".")
+        if suffix == "markdown":
+            suffix = "md"
+        if suffix in allowed:
+            return suffix
+        if suffix:
+            raise UserError(f"cannot tell the format from {Path(output).name!r}; give --format "
+                            f"({', '.join(allowed)})")
+    return allowed[0]
+
+
+# -- shared wording ----------------------------------------------------------------------------
+def where_text(q: Quote, lang: str) -> str:
+    """``taletur 12`` / ``00:12:31`` / ``avsnitt 3``."""
+    p = q.place
+    if p.timestamp is not None:
+        return format_timestamp(p.timestamp)
+    if p.turn is not None:
+        return t("turn", lang, n=p.turn)
+    return t("paragraph", lang, n=p.paragraph or 1)
+
+
+def place_text(q: Quote, lang: str) -> str:
+    """``anna, taletur 12``; the document is left out when it is named after the participant."""
+    if q.participant and q.document.casefold() == q.participant.casefold():
+        return where_text(q, lang)
+    return f"{q.document}, {where_text(q, lang)}"
+
+
+def citation(q: Quote, lang: str) -> str:
+    """``Anna, taletur 12`` or ``Anna, intervju 2, taletur 12`` (no parentheses)."""
+    if q.participant:
+        return f"{q.participant}, {place_text(q, lang)}"
+    return place_text(q, lang)
+
+
+def quote_display(q: Quote, lang: str, ellipsis: str | None = None, *, marks: bool | None = None) -> str:
+    """The quote as printed: inline in «» / “” under 40 words, bare for a block quote."""
+    body = display_text(q.segments, ellipsis or default_ellipsis(lang))
+    if marks is None:
+        marks = not q.is_block
+    if marks:
+        left, right = quote_marks(lang)
+        return f"{left}{body}{right}"
+    return body
+
+
+def table_note(table: Table, lang: str, ellipsis: str) -> str:
+    parts = [t("note_place", lang)]
+    if table.shortened:
+        parts.append(t("note_ellipsis", lang, ellipsis=ellipsis))
+    if table.has_block:
+        parts.append(t("note_block", lang))
+    return " ".join(parts)
+
+
+def table_title(table: Table, lang: str) -> str:
+    left, right = quote_marks(lang)
+    return t("quotes_title", lang, theme=f"{left}{table.path}{right}")
+
+
+# -- markdown ----------------------------------------------------------------------------------
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def quotes_markdown(qs: QuoteSet, src: QuoteSource, *, lang: str, ellipsis: str | None = None,
+                    appendix: bool = False) -> str:
+    ellipsis = ellipsis or default_ellipsis(lang)
+    out: list[str] = [f"# {t('quotes_heading', lang, project=src.project_name)}", ""]
+    for n, table in enumerate(qs.tables, 1):
+        out += [f"**{t('table', lang)} {n}**", "", f"*{table_title(table, lang)}*", ""]
+        head = [t("theme", lang), t("subtheme", lang), t("quote", lang), t("participant", lang)]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        last_group = None
+        for i, row in enumerate(table.rows):
+            theme = row.theme if i == 0 else ""
+            sub = row.subtheme if row.theme_id != last_group else ""
+            last_group = row.theme_id
+            cells = [theme, sub, quote_display(row.quote, lang, ellipsis), citation(row.quote, lang)]
+            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+        out += ["", f"*{t('note', lang)}* {table_note(table, lang, ellipsis)}", ""]
+    if appendix:
+        out += [f"## {t('appendix', lang)}", "", t("appendix_intro", lang), ""]
+        for _theme, path, codes in src.appendix([tb.theme for tb in qs.tables]):
+            out += [f"### {path}", ""]
+            for code, quotes in codes:
+                out += [f"#### {code.label}", ""]
+                for q in quotes:
+                    if q.is_block:
+                        body = quote_display(q, lang, ellipsis).split("\n")
+                        out += [f"> {line}" if line else ">" for line in body]
+                        out += [">", f"> ({citation(q, lang)})", ""]
+                    else:
+                        out += [f"{quote_display(q, lang, ellipsis)} ({citation(q, lang)})", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+CSV_COLUMNS = ("theme", "subtheme", "code", "quote", "shortened", "participant", "document",
+               "place", "start", "end", "coding_id")
+
+
+def quotes_csv(rows: Sequence[Row], *, lang: str, ellipsis: str | None = None,
+               delimiter: str | None = None) -> str:
+    """One row per coding and theme: theme, subtheme, code, the verbatim quote, the shortened
+    quote (when the user shortened it and it still matches), participant, document, place,
+    start and end offsets (code points) and the coding's id."""
+    ellipsis = ellipsis or default_ellipsis(lang)
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter or CSV_DELIMITER.get(lang, ","), lineterminator="\r\n")
+    w.writerow([t(f"csv_{c}" if c != "shortened" else "csv_shortened", lang) for c in CSV_COLUMNS])
+    for row in rows:
+        q = row.quote
+        w.writerow([
+            row.theme, row.subtheme, q.code, q.coding.quote,
+            display_text(q.segments, ellipsis) if q.shortened else "",
+            q.participant or "", q.document, where_text(q, lang),
+            q.coding.start, q.coding.end, q.coding.id,
+        ])
+    return buf.getvalue()
+
+
+# -- codebook ----------------------------------------------------------------------------------
+def codebook_markdown(entries, *, project_name: str, lang: str) -> str:
+    out = [f"# {t('codebook_title', lang, project=project_name)}", "",
+           f"**{t('table', lang)} 1**", "", f"*{t('codebook', lang)}*", ""]
+    head = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
+    out.append("| " + " | ".join(head) + " |")
+    out.append("|---|---|---|---|--:|--:|")
+    for e in entries:
+        cells = [e.theme, e.subtheme, e.label, e.description,
+                 format_int(e.codings, lang), format_int(e.participants, lang)]
+        out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
+    out += ["", f"*{t('note', lang)}* {t('codebook_note', lang)}", ""]
+    return "\n".join(out)
+
+
+def codebook_csv(entries, *, lang: str, delimiter: str | None = None) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter or CSV_DELIMITER.get(lang, ","), lineterminator="\r\n")
+    w.writerow([t(k, lang) for k in ("csv_theme", "csv_subtheme", "csv_code", "csv_description",
+                                     "csv_codings", "csv_participants")])
+    for e in entries:
+        w.writerow([e.theme, e.subtheme, e.label, e.description, e.codings, e.participants])
+    return buf.getvalue()
+
+
+__all__ = [
+    "FORMATS", "PATH_SEPARATOR", "atomic_write", "write_text", "default_output", "pick_format",
+    "place_text", "where_text", "citation", "quote_display", "quotes_markdown", "quotes_csv",
+    "codebook_markdown", "codebook_csv", "table_note", "table_title",
+]
