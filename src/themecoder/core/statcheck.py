@@ -4,9 +4,11 @@ For every finding, :func:`check_findings` recomputes the p value from what is re
 and says whether the reported p fits, taking the printed precision into account:
 
 * from the test statistic and df: t (t-test, Welch) with its df; r and rho via
-  t = r sqrt(df / (1 - r^2)) with df = n - 2; Mann-Whitney U via z (the reported z if the
-  finding has one in ``details``, else the normal approximation from U and the group sizes,
-  with and without continuity correction, no tie correction);
+  t = r sqrt(df / (1 - r^2)) with df = n - 2; Mann-Whitney U via the reported z (in
+  ``details``) or via U and the group sizes (normal approximation with and without
+  continuity correction, exact distribution for n1 n2 <= 400). Software differs in which
+  it uses, so the reported p fits if it fits any of them; as unknown ties only lower p,
+  a U without z is flagged only when the reported p is too large (see ``_mann_whitney``);
 * from M, SD and n per group, for t-tests with two such groups: the t and p those figures
   imply (Student or Welch as the finding says), and whether the reported df, t and its
   sign agree with them.
@@ -163,25 +165,83 @@ def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float,
         sym = "r" if f.test == "pearson" else "rho"
         return p_r(abs(stat)), p_r(hi_abs), p_r(lo_abs), f"{sym}({df:g}) = {shown}"
     if f.test == "mann-whitney":
-        z = f.details.get("z")
-        if z is not None:
-            zh = _half(decimals_of(z))
-            lo_abs, hi_abs = _abs_range(z, zh)
-            return _p_z(z), _p_z(hi_abs), _p_z(lo_abs), f"z = {z:g}"
-        if not (len(f.groups) == 2 and all(g.n for g in f.groups)):
-            return None
+        return _mann_whitney(f, stat, half, shown, issues)
+    return None
+
+
+def _mann_whitney(f: Finding, u: float, half: float, shown: str, issues: list[str]
+                  ) -> tuple[float, float, float, str] | None:
+    """p range for U. Software differs (exact or normal approximation, with or without
+    continuity and tie correction), so every variant is accepted:
+
+    * with a reported z: p from z (over its rounding), also with a continuity correction,
+      and the exact p for small groups;
+    * from U and the group sizes alone: the normal approximation with and without
+      continuity correction and, for n1 n2 <= 400, the exact p. Ties (unknown here) only
+      make p smaller, so unless the finding says its p was exact (no ties), any p below
+      the approximation fits and only a reported p that is too *large* is flagged.
+    """
+    z = f.details.get("z")
+    groups = len(f.groups) == 2 and all(g.n for g in f.groups)
+    if z is None and not groups:
+        return None
+    ranges: list[tuple[float, float]] = []
+    desc = []
+    sigma = exact = None
+    if groups:
         n1, n2 = f.groups[0].n, f.groups[1].n
-        mu = n1 * n2 / 2
-        sigma = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
-        if stat < 0 or stat > n1 * n2:
+        if u < 0 or u > n1 * n2:
             issues.append(f"U = {shown} is outside 0–{n1 * n2} for groups of {n1} and {n2}")
             return None
-        dev_lo, dev_hi = _abs_range(stat - mu, half)
-        p_mid = _p_z((stat - mu) / sigma)
-        p_lo = _p_z(dev_hi / sigma)
-        p_hi = _p_z(max(0.0, dev_lo - 0.5) / sigma)  # with continuity correction
-        return p_mid, p_lo, p_hi, f"U = {shown} (normal approximation, n = {n1} + {n2})"
-    return None
+        sigma = math.sqrt(n1 * n2 * (n1 + n2 + 1) / 12)
+        if n1 * n2 <= 400:
+            values = range(math.ceil(u - half), math.floor(u + half) + 1)
+            ps = [_exact_u_p(v, n1, n2) for v in values]
+            exact = (min(ps), max(ps)) if ps else None
+    if z is not None:
+        lo_abs, hi_abs = _abs_range(z, _half(decimals_of(z)))
+        p_mid = _p_z(z)
+        cc = 0.5 / sigma if sigma else 0.0
+        ranges.append((_p_z(hi_abs), _p_z(max(0.0, lo_abs - cc))))
+        desc.append(f"z = {z:g}")
+    else:
+        mu = n1 * n2 / 2
+        dev_lo, dev_hi = _abs_range(u - mu, half)
+        p_mid = _p_z((u - mu) / sigma)
+        low = _p_z(dev_hi / sigma)
+        if f.details.get("p_method") != "exact":
+            low = 0.0
+            desc.append("ties would only lower p")
+        ranges.append((low, _p_z(max(0.0, dev_lo - 0.5) / sigma)))
+        desc.insert(0, f"U = {shown} with n = {n1} + {n2}")
+    if exact is not None:
+        ranges.append(exact)
+    return (p_mid, min(r[0] for r in ranges), max(r[1] for r in ranges), ", ".join(desc))
+
+
+def _exact_u_p(u: int, n1: int, n2: int) -> float:
+    """Two-sided exact p of U = u without ties: 2 P(U <= min(u, n1 n2 - u)), at most 1."""
+    counts = _u_counts(n1, n2)
+    k = min(u, n1 * n2 - u)
+    return min(1.0, 2 * sum(counts[: k + 1]) / sum(counts))
+
+
+def _u_counts(n1: int, n2: int) -> list[int]:
+    """Number of orderings of n1 + n2 distinct values giving U = 0 .. n1 n2.
+
+    f(i, j) = f(i - 1, j) shifted by j (the largest value is from group 1 and beats all j
+    of group 2) + f(i, j - 1) (the largest value is from group 2)."""
+    prev = [[1] for _ in range(n2 + 1)]
+    for i in range(1, n1 + 1):
+        cur = [[1]]
+        for j in range(1, n2 + 1):
+            shifted = [0] * j + prev[j]
+            other = cur[j - 1]
+            cur.append([(shifted[k] if k < len(shifted) else 0)
+                        + (other[k] if k < len(other) else 0)
+                        for k in range(max(len(shifted), len(other)))])
+        prev = cur
+    return prev[n2]
 
 
 def _two_full_groups(f: Finding) -> bool:

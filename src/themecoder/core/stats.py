@@ -20,10 +20,11 @@ Choices worth knowing:
 * Mann-Whitney: U is the statistic of the first group (scipy's convention), p comes from
   ``scipy.stats.mannwhitneyu``: exact when there are no ties and a group has at most 8
   values (scipy's "auto" rule, chosen here explicitly and recorded as ``p_method``),
-  otherwise the normal approximation with tie and continuity correction. The effect size is
-  r = Z / sqrt(N), Z from the normal approximation with tie correction and *without*
-  continuity correction; the rank-biserial correlation 2 U / (n1 n2) - 1 is in ``details``.
-  Both are positive when the first group tends to have the higher values.
+  otherwise the normal approximation with tie correction and *without* continuity
+  correction, so that p belongs to the reported Z (as SPSS's "Asymp. Sig." does; R's
+  ``wilcox.test`` and scipy's default apply a continuity correction). The effect size is
+  r = Z / sqrt(N), with that same Z; the rank-biserial correlation 2 U / (n1 n2) - 1 is in
+  ``details``. Both are positive when the first group tends to have the higher values.
 * Correlations: df = n - 2, p from the t distribution (as scipy does). 95% CI by Fisher z
   with SE 1 / sqrt(n - 3) for Pearson, and SE sqrt(1.06 / (n - 3)) for Spearman
   (Fieller, Hartley & Pearson, 1957).
@@ -313,7 +314,8 @@ def mann_whitney(x: Sequence[Number], y: Sequence[Number], *,
     n = n1 + n2
     ties = _tie_counts(xs + ys)
     method = "exact" if (n1 <= 8 or n2 <= 8) and max(ties) == 1 else "asymptotic"
-    res = stats.mannwhitneyu(xs, ys, alternative="two-sided", method=method)
+    res = stats.mannwhitneyu(xs, ys, alternative="two-sided", method=method,
+                             use_continuity=False)
     u = float(res.statistic)
     tie_term = math.fsum(t ** 3 - t for t in ties) / (n * (n - 1)) if n > 1 else 0.0
     sigma = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term))

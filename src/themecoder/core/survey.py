@@ -3,9 +3,9 @@
 :func:`compute_findings` reads a survey CSV (one row per respondent) and a scoring key
 (``scales.yaml``) and returns :class:`~themecoder.core.quant.Finding` objects:
 descriptives and Cronbach's alpha per scale, group comparisons (Student t, Welch t,
-Mann-Whitney U) and correlations (Pearson, Spearman), in that order. Ids are stable
-(derived from instrument, scale, comparison and test), so a re-run after a data correction
-gives the same ids with new numbers.
+Mann-Whitney U) and correlations (Pearson, Spearman), in that order (no alpha for a
+one-item scale). Ids are stable (derived from instrument, scale, comparison and test), so
+a re-run after a data correction gives the same ids with new numbers.
 
 The scoring key (YAML)::
 
@@ -492,6 +492,8 @@ def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[Find
         _state(f, f"{s.name} ({s.instrument})")
         findings.append(f)
     for s in config.scales:
+        if len(s.items) < 2:
+            continue  # a single item has no internal consistency
         try:
             res = stats.cronbach_alpha(scored_items(data, s))
         except stats.StatsError as exc:
