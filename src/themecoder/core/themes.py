@@ -1,26 +1,54 @@
-"""Themes (code groups): nested theme > subtheme, ordered, with codes mapped many-to-many."""
+"""Themes (code groups): nested theme > subtheme, ordered, with codes mapped many-to-many.
+
+Every operation is one action (one undo). A theme has a description, an analytic text, an
+optional condensate (Malterud) and a key quote ("gullsitat": one coding of its codes).
+Deleting a theme never deletes codes, only their mappings. Queries for the grouping view:
+the tree, codes in no theme, codes in several, and the code matrix (themes or codes by
+participant or document).
+"""
 from __future__ import annotations
 
-from themecoder.core.errors import Conflict, UserError
-from themecoder.core.model import Theme
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from themecoder.core.errors import Conflict, NotFound, UserError
+from themecoder.core.model import Code, Coding, Theme
 from themecoder.core.project import Project, new_id
 from themecoder.store import repo
 from themecoder.store.db import now
 
+MAX_DEPTH = 8  # theme > subtheme > ... ; deeper nesting is almost always a mistake
 
-def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
-    name = " ".join(name.split())
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
     if not name:
         raise UserError("a theme needs a name")
+    return name
+
+
+def _check_sibling_name(conn, parent_id: str | None, name: str, except_id: str | None = None) -> None:
+    clash = conn.execute(
+        "SELECT 1 FROM themes WHERE parent_id IS ? AND lower(name) = lower(?) AND id IS NOT ?",
+        (parent_id, name, except_id),
+    ).fetchone()
+    if clash:
+        raise Conflict(f"a theme called {name!r} exists already at that level")
+
+
+def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
+    name = _clean_name(name)
     if parent_id is not None:
-        repo.theme(project.db, parent_id)
+        parent = repo.theme(project.db, parent_id)
+        if len(ancestors(project, parent.id)) + 1 >= MAX_DEPTH:
+            raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
     theme_id = new_id()
-    where = "parent_id IS ?" 
-    with project.action("create-theme", f"create theme «{name}»", {"theme": name}) as conn:
-        clash = conn.execute(f"SELECT 1 FROM themes WHERE {where} AND lower(name) = lower(?)", (parent_id, name)).fetchone()
-        if clash:
-            raise Conflict(f"a theme called {name!r} exists already at that level")
-        position = conn.execute(f"SELECT coalesce(max(position), 0) + 1 FROM themes WHERE {where}", (parent_id,)).fetchone()[0]
+    with project.action("create-theme", f"create theme «{name}»",
+                        {"theme_id": theme_id, "theme": name, "parent_id": parent_id}) as conn:
+        _check_sibling_name(conn, parent_id, name)
+        position = conn.execute(
+            "SELECT coalesce(max(position), 0) + 1 FROM themes WHERE parent_id IS ?", (parent_id,)).fetchone()[0]
         conn.execute(
             "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
             (theme_id, parent_id, name, description, position, now()),
@@ -28,24 +56,512 @@ def create_theme(project: Project, name: str, *, parent_id: str | None = None, d
     return repo.theme(project.db, theme_id)
 
 
+# -- texts ----------------------------------------------------------------------------------
+def rename_theme(project: Project, theme_id: str, name: str) -> Theme:
+    theme = repo.theme(project.db, theme_id)
+    name = _clean_name(name)
+    if name == theme.name:
+        return theme
+    with project.action("rename-theme", f"rename theme «{theme.name}» → «{name}»",
+                        {"theme_id": theme.id, "from": theme.name, "to": name}) as conn:
+        _check_sibling_name(conn, theme.parent_id, name, theme.id)
+        conn.execute("UPDATE themes SET name = ? WHERE id = ?", (name, theme.id))
+    return repo.theme(project.db, theme_id)
+
+
+_FIELDS = {"description": "description", "analytic_text": "analytic text", "condensate": "condensate"}
+
+
+def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme:
+    """Set any of description, analytic_text, condensate, key_coding_id in one action."""
+    theme = repo.theme(project.db, theme_id)
+    changes: dict[str, str | None] = {}
+    for key, value in fields.items():
+        if key in _FIELDS:
+            value = (value or "").strip()
+        elif key == "key_coding_id":
+            if value:
+                value = _check_key_quote(project, theme, value)
+        else:
+            raise UserError(f"a theme has no field {key!r}")
+        if getattr(theme, key) != value:
+            changes[key] = value
+    if not changes:
+        return theme
+    what = ", ".join(_FIELDS.get(k, "key quote") for k in changes)
+    with project.action("edit-theme", f"theme «{theme.name}»: set {what}",
+                        {"theme_id": theme.id, "theme": theme.name, "fields": sorted(changes)}) as conn:
+        for key, value in changes.items():
+            conn.execute(f"UPDATE themes SET {key} = ? WHERE id = ?", (value, theme.id))
+    return repo.theme(project.db, theme_id)
+
+
+def describe_theme(project: Project, theme_id: str, description: str) -> Theme:
+    return update_theme(project, theme_id, description=description)
+
+
+def set_analytic_text(project: Project, theme_id: str, text: str) -> Theme:
+    return update_theme(project, theme_id, analytic_text=text)
+
+
+def set_condensate(project: Project, theme_id: str, text: str) -> Theme:
+    return update_theme(project, theme_id, condensate=text)
+
+
+def set_key_quote(project: Project, theme_id: str, coding_id: str | None) -> Theme:
+    """Choose the theme's key quote ("gullsitat"); None clears it."""
+    return update_theme(project, theme_id, key_coding_id=coding_id)
+
+
+def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
+    coding = find_coding(project, coding_ref)
+    inside = {c.id for c in repo.codings_for_theme(project.db, theme.id, recursive=True)}
+    if coding.id not in inside:
+        code = repo.code(project.db, coding.code_id)
+        raise UserError(f"the key quote must be coded with a code of «{theme.name}» "
+                        f"(this one is coded «{code.label}»)")
+    return coding.id
+
+
+def find_coding(project: Project, ref: str) -> Coding:
+    """A coding by id or unique id prefix (at least 6 characters)."""
+    ref = (ref or "").strip()
+    row = project.db.query_one("SELECT id FROM codings WHERE id = ?", (ref,))
+    if row is None and len(ref) >= 6:
+        rows = project.db.query("SELECT id FROM codings WHERE id LIKE ? || '%'", (ref,))
+        if len(rows) > 1:
+            raise NotFound(f"several codings start with {ref!r}; give more of the id")
+        row = rows[0] if rows else None
+    if row is None:
+        raise NotFound(f"no coding {ref!r}")
+    return repo.coding(project.db, row[0])
+
+
+# -- structure ------------------------------------------------------------------------------
+def ancestors(project: Project, theme_id: str) -> list[str]:
+    """Ids from the theme's parent up to the top level."""
+    out: list[str] = []
+    parent = project.db.scalar("SELECT parent_id FROM themes WHERE id = ?", (theme_id,))
+    while parent is not None and parent not in out:
+        out.append(parent)
+        parent = project.db.scalar("SELECT parent_id FROM themes WHERE id = ?", (parent,))
+    return out
+
+
+def descendants(project: Project, theme_id: str) -> list[str]:
+    return [r[0] for r in project.db.query(
+        "WITH RECURSIVE sub(id) AS (SELECT id FROM themes WHERE parent_id = ? "
+        "UNION SELECT t.id FROM themes t JOIN sub ON t.parent_id = sub.id) SELECT id FROM sub", (theme_id,))]
+
+
+def _siblings(conn, parent_id: str | None, except_id: str | None = None) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM themes WHERE parent_id IS ? AND id IS NOT ? ORDER BY position, name",
+        (parent_id, except_id)).fetchall()]
+
+
+def _renumber(conn, ordered_ids: list[str]) -> None:
+    for pos, tid in enumerate(ordered_ids, 1):
+        conn.execute("UPDATE themes SET position = ? WHERE id = ? AND position IS NOT ?", (pos, tid, pos))
+
+
+def move_theme(project: Project, theme_id: str, parent_id: str | None, *, position: int | None = None) -> Theme:
+    """Reparent a theme (None: top level), at `position` (1-based; default last). No cycles."""
+    theme = repo.theme(project.db, theme_id)
+    parent_name = "the top level"
+    if parent_id is not None:
+        parent = repo.theme(project.db, parent_id)
+        parent_name = f"«{parent.name}»"
+        if parent.id == theme.id or parent.id in descendants(project, theme.id):
+            raise UserError(f"cannot move «{theme.name}» into itself or one of its subthemes")
+        depth = len(ancestors(project, parent.id)) + 2 + _height(project, theme.id)
+        if depth > MAX_DEPTH:
+            raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
+    with project.action("move-theme", f"move theme «{theme.name}» to {parent_name}",
+                        {"theme_id": theme.id, "theme": theme.name,
+                         "from_parent": theme.parent_id, "to_parent": parent_id}) as conn:
+        _check_sibling_name(conn, parent_id, theme.name, theme.id)
+        order = _siblings(conn, parent_id, theme.id)
+        pos = len(order) + 1 if position is None else max(1, min(position, len(order) + 1))
+        order.insert(pos - 1, theme.id)
+        conn.execute("UPDATE themes SET parent_id = ? WHERE id = ?", (parent_id, theme.id))
+        _renumber(conn, order)
+        if theme.parent_id != parent_id:
+            _renumber(conn, _siblings(conn, theme.parent_id, theme.id))
+    return repo.theme(project.db, theme_id)
+
+
+def _height(project: Project, theme_id: str) -> int:
+    """Levels below the theme (0 for a theme without subthemes)."""
+    kids = [r[0] for r in project.db.query("SELECT id FROM themes WHERE parent_id = ?", (theme_id,))]
+    return 0 if not kids else 1 + max(_height(project, k) for k in kids)
+
+
+def reorder_theme(project: Project, theme_id: str, position: int) -> Theme:
+    """Put a theme at `position` (1-based) among its siblings."""
+    theme = repo.theme(project.db, theme_id)
+    with project.action("reorder-theme", f"theme «{theme.name}» to position {position}",
+                        {"theme_id": theme.id, "theme": theme.name, "position": position}) as conn:
+        order = _siblings(conn, theme.parent_id, theme.id)
+        pos = max(1, min(position, len(order) + 1))
+        order.insert(pos - 1, theme.id)
+        _renumber(conn, order)
+    return repo.theme(project.db, theme_id)
+
+
+def shift_theme(project: Project, theme_id: str, delta: int) -> Theme:
+    """Move a theme up (delta < 0) or down among its siblings."""
+    theme = repo.theme(project.db, theme_id)
+    order = [t.id for t in repo.themes(project.db) if t.parent_id == theme.parent_id]
+    current = order.index(theme.id) + 1
+    target = max(1, min(len(order), current + delta))
+    if target == current:
+        return theme
+    return reorder_theme(project, theme_id, target)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeDeletion:
+    theme: Theme
+    subthemes: int       # deleted with it (0 when they were kept)
+    mappings: int        # code mappings removed (codes stay)
+
+
+def delete_theme(project: Project, theme_id: str, *, keep_subthemes: bool = False) -> ThemeDeletion:
+    """Delete a theme; its codes are only unmapped. Subthemes go too, unless kept (then they
+    move up to the theme's parent, in its place)."""
+    theme = repo.theme(project.db, theme_id)
+    subs = descendants(project, theme.id)
+    # Deepest first, so that no row goes by cascade: every one is in the action log.
+    doomed = [theme.id] if keep_subthemes else sorted(
+        [theme.id, *subs], key=lambda t: -len(ancestors(project, t)))
+    with project.action("delete-theme", f"delete theme «{theme.name}»",
+                        {"theme_id": theme.id, "theme": theme.name, "keep_subthemes": keep_subthemes}) as conn:
+        if keep_subthemes:
+            kids = [r[0] for r in conn.execute(
+                "SELECT id FROM themes WHERE parent_id = ? ORDER BY position, name", (theme.id,)).fetchall()]
+            for kid in kids:
+                name = conn.execute("SELECT name FROM themes WHERE id = ?", (kid,)).fetchone()[0]
+                _check_sibling_name(conn, theme.parent_id, name, theme.id)
+            order = _siblings(conn, theme.parent_id)
+            at = order.index(theme.id)
+            order[at:at + 1] = kids
+            conn.executemany("UPDATE themes SET parent_id = ? WHERE id = ?", [(theme.parent_id, k) for k in kids])
+            _renumber(conn, order)
+        mappings = 0
+        for tid in doomed:
+            mappings += conn.execute("DELETE FROM code_themes WHERE theme_id = ?", (tid,)).rowcount
+            conn.execute("DELETE FROM memos WHERE target_type = 'theme' AND target_id = ?", (tid,))
+            conn.execute("DELETE FROM themes WHERE id = ?", (tid,))
+        _renumber(conn, _siblings(conn, theme.parent_id))
+        project.db.update_action_summary(
+            conn, f"delete theme «{theme.name}»" + (f" and {len(doomed) - 1} subthemes" if len(doomed) > 1 else ""))
+    return ThemeDeletion(theme, len(doomed) - 1, mappings)
+
+
+# -- code mappings --------------------------------------------------------------------------
 def add_code_to_theme(project: Project, code_id: str, theme_id: str) -> None:
     code, theme = repo.code(project.db, code_id), repo.theme(project.db, theme_id)
     with project.action("map-code", f"«{code.label}» → theme «{theme.name}»",
-                        {"code": code.label, "theme": theme.name}) as conn:
+                        {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
         _map(conn, code_id, theme_id)
 
 
-def _map(conn, code_id: str, theme_id: str) -> None:
+def _map(conn, code_id: str, theme_id: str) -> int:
     position = conn.execute(
         "SELECT coalesce(max(position), 0) + 1 FROM code_themes WHERE theme_id = ?", (theme_id,)).fetchone()[0]
-    conn.execute(
+    return conn.execute(
         "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
         (code_id, theme_id, position, now()),
-    )
+    ).rowcount
 
 
 def remove_code_from_theme(project: Project, code_id: str, theme_id: str) -> None:
     code, theme = repo.code(project.db, code_id), repo.theme(project.db, theme_id)
     with project.action("unmap-code", f"«{code.label}» out of theme «{theme.name}»",
-                        {"code": code.label, "theme": theme.name}) as conn:
+                        {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
         conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?", (code_id, theme_id))
+
+
+def _codes(project: Project, code_ids: Iterable[str]) -> list[Code]:
+    out = [repo.code(project.db, cid) for cid in dict.fromkeys(code_ids)]
+    if not out:
+        raise UserError("choose at least one code")
+    return out
+
+
+def _labels(codes: Sequence[Code], limit: int = 3) -> str:
+    shown = ", ".join(f"«{c.label}»" for c in codes[:limit])
+    return shown + (f" and {len(codes) - limit} more" if len(codes) > limit else "")
+
+
+def map_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
+    """Map several codes to a theme in one action. Returns how many were new there."""
+    codes, theme = _codes(project, code_ids), repo.theme(project.db, theme_id)
+    with project.action("map-codes", f"{_labels(codes)} → theme «{theme.name}»",
+                        {"theme_id": theme.id, "theme": theme.name,
+                         "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
+        return sum(_map(conn, c.id, theme.id) for c in codes)
+
+
+def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
+    codes, theme = _codes(project, code_ids), repo.theme(project.db, theme_id)
+    with project.action("unmap-codes", f"{_labels(codes)} out of theme «{theme.name}»",
+                        {"theme_id": theme.id, "theme": theme.name,
+                         "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
+        return sum(conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?",
+                                (c.id, theme.id)).rowcount for c in codes)
+
+
+def move_mappings(project: Project, items: Sequence[tuple[str, str | None]], to_theme_id: str) -> int:
+    """Move codes to a theme in one action. Each item is (code_id, from_theme_id); a code
+    with from_theme_id None is only mapped (it keeps any other themes). Returns the count."""
+    target = repo.theme(project.db, to_theme_id)
+    items = list(dict.fromkeys(items))
+    if not items:
+        raise UserError("choose at least one code")
+    codes = [repo.code(project.db, cid) for cid, _ in items]
+    for _, src in items:
+        if src is not None:
+            repo.theme(project.db, src)
+    with project.action("move-codes", f"move {_labels(codes)} to theme «{target.name}»",
+                        {"theme_id": target.id, "theme": target.name,
+                         "codes": [{"id": cid, "label": c.label, "from": src}
+                                   for (cid, src), c in zip(items, codes)]}) as conn:
+        for cid, src in items:
+            if src is not None and src != target.id:
+                conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?", (cid, src))
+            _map(conn, cid, target.id)
+    return len(items)
+
+
+def move_codes(project: Project, code_ids: Iterable[str], to_theme_id: str, *,
+               from_theme_id: str | None = None) -> int:
+    """Move codes from one theme (or, with None, from nowhere: just map them) to another."""
+    return move_mappings(project, [(cid, from_theme_id) for cid in code_ids], to_theme_id)
+
+
+def reorder_code(project: Project, theme_id: str, code_id: str, position: int) -> None:
+    """Put a code at `position` (1-based) in its theme's order."""
+    theme, code = repo.theme(project.db, theme_id), repo.code(project.db, code_id)
+    order = [c.id for c in repo.theme_codes(project.db, theme.id)]
+    if code.id not in order:
+        raise UserError(f"«{code.label}» is not in theme «{theme.name}»")
+    order.remove(code.id)
+    order.insert(max(0, min(position - 1, len(order))), code.id)
+    with project.action("reorder-code", f"«{code.label}» to position {position} in «{theme.name}»",
+                        {"theme_id": theme.id, "code_id": code.id, "position": position}) as conn:
+        for pos, cid in enumerate(order, 1):
+            conn.execute("UPDATE code_themes SET position = ? WHERE theme_id = ? AND code_id = ? AND position IS NOT ?",
+                         (pos, theme.id, cid, pos))
+
+
+# -- queries --------------------------------------------------------------------------------
+def unthemed_codes(project: Project) -> list[Code]:
+    """Codes in no theme (alphabetical)."""
+    return [c for c in repo.codes(project.db)
+            if project.db.scalar("SELECT 1 FROM code_themes WHERE code_id = ?", (c.id,)) is None]
+
+
+def codes_in_several_themes(project: Project) -> list[tuple[Code, list[Theme]]]:
+    themes = {t.id: t for t in repo.themes(project.db)}
+    order = {tid: n for n, tid in enumerate(themes)}
+    of: dict[str, list[str]] = defaultdict(list)
+    for code_id, theme_id in repo.code_theme_pairs(project.db):
+        of[code_id].append(theme_id)
+    out = []
+    for c in repo.codes(project.db):
+        if len(of.get(c.id, ())) > 1:
+            out.append((c, sorted((themes[t] for t in of[c.id]), key=lambda t: order[t.id])))
+    return out
+
+
+@dataclass(slots=True)
+class ThemeNode:
+    theme: Theme
+    depth: int
+    codes: list[Code] = field(default_factory=list)
+    code_codings: dict[str, int] = field(default_factory=dict)  # code id -> codings
+    children: list["ThemeNode"] = field(default_factory=list)
+    codings: int = 0        # distinct codings under the theme, subthemes included
+    participants: int = 0   # distinct participants (documents without one count by document)
+
+
+def theme_tree(project: Project) -> list[ThemeNode]:
+    """The top-level themes, each with its codes and subthemes, in order."""
+    db = project.db
+    per_code = dict(db.query("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    nodes: dict[str, ThemeNode] = {}
+    roots: list[ThemeNode] = []
+    for t in repo.themes(db):  # parents before children
+        parent = nodes.get(t.parent_id) if t.parent_id else None
+        node = ThemeNode(t, 0 if parent is None else parent.depth + 1)
+        nodes[t.id] = node
+        (parent.children if parent else roots).append(node)
+    for r in db.query(
+        "SELECT ct.theme_id, c.* FROM code_themes ct JOIN codes c ON c.id = ct.code_id "
+        "ORDER BY ct.theme_id, ct.position, c.label COLLATE NOCASE"
+    ):
+        node = nodes.get(r["theme_id"])
+        if node is not None:
+            node.codes.append(repo._code(r))
+            node.code_codings[r["id"]] = per_code.get(r["id"], 0)
+    # Distinct codings and informants per theme, subthemes included.
+    unit_of_coding: dict[str, tuple[str, str]] = {}
+    codings_of_code: dict[str, list[str]] = defaultdict(list)
+    for r in db.query("SELECT c.id, c.code_id, coalesce(d.participant_id, 'doc:' || d.id) FROM codings c "
+                      "JOIN documents d ON d.id = c.document_id"):
+        codings_of_code[r[1]].append(r[0])
+        unit_of_coding[r[0]] = r[2]
+
+    def fill(node: ThemeNode) -> set[str]:
+        seen: set[str] = set()
+        for c in node.codes:
+            seen.update(codings_of_code.get(c.id, ()))
+        for child in node.children:
+            seen |= fill(child)
+        node.codings = len(seen)
+        node.participants = len({unit_of_coding[x] for x in seen})
+        return seen
+
+    for root in roots:
+        fill(root)
+    return roots
+
+
+def flatten(tree: list[ThemeNode]) -> list[ThemeNode]:
+    out: list[ThemeNode] = []
+
+    def walk(nodes: list[ThemeNode]) -> None:
+        for n in nodes:
+            out.append(n)
+            walk(n.children)
+
+    walk(tree)
+    return out
+
+
+def theme_path(project: Project, theme_id: str) -> str:
+    """"Theme › Subtheme" for display."""
+    names = [repo.theme(project.db, theme_id).name]
+    for tid in ancestors(project, theme_id):
+        names.append(repo.theme(project.db, tid).name)
+    return " › ".join(reversed(names))
+
+
+# -- the code matrix ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class MatrixColumn:
+    id: str          # participant id, or document id for a document without a participant
+    label: str       # pseudonym or document title
+    kind: str        # 'participant' | 'document'
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixRow:
+    id: str
+    label: str
+    kind: str        # 'theme' | 'code'
+    depth: int = 0
+    colour: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    rows: tuple[MatrixRow, ...]
+    columns: tuple[MatrixColumn, ...]
+    counts: tuple[tuple[int, ...], ...]   # counts[row][column]: coded segments
+
+    def row_total(self, r: int) -> int:
+        return sum(self.counts[r])
+
+    def column_total(self, c: int) -> int:
+        return sum(row[c] for row in self.counts)
+
+    @property
+    def max(self) -> int:
+        return max((v for row in self.counts for v in row), default=0)
+
+    def as_dict(self) -> dict:
+        return {
+            "columns": [{"id": c.id, "label": c.label, "kind": c.kind} for c in self.columns],
+            "rows": [{"id": r.id, "label": r.label, "kind": r.kind, "depth": r.depth,
+                      "counts": list(self.counts[i]), "total": self.row_total(i)}
+                     for i, r in enumerate(self.rows)],
+        }
+
+
+def _units(project: Project, by: str) -> tuple[list[MatrixColumn], dict[str, int]]:
+    """Columns and a map document id -> column index."""
+    docs = repo.documents(project.db)
+    cols: list[MatrixColumn] = []
+    index: dict[str, int] = {}
+    doc_col: dict[str, int] = {}
+    if by == "participant":
+        names = {p.id: p.pseudonym for p in repo.participants(project.db)}
+        for p in repo.participants(project.db):
+            index[p.id] = len(cols)
+            cols.append(MatrixColumn(p.id, p.pseudonym, "participant"))
+        for d in docs:
+            if d.participant_id in names:
+                doc_col[d.id] = index[d.participant_id]
+            else:
+                doc_col[d.id] = len(cols)
+                cols.append(MatrixColumn(d.id, d.title, "document"))
+    elif by == "document":
+        for d in docs:
+            doc_col[d.id] = len(cols)
+            cols.append(MatrixColumn(d.id, d.title, "document"))
+    else:
+        raise UserError(f"columns are by participant or by document, not {by!r}")
+    # Participants without documents make empty columns: leave them out.
+    used = sorted(set(doc_col.values()))
+    remap = {old: new for new, old in enumerate(used)}
+    return [cols[i] for i in used], {d: remap[c] for d, c in doc_col.items()}
+
+
+def code_matrix(project: Project, *, rows: str = "themes", by: str = "participant") -> Matrix:
+    """Coded segments per theme (subthemes included, each coding once) or per code, by
+    participant (documents without a participant get a column of their own) or document."""
+    db = project.db
+    columns, doc_col = _units(project, by)
+    coding_rows = db.query("SELECT id, code_id, document_id FROM codings")
+    if rows == "codes":
+        heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in repo.codes(db)]
+        at = {h.id: n for n, h in enumerate(heads)}
+        grid = [[0] * len(columns) for _ in heads]
+        for _, code_id, doc_id in coding_rows:
+            grid[at[code_id]][doc_col[doc_id]] += 1
+    elif rows == "themes":
+        nodes = flatten(theme_tree(project))
+        heads = [MatrixRow(n.theme.id, n.theme.name, "theme", n.depth) for n in nodes]
+        grid = []
+        by_code: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cid, code_id, doc_id in coding_rows:
+            by_code[code_id].append((cid, doc_id))
+        for n in nodes:
+            seen: dict[str, str] = {}
+            for sub in flatten([n]):
+                for c in sub.codes:
+                    for cid, doc_id in by_code.get(c.id, ()):
+                        seen[cid] = doc_id
+            row = [0] * len(columns)
+            for doc_id in seen.values():
+                row[doc_col[doc_id]] += 1
+            grid.append(row)
+    else:
+        raise UserError(f"matrix rows are themes or codes, not {rows!r}")
+    return Matrix(tuple(heads), tuple(columns), tuple(tuple(r) for r in grid))
+
+
+def matrix_cell_codings(project: Project, row: MatrixRow, column: MatrixColumn, *, by: str = "participant") -> list[Coding]:
+    """The quotes behind one cell of the matrix (the drill-down)."""
+    db = project.db
+    if row.kind == "theme":
+        codings = repo.codings_for_theme(db, row.id, recursive=True)
+    else:
+        codings = repo.codings_for_code(db, row.id)
+    if column.kind == "document":
+        return [c for c in codings if c.document_id == column.id]
+    docs = {d.id for d in repo.documents(db) if d.participant_id == column.id}
+    return [c for c in codings if c.document_id in docs]
