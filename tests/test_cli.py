@@ -96,3 +96,14 @@ def test_demo_no_tui_prints_project_path_last(tmp_path):
     # A second demo in the same folder is refused, not overwritten.
     r2 = run("demo", "--no-tui", "--path", str(tmp_path / "d"))
     assert r2.returncode == 1 and "not empty" in r2.stderr
+
+
+def test_project_path_alone_opens_the_tui(monkeypatch, tmp_path):
+    from themecoder import cli
+
+    proj = tmp_path / "p.themecoder"
+    assert main(["new", str(proj)]) == 0
+    opened = []
+    monkeypatch.setattr(cli, "_run_tui", lambda path, coder: opened.append((path, coder)) or 0)
+    assert main(["--coder", "veileder", str(proj)]) == 0
+    assert opened == [(str(proj), "veileder")]

@@ -543,7 +543,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     # `themecoder PROJECT` opens the TUI.
-    first = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    first = next((i for i, a in enumerate(argv)
+                  if not a.startswith("-") and (i == 0 or argv[i - 1] != "--coder")), None)
     if first is not None and argv[first] not in commands and (
         argv[first].endswith(".themecoder") or Path(argv[first]).exists()
     ):
