@@ -1,0 +1,155 @@
+"""Read-only views the workbench (TUI) needs: overview rows, quote lists, spans at a place.
+
+Pure queries over the store; nothing here writes, and nothing imports Textual or spaCy.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from themecoder.core.model import Code, Coding, Memo, Turn
+from themecoder.core.text import collapse_ws, word_count
+from themecoder.core.turns import format_timestamp
+from themecoder.store import repo
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
+
+
+# -- project overview -----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    id: str
+    title: str
+    participant: str | None
+    words: int
+    characters: int
+    codings: int
+    coded_share: float  # 0..1, share of the document's characters covered by any coding
+
+
+def covered_length(spans: list[tuple[int, int]]) -> int:
+    """Characters covered by the union of [start, end) spans."""
+    total = 0
+    cur_s = cur_e = -1
+    for s, e in sorted(spans):
+        if s > cur_e:
+            if cur_e > cur_s:
+                total += cur_e - cur_s
+            cur_s, cur_e = s, e
+        elif e > cur_e:
+            cur_e = e
+    if cur_e > cur_s:
+        total += cur_e - cur_s
+    return total
+
+
+def document_overview(project: "Project") -> list[DocumentRow]:
+    db = project.db
+    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for r in db.query("SELECT document_id, start, end FROM codings"):
+        spans.setdefault(r[0], []).append((r[1], r[2]))
+    rows = []
+    for r in db.query("SELECT id, title, participant_id, text FROM documents ORDER BY position, title"):
+        text = r["text"]
+        doc_spans = spans.get(r["id"], [])
+        rows.append(DocumentRow(
+            r["id"], r["title"], people.get(r["participant_id"] or ""), word_count(text), len(text),
+            len(doc_spans), covered_length(doc_spans) / len(text) if text else 0.0,
+        ))
+    return rows
+
+
+# -- quotes of a code ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class QuoteRow:
+    coding: Coding
+    document: str
+    participant: str | None
+    place: str  # "turn 12, 00:14:03" or "char 1234"
+    quote: str  # whitespace folded
+
+
+def turn_index(turns: list[Turn], offset: int) -> int | None:
+    """Index of the turn containing (or, in a label, starting at) `offset`."""
+    starts = [t.label_start for t in turns]
+    i = bisect.bisect_right(starts, offset) - 1
+    if i >= 0 and turns[i].label_start <= offset <= turns[i].end:
+        return i
+    return None
+
+
+def place_of(turns: list[Turn], offset: int) -> str:
+    i = turn_index(turns, offset)
+    if i is None:
+        return f"char {offset}"
+    stamp = format_timestamp(turns[i].timestamp)
+    return f"turn {i + 1}" + (f", {stamp}" if stamp else "")
+
+
+def quotes_for_code(project: "Project", code_id: str) -> list[QuoteRow]:
+    db = project.db
+    docs = {d.id: d for d in repo.documents(db)}
+    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    turns_of: dict[str, list[Turn]] = {}
+    out = []
+    for c in repo.codings_for_code(db, code_id):
+        if c.document_id not in turns_of:
+            turns_of[c.document_id] = repo.turns(db, c.document_id)
+        doc = docs[c.document_id]
+        out.append(QuoteRow(c, doc.title, people.get(doc.participant_id or ""),
+                            place_of(turns_of[c.document_id], c.start), collapse_ws(c.quote)))
+    return out
+
+
+# -- places in a document --------------------------------------------------------------------
+def codings_overlapping(codings: list[Coding], start: int, end: int) -> list[Coding]:
+    """Codings that share at least one character with [start, end) (or contain `start` if empty)."""
+    if end <= start:
+        return [c for c in codings if c.start <= start < c.end]
+    return [c for c in codings if c.start < end and start < c.end]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»)\]]*\s+|\n\s*")
+
+
+def quick_sentences(text: str, turns: list[Turn]) -> list[tuple[int, int]]:
+    """A rough sentence split (punctuation and line breaks) used until the real index exists."""
+    regions = [(t.start, t.end) for t in turns if t.end > t.start] or [(0, len(text))]
+    out: list[tuple[int, int]] = []
+    for rs, re_ in regions:
+        pos = rs
+        for m in _SENTENCE_END.finditer(text, rs, re_):
+            _append_trimmed(text, pos, m.start(), out)
+            pos = m.end()
+        _append_trimmed(text, pos, re_, out)
+    return out
+
+
+def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+def memo_for(project: "Project", target_type: str, target_id: str | None) -> Memo | None:
+    """The memo on a target written by the current coder (else anyone's newest), if any."""
+    memos = repo.memos(project.db, target_type, target_id) if target_id else repo.memos(project.db, target_type)
+    mine = [m for m in memos if m.author == project.coder]
+    pool = mine or memos
+    return pool[-1] if pool else None
+
+
+def memo_counts(project: "Project", target_type: str) -> dict[str, int]:
+    return {r[0]: r[1] for r in project.db.query(
+        "SELECT target_id, count(*) FROM memos WHERE target_type = ? GROUP BY target_id", (target_type,))}
+
+
+def codes_by_id(project: "Project") -> dict[str, Code]:
+    return {c.id: c for c in repo.codes(project.db)}

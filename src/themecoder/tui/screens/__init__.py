@@ -1,0 +1,1 @@
+"""Screens of the workbench. Teammates add theirs here and register them in tui/registry.py."""

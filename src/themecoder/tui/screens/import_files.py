@@ -1,0 +1,74 @@
+"""Import transcripts from the TUI: a path (file, folder or glob) and an optional participant;
+the import runs in a worker thread with a progress bar."""
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt", ".qdpx", ".qdc"}
+
+
+def expand(spec: str) -> list[Path]:
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
+    if any(ch in spec for ch in "*?["):
+        return sorted(Path(p) for p in glob.glob(str(path)) if Path(p).suffix.lower() in SUFFIXES)
+    return [path]
+
+
+class ImportScreen(ModalScreen[tuple[list[Path], str | None] | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog", classes="dialog"):
+            yield Label("Import transcripts", classes="dialog-title")
+            yield Label("File, folder or pattern (e.g. intervjuer/*.docx):")
+            yield Input(id="import-path", placeholder="path")
+            yield Label("Participant pseudonym (optional; default: from the speaker label):")
+            yield Input(id="import-participant", placeholder="pseudonym")
+            yield Label("Enter imports · escape cancels", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        spec = self.query_one("#import-path", Input).value.strip()
+        if not spec:
+            self.notify("Give a file, a folder or a pattern.", severity="warning")
+            return
+        paths = expand(spec)
+        if not paths:
+            self.notify(f"No transcripts found at {spec}.", severity="warning")
+            return
+        participant = self.query_one("#import-participant", Input).value.strip() or None
+        self.dismiss((paths, participant))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def run_import(app, paths: list[Path], participant: str | None) -> None:
+    from themecoder.io.batch import import_files
+
+    def job(progress):
+        return import_files(app.project, paths, participant=participant, pipeline=app.pipeline_in_thread(),
+                            progress=lambda i, n, _name="": progress(i, n))
+
+    def done(results) -> None:
+        ok = [r for r in results if r.ok]
+        failed = [r for r in results if not r.ok]
+        app.data_changed()
+        msg = f"{len(ok)} of {len(results)} files imported."
+        if failed:
+            msg += " " + "; ".join(f"{Path(r.path).name}: {r.message}" for r in failed[:3])
+        app.notify(msg, severity="warning" if failed else "information", timeout=8)
+
+    app.run_in_thread(job, f"importing {len(paths)} file(s)", done=done)

@@ -1,0 +1,97 @@
+"""The project overview: documents with participant, words, codings and share coded."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from themecoder.core import views
+from themecoder.store import repo
+from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.status_bar import StatusBar
+
+
+def share_bar(share: float, width: int = 10) -> str:
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled) + f" {share * 100:3.0f}%"
+
+
+class OverviewScreen(WorkbenchScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", show=True),
+        Binding("i", "import", "Import", show=True),
+        Binding("m", "memo", "Document memo", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield Static("", id="overview-summary")
+        yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="overview-hint")
+        yield StatusBar()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Document", key="title")
+        table.add_column("Participant", key="participant")
+        table.add_column("Words", key="words")
+        table.add_column("Codings", key="codings")
+        table.add_column("Coded", key="coded")
+        self.refresh_data()
+        table.focus()
+
+    def refresh_data(self) -> None:
+        project = self.app.project
+        self.title = project.name
+        self.sub_title = "Project overview"
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        rows = views.document_overview(project)
+        for r in rows:
+            table.add_row(r.title, r.participant or "—", f"{r.words:,}".replace(",", " "),
+                          str(r.codings), share_bar(r.coded_share), key=r.id)
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        counts = repo.counts(project.db)
+        words = sum(r.words for r in rows)
+        self.query_one("#overview-summary", Static).update(
+            f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "
+            f"{counts['codings']} codings · {counts['memos']} memos".replace(",", " ")
+        )
+        hint = ("Enter opens a transcript. C lists codes, / searches, ? shows every key."
+                if rows else "No documents yet: press i to import transcripts (.txt .docx .vtt .srt .md).")
+        self.query_one("#overview-hint", Static).update(hint)
+
+    def _current_doc(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.app.show_document(event.row_key.value)
+
+    def action_open(self) -> None:
+        doc = self._current_doc()
+        if doc:
+            self.app.show_document(doc)
+
+    def action_memo(self) -> None:
+        doc = self._current_doc()
+        if doc:
+            from themecoder.tui.screens.memo import edit_memo_for
+
+            title = repo.document(self.app.project.db, doc).title
+            edit_memo_for(self.app, "document", doc, f"Memo on document {title}")
+
+    def action_import(self) -> None:
+        from themecoder.tui.screens.import_files import ImportScreen, run_import
+
+        def done(result) -> None:
+            if result:
+                run_import(self.app, *result)
+
+        self.app.push_screen(ImportScreen(), done)

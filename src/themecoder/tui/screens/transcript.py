@@ -1,0 +1,264 @@
+"""The transcript reader: read, select and code one document."""
+from __future__ import annotations
+
+import bisect
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Footer, Header, Static
+
+from themecoder.core import coding as coding_ops
+from themecoder.core import views
+from themecoder.core.errors import NotFound
+from themecoder.core.text import collapse_ws
+from themecoder.store import repo
+from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.status_bar import StatusBar
+from themecoder.tui.widgets.transcript_view import TranscriptView
+
+
+class TranscriptScreen(WorkbenchScreen):
+    BINDINGS = [
+        Binding("c", "code", "Code", show=True),
+        Binding("v", "in_vivo", "In vivo", show=True),
+        Binding("x", "remove_coding", "Uncode", show=True),
+        Binding("r", "recode", "Recode", show=False),
+        Binding("m", "memo_coding", "Memo", show=True),
+        Binding("M", "memo_document", "Memo on the document", show=False),
+        Binding("n", "next_coding(1)", "Next coded passage", show=False),
+        Binding("p", "next_coding(-1)", "Previous coded passage", show=False),
+        Binding("escape", "back", "Back", show=True),
+    ]
+
+    def __init__(self, doc_id: str, select: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self.doc_id = doc_id
+        self._initial = select
+        self.codings = []
+        self.codes = {}
+        self._quick_sentences = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="≡")
+        yield TranscriptView(id="transcript")
+        yield Static("", id="here")
+        yield StatusBar()
+        yield Footer()
+
+    @property
+    def view(self) -> TranscriptView:
+        return self.query_one(TranscriptView)
+
+    def on_mount(self) -> None:
+        self._load()
+        view = self.view
+        if self._initial:
+            view.call_after_refresh(view.select_range, *self._initial)
+        view.focus()
+
+    def _sentences(self, text: str, turns) -> list[tuple[int, int]]:
+        sentences = repo.sentences(self.app.project.db, self.doc_id)
+        self._quick_sentences = not sentences and bool(text)
+        if self._quick_sentences:
+            self.app.ensure_index()
+            return views.quick_sentences(text, turns)
+        return sentences
+
+    def _load(self) -> None:
+        db = self.app.project.db
+        doc = repo.document(db, self.doc_id)
+        people = {p.id: p.pseudonym for p in repo.participants(db)}
+        self.title = doc.title
+        self.sub_title = people.get(doc.participant_id or "", "") or ""
+        self.text = repo.document_text(db, self.doc_id)
+        self.turns = repo.turns(db, self.doc_id)
+        self.codings = repo.codings_for_document(db, self.doc_id)
+        self.codes = views.codes_by_id(self.app.project)
+        self.view.load(self.text, self.turns, self._sentences(self.text, self.turns), self.codings, self.codes)
+
+    def refresh_data(self) -> None:
+        db = self.app.project.db
+        try:
+            text = repo.document_text(db, self.doc_id)
+        except NotFound:
+            self.notify("This document no longer exists.", severity="warning")
+            self.app.pop_screen()
+            return
+        view = self.view
+        if text != self.text:
+            sel = view.selection
+            self._load()
+            view.select_range(*sel, center=False)
+            return
+        self.codings = repo.codings_for_document(db, self.doc_id)
+        self.codes = views.codes_by_id(self.app.project)
+        if self._quick_sentences:
+            sentences = repo.sentences(db, self.doc_id)
+            if sentences:
+                self._quick_sentences = False
+                view.set_sentences(sentences)
+        view.set_codings(self.codings, self.codes)
+        self._update_here(*view.selection)
+
+    def select(self, start: int, end: int) -> None:
+        self.view.select_range(start, end, center=True)
+        self.view.focus()
+
+    # -- the "here" line -----------------------------------------------------------------
+    def on_transcript_view_selection_changed(self, event: TranscriptView.SelectionChanged) -> None:
+        self._update_here(event.start, event.end)
+
+    def _update_here(self, start: int, end: int) -> None:
+        view = self.view
+        first = bisect.bisect_right(view._sent_starts, start) - 1
+        last = bisect.bisect_left(view._sent_starts, end) - 1
+        n_sent = max(1, last - first + 1) if first >= 0 else 1
+        where = views.place_of(self.turns, start)
+        turn_i = views.turn_index(self.turns, start)
+        speaker = f" ({self.turns[turn_i].speaker})" if turn_i is not None else ""
+        info = (f"{where}{speaker} · {n_sent} sentence{'s' if n_sent != 1 else ''}, "
+                f"{end - start} characters selected")
+        here = views.codings_overlapping(self.codings, start, end)
+        if here:
+            parts: list = [("Coded here: ", "bold")]
+            seen = set()
+            for c in here:
+                if c.code_id in seen:
+                    continue
+                seen.add(c.code_id)
+                code = self.codes.get(c.code_id)
+                if code is None:
+                    continue
+                if len(seen) > 1:
+                    parts.append("  ")
+                parts += [("■ ", code.colour), code.label]
+            coded = Content.assemble(*parts)
+        else:
+            coded = Content.assemble(("Not coded. ", "dim"), ("c", "bold"), " code  ", ("v", "bold"), " in vivo")
+        self.query_one("#here", Static).update(Content.assemble(info, "\n", coded))
+
+    # -- coding --------------------------------------------------------------------------
+    def _code_counts(self) -> dict[str, int]:
+        return {s.code.id: s.codings for s in repo.code_stats(self.app.project.db)}
+
+    def action_code(self) -> None:
+        start, end = self.view.selection
+        self.code_span(start, end)
+
+    def code_span(self, start: int, end: int) -> None:
+        from themecoder.tui.screens.code_picker import CodePicker
+
+        app = self.app
+        doc_id = self.doc_id
+        quote = self.text[start:end]
+
+        def done(pick) -> None:
+            if pick is None:
+                return
+            if pick.code_id:
+                code = repo.code(app.project.db, pick.code_id)
+                app.act(coding_ops.apply_code, doc_id, start, end, pick.code_id, done=f"Coded with «{code.label}».")
+            else:
+                app.act(coding_ops.apply_new_code, doc_id, start, end, pick.label,
+                        done=f"New code «{pick.label}».")
+
+        codes = repo.codes(app.project.db)
+        app.push_screen(CodePicker(codes, self._code_counts(), heading="Code the selection", quote=quote), done)
+
+    def action_in_vivo(self) -> None:
+        start, end = self.view.selection
+        label = coding_ops.in_vivo_label(self.text, start, end)
+        if not label:
+            self.notify("Select some words first.", severity="warning")
+            return
+        existing = repo.code_by_label(self.app.project.db, label)
+        if existing is not None:
+            self.app.act(coding_ops.apply_code, self.doc_id, start, end, existing.id,
+                         done=f"Coded with the existing code «{label}».")
+        else:
+            self.app.act(coding_ops.apply_new_code, self.doc_id, start, end, label, in_vivo=True,
+                         done=f"In-vivo code «{label}».")
+
+    def _with_coding_here(self, verb: str, then) -> None:
+        from themecoder.tui.screens.code_picker import ChooseCoding
+
+        start, end = self.view.selection
+        here = views.codings_overlapping(self.codings, start, end)
+        if not here:
+            self.notify("No coding here: move onto a coded passage (n / p jump to one).", severity="warning")
+            return
+        if len(here) == 1:
+            then(here[0].id)
+            return
+        rows = [(c.id, self.codes[c.code_id], c.quote) for c in here if c.code_id in self.codes]
+
+        def chosen(coding_id: str | None) -> None:
+            if coding_id:
+                then(coding_id)
+
+        self.app.push_screen(ChooseCoding(f"Which coding do you want to {verb}?", rows), chosen)
+
+    def action_remove_coding(self) -> None:
+        def remove(coding_id: str) -> None:
+            c = repo.coding(self.app.project.db, coding_id)
+            label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
+            self.app.act(coding_ops.remove_coding, coding_id, done=f"Removed «{label}» from the passage.")
+
+        self._with_coding_here("remove", remove)
+
+    def action_recode(self) -> None:
+        from themecoder.tui.screens.code_picker import CodePicker
+
+        app = self.app
+
+        def recode(coding_id: str) -> None:
+            c = repo.coding(app.project.db, coding_id)
+
+            def done(pick) -> None:
+                if pick is None or not pick.code_id:
+                    return
+                new = repo.code(app.project.db, pick.code_id)
+                app.act(coding_ops.recode, coding_id, pick.code_id, done=f"Recoded to «{new.label}».")
+
+            app.push_screen(CodePicker(repo.codes(app.project.db), self._code_counts(), heading="Recode to …",
+                                       quote=c.quote, allow_new=False, exclude={c.code_id}), done)
+
+        self._with_coding_here("recode", recode)
+
+    def action_memo_coding(self) -> None:
+        from themecoder.tui.screens.memo import edit_memo_for
+
+        def memo(coding_id: str) -> None:
+            c = repo.coding(self.app.project.db, coding_id)
+            label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
+            q = collapse_ws(c.quote)
+            edit_memo_for(self.app, "coding", coding_id, f"Memo on «{label}»: {q[:50]}{'…' if len(q) > 50 else ''}")
+
+        self._with_coding_here("write a memo on", memo)
+
+    def action_memo_document(self) -> None:
+        from themecoder.tui.screens.memo import edit_memo_for
+
+        edit_memo_for(self.app, "document", self.doc_id, f"Memo on document {self.title}")
+
+    def action_next_coding(self, delta: int) -> None:
+        if not self.codings:
+            self.notify("Nothing is coded in this document yet.", timeout=2)
+            return
+        start, end = self.view.selection
+        if delta > 0:
+            after = [c for c in self.codings if c.start > start]
+            target = after[0] if after else None
+        else:
+            before = [c for c in self.codings if c.start < start]
+            target = before[-1] if before else None
+        if target is None:
+            self.notify("No more coded passages that way.", timeout=2)
+            return
+        self.view.select_range(target.start, target.end, center=False)
+        self.view._ensure_visible(self.view.line_of(target.start))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

@@ -1,0 +1,44 @@
+"""StatusBar: the NLP pipeline in use (saying clearly when it is the fallback), the coder,
+and a progress bar for long work. It mirrors reactive state kept on the app."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+
+class StatusBar(Horizontal):
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="status-nlp")
+        yield Label("", id="status-coder")
+        yield Label("", id="status-task")
+        yield ProgressBar(id="status-progress", show_eta=False, show_percentage=False)
+
+    def on_mount(self) -> None:
+        app = self.app
+        self.query_one("#status-coder", Label).update(f"coder: {app.project.coder}")
+        self.watch(app, "nlp_label", self._show_nlp, init=True)
+        self.watch(app, "nlp_fallback", self._show_nlp, init=False)
+        self.watch(app, "task_label", self._show_task, init=True)
+        self.watch(app, "task_done", self._show_task, init=False)
+        self.watch(app, "task_total", self._show_task, init=False)
+
+    def _show_nlp(self, _value=None) -> None:
+        label = self.query_one("#status-nlp", Label)
+        label.update(self.app.nlp_label)
+        label.set_class(self.app.nlp_fallback, "-fallback")
+
+    def _show_task(self, _value=None) -> None:
+        app = self.app
+        busy = bool(app.task_label)
+        self.query_one("#status-task", Label).update(app.task_label)
+        bar = self.query_one("#status-progress", ProgressBar)
+        bar.display = busy
+        if busy:
+            bar.update(total=app.task_total, progress=app.task_done)
