@@ -199,7 +199,7 @@ def test_semicolon_data_with_decimal_comma(tmp_path):
     ("[a1, a2, a3]", "[a1, a2, a3, zz]", r"scales\.yaml: scale 'A' \(RSA-R\): item 'zz' is "
                                         r"not a column in data\.csv"),
     ("valid_range: [1, 5]", "valid_range: [5, 1]", r"valid_range: expected \[low, high\]"),
-    ("{98: vet ikke", "{3: vet ikke", r"missing code 3 lies inside valid_range"),
+    ("{98: vet ikke", "{3: vet ikke", r"missing code 3 lies inside valid_range of RSA-R"),
     ("min_valid: 2}", "min_valid: 5}", r"scale 'A' \(RSA-R\): min_valid 5 must be between 1 "
                                       r"and 3"),
     ("method: mean", "method: sum", r"scoring method 'sum' is not supported"),

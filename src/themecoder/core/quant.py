@@ -358,11 +358,11 @@ def load_findings(path: str | Path) -> list[Finding]:
         findings = _load_csv(text, path.name)
     else:
         raise FindingError(f"{path.name}: unknown findings format {suffix!r} (use .csv or .yaml)")
-    seen: dict[str, str] = {}
+    seen: set[str] = set()
     for i, f in enumerate(findings, start=1):
         if f.id in seen:
             raise FindingError(f"{path.name}: finding {i}: id {f.id} is used twice")
-        seen[f.id] = f.id
+        seen.add(f.id)
     return findings
 
 

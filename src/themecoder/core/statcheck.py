@@ -142,6 +142,9 @@ def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float,
             df = float(f.groups[0].n + f.groups[1].n - 2)
         if df is None:
             return None
+        if df <= 0:
+            issues.append(f"df = {df:g} is not positive")
+            return None
         lo_abs, hi_abs = _abs_range(stat, half)
         return (_p_t(stat, df), _p_t(hi_abs, df), _p_t(lo_abs, df),
                 f"t({df:g}) = {shown}")
@@ -277,7 +280,7 @@ def _from_summary(f: Finding, issues: list[str], notes: list[str]
     if g1.n < 2 or g2.n < 2:
         return None
     welch = f.test == "welch"
-    dec = max(decimals_of(v) for g in (g1, g2) for v in (g1.mean, g1.sd, g2.mean, g2.sd))
+    dec = max(decimals_of(v) for v in (g1.mean, g1.sd, g2.mean, g2.sd))
     h = _half(dec)
     t_mid, df_mid = _t_summary(g1.mean, g1.sd, g1.n, g2.mean, g2.sd, g2.n, welch)
     corners = [
@@ -377,7 +380,8 @@ def check_finding(f: Finding, alpha: float = 0.05,
             issues_or_notes = notes if _p_fits(rp, *rng) else issues
             issues_or_notes.append(
                 f"decision error: reported p {_show(rp)} reads as "
-                f"{'significant' if rep_sig else 'not significant'} at {alpha:g}, but the "
+                f"{'significant' if rep_sig else 'not significant'} at "
+                f"{format(alpha, 'g').lstrip('0')}, but the "
                 f"recomputed p = {_fmt_range(*rng)} is "
                 f"{'significant' if rec_sig else 'not significant'}")
     if summary is not None and source == "statistic" and rp is not None:

@@ -133,7 +133,7 @@ class AlphaResult:
                    "alpha_if_deleted": dict(self.alpha_if_deleted),
                    "item_total": dict(self.item_total)}
         return Finding(test="cronbach-alpha", statistic=self.alpha, n=self.n,
-                       effect_label=None, source="computed", details=details,
+                       source="computed", details=details,
                        variables=fields.pop("variables", list(self.items)), **fields)
 
 

@@ -136,18 +136,24 @@ class ScaleConfig:
     comparisons: list[Comparison] = field(default_factory=list)
     correlations: list[CorrelationSpec] = field(default_factory=list)
 
-    def scale(self, ref: str) -> Scale:
-        """A scale by ``Name`` (if unambiguous) or ``Instrument/Name``."""
+    def find(self, ref: str) -> Scale | None:
+        """A scale by ``Instrument/Name`` or by ``Name`` (an error if two instruments have
+        it); None if there is no such scale."""
         for s in self.scales:
             if s.key == ref:
                 return s
         matches = [s for s in self.scales if s.name == ref]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
+        if len(matches) > 1:
             options = " or ".join(repr(s.key) for s in matches)
             raise SurveyError(f"{self.source}: scale {ref!r} is ambiguous; write {options}")
-        raise SurveyError(f"{self.source}: unknown scale {ref!r}")
+        return matches[0] if matches else None
+
+    def scale(self, ref: str) -> Scale:
+        """Like :meth:`find`, but an unknown scale is an error."""
+        found = self.find(ref)
+        if found is None:
+            raise SurveyError(f"{self.source}: unknown scale {ref!r}")
+        return found
 
     def item_range(self) -> dict[str, tuple[float, float]]:
         return {item: s.valid_range for s in self.scales for item in s.items}
@@ -211,7 +217,6 @@ def load_scales(path: str | Path) -> ScaleConfig:
     top = _mapping(data, name, {"id_column", "valid_range", "missing_codes", "scoring",
                                 "instruments", "comparisons", "correlations"},
                    {"valid_range", "instruments"})
-    default_range = _range(top["valid_range"], f"{name}: valid_range")
     codes = top.get("missing_codes") or {}
     if isinstance(codes, list):
         codes = {c: "" for c in codes}
@@ -219,16 +224,26 @@ def load_scales(path: str | Path) -> ScaleConfig:
             isinstance(c, (int, float)) and not isinstance(c, bool) for c in codes):
         raise SurveyError(f"{name}: missing_codes must map numeric codes to labels")
     missing_codes = {float(c): str(label or "") for c, label in codes.items()}
-    for c in missing_codes:
-        if default_range[0] <= c <= default_range[1]:
-            raise SurveyError(f"{name}: missing code {c:g} lies inside valid_range")
     scoring = _mapping(top.get("scoring") or {}, f"{name}: scoring", {"method", "min_valid"})
     if scoring.get("method", "mean") != "mean":
         raise SurveyError(f"{name}: scoring method {scoring['method']!r} is not supported "
                           "(only 'mean')")
-    default_min = scoring.get("min_valid", 1.0)
+    scales = _instruments(top["instruments"], name, _range(top["valid_range"],
+                          f"{name}: valid_range"), scoring.get("min_valid", 1.0))
+    for s in scales:
+        inside = next((c for c in missing_codes
+                       if s.valid_range[0] <= c <= s.valid_range[1]), None)
+        if inside is not None:
+            raise SurveyError(f"{name}: missing code {inside:g} lies inside valid_range "
+                              f"of {s.instrument}")
+    config = ScaleConfig(name, top.get("id_column"), missing_codes, scales)
+    config.comparisons = _comparisons(top.get("comparisons") or [], config)
+    config.correlations = _correlations(top.get("correlations") or [], config)
+    return config
 
-    instruments = top["instruments"]
+
+def _instruments(instruments: Any, name: str, default_range: tuple[float, float],
+                 default_min: Any) -> list[Scale]:
     if not isinstance(instruments, dict) or not instruments:
         raise SurveyError(f"{name}: instruments must be a non-empty mapping")
     scales: list[Scale] = []
@@ -245,27 +260,14 @@ def load_scales(path: str | Path) -> ScaleConfig:
         inst_items: list[str] = []
         inst_reverse: list[str] = []
         for sname, sspec in sub.items():
-            sname = str(sname)
-            sw = f"{name}: scale {sname!r} ({inst})"
-            sspec = _mapping(sspec, sw, {"items", "reverse", "min_valid"}, {"items"})
-            items = _names(sspec["items"], f"{sw}: items")
-            if not items:
-                raise SurveyError(f"{sw}: items is empty")
-            dup = next((i for i in items if items.count(i) > 1), None)
-            if dup:
-                raise SurveyError(f"{sw}: item {dup!r} is listed twice")
-            reverse = _names(sspec.get("reverse") or [], f"{sw}: reverse")
-            stray = next((r for r in reverse if r not in items), None)
-            if stray:
-                raise SurveyError(f"{sw}: reverse item {stray!r} is not among its items")
-            for item in items:
+            scale = _scale(inst, str(sname), sspec, vr, default_min, name)
+            for item in scale.items:
                 if owner.setdefault(item, inst) != inst:
-                    raise SurveyError(f"{sw}: item {item!r} already belongs to "
-                                      f"instrument {owner[item]!r}")
-            mv = _min_valid(sspec.get("min_valid", default_min), len(items), sw)
-            scales.append(Scale(inst, sname, items, reverse, mv, vr))
-            inst_items += [i for i in items if i not in inst_items]
-            inst_reverse += [r for r in reverse if r not in inst_reverse]
+                    raise SurveyError(f"{name}: scale {scale.name!r} ({inst}): item {item!r} "
+                                      f"already belongs to instrument {owner[item]!r}")
+            scales.append(scale)
+            inst_items += [i for i in scale.items if i not in inst_items]
+            inst_reverse += [r for r in scale.reverse if r not in inst_reverse]
         if spec.get("total"):
             tname = "Totalskår" if spec["total"] is True else str(spec["total"])
             mv = _min_valid(default_min, len(inst_items), f"{iw}: total")
@@ -274,11 +276,32 @@ def load_scales(path: str | Path) -> ScaleConfig:
     dup = next((k for k in keys if keys.count(k) > 1), None)
     if dup:
         raise SurveyError(f"{name}: scale {dup!r} is defined twice")
+    return scales
 
-    config = ScaleConfig(name, top.get("id_column"), missing_codes, scales)
-    comps = top.get("comparisons") or []
+
+def _scale(inst: str, sname: str, sspec: Any, vr: tuple[float, float], default_min: Any,
+           name: str) -> Scale:
+    sw = f"{name}: scale {sname!r} ({inst})"
+    sspec = _mapping(sspec, sw, {"items", "reverse", "min_valid"}, {"items"})
+    items = _names(sspec["items"], f"{sw}: items")
+    if not items:
+        raise SurveyError(f"{sw}: items is empty")
+    dup = next((i for i in items if items.count(i) > 1), None)
+    if dup:
+        raise SurveyError(f"{sw}: item {dup!r} is listed twice")
+    reverse = _names(sspec.get("reverse") or [], f"{sw}: reverse")
+    stray = next((r for r in reverse if r not in items), None)
+    if stray:
+        raise SurveyError(f"{sw}: reverse item {stray!r} is not among its items")
+    mv = _min_valid(sspec.get("min_valid", default_min), len(items), sw)
+    return Scale(inst, sname, items, reverse, mv, vr)
+
+
+def _comparisons(comps: Any, config: ScaleConfig) -> list[Comparison]:
+    name = config.source
     if not isinstance(comps, list):
         raise SurveyError(f"{name}: comparisons must be a list")
+    out = []
     for i, c in enumerate(comps, start=1):
         cw = f"{name}: comparison {i}"
         c = _mapping(c, cw, {"name", "group1", "group2", "scales", "tests"},
@@ -287,16 +310,20 @@ def load_scales(path: str | Path) -> ScaleConfig:
         g2_name, g2 = _rule(c.get("group2") or {"name": f"ikke {g1_name}"}, f"{cw}: group2",
                             required_where=False)
         refs = _names(c["scales"], f"{cw}: scales") if "scales" in c else None
-        chosen = [config.scale(r) for r in refs] if refs is not None else list(scales)
+        chosen = [config.scale(r) for r in refs] if refs is not None else list(config.scales)
         tests = _names(c.get("tests", list(COMPARISON_TESTS)), f"{cw}: tests")
         bad = next((t for t in tests if t not in COMPARISON_TESTS), None)
         if bad:
             raise SurveyError(f"{cw}: test {bad!r} is not one of {', '.join(COMPARISON_TESTS)}")
-        config.comparisons.append(Comparison(str(c["name"]), g1_name, g1, g2_name, g2,
-                                             chosen, tests))
-    corrs = top.get("correlations") or []
+        out.append(Comparison(str(c["name"]), g1_name, g1, g2_name, g2, chosen, tests))
+    return out
+
+
+def _correlations(corrs: Any, config: ScaleConfig) -> list[CorrelationSpec]:
+    name = config.source
     if not isinstance(corrs, list):
         raise SurveyError(f"{name}: correlations must be a list")
+    out = []
     for i, c in enumerate(corrs, start=1):
         cw = f"{name}: correlation {i}"
         c = _mapping(c, cw, {"x", "y", "methods"}, {"x", "y"})
@@ -304,19 +331,15 @@ def load_scales(path: str | Path) -> ScaleConfig:
         bad = next((m for m in methods if m not in CORRELATION_METHODS), None)
         if bad:
             raise SurveyError(f"{cw}: method {bad!r} is not pearson or spearman")
-        config.correlations.append(CorrelationSpec(_var_ref(config, str(c["x"])),
-                                                   _var_ref(config, str(c["y"])), methods))
-    return config
+        out.append(CorrelationSpec(_var_ref(config, str(c["x"])),
+                                   _var_ref(config, str(c["y"])), methods))
+    return out
 
 
 def _var_ref(config: ScaleConfig, ref: str) -> str:
     """A scale key when ``ref`` names a scale, else ``ref`` itself (a data column)."""
-    try:
-        return config.scale(ref).key
-    except SurveyError as exc:
-        if "ambiguous" in str(exc):
-            raise
-        return ref
+    found = config.find(ref)
+    return found.key if found is not None else ref
 
 
 def _rule(value: Any, where: str, required_where: bool) -> tuple[str, GroupRule | None]:
