@@ -262,6 +262,67 @@ SCHEMA_V3_MIXED_METHODS = """
 """
 
 SCHEMA_V4_ANONYMISATION = """
+-- Anonymisation guard (core.anonymise). Suspected identifiers found by the check: derived
+-- from the text, written outside user actions and recomputed whenever the document's text
+-- (or the known-names list) no longer matches `anon_checks`.
+CREATE TABLE anon_findings (
+    id          TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT '',
+    confidence  REAL NOT NULL DEFAULT 0,
+    source      TEXT NOT NULL DEFAULT '',
+    CHECK (0 <= start AND start < end)
+);
+CREATE INDEX anon_findings_document ON anon_findings(document_id, start);
+
+-- One row per checked document: what the findings were computed from.
+CREATE TABLE anon_checks (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    text_sha256 TEXT NOT NULL,
+    rules       TEXT NOT NULL,
+    pipeline    TEXT NOT NULL DEFAULT '',
+    checked     TEXT NOT NULL
+);
+
+-- Texts the analyst marked as not identifying: never reported again, project-wide,
+-- case-insensitively (text_key is the case- and whitespace-folded text).
+CREATE TABLE anon_ignored (
+    text_key TEXT PRIMARY KEY,
+    text     TEXT NOT NULL,
+    kind     TEXT NOT NULL DEFAULT '',
+    coder    TEXT,
+    created  TEXT NOT NULL
+);
+
+-- The project's own list of names (and other identifiers) to find in every document.
+CREATE TABLE anon_known_names (
+    name_key TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    kind     TEXT NOT NULL DEFAULT 'person',
+    gender   TEXT CHECK (gender IS NULL OR gender IN ('f', 'm')),
+    coder    TEXT,
+    created  TEXT NOT NULL
+);
+
+-- Replacements applied to the text. Only what was put IN (a pseudonym or a [category]) is
+-- kept here, never the original: the link original -> pseudonym lives in the key file the
+-- user chose, outside the project (key_entry is the entry's id in that file).
+CREATE TABLE anon_replacements (
+    id          TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    mode        TEXT NOT NULL CHECK (mode IN ('pseudonym', 'category')),
+    replacement TEXT NOT NULL,
+    occurrences INTEGER NOT NULL DEFAULT 1,
+    key_entry   TEXT,
+    coder       TEXT,
+    created     TEXT NOT NULL
+);
+CREATE INDEX anon_replacements_document ON anon_replacements(document_id);
 """
 
 
