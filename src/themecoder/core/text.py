@@ -17,8 +17,7 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
 
 def normalise(text: str) -> str:
     """NFC, LF line endings, no BOM."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
 
