@@ -46,7 +46,13 @@ def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     pattern = _quote_pattern(quote)
     if pattern is None:
         return []
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    places = []
+    pos = 0
+    # Overlapping occurrences count too ("aaa" in "aaaa" twice): re-anchoring needs them all.
+    while (m := pattern.search(text, pos)) is not None:
+        places.append((m.start(), m.end()))
+        pos = m.start() + 1
+    return places
 
 
 @dataclass(frozen=True, slots=True)
