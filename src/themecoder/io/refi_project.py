@@ -1,0 +1,737 @@
+"""REFI-QDA exchange for a whole project: the project <-> :class:`themecoder.io.refi.RefiProject`.
+
+The file format itself (safe reading, positions, XML) is :mod:`themecoder.io.refi`; this
+module maps the project's tables to that model and back.
+
+Export (``export_qdpx``, ``export_codebook_qdc``)
+    ==================  ============================================================
+    themecoder          REFI-QDA
+    ==================  ============================================================
+    document            TextSource (GUID = the document's id), its text as a file
+    coding              PlainTextSelection (GUID derived from the coding) with one
+                        Coding (GUID = the coding's id); the quote in ``name``
+    code                Code, codable (GUID = the code's id)
+    theme / subtheme    ``--themes-as codes`` (default): a non-codable Code
+                        (GUID = the theme's id) with its subthemes and codes nested
+                        inside. A code can sit in one place of the tree only: a code in
+                        several themes is placed under the first, and each further
+                        membership is written as a Set named after that theme's path
+                        ("Tema › Subtema"), which the import folds back in.
+                        ``--themes-as sets``: codes stay flat; every theme is a Set of
+                        codes named by its path (GUID = the theme's id).
+    participant         Case (GUID = the participant's id) with its documents and
+                        its attributes as typed VariableValues
+    attribute           Variable (Text, Integer, Float, Date, Boolean)
+    memo                Note linked to what it is about (project, document, code,
+                        theme, coding); a theme's analytic text and condensate become
+                        Notes named "Analytic text: <theme>" / "Condensate: <theme>"
+    coder               User
+    ==================  ============================================================
+
+    Parent codes are the default because every QDA program shows a code tree (NVivo,
+    ATLAS.ti, MAXQDA, QualCoder all import nested codes), while support for sets of codes
+    varies (NVivo ignores them), and because only a tree keeps theme > subtheme. Not
+    exported: in-vivo flags, key quotes, shortened quotes, review data, findings.
+
+Import (``import_refi``), one action (one undo) for the whole file:
+    * text sources -> documents (text NFC/LF as the reader gives it; speaker turns parsed;
+      a source whose text is already in the project is reused and gets the codings);
+      non-text sources and sources whose file is missing are skipped and reported;
+    * codes: a non-codable code with children -> a theme (nested ones -> subthemes); a
+      codable code -> a code; a codable code *with* children (MAXQDA) -> a code, plus a
+      theme of the same name holding it and its children, so the hierarchy survives;
+      codes with the same name in different branches get the parent's name added;
+      a code whose label exists in the project already is reused;
+    * sets of codes -> themes (a name "A › B" -> subtheme B of A; an existing theme of that
+      path gets the members); sets of documents only are reported and skipped;
+    * selections -> codings, quote = text[start:end] (trimmed of surrounding whitespace),
+      with context; a selection's description (ATLAS.ti comment) -> a memo on the coding;
+      whole-source codings -> a coding of the whole text;
+    * cases -> participants with their variables as typed attributes, linked to their sources;
+    * notes -> memos on their targets (one per target), notes on nothing -> project memos.
+
+    The file is read and checked completely before anything is written; any error rolls the
+    whole import back. The text index (sentences, lemmas) of new documents is built
+    afterwards, outside the action (it is derived data).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from themecoder.core.coding import PALETTE, trim_span
+from themecoder.core.errors import UserError
+from themecoder.core.project import Project, new_id
+from themecoder.core.quotes import PATH_SEPARATOR
+from themecoder.core.text import context
+from themecoder.core.turns import parse_turns
+from themecoder.io.refi import (
+    RefiCase,
+    RefiCode,
+    RefiCoding,
+    RefiNote,
+    RefiProject,
+    RefiSelection,
+    RefiSet,
+    RefiTextSource,
+    RefiUser,
+    RefiVariable,
+    read_refi,
+    stable_guid,
+    write_qdc,
+    write_qdpx,
+)
+from themecoder.store.db import now
+
+THEMES_AS = ("codes", "sets")
+ATTR_TO_REFI = {"text": "Text", "integer": "Integer", "float": "Float", "date": "Date", "boolean": "Boolean"}
+REFI_TO_ATTR = {"Text": "text", "Integer": "integer", "Float": "float", "Date": "date", "Boolean": "boolean",
+                "DateTime": "text"}
+ANALYTIC_PREFIX = "Analytic text: "
+CONDENSATE_PREFIX = "Condensate: "
+_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _date(value: str | None) -> str | None:
+    return value if value and _DATETIME.match(value) else None
+
+
+def _is_uuid(value: str | None) -> bool:
+    try:
+        return value is not None and str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+# ==============================================================================================
+# export
+# ==============================================================================================
+def _value(attr_type: str, value: str | None):
+    if value is None:
+        return None
+    try:
+        if attr_type == "integer":
+            return int(value)
+        if attr_type == "float":
+            return float(value)
+        if attr_type == "date":
+            return _dt.date.fromisoformat(value)
+        if attr_type == "boolean":
+            return value == "true"
+    except ValueError:
+        return None
+    return value
+
+
+def project_to_refi(project: Project, *, themes_as: str = "codes", with_sources: bool = True) -> RefiProject:
+    """The project as a REFI-QDA model (see the module docstring for the mapping)."""
+    if themes_as not in THEMES_AS:
+        raise UserError(f"--themes-as must be one of {', '.join(THEMES_AS)}")
+    db = project.db
+    rp = RefiProject(name=project.name, creation_date_time=_date(project.setting("created")))
+
+    # users: the coders, plus any coder name only found on codings or memos
+    users: dict[str, str] = {}
+    for r in db.query("SELECT id, name FROM coders ORDER BY name"):
+        gid = r[0] if _is_uuid(r[0]) else stable_guid("user", r[1])
+        users[r[1]] = gid
+    for (name,) in db.query("SELECT DISTINCT coder FROM codings WHERE coder IS NOT NULL "
+                            "UNION SELECT DISTINCT author FROM memos WHERE author IS NOT NULL"):
+        users.setdefault(name, stable_guid("user", name))
+    rp.users = [RefiUser(guid=g, name=n) for n, g in users.items()]
+
+    # codes and themes
+    codes = {r["id"]: RefiCode(guid=r["id"], name=r["label"], description=r["description"] or None,
+                               colour=r["colour"].upper() if _HEX.match(r["colour"] or "") else None)
+             for r in db.query("SELECT id, label, description, colour FROM codes ORDER BY label COLLATE NOCASE")}
+    themes = db.query("SELECT * FROM themes ORDER BY position, name")
+    children: dict[str | None, list] = defaultdict(list)
+    for t in themes:
+        children[t["parent_id"]].append(t)
+    theme_by_id = {t["id"]: t for t in themes}
+
+    def path(theme_id: str) -> str:
+        names = []
+        t = theme_by_id.get(theme_id)
+        while t is not None:
+            names.append(t["name"])
+            t = theme_by_id.get(t["parent_id"]) if t["parent_id"] else None
+        return PATH_SEPARATOR.join(reversed(names))
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for r in db.query("SELECT theme_id, code_id FROM code_themes ORDER BY position"):
+        members[r[0]].append(r[1])
+    ordered_themes: list = []
+
+    def walk(parent: str | None) -> None:
+        for t in children.get(parent, []):
+            ordered_themes.append(t)
+            walk(t["id"])
+
+    walk(None)
+    if themes_as == "codes":
+        placed: set[str] = set()
+        extra: dict[str, list[str]] = defaultdict(list)
+        theme_codes: dict[str, RefiCode] = {}
+        for t in ordered_themes:
+            tc = RefiCode(guid=t["id"], name=t["name"], description=t["description"] or None, is_codable=False)
+            theme_codes[t["id"]] = tc
+            if t["parent_id"]:
+                theme_codes[t["parent_id"]].children.append(tc)
+            else:
+                rp.codes.append(tc)
+        for t in ordered_themes:
+            for code_id in members.get(t["id"], []):
+                if code_id in placed:
+                    extra[t["id"]].append(code_id)
+                else:
+                    placed.add(code_id)
+        # Codes after subthemes inside each theme, in the theme's order.
+        for t in ordered_themes:
+            for code_id in members.get(t["id"], []):
+                if code_id not in extra[t["id"]]:
+                    theme_codes[t["id"]].children.append(codes[code_id])
+        rp.codes.extend(c for cid, c in codes.items() if cid not in placed)
+        for theme_id, code_ids in extra.items():
+            if code_ids:
+                rp.sets.append(RefiSet(guid=stable_guid("theme-set", theme_id), name=path(theme_id),
+                                       member_codes=list(code_ids)))
+    else:
+        rp.codes = list(codes.values())
+        for t in ordered_themes:
+            rp.sets.append(RefiSet(guid=t["id"], name=path(t["id"]), description=t["description"] or None,
+                                   member_codes=list(members.get(t["id"], []))))
+
+    # attributes and participants
+    attr_rows = db.query("SELECT id, name, type FROM attributes ORDER BY name")
+    rp.variables = [RefiVariable(guid=r[0] if _is_uuid(r[0]) else stable_guid("variable", r[1]),
+                                 name=r[1], type=ATTR_TO_REFI.get(r[2], "Text")) for r in attr_rows]
+    values: dict[str, dict] = defaultdict(dict)
+    for r in db.query("SELECT pa.participant_id, a.name, a.type, pa.value FROM participant_attributes pa "
+                      "JOIN attributes a ON a.id = pa.attribute_id ORDER BY a.name"):
+        values[r[0]][r[1]] = (ATTR_TO_REFI.get(r[2], "Text"), _value(r[2], r[3]))
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for r in db.query("SELECT id, participant_id FROM documents WHERE participant_id IS NOT NULL ORDER BY position"):
+        docs_of[r[1]].append(r[0])
+    for r in db.query("SELECT id, pseudonym FROM participants ORDER BY pseudonym COLLATE NOCASE"):
+        rp.cases.append(RefiCase(guid=r[0], name=r[1], variables=values.get(r[0], {}),
+                                 source_refs=docs_of.get(r[0], [])))
+
+    # sources and codings
+    if with_sources:
+        by_doc: dict[str, list] = defaultdict(list)
+        for r in db.query("SELECT id, document_id, code_id, start, end, coder, created FROM codings "
+                          "ORDER BY document_id, start, end"):
+            by_doc[r[1]].append(r)
+        for d in db.query("SELECT id, title, text, imported FROM documents ORDER BY position, title"):
+            src = RefiTextSource(guid=d["id"], name=d["title"], text=d["text"],
+                                 creation_date_time=_date(d["imported"]))
+            for c in by_doc.get(d["id"], []):
+                user = users.get(c["coder"]) if c["coder"] else None
+                created = _date(c["created"])
+                src.selections.append(RefiSelection(
+                    guid=stable_guid("selection", c["id"]), start=c["start"], end=c["end"],
+                    codings=[RefiCoding(c["id"], c["code_id"], user, created)],
+                    creating_user=user, creation_date_time=created))
+            rp.sources.append(src)
+
+    # memos
+    coding_ids = {r[0] for r in db.query("SELECT id FROM codings")} if with_sources else set()
+    valid = {
+        "document": {r[0] for r in db.query("SELECT id FROM documents")} if with_sources else set(),
+        "code": set(codes), "theme": set(theme_by_id), "coding": coding_ids,
+    }
+    for m in db.query("SELECT * FROM memos ORDER BY created"):
+        note = RefiNote(guid=m["id"] if _is_uuid(m["id"]) else stable_guid("memo", m["id"]),
+                        name=m["title"] or None, text=m["text"],
+                        creating_user=users.get(m["author"]) if m["author"] else None,
+                        creation_date_time=_date(m["created"]), modified_date_time=_date(m["modified"]))
+        if m["target_type"] == "project":
+            rp.note_refs.append(note.guid)
+        elif m["target_id"] in valid.get(m["target_type"], ()):
+            note.refs.append(m["target_id"])
+        else:
+            continue  # a memo on something not exported (e.g. codebook-only export)
+        rp.notes.append(note)
+    for t in ordered_themes:
+        for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
+            if t[col]:
+                rp.notes.append(RefiNote(guid=stable_guid(col, t["id"]), name=prefix + path(t["id"]),
+                                         text=t[col], refs=[t["id"]]))
+    if not with_sources:
+        rp.notes = []
+        rp.note_refs = []
+    return rp
+
+
+def export_qdpx(project: Project, path: str | Path, *, themes_as: str = "codes") -> str:
+    path = Path(path)
+    if path.suffix.lower() != ".qdpx":
+        raise UserError(f"{path.name}: a REFI-QDA project file ends in .qdpx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rp = project_to_refi(project, themes_as=themes_as)
+    write_qdpx(rp, path)
+    n_codings = sum(len(s.selections) for s in rp.sources)
+    n_themes = project.db.scalar("SELECT count(*) FROM themes") or 0
+    n_codes = project.db.scalar("SELECT count(*) FROM codes") or 0
+    return (f"{len(rp.sources)} documents, {n_codes} codes, "
+            f"{n_themes} themes (as {'parent codes' if themes_as == 'codes' else 'sets'}), "
+            f"{n_codings} codings, {len(rp.cases)} participants, {len(rp.notes)} notes")
+
+
+def export_codebook_qdc(project: Project, path: str | Path, *, themes_as: str = "codes") -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rp = project_to_refi(project, themes_as=themes_as, with_sources=False)
+    if not rp.codes:
+        raise UserError("the project has no codes; a REFI-QDA codebook needs at least one")
+    write_qdc(rp, path)
+    return path
+
+
+# ==============================================================================================
+# import
+# ==============================================================================================
+@dataclass
+class ImportStats:
+    documents: int = 0
+    reused_documents: int = 0
+    codes: int = 0
+    reused_codes: int = 0
+    themes: int = 0
+    mappings: int = 0
+    codings: int = 0
+    duplicate_codings: int = 0
+    participants: int = 0
+    attributes: int = 0
+    memos: int = 0
+    skipped: list[str] = field(default_factory=list)
+    named: int = 0
+    matched: int = 0
+    positions: list[str] = field(default_factory=list)   # per source: how positions were read
+
+    def summary(self, file: str) -> str:
+        parts = [f"{self.documents} documents"
+                 + (f" (+{self.reused_documents} already in the project)" if self.reused_documents else ""),
+                 f"{self.codes} codes" + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
+                 f"{self.themes} themes", f"{self.codings} codings", f"{self.participants} participants",
+                 f"{self.memos} memos"]
+        text = f"{file}: " + ", ".join(parts)
+        if self.named:
+            text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
+        elif self.positions:
+            text += "; no quote text in the file to check against; positions read as " + ", ".join(self.positions)
+        if self.skipped:
+            text += "; skipped: " + "; ".join(self.skipped)
+        return text
+
+
+class _Importer:
+    def __init__(self, project: Project, rp: RefiProject, conn) -> None:
+        self.project, self.rp, self.conn = project, rp, conn
+        self.stats = ImportStats()
+        self.code_id: dict[str, str] = {}        # refi code guid -> project code id
+        self.theme_id: dict[str, str] = {}       # refi code/set guid -> project theme id
+        self.doc_id: dict[str, str] = {}         # refi source guid -> document id
+        self.coding_ids: dict[str, list[str]] = defaultdict(list)   # selection/coding guid -> coding ids
+        self.users = {u.guid: (u.name or u.id or "") for u in rp.users}
+        self.used_ids: set[str] = set()
+        self.labels = {r[0].casefold(): r[1] for r in conn.execute("SELECT label, id FROM codes")}
+        self.new_labels: set[str] = set()
+        self.n_codes = conn.execute("SELECT count(*) FROM codes").fetchone()[0]
+        self.new_documents: list[str] = []
+
+    # -- ids -------------------------------------------------------------------------------------
+    def _id(self, guid: str | None, table: str) -> str:
+        if guid and _is_uuid(guid) and guid not in self.used_ids and self.conn.execute(
+                f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is None:
+            self.used_ids.add(guid)
+            return guid
+        nid = new_id()
+        self.used_ids.add(nid)
+        return nid
+
+    # -- codes and themes ----------------------------------------------------------------------
+    def _theme(self, name: str, parent: str | None, description: str | None, guid: str | None) -> str:
+        name = " ".join((name or "").split()) or "Tema"
+        row = self.conn.execute("SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)",
+                                (parent, name)).fetchone()
+        if row:
+            if description:
+                self.conn.execute("UPDATE themes SET description = ? WHERE id = ? AND description = ''",
+                                  (description, row[0]))
+            return row[0]
+        tid = self._id(guid, "themes")
+        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes WHERE parent_id IS ?",
+                                     (parent,)).fetchone()[0]
+        self.conn.execute(
+            "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (tid, parent, name, description or "", position, now()))
+        self.stats.themes += 1
+        return tid
+
+    def _map(self, code_id: str, theme_id: str) -> None:
+        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM code_themes WHERE theme_id = ?",
+                                     (theme_id,)).fetchone()[0]
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
+            (code_id, theme_id, position, now()))
+        self.stats.mappings += cur.rowcount
+
+    def _code(self, code: RefiCode, parent_name: str | None) -> str:
+        label = " ".join((code.name or "").split()) or "Kode"
+        key = label.casefold()
+        if key in self.labels and key not in self.new_labels:
+            self.stats.reused_codes += 1
+            return self.labels[key]
+        if key in self.labels:  # the same name twice in this file: tell them apart
+            base = f"{label} ({parent_name})" if parent_name else label
+            label, n = base, 2
+            while label.casefold() in self.labels:
+                label, n = f"{base} ({n})", n + 1
+        cid = self._id(code.guid, "codes")
+        colour = code.colour if code.colour and _HEX.match(code.colour) else PALETTE[self.n_codes % len(PALETTE)]
+        self.n_codes += 1
+        self.conn.execute(
+            "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, 0, ?, ?)",
+            (cid, label, code.description or "", colour.upper(), self.project.coder, now()))
+        self.labels[label.casefold()] = cid
+        self.new_labels.add(label.casefold())
+        self.stats.codes += 1
+        return cid
+
+    def codes(self) -> None:
+        coded = {c.code_guid for s in self.rp.sources for sel in s.selections for c in sel.codings}
+        coded |= {c.code_guid for s in self.rp.sources for c in s.codings}
+
+        def visit(code: RefiCode, theme: str | None, parent_name: str | None) -> None:
+            if not code.is_codable and code.guid not in coded:
+                tid = self._theme(code.name, theme, code.description, code.guid)
+                self.theme_id[code.guid] = tid
+                for child in code.children:
+                    visit(child, tid, code.name)
+                return
+            cid = self._code(code, parent_name)
+            self.code_id[code.guid] = cid
+            if code.children:
+                # A code with sub-codes: a theme named after it holds it and its children.
+                tid = self._theme(code.name, theme, None, stable_guid("code-theme", code.guid))
+                self.theme_id[code.guid] = tid
+                self._map(cid, tid)
+                for child in code.children:
+                    visit(child, tid, code.name)
+            elif theme is not None:
+                self._map(cid, theme)
+
+        for code in self.rp.codes:
+            visit(code, None, None)
+
+    def sets(self) -> None:
+        doc_sets = 0
+        for s in self.rp.sets:
+            member_codes = [self.code_id[g] for g in s.member_codes if g in self.code_id]
+            if not s.member_codes and (s.member_sources or s.member_notes):
+                doc_sets += 1
+                continue
+            parent = None
+            names = [n.strip() for n in (s.name or "Sett").split(PATH_SEPARATOR.strip()) if n.strip()] or ["Sett"]
+            for i, name in enumerate(names):
+                last = i == len(names) - 1
+                parent = self._theme(name, parent, s.description if last else None, s.guid if last else None)
+            self.theme_id[s.guid] = parent
+            for cid in member_codes:
+                self._map(cid, parent)
+        if doc_sets:
+            self.stats.skipped.append(f"{doc_sets} set(s) of documents or notes")
+
+    # -- documents and codings --------------------------------------------------------------
+    def sources(self) -> None:
+        from hashlib import sha256
+
+        titles = {r[0].casefold() for r in self.conn.execute("SELECT title FROM documents")}
+        missing = 0
+        missing_codings = 0
+        for src in self.rp.sources:
+            if src.text is None:
+                missing += 1
+                missing_codings += sum(len(sel.codings) for sel in src.selections) + len(src.codings)
+                continue
+            text = src.text
+            digest = sha256(text.encode("utf-8")).hexdigest()
+            row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
+            if row:
+                self.doc_id[src.guid] = row[0]
+                self.stats.reused_documents += 1
+                continue
+            if not text.strip():
+                self.stats.skipped.append(f"empty source {src.name!r}")
+                continue
+            title = " ".join((src.name or "").split()) or "Dokument"
+            if title.casefold() in titles:
+                n = 2
+                while f"{title} ({n})".casefold() in titles:
+                    n += 1
+                title = f"{title} ({n})"
+            titles.add(title.casefold())
+            did = self._id(src.guid, "documents")
+            source_name = Path((src.plain_text_path or "").replace("internal://", "")).name or f"{title}.txt"
+            position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
+            self.conn.execute(
+                "INSERT INTO documents(id, title, source_name, text, sha256, participant_id, encoding, imported, position) "
+                "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                (did, title, source_name, text, digest, "refi-qda", now(), position))
+            self.conn.executemany(
+                "INSERT INTO turns(id, document_id, speaker, label_start, start, end, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((new_id(), did, t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in parse_turns(text)))
+            self.doc_id[src.guid] = did
+            self.new_documents.append(did)
+            self.stats.documents += 1
+        if missing:
+            self.stats.skipped.append(f"{missing} text source(s) whose file is missing "
+                                      f"({missing_codings} codings in them)")
+        others = self.rp.other_sources
+        if others:
+            kinds = Counter(o.kind.replace("Source", "").lower() for o in others)
+            n_codings = sum(o.codings for o in others)
+            self.stats.skipped.append(
+                f"{len(others)} non-text source(s) (" + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+                + f"; {n_codings} codings in them)")
+
+    def codings(self) -> None:
+        unknown_code = 0
+        empty = 0
+        rows = []
+        for src in self.rp.sources:
+            did = self.doc_id.get(src.guid)
+            if did is None or src.text is None:
+                continue
+            text = src.text
+            spans = [(sel, sel.start, sel.end, sel.codings) for sel in src.selections]
+            spans += [(None, 0, len(text), src.codings)] if src.codings else []
+            for sel, start, end, codings in spans:
+                s, e = trim_span(text, start, end)
+                if not (0 <= s < e <= len(text)):
+                    empty += len(codings)
+                    continue
+                before, after = context(text, s, e)
+                for c in codings:
+                    cid = self.code_id.get(c.code_guid)
+                    if cid is None:
+                        unknown_code += 1
+                        continue
+                    coder = self.users.get(c.creating_user or "") or (
+                        self.users.get(sel.creating_user or "") if sel else None) or self.project.coder
+                    created = _date(c.creation_date_time) or (sel and _date(sel.creation_date_time)) or now()
+                    rows.append((sel, c, did, cid, s, e, text[s:e], before, after, coder, created))
+        for sel, c, did, cid, s, e, quote, before, after, coder, created in rows:
+            exists = self.conn.execute(
+                "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
+                (did, cid, s, e)).fetchone()
+            if exists:
+                self.stats.duplicate_codings += 1
+                coding_id = exists[0]
+            else:
+                coding_id = self._id(c.guid, "codings")
+                self.conn.execute(
+                    "INSERT INTO codings(id, document_id, code_id, start, end, quote, context_before, context_after, "
+                    "coder, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (coding_id, did, cid, s, e, quote, before, after, coder, created))
+                self.stats.codings += 1
+            self.coding_ids[c.guid].append(coding_id)
+            if sel is not None:
+                self.coding_ids[sel.guid].append(coding_id)
+        if unknown_code:
+            self.stats.skipped.append(f"{unknown_code} coding(s) with an unknown code")
+        if empty:
+            self.stats.skipped.append(f"{empty} coding(s) of empty or blank text")
+        # ATLAS.ti keeps a quotation's comment in the selection's description.
+        for src in self.rp.sources:
+            for sel in src.selections:
+                ids = self.coding_ids.get(sel.guid)
+                if sel.description and ids:
+                    self._memo("coding", ids[0], "", sel.description, None, None, None, None)
+        for src in self.rp.sources:
+            if src.description and src.guid in self.doc_id:
+                self._memo("document", self.doc_id[src.guid], "", src.description, None, None, None, None)
+
+    # -- participants --------------------------------------------------------------------------
+    def _attribute(self, pid: str, name: str, vtype: str, value) -> bool:
+        from themecoder.core.documents import _check_value
+
+        attr_type = REFI_TO_ATTR.get(vtype, "text")
+        row = self.conn.execute("SELECT id, type FROM attributes WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            aid = self._id(None, "attributes")
+            self.conn.execute("INSERT INTO attributes(id, name, type) VALUES (?, ?, ?)", (aid, name, attr_type))
+        else:
+            aid, attr_type = row
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif isinstance(value, (_dt.date, _dt.datetime)):
+            value = value.isoformat()
+        elif value is not None:
+            value = str(value)
+        try:
+            value = _check_value(value, attr_type, name)
+        except UserError:
+            return False
+        self.conn.execute(
+            "INSERT INTO participant_attributes(participant_id, attribute_id, value) VALUES (?, ?, ?) "
+            "ON CONFLICT(participant_id, attribute_id) DO UPDATE SET value = excluded.value", (pid, aid, value))
+        self.stats.attributes += 1
+        return True
+
+    def cases(self) -> None:
+        bad_values = 0
+        claimed: set[str] = set()
+        for n, case in enumerate(self.rp.cases, 1):
+            pseudonym = " ".join((case.name or "").split()) or f"Case {n}"
+            row = self.conn.execute("SELECT id FROM participants WHERE lower(pseudonym) = lower(?)",
+                                    (pseudonym,)).fetchone()
+            if row:
+                pid = row[0]
+            else:
+                pid = self._id(case.guid, "participants")
+                self.conn.execute("INSERT INTO participants(id, pseudonym, created) VALUES (?, ?, ?)",
+                                  (pid, pseudonym, now()))
+                self.stats.participants += 1
+            for name, (vtype, value) in case.variables.items():
+                if not self._attribute(pid, name, vtype, value):
+                    bad_values += 1
+            for g in case.source_refs:
+                did = self.doc_id.get(g)
+                if did and did not in claimed:
+                    claimed.add(did)
+                    self.conn.execute("UPDATE documents SET participant_id = ? WHERE id = ? AND participant_id IS NULL",
+                                      (pid, did))
+        # Variables on sources (NVivo file attributes) go to the source's participant.
+        lost = 0
+        for src in self.rp.sources:
+            if not src.variables:
+                continue
+            did = self.doc_id.get(src.guid)
+            row = self.conn.execute("SELECT participant_id FROM documents WHERE id = ?", (did,)).fetchone() if did else None
+            if not row or not row[0]:
+                lost += len(src.variables)
+                continue
+            for name, (vtype, value) in src.variables.items():
+                if not self._attribute(row[0], name, vtype, value):
+                    bad_values += 1
+        if bad_values:
+            self.stats.skipped.append(f"{bad_values} attribute value(s) that do not fit the attribute's type")
+        if lost:
+            self.stats.skipped.append(f"{lost} document variable value(s) of documents without a participant")
+
+    # -- notes ---------------------------------------------------------------------------------
+    def _memo(self, target_type: str, target_id: str | None, title: str, text: str,
+              author: str | None, created: str | None, modified: str | None, guid: str | None) -> None:
+        mid = self._id(guid, "memos")
+        stamp = now()
+        self.conn.execute(
+            "INSERT INTO memos(id, target_type, target_id, title, text, author, created, modified) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (mid, target_type, target_id, title or "", text or "", author or self.project.coder,
+             created or stamp, modified or created or stamp))
+        self.stats.memos += 1
+
+    def notes(self) -> None:
+        targets: dict[str, tuple[str, str]] = {}
+        for g, did in self.doc_id.items():
+            targets[g] = ("document", did)
+        for g, tid in self.theme_id.items():
+            targets[g] = ("theme", tid)
+        for g, cid in self.code_id.items():
+            targets[g] = ("code", cid)
+        for g, ids in self.coding_ids.items():
+            targets[g] = ("coding", ids[0])
+        project_notes = set(self.rp.note_refs)
+        unplaced = 0
+        for note in self.rp.notes:
+            if not (note.text or "").strip() and not note.name:
+                continue
+            author = self.users.get(note.creating_user or "")
+            created, modified = _date(note.creation_date_time), _date(note.modified_date_time)
+            placed = [targets[g] for g in note.refs if g in targets]
+            name = note.name or ""
+            if len(placed) == 1 and placed[0][0] == "theme":
+                for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
+                    if name.startswith(prefix):
+                        self.conn.execute(f"UPDATE themes SET {col} = ? WHERE id = ?", (note.text, placed[0][1]))
+                        break
+                else:
+                    self._memo("theme", placed[0][1], name, note.text, author, created, modified, note.guid)
+                continue
+            if not placed:
+                if note.refs and note.guid not in project_notes:
+                    unplaced += 1
+                self._memo("project", None, name, note.text, author, created, modified, note.guid)
+                continue
+            seen = set()
+            for i, (kind, tid) in enumerate(placed):
+                if (kind, tid) in seen:
+                    continue
+                seen.add((kind, tid))
+                self._memo(kind, tid, name, note.text, author, created, modified, note.guid if i == 0 else None)
+        if unplaced:
+            self.stats.skipped.append(f"{unplaced} note(s) about things not imported (kept as project memos)")
+
+    def run(self) -> ImportStats:
+        for name in {u for u in self.users.values() if u}:
+            self.conn.execute("INSERT OR IGNORE INTO coders(id, name, role, created) VALUES (?, ?, 'coder', ?)",
+                              (new_id(), name, now()))
+        self.sources()
+        self.codes()
+        self.sets()
+        self.codings()
+        self.cases()
+        self.notes()
+        rep = self.rp.report
+        for s in rep.sources:
+            if s.status == "ok" and s.named:
+                self.stats.named += s.named
+                self.stats.matched += s.matched
+            elif s.status == "ok" and s.selections:
+                how = f" (selection edges between words: {s.boundary_rate:.0%})" if s.boundary_rate is not None else ""
+                self.stats.positions.append(f"{s.convention}{how}")
+        if self.rp.links:
+            self.stats.skipped.append(f"{len(self.rp.links)} link(s) between objects")
+        self.stats.skipped.extend(rep.unsupported)
+        return self.stats
+
+
+def import_refi_file(project: Project, path: str | Path, *, index: bool = True) -> tuple[str, ImportStats]:
+    """Import a .qdpx project, a bare .qde or a .qdc codebook as one action.
+
+    Returns the one-line summary and the counts. Reading and every safety check happen
+    before the action starts; an error inside it rolls the whole import back.
+    """
+    path = Path(path)
+    rp = read_refi(path)
+    with project.action("import-refi", f"import {path.name}", {"file": path.name}) as conn:
+        importer = _Importer(project, rp, conn)
+        stats = importer.run()
+        summary = stats.summary(path.name)
+        project.db.update_action_summary(
+            conn, f"import {path.name}: {stats.documents} documents, {stats.codes} codes, {stats.codings} codings",
+            {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
+             "codings": stats.codings, "participants": stats.participants, "memos": stats.memos,
+             "skipped": stats.skipped})
+    if index and importer.new_documents:
+        try:
+            from themecoder.core.indexing import index_document
+
+            for did in importer.new_documents:
+                index_document(project, did)
+        except Exception as exc:  # the import stands; the index is rebuilt lazily later
+            summary += f"; text index not built yet ({type(exc).__name__})"
+    return summary, stats
+
+
+def import_refi(project: Project, path: str | Path) -> str:
+    """What `themecoder import PROJECT FILE.qdpx|FILE.qdc` calls: import, return the summary."""
+    return import_refi_file(project, path)[0]
