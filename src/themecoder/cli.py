@@ -344,8 +344,610 @@ def _foundation_commands(sub) -> None:
     p.set_defaults(func=cmd_open)
 
 
+# -- codebook, themes, matrix and review (issue: themes and review) --------------------------
+def _codebook_code(project, ref: str):
+    from themecoder.store import repo
+
+    return repo.find_code(project.db, ref)
+
+
+def _codebook_theme(project, ref: str):
+    from themecoder.core.themes import find_theme
+
+    return find_theme(project, ref)
+
+
+def _codebook_confirm(question: str, yes: bool) -> None:
+    from themecoder.core.errors import UserError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UserError(f"{question} Add --yes to confirm")
+    answer = input(f"{question} [y/N] ").strip().casefold()
+    if answer not in ("y", "yes", "j", "ja"):
+        raise UserError("cancelled; nothing changed")
+
+
+def cmd_codebook(args) -> int:
+    from themecoder.core import codebook
+
+    with open_project(args.project, args.coder) as project:
+        op = args.codebook_command
+        if op == "rename":
+            code = _codebook_code(project, args.code)
+            new = codebook.rename_code(project, code.id, args.label)
+            print(f"renamed «{code.label}» → «{new.label}»")
+        elif op == "describe":
+            code = codebook.describe_code(project, _codebook_code(project, args.code).id, args.text)
+            print(f"description of «{code.label}» set")
+        elif op == "recolour":
+            code = codebook.recolour_code(project, _codebook_code(project, args.code).id, args.colour)
+            print(f"«{code.label}» is now {code.colour}")
+        elif op == "merge":
+            target = _codebook_code(project, args.into)
+            sources = [_codebook_code(project, ref).id for ref in args.codes]
+            r = codebook.merge_codes(project, sources, target.id)
+            if args.json:
+                emit_json({"code": {"id": r.code.id, "label": r.code.label}, "merged": list(r.merged),
+                           "moved": r.moved, "collapsed": r.collapsed, "mappings": r.mappings, "memos": r.memos})
+            else:
+                merged = ", ".join(f"«{m}»" for m in r.merged)
+                print(f"merged {merged} into «{r.code.label}»: {r.moved} codings moved, {r.collapsed} "
+                      f"duplicates collapsed, {r.mappings} theme mappings and {r.memos} memos carried over")
+        elif op == "split":
+            from themecoder.store import repo
+
+            code = _codebook_code(project, args.code)
+            codings = repo.codings_for_code(project.db, code.id)
+            chosen = set()
+            for ref in args.coding or []:
+                hits = [c.id for c in codings if c.id == ref or (len(ref) >= 6 and c.id.startswith(ref))]
+                if len(hits) != 1:
+                    from themecoder.core.errors import NotFound
+
+                    raise NotFound(f"«{code.label}» has no coding {ref!r}")
+                chosen.add(hits[0])
+            if args.doc:
+                doc = repo.find_document(project.db, args.doc)
+                chosen.update(c.id for c in codings if c.document_id == doc.id)
+            if args.containing:
+                needle = args.containing.casefold()
+                chosen.update(c.id for c in codings if needle in c.quote.casefold())
+            new = codebook.split_code(project, code.id, [c.id for c in codings if c.id in chosen], args.to,
+                                      keep_themes=not args.no_themes)
+            print(f"moved {len(chosen)} codings of «{code.label}» to the new code «{new.label}»")
+        elif op == "delete":
+            impact = codebook.delete_impact(project, _codebook_code(project, args.code).id)
+            _codebook_confirm(f"Delete «{impact.code.label}» with {impact.codings} codings, "
+                              f"{impact.themes} theme mappings and {impact.memos} memos? (undo brings it back)",
+                              args.yes)
+            codebook.delete_code(project, impact.code.id)
+            print(f"deleted «{impact.code.label}» ({impact.codings} codings); `themecoder undo` restores it")
+        elif op == "duplicates":
+            clusters = codebook.near_duplicates(project, threshold=args.threshold)
+            if args.json:
+                emit_json([{"score": cl.score, "survivor": cl.survivor.id,
+                            "codes": [{"id": c.id, "label": c.label, "codings": n}
+                                      for c, n in zip(cl.codes, cl.codings)],
+                            "pairs": [{"a": cl.codes[i].id, "b": cl.codes[j].id, "score": s}
+                                      for i, j, s in cl.pairs]} for cl in clusters])
+                return 0
+            for cl in clusters:
+                print(f"{cl.score:5.1f}  " + "  |  ".join(f"{c.label} ({n})" for c, n in zip(cl.codes, cl.codings)))
+            print(f"{len(clusters)} groups of similar codes (threshold {args.threshold:g}); merge with "
+                  f"`themecoder codebook merge PROJECT CODE... --into CODE`")
+        elif op == "show":
+            from themecoder.store import repo
+
+            code = _codebook_code(project, args.code)
+            docs = {d.id: d.title for d in repo.documents(project.db)}
+            codings = repo.codings_for_code(project.db, code.id)
+            if args.json:
+                emit_json({"id": code.id, "label": code.label, "description": code.description,
+                           "colour": code.colour, "codings": [_slots(c) | {"document": docs[c.document_id]}
+                                                              for c in codings]})
+                return 0
+            print(f"«{code.label}»  {code.colour}  {len(codings)} codings")
+            if code.description:
+                print(f"  {code.description}")
+            for c in codings:
+                print(f"  {c.id[:8]}  {docs[c.document_id]:<16} «{' '.join(c.quote.split())[:90]}»")
+    return 0
+
+
+def cmd_theme(args) -> int:
+    from themecoder.core import themes
+    from themecoder.store import repo
+
+    with open_project(args.project, args.coder) as project:
+        op = args.theme_command
+        if op == "create":
+            parent = _codebook_theme(project, args.parent).id if args.parent else None
+            t = themes.create_theme(project, args.name, parent_id=parent, description=args.description or "")
+            print(f"created theme «{themes.theme_path(project, t.id)}» ({t.id[:8]})")
+        elif op == "rename":
+            t = _codebook_theme(project, args.theme)
+            new = themes.rename_theme(project, t.id, args.name)
+            print(f"renamed «{t.name}» → «{new.name}»")
+        elif op == "describe":
+            t = themes.describe_theme(project, _codebook_theme(project, args.theme).id, args.text)
+            print(f"description of «{t.name}» set")
+        elif op == "set":
+            t = _codebook_theme(project, args.theme)
+            fields = {}
+            for key in ("description", "analytic_text", "condensate"):
+                value = getattr(args, key)
+                if value is not None:
+                    fields[key] = sys.stdin.read() if value == "-" else value
+            if args.key_quote is not None:
+                fields["key_coding_id"] = None if args.key_quote.casefold() in ("", "none", "-") else args.key_quote
+            if not fields:
+                from themecoder.core.errors import UserError
+
+                raise UserError("nothing to set: give --description, --analytic-text, --condensate or --key-quote")
+            t = themes.update_theme(project, t.id, **fields)
+            print(f"theme «{t.name}» updated")
+        elif op == "move":
+            t = _codebook_theme(project, args.theme)
+            parent = None if args.top else _codebook_theme(project, args.under).id
+            t = themes.move_theme(project, t.id, parent, position=args.position)
+            print(f"moved to «{themes.theme_path(project, t.id)}»")
+        elif op == "reorder":
+            t = _codebook_theme(project, args.theme)
+            if args.to is not None:
+                t = themes.reorder_theme(project, t.id, args.to)
+            else:
+                t = themes.shift_theme(project, t.id, -1 if args.up else 1)
+            print(f"«{t.name}» is number {t.position} at its level")
+        elif op == "delete":
+            t = _codebook_theme(project, args.theme)
+            subs = len(themes.descendants(project, t.id))
+            what = "" if not subs or args.keep_subthemes else f" and its {subs} subthemes"
+            _codebook_confirm(f"Delete theme «{t.name}»{what}? Codes stay, only their mappings go.", args.yes)
+            r = themes.delete_theme(project, t.id, keep_subthemes=args.keep_subthemes)
+            print(f"deleted theme «{t.name}»{what}; {r.mappings} code mappings removed, no codes deleted")
+        elif op in ("map", "unmap"):
+            t = _codebook_theme(project, args.theme)
+            ids = [_codebook_code(project, ref).id for ref in args.codes]
+            if op == "map":
+                n = themes.map_codes(project, ids, t.id)
+                print(f"{n} codes put in «{t.name}»" + (f" ({len(ids) - n} were there already)" if n < len(ids) else ""))
+            else:
+                n = themes.unmap_codes(project, ids, t.id)
+                print(f"{n} codes taken out of «{t.name}»")
+        elif op == "move-codes":
+            to = _codebook_theme(project, args.to)
+            src = _codebook_theme(project, args.source).id if args.source else None
+            ids = [_codebook_code(project, ref).id for ref in args.codes]
+            themes.move_codes(project, ids, to.id, from_theme_id=src)
+            print(f"{len(ids)} codes moved to «{to.name}»")
+        elif op in ("list", "tree"):
+            from themecoder.core.review import status_of
+
+            nodes = themes.flatten(themes.theme_tree(project))
+            if args.json:
+                def node_json(n):
+                    d = {"id": n.theme.id, "name": n.theme.name, "parent_id": n.theme.parent_id,
+                         "depth": n.depth, "position": n.theme.position, "description": n.theme.description,
+                         "analytic_text": n.theme.analytic_text, "condensate": n.theme.condensate,
+                         "key_coding_id": n.theme.key_coding_id, "codings": n.codings,
+                         "participants": n.participants, "status": status_of(project, n.theme.id),
+                         "codes": [{"id": c.id, "label": c.label, "codings": n.code_codings.get(c.id, 0),
+                                    "status": status_of(project, n.theme.id, c.id)} for c in n.codes]}
+                    if op == "tree":
+                        d["subthemes"] = [node_json(ch) for ch in n.children]
+                    return d
+
+                top = [n for n in nodes if n.depth == 0] if op == "tree" else nodes
+                emit_json([node_json(n) for n in top])
+                return 0
+            for n in nodes:
+                status = status_of(project, n.theme.id)
+                mark = "" if status == "proposed" else f"  [{status}]"
+                if op == "list":
+                    print(f"{n.codings:>5} {n.participants:>3}  {themes.theme_path(project, n.theme.id)}"
+                          f"  ({len(n.codes)} codes){mark}")
+                else:
+                    print(f"{'  ' * n.depth}{n.theme.name}  ({n.codings} codings, {n.participants} informants){mark}")
+                    for c in n.codes:
+                        cs = status_of(project, n.theme.id, c.id)
+                        print(f"{'  ' * (n.depth + 1)}- {c.label} ({n.code_codings.get(c.id, 0)})"
+                              + ("" if cs == "proposed" else f"  [{cs}]"))
+            if op == "list":
+                print(f"{len(nodes)} themes (columns: codings, informants)")
+        elif op == "unthemed":
+            stats = {s.code.id: s.codings for s in repo.code_stats(project.db)}
+            codes = themes.unthemed_codes(project)
+            if args.json:
+                emit_json([{"id": c.id, "label": c.label, "codings": stats.get(c.id, 0)} for c in codes])
+                return 0
+            for c in codes:
+                print(f"{stats.get(c.id, 0):>4}  {c.label}")
+            print(f"{len(codes)} codes in no theme")
+        elif op == "several":
+            rows = themes.codes_in_several_themes(project)
+            if args.json:
+                emit_json([{"id": c.id, "label": c.label,
+                            "themes": [{"id": t.id, "name": t.name} for t in ts]} for c, ts in rows])
+                return 0
+            for c, ts in rows:
+                print(f"{c.label}: " + ", ".join(themes.theme_path(project, t.id) for t in ts))
+            print(f"{len(rows)} codes in more than one theme")
+    return 0
+
+
+def cmd_matrix(args) -> int:
+    from themecoder.core import themes
+    from themecoder.core.errors import NotFound
+
+    with open_project(args.project) as project:
+        m = themes.code_matrix(project, rows=args.rows, by=args.by)
+        if args.cell:
+            row_ref, col_ref = args.cell
+            row = next((r for r in m.rows if row_ref in (r.id, r.label) or r.id.startswith(row_ref)), None)
+            col = next((c for c in m.columns if col_ref.casefold() in (c.id, c.label.casefold())), None)
+            if row is None or col is None:
+                raise NotFound(f"no cell {row_ref!r} × {col_ref!r} in the matrix")
+            codings = themes.matrix_cell_codings(project, row, col, by=args.by)
+            if args.json:
+                emit_json([_slots(c) for c in codings])
+                return 0
+            for c in codings:
+                print(f"- «{' '.join(c.quote.split())}»")
+            print(f"{len(codings)} quotes for «{row.label}» × {col.label}")
+            return 0
+        if args.json:
+            emit_json(m.as_dict())
+            return 0
+        width = max([len("  " * r.depth + r.label) for r in m.rows] + [10])
+        width = min(width, 50)
+        heads = [c.label[:10] for c in m.columns]
+        print(" " * width + "  " + " ".join(f"{h:>10}" for h in heads) + f" {'total':>7}")
+        for i, r in enumerate(m.rows):
+            name = ("  " * r.depth + r.label)[:width]
+            print(f"{name:<{width}}  " + " ".join(f"{v if v else '·':>10}" for v in m.counts[i])
+                  + f" {m.row_total(i):>7}")
+    return 0
+
+
+def _codebook_review_item_line(item) -> str:
+    from themecoder.core.review import STATUS_LABELS
+
+    flag = "  ORPHANED" if item.orphaned else ""
+    who = f" by {item.status_by}" if item.status_by else ""
+    return f"{item.label}: {STATUS_LABELS[item.status]}{who}{flag}"
+
+
+def _codebook_walk(project, args) -> int:
+    from themecoder.core import review
+    from themecoder.store import repo
+
+    review.mark_reviewer(project)
+    steps = review.walk(project)
+    if args.unreviewed:
+        steps = [s for s in steps if s.item is None or s.item.status_set is None]
+    who = {d.id: d.title for d in repo.documents(project.db)}
+    for p in repo.participants(project.db):
+        for d in repo.documents(project.db):
+            if d.participant_id == p.id:
+                who[d.id] = p.pseudonym
+    print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
+    print("Keys: a approve · r needs revision · p proposed · c comment · Enter next · b back · "
+          "m more quotes · q quit. Every answer is saved at once (and can be undone).")
+    i = 0
+    shown = 3
+    while 0 <= i < len(steps):
+        step = steps[i]
+        item = review.item_for(project, step.theme.id, step.code.id if step.code else None)
+        status = item.status if item else "proposed"
+        print()
+        if step.kind == "theme":
+            print(f"[{i + 1}/{len(steps)}] THEME {step.path}   ({review.STATUS_LABELS[status]})")
+            if step.theme.description:
+                print(f"    {step.theme.description}")
+        else:
+            print(f"[{i + 1}/{len(steps)}] CODE «{step.code.label}» in {step.path}   "
+                  f"({review.STATUS_LABELS[status]})")
+            print(f"    {len(step.codings)} quotes")
+            for c in step.codings[:shown]:
+                print(f"    - {who.get(c.document_id, '?')}: «{' '.join(c.quote.split())[:160]}»")
+        for th in (item.threads if item else []):
+            for n, c in enumerate(th.comments):
+                print(f"    {'  ↳ ' if n else '  '}{c.author}: {c.text}" + ("  [resolved]" if n == 0 and th.resolved else ""))
+        try:
+            key = input("  > ").strip().casefold()
+        except EOFError:
+            print()
+            break
+        code_id = step.code.id if step.code else None
+        if key in ("a", "r", "p"):
+            status = {"a": "approved", "r": "needs-revision", "p": "proposed"}[key]
+            comment = None
+            if key == "r":
+                try:
+                    comment = input("  comment (Enter for none): ").strip() or None
+                except EOFError:
+                    comment = None
+            review.set_status(project, step.theme.id, status, code_id=code_id, comment=comment)
+            i, shown = i + 1, 3
+        elif key == "c":
+            try:
+                text = input("  comment: ").strip()
+            except EOFError:
+                text = ""
+            if text:
+                review.add_comment(project, step.theme.id, text, code_id=code_id)
+        elif key == "m":
+            shown += 10
+        elif key == "b":
+            i, shown = max(0, i - 1), 3
+        elif key == "q":
+            break
+        else:
+            i, shown = i + 1, 3
+    counts = review.progress(project)
+    print(f"{counts['approved']} approved, {counts['needs-revision']} need revision, "
+          f"{counts['proposed']} proposed.")
+    return 0
+
+
+def cmd_review(args) -> int:
+    from themecoder.core import review
+
+    op = args.review_command
+    coder = getattr(args, "as_name", None) or args.coder
+    with open_project(args.project, coder) as project:
+        if op == "walk":
+            return _codebook_walk(project, args)
+        if op == "status":
+            theme = _codebook_theme(project, args.theme)
+            code = _codebook_code(project, args.code) if args.code else None
+            item = review.set_status(project, theme.id, args.status, code_id=code.id if code else None,
+                                     comment=args.comment)
+            print(_codebook_review_item_line(item))
+        elif op == "comment":
+            theme = _codebook_theme(project, args.theme)
+            code = _codebook_code(project, args.code) if args.code else None
+            c = review.add_comment(project, theme.id, args.text, code_id=code.id if code else None)
+            print(f"comment {c.id[:8]} added")
+        elif op == "reply":
+            c = review.reply(project, args.comment, args.text)
+            print(f"reply {c.id[:8]} added")
+        elif op == "resolve":
+            c = review.resolve(project, args.comment, reopen=args.reopen)
+            print(f"thread {c.id[:8]} {'reopened' if args.reopen else 'resolved'}")
+        elif op == "list":
+            items = review.review_items(project)
+            if args.open:
+                items = [i for i in items if i.open_threads]
+            if args.orphans:
+                items = [i for i in items if i.orphaned]
+            if args.json:
+                emit_json([{
+                    "id": i.id, "target": i.target_type, "theme_id": i.theme_id, "code_id": i.code_id or None,
+                    "mapping_id": i.mapping_id, "theme": i.current_theme_name or i.theme_name,
+                    "code": (i.current_code_label or i.code_label) or None, "status": i.status,
+                    "status_by": i.status_by, "status_set": i.status_set, "orphaned": i.orphaned,
+                    "threads": [{"resolved": th.resolved, "comments": [_slots(c) for c in th.comments]}
+                                for th in i.threads],
+                } for i in items])
+                return 0
+            for i in items:
+                print(_codebook_review_item_line(i))
+                for th in i.threads:
+                    if args.open and th.resolved:
+                        continue
+                    for n, c in enumerate(th.comments):
+                        print(f"    {'  ↳ ' if n else ''}{c.id[:8]} {c.author}: {c.text}"
+                              + ("  [resolved]" if n == 0 and th.resolved else ""))
+            print(f"{len(items)} review items")
+        elif op == "changes":
+            report = review.changes_since(project, args.since, reviewer=args.reviewer)
+            if args.json:
+                emit_json({"since": _slots(report.since) if report.since else None,
+                           "changes": [_slots(c) for c in report.changes]})
+                return 0
+            if report.since is None:
+                print("no review yet: everything is new")
+            else:
+                print(f"since the review by {report.since.reviewer or '?'} ({report.since.time[:16]}):")
+            for c in report.changes:
+                print(f"  {c.time[:16]} {c.coder or '':<10} {c.text}")
+            if not report.changes:
+                print("  nothing changed")
+        elif op == "export":
+            data = review.export_review(project, args.output, reviewer=args.reviewer)
+            print(f"wrote {args.output}: {len(data['items'])} items, {len(data['comments'])} comments "
+                  f"by {', '.join(data['reviewers']) or 'nobody yet'}")
+        elif op == "import":
+            report = review.import_review(project, args.file, force=args.force, dry_run=args.dry_run)
+            if args.json:
+                emit_json(_slots(report) | {"changed": report.changed})
+            else:
+                for line in report.lines():
+                    print(("(dry run) " if args.dry_run else "") + line)
+        elif op == "summary":
+            from themecoder.io.review_summary import write_review_summary
+
+            path = write_review_summary(review.summary(project), args.output, lang=args.lang)
+            print(f"wrote {path}")
+    return 0
+
+
+class _ReviewSubcommands(argparse._SubParsersAction):
+    """`themecoder review PROJECT --as NAME` is the walk: a first word that is not a
+    subcommand is taken as the project."""
+
+    class _AnyWord(dict):
+        def __contains__(self, key) -> bool:  # every word passes the choice check; see __call__
+            return True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = self._AnyWord()
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values and values[0] not in self._name_parser_map:
+            values = ["walk", *values]
+        super().__call__(parser, namespace, values, option_string)
+
+
 def _codebook_commands(sub) -> None:
     """Codebook maintenance, themes and supervisor review (issue: themes and review)."""
+    p = sub.add_parser("codebook", help="rename, describe, recolour, merge, split, delete codes; near-duplicates")
+    cb = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
+    p.set_defaults(func=cmd_codebook)
+
+    def code_cmd(name: str, help: str, **kw):
+        q = cb.add_parser(name, help=help, **kw)
+        add_project_arg(q)
+        return q
+
+    q = code_cmd("rename", "give a code a new label")
+    q.add_argument("code", help="label or id")
+    q.add_argument("label", help="the new label")
+    q = code_cmd("describe", "set a code's description")
+    q.add_argument("code")
+    q.add_argument("text")
+    q = code_cmd("recolour", "set a code's colour", aliases=["recolor"])
+    q.add_argument("code")
+    q.add_argument("colour", help="#RRGGBB")
+    q.set_defaults(codebook_command="recolour")
+    q = code_cmd("merge", "merge codes into one (one undo restores them)")
+    q.add_argument("codes", nargs="+", help="the codes to merge away")
+    q.add_argument("--into", required=True, help="the surviving code")
+    add_json_arg(q)
+    q = code_cmd("split", "move some codings of a code to a new code")
+    q.add_argument("code")
+    q.add_argument("--to", required=True, help="label of the new code")
+    q.add_argument("--coding", action="append", help="coding id or prefix (see `codebook show`); repeatable")
+    q.add_argument("--doc", help="all codings in this document")
+    q.add_argument("--containing", help="all codings whose quote contains this text")
+    q.add_argument("--no-themes", action="store_true", help="do not put the new code in the old code's themes")
+    q = code_cmd("delete", "delete a code with its codings, mappings and memos (undoable)")
+    q.add_argument("code")
+    q.add_argument("--yes", action="store_true", help="do not ask")
+    q = code_cmd("duplicates", "clusters of near-duplicate code labels")
+    q.add_argument("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)")
+    add_json_arg(q)
+    q = code_cmd("show", "a code with its codings (ids for split and key quotes)")
+    q.add_argument("code")
+    add_json_arg(q)
+
+    p = sub.add_parser("theme", help="themes and subthemes: create, rename, move, reorder, delete, map codes, list")
+    th = p.add_subparsers(dest="theme_command", metavar="ACTION", required=True)
+    p.set_defaults(func=cmd_theme)
+
+    def theme_cmd(name: str, help: str):
+        q = th.add_parser(name, help=help)
+        add_project_arg(q)
+        return q
+
+    theme_help = "theme name, id, or path «Theme/Subtheme»"
+    q = theme_cmd("create", "create a theme (or a subtheme with --parent)")
+    q.add_argument("name")
+    q.add_argument("--parent", help=theme_help)
+    q.add_argument("--description")
+    q = theme_cmd("rename", "rename a theme")
+    q.add_argument("theme", help=theme_help)
+    q.add_argument("name")
+    q = theme_cmd("describe", "set a theme's description")
+    q.add_argument("theme", help=theme_help)
+    q.add_argument("text")
+    q = theme_cmd("set", "set analytic text, condensate, key quote (\"-\" reads the text from stdin)")
+    q.add_argument("theme", help=theme_help)
+    q.add_argument("--description")
+    q.add_argument("--analytic-text", dest="analytic_text")
+    q.add_argument("--condensate")
+    q.add_argument("--key-quote", dest="key_quote", help="coding id or prefix; 'none' clears it")
+    q = theme_cmd("move", "move a theme under another theme or to the top level")
+    q.add_argument("theme", help=theme_help)
+    where = q.add_mutually_exclusive_group(required=True)
+    where.add_argument("--under", help=theme_help)
+    where.add_argument("--top", action="store_true")
+    q.add_argument("--position", type=int, help="1-based place among its new siblings (default: last)")
+    q = theme_cmd("reorder", "move a theme up, down or to a position among its siblings")
+    q.add_argument("theme", help=theme_help)
+    how = q.add_mutually_exclusive_group(required=True)
+    how.add_argument("--up", action="store_true")
+    how.add_argument("--down", action="store_true")
+    how.add_argument("--to", type=int, help="1-based position")
+    q = theme_cmd("delete", "delete a theme (codes are only unmapped)")
+    q.add_argument("theme", help=theme_help)
+    q.add_argument("--keep-subthemes", action="store_true", help="move its subthemes up instead")
+    q.add_argument("--yes", action="store_true", help="do not ask")
+    for name, help in (("map", "put codes in a theme"), ("unmap", "take codes out of a theme")):
+        q = theme_cmd(name, help)
+        q.add_argument("theme", help=theme_help)
+        q.add_argument("codes", nargs="+", help="code labels or ids")
+    q = theme_cmd("move-codes", "move codes from one theme to another in one action")
+    q.add_argument("codes", nargs="+", help="code labels or ids")
+    q.add_argument("--to", required=True, help=theme_help)
+    q.add_argument("--from", dest="source", help="the theme they leave (default: they only join --to)")
+    for name, help in (("list", "themes with counts"), ("tree", "themes, subthemes and their codes"),
+                       ("unthemed", "codes in no theme"), ("several", "codes in more than one theme")):
+        q = theme_cmd(name, help)
+        add_json_arg(q)
+
+    p = sub.add_parser("matrix", help="code matrix: coded segments per theme or code by participant")
+    add_project_arg(p)
+    p.add_argument("--rows", choices=["themes", "codes"], default="themes")
+    p.add_argument("--by", choices=["participant", "document"], default="participant")
+    p.add_argument("--cell", nargs=2, metavar=("ROW", "COLUMN"), help="print the quotes behind one cell")
+    add_json_arg(p)
+    p.set_defaults(func=cmd_matrix)
+
+    p = sub.add_parser("review", help="supervisor review: `review PROJECT --as NAME` walks through the themes; "
+                                      "status, comment, reply, resolve, list, changes, export, import, summary")
+    p.add_argument("--as", dest="as_name", metavar="NAME", help="your name as reviewer (default: --coder)")
+    rv = p.add_subparsers(dest="review_command", metavar="ACTION", required=True, action=_ReviewSubcommands)
+    p.set_defaults(func=cmd_review)
+
+    def review_cmd(name: str, help: str):
+        q = rv.add_parser(name, help=help)
+        add_project_arg(q)
+        q.add_argument("--as", dest="as_name", metavar="NAME", default=argparse.SUPPRESS,
+                       help="your name as reviewer (default: --coder)")
+        return q
+
+    q = review_cmd("walk", "walk through every theme, its codes and their quotes (the default)")
+    q.add_argument("--unreviewed", action="store_true", help="only what has no status yet")
+    for name, help in (("status", "set the status of a theme or a code's mapping to it"),
+                       ("comment", "start a comment thread on a theme or a mapping")):
+        q = review_cmd(name, help)
+        q.add_argument("--theme", required=True, help=theme_help)
+        q.add_argument("--code", help="the code (for a mapping)")
+        if name == "status":
+            q.add_argument("status", choices=["proposed", "approved", "needs-revision"])
+            q.add_argument("--comment")
+        else:
+            q.add_argument("text")
+    q = review_cmd("reply", "answer a comment thread")
+    q.add_argument("comment", help="comment id or prefix (see `review list`)")
+    q.add_argument("text")
+    q = review_cmd("resolve", "mark a comment thread resolved")
+    q.add_argument("comment", help="comment id or prefix")
+    q.add_argument("--reopen", action="store_true")
+    q = review_cmd("list", "review items with statuses and comment threads")
+    q.add_argument("--open", action="store_true", help="only items with open threads")
+    q.add_argument("--orphans", action="store_true", help="only items whose theme or mapping is gone")
+    add_json_arg(q)
+    q = review_cmd("changes", "what changed since the last review")
+    q.add_argument("--since", type=int, help="action id (see `history`) instead of the last review")
+    q.add_argument("--reviewer", help="the last review by this reviewer")
+    add_json_arg(q)
+    q = review_cmd("export", "write the review to a small JSON file (review on a copy)")
+    q.add_argument("-o", "--output", required=True)
+    q.add_argument("--reviewer", help="only this reviewer's statuses and threads")
+    q = review_cmd("import", "merge a review file into this project (codings are never touched)")
+    q.add_argument("file")
+    q.add_argument("--force", action="store_true", help="import a review of another project")
+    q.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+    add_json_arg(q)
+    q = review_cmd("summary", "write the review summary for the supervision meeting (.docx or .md)")
+    q.add_argument("-o", "--output", required=True)
+    q.add_argument("--lang", choices=["nb", "en"], default="nb")
 
 
 def _export_lang(args, project) -> str:

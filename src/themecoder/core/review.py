@@ -859,6 +859,7 @@ class SummaryTheme:
     key_quote: Coding | None
     codings: int
     participants: int
+    subthemes: int = 0
 
 
 @dataclass(slots=True)
@@ -902,7 +903,7 @@ def summary(project: Project) -> ReviewSummary:
             except NotFound:
                 key = None
         themes.append(SummaryTheme(t, path, node.depth, titem.status if titem else "proposed", titem, codes,
-                                   key, node.codings, node.participants))
+                                   key, node.codings, node.participants, len(node.children)))
     all_items = list(items.values())
     reviewers = sorted({i.status_by for i in all_items if i.status_by} |
                        {t.root.author for i in all_items for t in i.threads})

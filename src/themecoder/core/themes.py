@@ -137,6 +137,30 @@ def find_coding(project: Project, ref: str) -> Coding:
     return repo.coding(project.db, row[0])
 
 
+def find_theme(project: Project, ref: str) -> Theme:
+    """A theme by id, name, unique id prefix, or path ("Theme › Subtheme", "Theme/Subtheme")."""
+    ref = " ".join((ref or "").split())
+    try:
+        return repo.find_theme(project.db, ref)
+    except NotFound as first:
+        for sep in ("›", ">", "/"):
+            if sep in ref:
+                parts = [p.strip() for p in ref.split(sep) if p.strip()]
+                parent: str | None = None
+                theme = None
+                for part in parts:
+                    row = project.db.query_one(
+                        "SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)", (parent, part))
+                    if row is None:
+                        break
+                    theme = repo.theme(project.db, row[0])
+                    parent = theme.id
+                else:
+                    if theme is not None:
+                        return theme
+        raise first
+
+
 # -- structure ------------------------------------------------------------------------------
 def ancestors(project: Project, theme_id: str) -> list[str]:
     """Ids from the theme's parent up to the top level."""

@@ -120,7 +120,7 @@ def render_markdown(s: ReviewSummary, *, lang: str = "nb") -> str:
                                        for lvl, x in _comment_lines(_threads(c.item), lang))
                 lines.append(f"| {_md_cell(c.code.label)} | {c.codings} | {c.participants} | "
                              f"{t(c.status, lang)} | {comments} |")
-        else:
+        elif not th.subthemes:
             lines.append(t("no_codes", lang))
         lines.append("")
     if s.unthemed:
@@ -182,7 +182,8 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
         for level, text in _comment_lines(_threads(th.item), lang):
             doc.add_paragraph(text, style="List Bullet" if level == 0 else "List Bullet 2")
         if not th.codes:
-            doc.add_paragraph(t("no_codes", lang))
+            if not th.subthemes:
+                doc.add_paragraph(t("no_codes", lang))
             continue
         heads = [t("code", lang), t("codings", lang), t("participants", lang), t("status", lang), t("comments", lang)]
         table = doc.add_table(rows=1, cols=len(heads))
