@@ -59,10 +59,11 @@ def quote_parts(cell_text: str, lang: str, ellipsis: str) -> list[str]:
     return split_display(body, ellipsis)
 
 
-def check_docx_against_transcripts(project, path: Path, lang: str, ellipsis: str) -> int:
+def check_docx_against_transcripts(project, path: Path, lang: str, ellipsis: str, *,
+                                   themes=None, max_per_code=None) -> int:
     """Every quote cell matches a coding's segments in the transcript. Returns the count."""
     src = QuoteSource(project)
-    expected = src.quote_set()
+    expected = src.quote_set(themes, max_per_code)
     d, tables = tables_with_captions(path)
     assert len(tables) == len(expected.tables)
     texts = {doc.title: repo.document_text(project.db, doc.id) for doc in repo.documents(project.db)}
