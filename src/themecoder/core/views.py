@@ -153,3 +153,35 @@ def memo_counts(project: "Project", target_type: str) -> dict[str, int]:
 
 def codes_by_id(project: "Project") -> dict[str, Code]:
     return {c.id: c for c in repo.codes(project.db)}
+
+
+# -- typing a code label -----------------------------------------------------------------------
+_LABEL_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words_match(query: str, label: str, *, min_ratio: float = 80) -> bool:
+    """Does every word the user typed (nearly) occur in the label? The last word may be
+    unfinished, so a prefix counts. Used to rank and pre-select codes while typing: a
+    fuzzy score alone also rewards labels that merely share a short word like "for"."""
+    from rapidfuzz import fuzz
+
+    q_words = _LABEL_WORD.findall(query.casefold())
+    l_words = _LABEL_WORD.findall(label.casefold())
+    if not q_words or not l_words:
+        return False
+    for i, w in enumerate(q_words):
+        last = i == len(q_words) - 1
+        if not any(lw == w or (last and lw.startswith(w)) or (len(w) >= 4 and fuzz.ratio(w, lw) >= min_ratio)
+                   for lw in l_words):
+            return False
+    return True
+
+
+def rank_codes(suggestions: list, query: str) -> tuple[list, int]:
+    """Fuzzy suggestions with whole-word matches first (each group keeps its order).
+    Returns (suggestions, how many match word for word)."""
+    if not query.strip():
+        return suggestions, 0
+    strong = [s for s in suggestions if words_match(query, s.code.label)]
+    rest = [s for s in suggestions if not words_match(query, s.code.label)]
+    return strong + rest, len(strong)

@@ -17,8 +17,7 @@ from textual.widgets.option_list import Option
 from themecoder.core.coding import fuzzy_codes, similar_codes
 from themecoder.core.model import Code
 from themecoder.core.text import collapse_ws
-
-STRONG_MATCH = 75  # a suggestion at least this good is highlighted instead of "new code"
+from themecoder.core.views import rank_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,8 @@ class CodePicker(ModalScreen[Pick | None]):
         prompt.display = False
         options = self.query_one(OptionList)
         query_clean = collapse_ws(query)
-        suggestions = fuzzy_codes(self.codes, query_clean, limit=max(50, len(self.codes) if not query_clean else 50))
+        suggestions = fuzzy_codes(self.codes, query_clean, limit=len(self.codes) if not query_clean else 50)
+        suggestions, strong = rank_codes(suggestions, query_clean)
         items: list[Option] = []
         exact = any(c.label.casefold() == query_clean.casefold() for c in self.codes)
         offer_new = self.allow_new and bool(query_clean) and not exact
@@ -92,8 +92,8 @@ class CodePicker(ModalScreen[Pick | None]):
         if not items:
             return
         highlight = 0
-        if offer_new and len(items) > 1 and suggestions[0].score >= STRONG_MATCH:
-            highlight = 1
+        if offer_new and strong:
+            highlight = 1  # the best word-for-word match, not "new code"
         options.highlighted = highlight
 
     def on_input_changed(self, event: Input.Changed) -> None:

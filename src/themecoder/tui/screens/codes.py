@@ -60,7 +60,8 @@ class CodeListScreen(WorkbenchScreen):
     def _fill_codes(self, query: str) -> None:
         codes = [s.code for s in self.stats]
         counts = {s.code.id: s.codings for s in self.stats}
-        shown = [s.code for s in fuzzy_codes(codes, query, limit=len(codes) or 1, cutoff=40 if query.strip() else 0)]
+        suggestions = fuzzy_codes(codes, query, limit=len(codes) or 1, cutoff=50 if query.strip() else 0)
+        shown = [s.code for s in views.rank_codes(suggestions, query)[0]]
         options = self.query_one("#code-list", OptionList)
         keep = self.code_id
         options.set_options([Option(code_prompt(c, counts.get(c.id, 0)), id=c.id) for c in shown])
@@ -111,8 +112,14 @@ class CodeListScreen(WorkbenchScreen):
         self._fill_codes(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the filter: straight to the quotes of the highlighted code."""
         event.stop()
-        self.query_one("#code-list", OptionList).focus()
+        quotes = self.query_one("#quote-list", OptionList)
+        if quotes.option_count:
+            quotes.highlighted = 0
+            quotes.focus()
+        else:
+            self.query_one("#code-list", OptionList).focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
