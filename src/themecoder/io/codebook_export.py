@@ -96,7 +96,9 @@ def write_codebook(project, path: str | Path, *, fmt: str, lang: str = "nb",
 
 
 def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
-    from themecoder.io.docx_quotes import DOC_LANG, add_caption, add_note, add_row, new_document, new_table, set_cell
+    from themecoder.io.docx_quotes import (
+        DOC_LANG, add_caption, add_note, add_row, new_document, new_table, set_cell, use_style,
+    )
 
     doc = new_document(lang)
     doc.core_properties.title = t("codebook_title", lang, project=project_name)
@@ -106,7 +108,7 @@ def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
     headings = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
     table = new_table(doc, headings, COLUMNS_CM)
     for cell in table.rows[0].cells[4:]:
-        cell.paragraphs[0].style = doc.styles["Table Heading Number"]
+        use_style(cell.paragraphs[0], doc.styles["Table Heading Number"])
     s_text, s_head, s_num = doc.styles["Table Text"], doc.styles["Table Heading"], doc.styles["Table Number"]
     last = (None, None)
     for e in entries:
