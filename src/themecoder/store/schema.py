@@ -259,6 +259,47 @@ CREATE TABLE code_aliases (
 """
 
 SCHEMA_V3_MIXED_METHODS = """
+-- Quantitative findings (one statistical result each: core.quant.Finding). Every field of
+-- Finding has a column; lists and mappings are JSON text. `position` gives the stable
+-- number users see (F1, F2 ...); it is never reused within a project.
+CREATE TABLE findings (
+    id                 TEXT PRIMARY KEY,
+    position           INTEGER NOT NULL,
+    instrument         TEXT NOT NULL DEFAULT '',
+    scale              TEXT NOT NULL DEFAULT '',
+    comparison         TEXT NOT NULL DEFAULT '',
+    variables_json     TEXT NOT NULL DEFAULT '[]',
+    groups_json        TEXT NOT NULL DEFAULT '[]',
+    test               TEXT NOT NULL,
+    statistic          REAL,
+    statistic_reported TEXT,
+    df                 REAL,
+    p                  REAL,
+    p_reported         TEXT,
+    effect_size        REAL,
+    effect_label       TEXT,
+    n                  INTEGER,
+    statement          TEXT NOT NULL DEFAULT '',
+    source             TEXT NOT NULL DEFAULT 'reported' CHECK (source IN ('reported', 'computed')),
+    details_json       TEXT NOT NULL DEFAULT '{}',
+    created            TEXT NOT NULL,
+    modified           TEXT NOT NULL,
+    UNIQUE (position)
+);
+
+-- A theme (or subtheme) linked to a finding: the integration outcome (Fetters, Curry &
+-- Creswell 2013) and the meta-inference drawn from the two together.
+CREATE TABLE finding_links (
+    id             TEXT PRIMARY KEY,
+    theme_id       TEXT NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    finding_id     TEXT NOT NULL REFERENCES findings(id) ON DELETE CASCADE,
+    outcome        TEXT NOT NULL CHECK (outcome IN ('confirmation', 'expansion', 'discordance')),
+    meta_inference TEXT NOT NULL DEFAULT '',
+    created        TEXT NOT NULL,
+    modified       TEXT NOT NULL,
+    UNIQUE (theme_id, finding_id)
+);
+CREATE INDEX finding_links_finding ON finding_links(finding_id);
 """
 
 SCHEMA_V4_ANONYMISATION = """
