@@ -407,7 +407,7 @@ nordover sørover bor bur bodde budde flyttet flytta reiste vokste vaks kommer k
 _WORK_CUE_RE = re.compile(
     r"\b(?:jobb(?:er|et|a|ar|e)?|arbeid(?:er|et|a|ar|de)?|ansatt|tilsett|ansettelse|praksis|utplassert|vikar(?:iat|ierer|ierte)?|"
     r"sommerjobb|deltid|heltid|turnus|stilling|innlagt|lagt\s+inn|går|gikk|begynte|studerer|studerte|elev|lærling)"
-    r"(?:\s+\w+){0,2}?\s+(?:på|i|ved|hos|for)\s+$", re.IGNORECASE)
+    r"(?-i:(?:\s+[a-zæøå]+){0,2}?)\s+(?:på|i|ved|hos|for)\s+$", re.IGNORECASE)
 _PERSON_CUE_RE = re.compile(
     r"\b(?:fru|herr|frk|doktor|dr\.?|pastor|professor|prof\.?|heter|het|heiter|heitte|kalles|kalt|"
     r"kaller\s+(?:henne|ham|han|meg|seg)|han|hun|ho|"
@@ -722,11 +722,15 @@ def detect_identifiers(
                         # only "… og er 55." at the end of a clause, after a pronoun or a name
                         if not re.match(r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|i\s+år|i\s+dag)\b)", after):
                             continue
-                        raw_prev = re.search(r"(\w+)(\W*)$", _line_prefix(text, m.start(), 40))
+                        prefix = _line_prefix(text, m.start(), 40)
+                        raw_prev = re.search(r"(\w+)(\W*)$", prefix)
                         pw = raw_prev.group(1) if raw_prev else ""
-                        if not (pw.casefold() in {"jeg", "eg", "han", "hun", "ho", "hen", "du", "og", "nå", "no",
-                                                  "snart", "bare", "berre", "nesten", "akkurat"}
-                                or (_is_cap(pw) and not pw.isupper())):
+                        pw_pos = m.start() - len(prefix) + (raw_prev.start(1) if raw_prev else 0)
+                        is_name = (_is_cap(pw) and not pw.isupper()
+                                   and (not sentence_initial(pw_pos) or pw.casefold() in lex.first))
+                        if not (is_name or pw.casefold() in {"jeg", "eg", "han", "hun", "ho", "hen", "du", "og",
+                                                             "nå", "no", "snart", "bare", "berre", "nesten",
+                                                             "akkurat"}):
                             continue
                 conf_here = conf if has_year else conf - 0.05
                 if verb == "var":

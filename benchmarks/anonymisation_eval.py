@@ -1,0 +1,148 @@
+"""Recall, precision and speed of the anonymisation guard's detector.
+
+    python benchmarks/anonymisation_eval.py            # labelled + held-out sets, timing
+    python benchmarks/anonymisation_eval.py -v         # also list misses and false positives
+
+A detection counts as a hit when it overlaps a gold span of a compatible kind (see
+COMPATIBLE in tests/data/anonymisation/evaluate.py). Results are printed for the rules
+and gazetteers alone and, when spaCy's nb_core_news_sm is installed, with the model's
+named entities added (sentences from the model too). Never run by the test suite.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data" / "anonymisation"
+sys.path.insert(0, str(ROOT / "src"))
+
+from themecoder.core.identifiers import KINDS, detect_identifiers, gazetteer  # noqa: E402
+
+
+def load_evaluate():
+    spec = importlib.util.spec_from_file_location("anonymisation_evaluate", DATA / "evaluate.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def load_model():
+    try:
+        import spacy  # noqa: PLC0415
+        return spacy.load("nb_core_news_sm")
+    except Exception as exc:  # noqa: BLE001 - any failure means "no model"
+        return exc
+
+
+def print_score(title: str, sc, verbose: bool, min_conf: float | None = None) -> None:
+    head = f"{title}" + (f" (confidence >= {min_conf})" if min_conf else "")
+    print(f"\n{head}")
+    print(f"  overall  recall {sc.recall():.3f}  precision {sc.precision():.3f}  "
+          f"({sum(sc.found.values())}/{sum(sc.gold.values())} gold found, "
+          f"{sum(sc.correct.values())}/{sum(sc.detected.values())} detections correct; "
+          f"{sc.negative_fp} detections in non-identifier sentences)")
+    print(f"  {'kind':13} {'gold':>5} {'recall':>7}   {'detected':>8} {'precision':>9}")
+    for k in KINDS:
+        if sc.gold[k] or sc.detected[k]:
+            rec = f"{sc.recall(k):.2f}" if sc.gold[k] else "  -"
+            prec = f"{sc.precision(k):.2f}" if sc.detected[k] else "  -"
+            print(f"  {k:13} {sc.gold[k]:5} {rec:>7}   {sc.detected[k]:8} {prec:>9}")
+    if verbose:
+        print("  misses:")
+        for kind, frag, text in sc.misses:
+            print(f"    {kind:12} {frag!r:30} | {text[:90]!r}")
+        print("  false positives:")
+        for kind, frag, conf, reason, text in sc.false_positives:
+            print(f"    {kind:12} {frag!r:25} {conf:.2f} {reason[:45]} | {text[:70]!r}")
+
+
+def timing(paragraphs: list[str], repeat: int = 7) -> None:
+    """Time detection on one ~4,500-word transcript built from the given paragraphs."""
+    parts: list[str] = []
+    words = 0
+    i = 0
+    while words < 4500:
+        p = paragraphs[i % len(paragraphs)]
+        parts.append(p)
+        words += len(p.split())
+        i += 1
+    long_text = "\n\n".join(parts)
+    words = len(long_text.split())
+    # cold: a fresh interpreter, so gazetteer loading and regex compilation are included
+    code = ("import time,sys; t0=time.perf_counter(); from themecoder.core.identifiers import detect_identifiers;"
+            "t1=time.perf_counter(); detect_identifiers(sys.stdin.read()); t2=time.perf_counter();"
+            "print(f'{(t1-t0)*1000:.0f} {(t2-t1)*1000:.0f}')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    out = subprocess.run([sys.executable, "-c", code], input=long_text, capture_output=True, text=True,
+                         env=env, check=True).stdout.split()
+    found = detect_identifiers(long_text)
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        detect_identifiers(long_text)
+        runs.append(time.perf_counter() - t0)
+    print(f"\nSpeed on a {words:,}-word transcript ({len(long_text):,} characters, {len(found)} suspects):")
+    print(f"  fresh process: import {out[0]} ms, first call {out[1]} ms (loads gazetteers, compiles patterns)")
+    print(f"  warm: median {statistics.median(runs) * 1000:.0f} ms, max {max(runs) * 1000:.0f} ms over {repeat} runs")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
+    args = ap.parse_args()
+
+    ev = load_evaluate()
+    labelled = ev.load(DATA / "labelled.yaml")
+    heldout = ev.load(DATA / "heldout.yaml")
+    n_pos = sum(1 for e in labelled if not e.negative)
+    n_gold = sum(len(e.gold) for e in labelled)
+    print(f"labelled.yaml: {n_pos} sentences with {n_gold} identifiers, "
+          f"{len(labelled) - n_pos} sentences without")
+    print("gazetteers: " + ", ".join(f"{n} {len(gazetteer(n))}" for n in
+                                     ("first_names", "surnames", "municipalities", "places", "workplaces",
+                                      "stopwords", "common_words")))
+
+    print_score("Rules + gazetteers, labelled.yaml", ev.score(labelled, detect_identifiers), args.verbose)
+    print_score("Rules + gazetteers, labelled.yaml", ev.score(labelled, detect_identifiers, 0.5), False, 0.5)
+    print_score("Rules + gazetteers, heldout.yaml", ev.score(heldout, detect_identifiers), args.verbose)
+
+    nlp = load_model()
+    if isinstance(nlp, Exception):
+        print(f"\nWith model entities: SKIPPED - spaCy model nb_core_news_sm is not installed "
+              f"({type(nlp).__name__}: {str(nlp)[:80]}).")
+    else:
+        def with_model(text: str):
+            doc = nlp(text)
+            ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            sents = [(s.start_char, s.end_char) for s in doc.sents]
+            return detect_identifiers(text, entities=ents, sentences=sents)
+
+        print_score("Rules + gazetteers + nb_core_news_sm entities, labelled.yaml",
+                    ev.score(labelled, with_model), args.verbose)
+        print_score("Rules + gazetteers + nb_core_news_sm entities, heldout.yaml",
+                    ev.score(heldout, with_model), args.verbose)
+
+    # demo interviews (if present) interleaved with the labelled sentences, so that the
+    # timed text has both ordinary talk and plenty of identifiers
+    paragraphs = [p for f in sorted((ROOT / "corpora").glob("*.txt"))
+                  for p in f.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    labelled_texts = [e.text for e in labelled]
+    mixed = []
+    for i in range(max(len(paragraphs), len(labelled_texts))):
+        if paragraphs:
+            mixed.append(paragraphs[i % len(paragraphs)])
+        mixed.append(labelled_texts[i % len(labelled_texts)])
+    timing(mixed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
