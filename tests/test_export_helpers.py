@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from themecoder.core.coding import apply_code, code_quote, create_code
+from themecoder.core.coding import code_quote, create_code
 from themecoder.core.documents import add_transcript, set_attribute
 from themecoder.core.memos import add_memo
 from themecoder.core.project import Project
-from themecoder.core.text import find_quote
 from themecoder.core.themes import add_code_to_theme, create_theme
 from themecoder.io.readers import read_transcript
 from themecoder.store import repo

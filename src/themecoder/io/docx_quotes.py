@@ -44,7 +44,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
-from themecoder.core.quotes import Quote, QuoteSet, QuoteSource, Table
+from themecoder.core.quotes import Quote, QuoteSet, QuoteSource
 from themecoder.io.i18n import default_ellipsis, t
 from themecoder.io.tabular import atomic_write, citation, quote_display, table_note, table_title
 
