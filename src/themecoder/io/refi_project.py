@@ -315,13 +315,14 @@ class ImportStats:
     matched: int = 0
     positions: list[str] = field(default_factory=list)   # per source: how positions were read
 
-    def summary(self, file: str) -> str:
+    def summary(self, file: str = "") -> str:
+        """One line; prefixed with ``file: `` when a file name is given."""
         parts = [f"{self.documents} documents"
                  + (f" (+{self.reused_documents} already in the project)" if self.reused_documents else ""),
                  f"{self.codes} codes" + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
                  f"{self.themes} themes", f"{self.codings} codings", f"{self.participants} participants",
                  f"{self.memos} memos"]
-        text = f"{file}: " + ", ".join(parts)
+        text = (f"{file}: " if file else "") + ", ".join(parts)
         if self.named:
             text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
         elif self.positions:
@@ -715,7 +716,7 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
     with project.action("import-refi", f"import {path.name}", {"file": path.name}) as conn:
         importer = _Importer(project, rp, conn)
         stats = importer.run()
-        summary = stats.summary(path.name)
+        summary = stats.summary()
         project.db.update_action_summary(
             conn, f"import {path.name}: {stats.documents} documents, {stats.codes} codes, {stats.codings} codings",
             {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
