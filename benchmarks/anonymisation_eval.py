@@ -141,6 +141,14 @@ def main() -> int:
             mixed.append(paragraphs[i % len(paragraphs)])
         mixed.append(labelled_texts[i % len(labelled_texts)])
     timing(mixed)
+
+    print("\nAdversarial inputs (long runs that could make regular expressions backtrack):")
+    for name, text in [("'Aa-' x 10,000", "Aa-" * 10000), ("'Aa.' x 15,000", "Aa." * 15000),
+                       ("'A ' x 20,000", "A " * 20000), ("'Kari ' x 10,000", "Kari " * 10000),
+                       ("'[x] ' x 10,000", "[x] " * 10000)]:
+        t0 = time.perf_counter()
+        n = len(detect_identifiers(text))
+        print(f"  {name:18} {len(text):7,} chars  {(time.perf_counter() - t0) * 1000:6.0f} ms  ({n:,} suspects)")
     return 0
 
 

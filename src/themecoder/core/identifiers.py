@@ -315,7 +315,7 @@ _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
                 rf"(?:nå\s+|snart\s+|nesten\s+|akkurat\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "alder etter «er jeg/han/hun»", "subj"),
     (re.compile(rf"\b(?P<v>er|var|blir|ble|fyller|fylte|fyllte|runder|rundet|fylt|blitt)\s+"
-                rf"(?:nå\s+|snart\s+|nesten\s+|akkurat\s+|bare\s+|nettopp\s+|straks\s+|allerede\s+)?"
+                rf"(?:nå\s+|no\s+|snart\s+|nesten\s+|akkurat\s+|bare\s+|berre\s+|nettopp\s+|straks\s+|allerede\s+|vel\s+)?"
                 rf"(?P<a>{_AGE_NUM})(?P<yr>\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "eksakt alder", "verb"),
     (re.compile(rf"\b(?:gutt|jente|elev|pasient|mann|kvinne|dame|sønn|datter|barn|bruker|beboer|ungdom|"
@@ -363,17 +363,22 @@ _WP_TYPES = ("videregående skole|videregåande skule|videregående|ungdomsskole
              "universitet|høgskole|høgskule|barnevernsinstitusjon|institusjon")
 _ORG_TYPES = ("kommune|fylkeskommune|AS|ASA|SA|ANS|DA|BA|IL|IF|FK|SK|BK|TIL|idrettslag|sportsklubb|"
               "fotballklubb|korps|kor|menighetsråd|borettslag|sameie|stiftelse|forening|lag")
-_CAPW = rf"[{_UP}][\w'’.\-]*"
+# A capitalised word, bounded and possessive so that long runs cannot cause backtracking.
+_CAPW = rf"[{_UP}][\w'’.\-]{{0,40}}+"
+_TOKSTART = r"(?<![\w'’.\-])"
 _WP_SUFFIX_RE = re.compile(
-    rf"(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
+    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
 _ORG_SUFFIX_RE = re.compile(
-    rf"(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_ORG_TYPES})(?![\w])")
+    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_ORG_TYPES})(?![\w])")
 _WP_PREFIX_RE = re.compile(
     rf"\b(?P<type>Sykehuset|Sjukehuset|Høgskolen|Høgskulen|Universitetet|Helse|Bydel|DPS|BUP|Kommunen|"
-    rf"Distriktspsykiatrisk\s+senter|Senter\s+for)\s+(?P<prep>(?:i|på)\s+)?(?P<name>[{_UP}][\w\-]+(?:\s+[{_UP}][\w\-]+)?)")
+    rf"Distriktspsykiatrisk\s+senter|Senter\s+for)\s+(?P<prep>(?:i|på)\s+)?"
+    rf"(?P<name>[{_UP}][\w\-]{{1,40}}+(?:\s+[{_UP}][\w\-]{{1,40}}+)?)")
 _DETERMINERS = frozenset("""den det de denne dette disse hver hvert enhver en ei et min mi mitt mine din di ditt
 dine vår vårt våre deres hans hennes sin si sitt sine samme annen annet andre ny nytt nye gammel gamle stor store
 liten lille privat private kommunal kommunale offentlig offentlige lokal lokale vanlig vanlige egen eget ingen noen
+statlig statlige norsk norske kristen kristne katolsk katolske samisk samiske internasjonal internasjonale ordinær
+ordinære spesiell spesielle alternativ alternative interkommunal interkommunale
 alle hele hvilken hvilket som at og men i på til fra ved for med om etter før under over ja nei jo vel så da når
 hvis fordi selv også bare kanskje""".split())
 _STREET_SUFFIX = ("gata|gaten|gate|gt\\.|veien|vegen|veg|vei|vn\\.|alleen|alléen|allé|alle|plassen|plass|"
@@ -383,19 +388,22 @@ _STREET_SUFFIX = ("gata|gaten|gate|gt\\.|veien|vegen|veg|vei|vn\\.|alleen|allée
                   "sletta|bukta|neset|sundet|dalen|vika|gangen|tun")
 _BARE_STREETS = "Torget|Torg|Bryggen|Brygga|Kaia|Kaien|Tunet|Løkka|Lia|Kollen|Haugen|Bakken|Åsen|Lien|Lunden|Parken"
 _HOUSE = r"(?P<house>\d{1,4}(?:[a-hA-H]|\s[A-H])?)(?![\w])"
-_POSTCODE_TAIL = rf"(?:,?[ \t]+(?P<pc>\d{{4}})[ \t]+(?P<pcplace>[{_UP}][\w\-]+(?:[ \t][{_UP}][\w\-]+)?))?"
+_POSTCODE_TAIL = (rf"(?:,?[ \t]+(?P<pc>\d{{4}})[ \t]+"
+                  rf"(?P<pcplace>[{_UP}][\w\-]{{1,40}}+(?:[ \t][{_UP}][\w\-]{{1,40}}+)?))?")
 _STREET_PREFIX = r"(?:(?:Nedre|Øvre|Søndre|Nordre|Vestre|Østre|Store|Lille|Gamle|Nye|Indre|Ytre|Sankt|St\.)\s+)?"
 _ADDRESS_RE = re.compile(
-    rf"(?<![\w])(?P<street>{_STREET_PREFIX}(?:[{_UP}][{_LO}]*(?:-[{_UP}{_LO}]+)*(?:{_STREET_SUFFIX})|(?:{_BARE_STREETS})))"
+    rf"(?<![\w\-'’.])(?P<street>{_STREET_PREFIX}(?:[{_UP}][{_LO}]{{0,30}}(?:-[{_UP}{_LO}]{{1,20}}){{0,2}}"
+    rf"(?:{_STREET_SUFFIX})|(?:{_BARE_STREETS})))"
     rf"[ \t]+{_HOUSE}{_POSTCODE_TAIL}"
 )
 _ADDRESS_MULTI_RE = re.compile(
-    rf"(?<![\w])(?P<street>(?:[{_UP}][\w.'’\-]*[ \t]+){{1,3}}(?:gate|gata|vei|veg|vegen|veien|allé|plass|plassen|"
+    rf"{_TOKSTART}(?P<street>(?:{_CAPW}[ \t]+){{1,3}}(?:gate|gata|vei|veg|vegen|veien|allé|plass|plassen|"
     rf"terrasse|torg|bakke|sti|stredet|vn\.|gt\.))[ \t]+{_HOUSE}{_POSTCODE_TAIL}"
 )
 _POSTBOX_RE = re.compile(
-    rf"\b(?:Postboks|Pb\.?|Boks)[ \t]+\d{{1,5}}(?:[ \t]+[{_UP}][\w\-]+)?{_POSTCODE_TAIL}", re.IGNORECASE)
-_POSTCODE_RE = re.compile(rf"(?<![\w.,])(?P<pc>\d{{4}})[ \t]+(?P<place>[{_UP}][\w\-]+(?:[ \t][{_UP}][\w\-]+)?)")
+    rf"\b(?:Postboks|Pb\.?|Boks)[ \t]+\d{{1,5}}(?:[ \t]+[{_UP}][\w\-]{{1,40}}+)?{_POSTCODE_TAIL}", re.IGNORECASE)
+_POSTCODE_RE = re.compile(
+    rf"(?<![\w.,])(?P<pc>\d{{4}})[ \t]+(?P<place>[{_UP}][\w\-]{{1,40}}+(?:[ \t][{_UP}][\w\-]{{1,40}}+)?)")
 _POSTNR_RE = re.compile(r"\bpost(?:nummer|nr\.?)(?:et)?[\s:]+(?:er\s+)?(?P<pc>\d{4})(?!\d)", re.IGNORECASE)
 _YEARISH_BEFORE_RE = re.compile(r"\b(?:i|fra|til|år|siden|høsten|våren|sommeren|vinteren|etter|før|innen|"
                                 r"rundt|ca\.?|mellom|og)\s*$", re.IGNORECASE)
@@ -404,19 +412,51 @@ _STRONG_STREET_RE = re.compile(r"(?:gata|gaten|gate|veien|vegen|allé|alleen|pla
 # ---- context for capitalised words
 _PLACE_PREP = frozenset("""i på fra frå til ved utenfor utanfor nær rundt mot gjennom via innom forbi mellom
 nordover sørover bor bur bodde budde flyttet flytta reiste vokste vaks kommer kjem kom""".split())
-_WORK_CUE_RE = re.compile(
-    r"\b(?:jobb(?:er|et|a|ar|e)?|arbeid(?:er|et|a|ar|de)?|ansatt|tilsett|ansettelse|praksis|utplassert|vikar(?:iat|ierer|ierte)?|"
-    r"sommerjobb|deltid|heltid|turnus|stilling|innlagt|lagt\s+inn|går|gikk|begynte|studerer|studerte|elev|lærling)"
-    r"(?-i:(?:\s+[a-zæøå]+){0,2}?)\s+(?:på|i|ved|hos|for)\s+$", re.IGNORECASE)
-_PERSON_CUE_RE = re.compile(
-    r"\b(?:fru|herr|frk|doktor|dr\.?|pastor|professor|prof\.?|heter|het|heiter|heitte|kalles|kalt|"
-    r"kaller\s+(?:henne|ham|han|meg|seg)|han|hun|ho|"
-    r"kollega(?:en)?|kolleger|sjef(?:en)?|nabo(?:en)?|kjæreste(?:n)?|venninne(?:n)?|venn(?:en)?|søster|bror|sønn(?:en)?|"
-    r"datter(?:en)?|mann(?:en)?|kona|kone(?:n)?|samboer(?:en)?|familien|eks|med|og|til|spurte|ringte|sa|mente|"
-    r"fortalte|hilsen|takk|hei)\s*,?\s*$", re.IGNORECASE)
-_STRONG_PERSON_CUE_RE = re.compile(
-    r"\b(?:fru|herr|frk|doktor|dr\.?|pastor|professor|prof\.?|heter|het|heiter|heitte|kalles|kalt|familien|"
-    r"kaller\s+(?:henne|ham|han|meg|seg))\s*$", re.IGNORECASE)
+# Context cues are checked on the last few words before a candidate (cheap set look-ups
+# instead of regular-expression searches anchored at the end of the prefix).
+_WORK_CUE_WORD_RE = re.compile(
+    r"jobb(?:er|et|a|ar|e)?|arbeid(?:er|et|a|ar|de)?|ansatt|tilsett|ansettelse|praksis|utplassert|"
+    r"vikar(?:iat|ierer|ierte)?|sommerjobb|deltid|heltid|turnus|stilling|innlagt|inn|går|gikk|begynte|studerer|"
+    r"studerte|elev|lærling", re.IGNORECASE)
+_WORK_PREPS = frozenset("på i ved hos for".split())
+_STRONG_PERSON_CUES = frozenset("""fru herr frk doktor dr dr. pastor professor prof prof. heter het heiter heitte
+kalles kalt familien""".split())
+_PERSON_CUES = _STRONG_PERSON_CUES | frozenset("""han hun ho kollega kollegaen kolleger sjef sjefen nabo naboen
+kjæreste kjæresten venninne venninnen venn vennen søster bror sønn sønnen datter datteren mann mannen kona kone
+konen samboer samboeren eks med og til spurte ringte sa mente fortalte hilsen takk hei""".split())
+_CALL_OBJECTS = frozenset("henne ham han meg seg".split())
+_TAIL_WORD_RE = re.compile(r"[\w.]+")
+
+
+def _tail_words(text: str, pos: int, width: int = 60) -> list[str]:
+    """The last few words before pos on the same line, as written."""
+    return _TAIL_WORD_RE.findall(text[max(0, pos - width):pos].rsplit("\n", 1)[-1])[-5:]
+
+
+def _work_cue(text: str, pos: int) -> bool:
+    """ "jobber på X", "jobbet i mange år ved X", "ble lagt inn på X", "går på X" """
+    ws = _tail_words(text, pos)
+    if not ws or ws[-1].casefold() not in _WORK_PREPS:
+        return False
+    for k in range(2, min(5, len(ws) + 1)):  # the cue, then at most two lower-case words
+        w = ws[-k]
+        if _WORK_CUE_WORD_RE.fullmatch(w):
+            return True
+        if not w.islower():
+            return False
+    return False
+
+
+def _person_cue(text: str, pos: int, strong: bool) -> bool:
+    ws = _tail_words(text, pos, 40)
+    if not ws:
+        return False
+    last = ws[-1].casefold()
+    if len(ws) >= 2 and ws[-2].casefold() == "kaller" and last in _CALL_OBJECTS:
+        return True
+    return last in (_STRONG_PERSON_CUES if strong else _PERSON_CUES)
+
+
 _NAME_PARTICLES = frozenset("von van der de af la bin ibn al el ben da di du".split())
 
 
@@ -476,16 +516,15 @@ class _Regions:
         return bool(self.starts)
 
 
+def _line_prefix(text: str, pos: int, width: int = 60) -> str:
+    """Up to `width` characters before pos, not crossing a line break (O(width))."""
+    chunk = text[max(0, pos - width):pos]
+    return chunk[chunk.rfind("\n") + 1:]
+
+
 def _prev_words(text: str, pos: int, n: int = 3) -> list[str]:
     """Up to n words before pos on the same line (lowercased), nearest last."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    chunk = text[max(line_start, pos - 60):pos]
-    return [w.casefold() for w in re.findall(r"[\w.]+", chunk)[-n:]]
-
-
-def _line_prefix(text: str, pos: int, width: int = 60) -> str:
-    line_start = text.rfind("\n", 0, pos) + 1
-    return text[max(line_start, pos - width):pos]
+    return [w.casefold() for w in re.findall(r"[\w.]+", _line_prefix(text, pos, 60))[-n:]]
 
 
 # --------------------------------------------------------------------------------------
@@ -571,7 +610,8 @@ def detect_identifiers(
         starts |= {int(s) for s, _e in sentences}
     # a placeholder or note at a sentence start ("[ler] Ja ...") is followed by one
     for m in _PLACEHOLDER_RE.finditer(text):
-        if m.start() in starts or text[:m.start()].rstrip(" \t").endswith(("\n", ":")) or m.start() == 0:
+        before = text[max(0, m.start() - 80):m.start()].rstrip(" \t")
+        if m.start() in starts or before.endswith(("\n", ":", ".", "!", "?")) or (not before and m.start() < 80):
             starts.add(m.end())
     start_list = sorted(starts)
     # ends of the word/number tokens that count for adjacency (not labels, notes, placeholders)
@@ -750,8 +790,10 @@ def detect_identifiers(
             if t == "styrer" and not (m.group(0).casefold().startswith("styreren")
                                       or _STYRER_CUE_RE.search(_line_prefix(text, m.start(), 30))):
                 continue
-            end = m.end() if (m.group("for") and _TITLE_LEADER_RE.search(m.group("t"))) else m.end("t") + (
-                len(m.group(0)) - len(m.group("t")) - len(m.group("for") or ""))
+            if m.group("for") and not _TITLE_LEADER_RE.search(m.group("t")):
+                end = m.start("for")  # "brannsjef i Notodden": the place is its own suspect
+            else:
+                end = m.end()  # "enhetsleder for hjemmetjenesten" is one title
             add(_Cand(m.start(), end, "job_title", "sjelden stillingstittel (indirekte identifikator)", conf, "rule"))
 
     # ---------------- workplaces, organisations, addresses
@@ -937,6 +979,14 @@ def _token_class(w: str, lex: _Lexicon) -> tuple[set[str], str]:
     g = _strip_genitive(w)
     if g:
         forms.append(g)
+    if "-" in w and all(p[:1].isupper() for p in w.split("-")):
+        parts = [p.casefold() for p in w.split("-")]
+        whole = w.casefold()
+        if not any(whole in s for s in (lex.first, lex.sur, lex.muni, lex.place, lex.work, lex.stop)):
+            if all(p in lex.first for p in parts):
+                return {"first"}, w  # "Mari-Ann", "Ole-Petter"
+            if all(p in lex.sur or p in lex.first for p in parts):
+                return {"sur"}, w  # "Hansen-Berg"
     for f in forms:
         wf = f.casefold()
         cls = set()
@@ -979,17 +1029,24 @@ def _classify_sequence(text, seq, lex, sentence_initial, ignored_set, add) -> No
         else:
             runs[-1].append(it)
     for run in runs:
+        if len(run) > 6:
+            # a long run of capitalised words is a heading or a title, not a name
+            for it in run:
+                _classify_single(text, it, lex, sentence_initial, add)
+            continue
+        lo, hi = 0, len(run)
         # drop a sentence-initial word that is not itself a name ("Ifølge Kari Hansen")
-        while run:
-            s, e, w, cls, form = run[0]
+        while hi - lo > 1:
+            s, e, w, cls, form = run[lo]
             if sentence_initial(s) and (not (cls & {"first", "muni", "place", "work"})
-                                        or form.casefold() in lex.common) and len(run) > 1:
-                run = run[1:]
+                                        or form.casefold() in lex.common):
+                lo += 1
                 continue
             break
-        # drop trailing initials
-        while run and "initial" in run[-1][3] and len(run) > 1 and not text[run[-1][1]:run[-1][1] + 1] == ".":
-            run = run[:-1]
+        # drop trailing initials not followed by a full stop
+        while hi - lo > 1 and "initial" in run[hi - 1][3] and text[run[hi - 1][1]:run[hi - 1][1] + 1] != ".":
+            hi -= 1
+        run = run[lo:hi]
         if not run:
             continue
         if len(run) == 1:
@@ -999,15 +1056,14 @@ def _classify_sequence(text, seq, lex, sentence_initial, ignored_set, add) -> No
 
 
 def _context_kind(text: str, s: int) -> tuple[str, float, str]:
-    prefix = _line_prefix(text, s, 60)
-    if _WORK_CUE_RE.search(prefix):
+    if _work_cue(text, s):
         return "workplace", 0.55, "stor forbokstav etter «jobber på/i/ved»"
-    if _STRONG_PERSON_CUE_RE.search(prefix):
+    if _person_cue(text, s, strong=True):
         return "person", 0.6, "stor forbokstav etter «heter/fru/doktor»"
     prev = _prev_words(text, s, 1)
     if prev and prev[-1] in _PLACE_PREP:
         return "place", 0.4, "stor forbokstav midt i setningen, etter stedspreposisjon"
-    if _PERSON_CUE_RE.search(prefix):
+    if _person_cue(text, s, strong=False):
         return "person", 0.4, "stor forbokstav midt i setningen"
     return "person", 0.3, "stor forbokstav midt i setningen (ukjent ord)"
 
@@ -1022,8 +1078,8 @@ def _classify_single(text, item, lex, sentence_initial, add) -> None:
         return
     prev = _prev_words(text, s, 1)
     after_place_prep = bool(prev) and prev[-1] in _PLACE_PREP
-    work_cue = bool(_WORK_CUE_RE.search(_line_prefix(text, s, 60)))
-    person_cue = bool(_STRONG_PERSON_CUE_RE.search(_line_prefix(text, s, 40)))
+    work_cue = _work_cue(text, s)
+    person_cue = _person_cue(text, s, strong=True)
     d = 0.15 if initial else 0.0
     is_place = bool(cls & {"muni", "place"})
     if "work" in cls and (not (cls & {"first", "sur"}) or work_cue):
@@ -1056,6 +1112,10 @@ def _classify_single(text, item, lex, sentence_initial, add) -> None:
 def _classify_multi(text, run, lex, sentence_initial, add) -> None:
     s0, e0 = run[0][0], run[-1][1]
     classes = [it[3] for it in run]
+    if _work_cue(text, s0) and not (
+            "first" in classes[0] and all(c & {"first", "sur", "initial"} for c in classes)):
+        add(_Cand(s0, e0, "workplace", "ord med stor forbokstav etter «jobber på/går på»", 0.65, "rule"))
+        return
     first_is_name = "first" in classes[0]
     namey = all(c & {"first", "sur", "initial"} or not c for c in classes)
     last = classes[-1]
@@ -1068,6 +1128,11 @@ def _classify_multi(text, run, lex, sentence_initial, add) -> None:
         add(_Cand(s0, e0, "person", "sekvens av navn i navnelistene", 0.75, "gazetteer"))
         return
     if any(c & {"muni", "place", "work"} for c in classes) and not first_is_name:
+        if classes[0] & {"muni", "place"} and not any(c for c in classes[1:]):
+            # "Tønsberg Montessori", "Bergen Kino": a place followed by unknown capitalised words
+            add(_Cand(s0, e0, "organisation", "stedsnavn fulgt av ord med stor forbokstav (navngitt virksomhet?)",
+                      0.5, "gazetteer"))
+            return
         # "Oslo Sentrum", "Rudshøgda Nord": classify word by word
         for it in run:
             _classify_single(text, it, lex, sentence_initial, add)
