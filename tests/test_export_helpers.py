@@ -21,7 +21,7 @@ Astrid: For meg er relasjonen alt, egentlig. Hvis ikke brukeren stoler på meg, 
 
 I: Kan du gi et eksempel?
 
-Astrid: Det var en gutt på nitten år som ikke ville snakke med noen fra hjelpeapparatet. Vi gikk tur med hunden hans i tre uker før han sa noe om seg selv. Så en dag fortalte han at han ikke hadde sovet på flere døgn.
+Astrid: Det var en ung gutt som ikke ville snakke med noen fra hjelpeapparatet. Vi gikk tur med hunden hans i tre uker før han sa noe om seg selv. Så en dag fortalte han at han ikke hadde sovet på flere døgn.
 
 I: Hva med tidspress?
 
