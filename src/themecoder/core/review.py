@@ -361,8 +361,9 @@ class WalkStep:
         return self.path if self.code is None else f"{self.code.label}  (in {self.path})"
 
 
-def walk(project: Project) -> list[WalkStep]:
-    """Every theme in tree order, then each of its codes with the code's quotes."""
+def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
+    """Every theme in tree order, then each of its codes with the code's quotes (left empty
+    with `with_codings=False`, for a UI that loads the quotes of one step at a time)."""
     from themecoder.core.themes import flatten, theme_tree
 
     items = {(i.target_type, i.theme_id, i.code_id): i for i in review_items(project)}
@@ -377,14 +378,14 @@ def walk(project: Project) -> list[WalkStep]:
         for c in node.codes:
             item = items.get(("mapping", t.id, c.id))
             steps.append(WalkStep("mapping", t, path, node.depth, c, item.status if item else "proposed", item,
-                                  repo.codings_for_code(project.db, c.id)))
+                                  repo.codings_for_code(project.db, c.id) if with_codings else []))
     return steps
 
 
 def progress(project: Project) -> dict[str, int]:
     """How many themes and mappings have which status."""
     counts = {s: 0 for s in STATUSES}
-    for step in walk(project):
+    for step in walk(project, with_codings=False):
         counts[step.status] += 1
     return counts
 
