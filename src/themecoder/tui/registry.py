@@ -56,6 +56,14 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("slash,S", "Search", "themecoder.tui.screens.search:SearchScreen",
                 "Lemma-aware search with keyword in context; jump to or code a hit", footer=True),
     # Teammates: add your screens below, one line each.
+    ScreenEntry("T", "Themes", "themecoder.tui.screens.themes_grouping:ThemesScreen",
+                "Group codes into themes from the code list: mark, move to…, reorder, create, rename", footer=True),
+    ScreenEntry("D", "Near-duplicate codes", "themecoder.tui.screens.themes_duplicates:DuplicatesScreen",
+                "Clusters of similar code labels; one key merges a cluster"),
+    ScreenEntry("X", "Code matrix", "themecoder.tui.screens.matrix:MatrixScreen",
+                "Themes or codes by participant, counts in coloured cells; drill down to the quotes"),
+    ScreenEntry("R", "Review", "themecoder.tui.screens.review:ReviewScreen",
+                "Supervisor review: statuses and comments on themes and mappings; open threads; changes"),
 ]
 
 
