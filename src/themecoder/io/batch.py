@@ -38,7 +38,7 @@ def import_files(
         if progress:
             progress(i - 1, len(paths), path.name)
         try:
-            if path.suffix.lower() in {".qdpx", ".qdc"}:
+            if path.suffix.lower() in {".qdpx", ".qdc", ".qde"}:
                 from themecoder.io.refi_project import import_refi
 
                 summary = import_refi(project, path)

@@ -43,7 +43,7 @@ def read_transcript(path: str | Path) -> ParsedTranscript:
         raise ImportError_(f"{path.name}: no such file")
     if path.is_dir():
         raise ImportError_(f"{path.name}: is a folder, not a file")
-    if suffix in {".qdpx", ".qdc"}:
+    if suffix in {".qdpx", ".qdc", ".qde"}:
         raise ImportError_(f"{path.name}: REFI-QDA files are imported as projects, not transcripts")
     if suffix not in SUPPORTED:
         raise ImportError_(
