@@ -64,6 +64,8 @@ SCREENS: list[ScreenEntry] = [
                 "Themes or codes by participant, counts in coloured cells; drill down to the quotes"),
     ScreenEntry("R", "Review", "themecoder.tui.screens.review:ReviewScreen",
                 "Supervisor review: statuses and comments on themes and mappings; open threads; changes"),
+    ScreenEntry("J", "Joint display", "themecoder.tui.screens.joint_display:JointDisplayScreen",
+                "Mixed methods: themes beside survey findings; link, outcome, meta-inference, enter findings"),
 ]
 
 
