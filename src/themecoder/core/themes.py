@@ -414,7 +414,7 @@ class ThemeNode:
 def theme_tree(project: Project) -> list[ThemeNode]:
     """The top-level themes, each with its codes and subthemes, in order."""
     db = project.db
-    per_code = dict(db.query("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    per_code = dict(db.query_tuples("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
     nodes: dict[str, ThemeNode] = {}
     roots: list[ThemeNode] = []
     for t in repo.themes(db):  # parents before children
@@ -433,10 +433,11 @@ def theme_tree(project: Project) -> list[ThemeNode]:
     # Distinct codings and informants per theme, subthemes included.
     unit_of_coding: dict[str, tuple[str, str]] = {}
     codings_of_code: dict[str, list[str]] = defaultdict(list)
-    for r in db.query("SELECT c.id, c.code_id, coalesce(d.participant_id, 'doc:' || d.id) FROM codings c "
-                      "JOIN documents d ON d.id = c.document_id"):
-        codings_of_code[r[1]].append(r[0])
-        unit_of_coding[r[0]] = r[2]
+    for cid, code_id, unit in db.query_tuples(
+            "SELECT c.id, c.code_id, coalesce(d.participant_id, 'doc:' || d.id) FROM codings c "
+            "JOIN documents d ON d.id = c.document_id"):
+        codings_of_code[code_id].append(cid)
+        unit_of_coding[cid] = unit
 
     def fill(node: ThemeNode) -> set[str]:
         seen: set[str] = set()
@@ -549,7 +550,7 @@ def code_matrix(project: Project, *, rows: str = "themes", by: str = "participan
     participant (documents without a participant get a column of their own) or document."""
     db = project.db
     columns, doc_col = _units(project, by)
-    coding_rows = db.query("SELECT id, code_id, document_id FROM codings")
+    coding_rows = db.query_tuples("SELECT id, code_id, document_id FROM codings")
     if rows == "codes":
         heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in repo.codes(db)]
         at = {h.id: n for n, h in enumerate(heads)}
