@@ -311,3 +311,28 @@ def test_summary_docx_reads_back(demo_project, tmp_path):
             write_review_summary(summary, tmp_path / "summary.pdf")
     finally:
         student.close()
+
+
+def test_reviews_follow_a_merged_code(demo_project):
+    project = Project.open(demo_project, coder="Kari")
+    try:
+        node = next(n for n in themes.flatten(themes.theme_tree(project)) if len(n.codes) >= 3)
+        a, b, c = node.codes[:3]
+        t = node.theme
+        review.set_mapping_status(project, a.id, t.id, "approved", comment="Fin kode.")
+        review.set_mapping_status(project, c.id, t.id, "needs-revision", comment="Uklar.")
+        before = rows(project, REVIEW_TABLES)
+        # a has no partner item on b: its item moves to (b, t) with its status and thread.
+        codebook.merge_codes(project, a.id, b.id)
+        assert review.status_of(project, t.id, b.id) == "approved"
+        assert review.orphans(project) == []
+        # c into b: b's status stays, c's thread joins b's item.
+        codebook.merge_codes(project, c.id, b.id)
+        item = review.item_for(project, t.id, b.id)
+        assert item.status == "approved"
+        assert sorted(th.root.text for th in item.threads) == ["Fin kode.", "Uklar."]
+        project.undo()
+        project.undo()
+        assert rows(project, REVIEW_TABLES) == before
+    finally:
+        project.close()
