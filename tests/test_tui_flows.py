@@ -432,9 +432,9 @@ async def test_keyboard_selection_moves_by_sentence_turn_and_word(tui_project):
         await pilot.press("right_square_bracket")  # next speaker turn
         turn = next(t for t in view.turns if t.start > sents[3][0])
         assert view.selection[0] == turn.start
-        await pilot.press("G")
+        await pilot.press("end")
         assert view.selection == sents[-1]
-        await pilot.press("g")
+        await pilot.press("home")
         assert view.selection == sents[0]
         await pilot.press("escape")  # nothing to collapse: back to the overview
         assert not isinstance(app.screen, TranscriptScreen)
@@ -479,7 +479,7 @@ async def test_help_lists_every_binding(tui_project):
         await open_doc(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.text
         for _, bindings in binding_groups():
             for b in bindings:
                 assert b.description in text
@@ -526,7 +526,7 @@ async def test_small_terminal_resize_and_a_very_long_line(tmp_path):
         screen = await open_doc(pilot)
         view = screen.view
         lines_80 = view.line_count
-        await pilot.press("G")  # last sentence, far below
+        await pilot.press("end")  # last sentence, far below
         await pilot.pause()
 
         def visible() -> bool:
@@ -539,7 +539,7 @@ async def test_small_terminal_resize_and_a_very_long_line(tmp_path):
         await pilot.pause()
         assert view.line_count > lines_80
         assert max(e - s for s, e in zip(view._starts, view._ends)) <= view._text_width
-        await pilot.press("g", "G")
+        await pilot.press("home", "end")
         await pilot.pause()
         assert visible()
         await pilot.resize_terminal(200, 50)

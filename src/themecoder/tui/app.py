@@ -26,13 +26,6 @@ from themecoder.tui.commands import WorkbenchCommands
 POLL_SECONDS = 2.0
 
 
-def _registry_bindings() -> list[Binding]:
-    return [
-        Binding(e.key, f"app.open_screen('{e.id}')", e.title, show=e.footer)
-        for e in registry.SCREENS
-    ]
-
-
 class ThemecoderApp(App[int]):
     CSS_PATH = "themecoder.tcss"
     TITLE = "themecoder"
@@ -45,8 +38,8 @@ class ThemecoderApp(App[int]):
         Binding("f1,question_mark", "help", "Help", show=True),
         Binding("f5,ctrl+r", "refresh", "Refresh", show=False),
         Binding("O", "overview", "Project overview", show=False),
-        Binding("q", "quit", "Quit", show=False),
-        *_registry_bindings(),
+        Binding("q,ctrl+q", "quit", "Quit", show=False),
+        # plus one binding per entry of tui/registry.py, added in __init__
     ]
 
     # Shared state shown by every StatusBar.
@@ -60,6 +53,8 @@ class ThemecoderApp(App[int]):
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
                  poll: float | None = POLL_SECONDS) -> None:
         super().__init__()
+        for e in registry.SCREENS:
+            self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
         self.project = Project.open(project_path, coder=coder)
         self._nlp = nlp
         self._poll_seconds = poll

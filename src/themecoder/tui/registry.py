@@ -30,7 +30,8 @@ class whose ``__init__`` takes the app works as it is. From the app you get what
 Screens opened from the registry replace each other (the stack stays overview → transcript →
 one tool screen); escape on them goes back. Keys must not clash: tests/test_tui_registry.py
 checks them against the app's own bindings and each other. Use a capital letter or a
-function key; lower-case letters are taken by the transcript reader.
+function key: lower-case letters are taken by the transcript reader, and of the capitals
+the workbench uses C (codes), S (search), O (overview) and M (memo on the document).
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
@@ -33,9 +33,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     def bindings(cls) -> list[Binding]:
         return [b for b in cls.BINDINGS if isinstance(b, Binding) and b.description]
 
-    core = [b for b in bindings(ThemecoderApp) if not b.action.startswith("app.open_screen")]
+    core = bindings(ThemecoderApp)
     core.append(Binding("ctrl+p", "command_palette", "Command palette: every action"))
-    core.append(Binding("ctrl+q", "quit", "Quit"))
     return [
         ("Everywhere", core),
         ("Screens", [Binding(e.key, "", f"{e.title}: {e.description}") for e in registry.SCREENS]),
@@ -55,7 +54,19 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
         with VerticalScroll(id="help-body"):
-            yield Static(self._content(), id="help-text")
+            yield Static(Content.assemble(("Keys of the workbench. ", "bold"),
+                                          ("Every action is also in the command palette (ctrl+p).", "dim")),
+                         classes="help-intro")
+            for title, bindings in binding_groups():
+                yield Static(title, classes="help-group")
+                with Grid(classes="help-keys"):
+                    for b in bindings:
+                        yield Static(self._keys(b), classes="help-key")
+                        yield Static(b.description, classes="help-what")
+                    if title.startswith("Transcript: moving"):
+                        for what, does in MOUSE:
+                            yield Static(f"mouse {what}", classes="help-key")
+                            yield Static(does, classes="help-what")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,17 +81,10 @@ class HelpScreen(Screen):
             shown.append(self.app.get_key_display(Binding(key, "")))
         return " ".join(dict.fromkeys(shown))
 
-    def _content(self) -> Content:
-        parts: list = [("Keys of the workbench", "bold"), "\n",
-                       ("Everything also works from the command palette (ctrl+p).", "dim"), "\n"]
-        for title, bindings in binding_groups():
-            parts += ["\n", (title, "bold underline"), "\n"]
-            for b in bindings:
-                parts += [(f"  {self._keys(b):<18}", "bold"), f" {b.description}\n"]
-            if title.startswith("Transcript: moving"):
-                for what, does in MOUSE:
-                    parts += [(f"  {'mouse ' + what:<18}", "bold"), f" {does}\n"]
-        return Content.assemble(*parts)
+    @property
+    def text(self) -> str:
+        """Everything the help screen says, as plain text."""
+        return "\n".join(str(w.render()) for w in self.query(Static))
 
     def action_close(self) -> None:
         self.app.pop_screen()

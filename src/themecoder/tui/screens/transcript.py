@@ -136,7 +136,8 @@ class TranscriptScreen(WorkbenchScreen):
             coded = Content.assemble(*parts)
         else:
             coded = Content.assemble(("Not coded. ", "dim"), ("c", "bold"), " code  ", ("v", "bold"), " in vivo")
-        self.query_one("#here", Static).update(Content.assemble(info, "\n", coded))
+        # fixed height: no layout pass needed on every cursor move
+        self.query_one("#here", Static).update(Content.assemble(info, "\n", coded), layout=False)
 
     # -- coding --------------------------------------------------------------------------
     def _code_counts(self) -> dict[str, int]:

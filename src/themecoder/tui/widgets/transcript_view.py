@@ -166,8 +166,8 @@ class TranscriptView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "sentence(1)", "Next sentence", show=False),
         Binding("up,k", "sentence(-1)", "Previous sentence", show=False),
-        Binding("shift+down,J", "extend(1)", "Extend selection down", show=False),
-        Binding("shift+up,K", "extend(-1)", "Extend selection up", show=False),
+        Binding("shift+down", "extend(1)", "Extend selection down", show=False),
+        Binding("shift+up", "extend(-1)", "Extend selection up", show=False),
         Binding("shift+right", "end_word(1)", "Selection end one word right", show=False),
         Binding("shift+left", "end_word(-1)", "Selection end one word left", show=False),
         Binding("ctrl+right", "start_word(1)", "Selection start one word right", show=False),
@@ -176,8 +176,8 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("left_square_bracket,ctrl+up", "turn(-1)", "Previous speaker turn", show=False),
         Binding("pagedown,space", "page(1)", "Page down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("home,g", "edge(-1)", "First sentence", show=False),
-        Binding("end,G", "edge(1)", "Last sentence", show=False),
+        Binding("home", "edge(-1)", "First sentence", show=False),
+        Binding("end", "edge(1)", "Last sentence", show=False),
         Binding("escape", "collapse", "Back to one sentence", show=False),
     ]
 
@@ -211,6 +211,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._marks = _Marks()
         self._pieces: dict[int, list[tuple[int, int, Style]]] = {}
         self._styles: dict[tuple, Style] = {}
+        self._base: Style | None = None
         # selection
         self._sel = (0, 0)
         self._head_at_end = True
@@ -370,13 +371,21 @@ class TranscriptView(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles.clear()
         self._pieces.clear()
+        self._base = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's own rich style, cached until the styles change."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _style(self, key: tuple) -> Style:
         style = self._styles.get(key)
         if style is not None:
             return style
         kind = key[0]
-        base = self.rich_style
+        base = self.base_style
         if kind == "text":
             _, label, colour, overlap = key
             style = base
@@ -447,7 +456,7 @@ class TranscriptView(ScrollView, can_focus=True):
         line = self.scroll_offset.y + y
         total = max(1, self.scrollable_content_region.width)
         if not self._starts or line >= len(self._starts) or line < 0:
-            return Strip.blank(total, self.rich_style)
+            return Strip.blank(total, self.base_style)
         self.render_count += 1
         return self._render_visual_line(line, total)
 
@@ -497,7 +506,7 @@ class TranscriptView(ScrollView, can_focus=True):
         le = self._ends[y]
         nxt = self._starts[y + 1] if y + 1 < len(self._starts) else len(d)
         text_cells = sum(seg.cell_length for seg in segments) - GUTTER
-        pad_style = self.rich_style
+        pad_style = self.base_style
         if ss <= le < se and le < nxt and text_cells < self._text_width:
             segments.append(Segment(" ", self._style(("sel", pad_style))))
             text_cells += 1
@@ -522,7 +531,7 @@ class TranscriptView(ScrollView, can_focus=True):
                 segments.append(Segment(" ■ ", self._style(("margin", colour))))
                 segments.append(Segment(label.ljust(room), self._style(("margin", None))))
         strip = Strip(segments)
-        return strip.adjust_cell_length(total, self.rich_style)
+        return strip.adjust_cell_length(total, pad_style)
 
     # -- selection -----------------------------------------------------------------------
     def _refresh_span(self, start: int, end: int) -> None:
