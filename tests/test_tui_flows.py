@@ -560,3 +560,36 @@ async def test_import_from_the_overview(tui_project, tmp_path):
         await wait_for(pilot, lambda: len(repo.documents(app.project.db)) == 4, timeout=60)
         await wait_for(pilot, lambda: app.screen.query_one("DataTable").row_count == 4)
         assert any("1 of 1 files imported" in m for m in messages(app))
+
+
+async def test_a_coding_never_starts_or_ends_in_a_speaker_label(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_doc(pilot)
+        view = screen.view
+        text = screen.text
+        second = view.turns[1]  # "Anna: Ja. Jeg jobber …"
+        # from inside the label to the end of the turn's first sentence
+        view.select_range(second.label_start + 2, text.index("Ja.") + 3, center=False)
+        await pilot.press("c")
+        await type_text(pilot, "Svarer ja")
+        await pilot.press("enter")
+        if isinstance(app.screen, CodePicker):
+            app.screen._choose("create")
+        await wait_for(pilot, lambda: app.screen is screen)
+        [coding] = codings_by_label(app.project, "Svarer ja")
+        assert (coding.start, coding.quote) == (second.start, "Ja.")
+
+
+async def test_undo_waits_while_a_dialog_is_open(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_doc(pilot)
+        await pilot.press("down", "v")
+        n = len(repo.codings_for_document(app.project.db, screen.doc_id))
+        await pilot.press("c")
+        await pilot.press("ctrl+z")
+        assert isinstance(app.screen, CodePicker)
+        assert len(repo.codings_for_document(app.project.db, screen.doc_id)) == n
+        await pilot.press("escape", "ctrl+z")
+        assert len(repo.codings_for_document(app.project.db, screen.doc_id)) == n - 1

@@ -64,6 +64,16 @@ class ThemecoderApp(App[int]):
         self._busy: list[str] = []
 
     # -- life cycle ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a dialog is open (code picker, memo …) project-wide actions wait: an undo
+        underneath an open picker would leave it acting on a stale selection."""
+        if action in {"undo", "redo", "open_screen", "overview"}:
+            from textual.screen import ModalScreen
+
+            if isinstance(self.screen, ModalScreen):
+                return False
+        return True
+
     def get_default_screen(self) -> Screen:
         from themecoder.tui.screens.overview import OverviewScreen
 

@@ -143,8 +143,23 @@ class TranscriptScreen(WorkbenchScreen):
     def _code_counts(self) -> dict[str, int]:
         return {s.code.id: s.codings for s in repo.code_stats(self.app.project.db)}
 
-    def action_code(self) -> None:
+    def codable_span(self) -> tuple[int, int]:
+        """The selection without a speaker label at either edge: a coding never starts or
+        ends inside "Anna: " (it may span whole turns, labels inside included)."""
         start, end = self.view.selection
+        for t in self.turns:
+            if t.label_start <= start < t.start:
+                start = t.start
+            if t.label_start < end <= t.start:
+                end = t.label_start
+        return start, max(start, end)
+
+    def action_code(self) -> None:
+        start, end = self.codable_span()
+        trimmed = coding_ops.trim_span(self.text, start, end)
+        if trimmed[0] >= trimmed[1]:
+            self.notify("Select some of the informant's or interviewer's words first.", severity="warning")
+            return
         self.code_span(start, end)
 
     def code_span(self, start: int, end: int) -> None:
@@ -168,7 +183,7 @@ class TranscriptScreen(WorkbenchScreen):
         app.push_screen(CodePicker(codes, self._code_counts(), heading="Code the selection", quote=quote), done)
 
     def action_in_vivo(self) -> None:
-        start, end = self.view.selection
+        start, end = self.codable_span()
         label = coding_ops.in_vivo_label(self.text, start, end)
         if not label:
             self.notify("Select some words first.", severity="warning")
