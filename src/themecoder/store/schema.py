@@ -351,7 +351,8 @@ CREATE TABLE anon_known_names (
 
 -- Replacements applied to the text. Only what was put IN (a pseudonym or a [category]) is
 -- kept here, never the original: the link original -> pseudonym lives in the key file the
--- user chose, outside the project (key_entry is the entry's id in that file).
+-- user chose, outside the project (key_entry is the entry's id in that file). `spans` are
+-- where the replacement stands now, so that the check never flags its own pseudonyms.
 CREATE TABLE anon_replacements (
     id          TEXT PRIMARY KEY,
     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -359,6 +360,7 @@ CREATE TABLE anon_replacements (
     mode        TEXT NOT NULL CHECK (mode IN ('pseudonym', 'category')),
     replacement TEXT NOT NULL,
     occurrences INTEGER NOT NULL DEFAULT 1,
+    spans       TEXT NOT NULL DEFAULT '[]',  -- JSON [[start, end], ...], kept re-anchored
     key_entry   TEXT,
     coder       TEXT,
     created     TEXT NOT NULL
