@@ -294,6 +294,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if text_width == self._text_width and margin == self._margin and self._starts:
             return
         top = self._starts[min(self.scroll_offset.y, len(self._starts) - 1)] if self._starts else 0
+        head_visible = bool(self._starts) and self._is_visible(self.line_of(self._head()))
         self._text_width, self._margin = text_width, margin
         self._starts, self._ends = wrap(self._display, text_width)
         self._compute_marks()
@@ -301,6 +302,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.virtual_size = Size(GUTTER + text_width + margin, len(self._starts))
         if top:
             self.scroll_to(y=self.line_of(top), animate=False)
+        if head_visible:  # what the reader was looking at stays in view
+            self._ensure_visible(self.line_of(self._head()))
         if self._pending_center is not None:
             span, self._pending_center = self._pending_center, None
             self._center_on(self.line_of(span[0]), self.line_of(max(span[0], span[1] - 1)))
@@ -564,6 +567,10 @@ class TranscriptView(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, line - pad), animate=False)
         elif line > top + height - 1 - pad:
             self.scroll_to(y=line - height + 1 + pad, animate=False)
+
+    def _is_visible(self, line: int) -> bool:
+        top = self.scroll_offset.y
+        return top <= line < top + max(1, self.scrollable_content_region.height)
 
     def _center_on(self, first: int, last: int) -> None:
         height = self.scrollable_content_region.height
