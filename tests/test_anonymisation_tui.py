@@ -1,0 +1,106 @@
+"""The Anonymisation screen, driven with Pilot: it lists the findings and resolves them, and
+the decisions land in the project (asserted on the database, not only on the screen)."""
+from __future__ import annotations
+
+import pytest
+
+from themecoder.core import anonymise as an
+from themecoder.core.documents import add_transcript
+from themecoder.core.project import Project
+from themecoder.io.readers import read_transcript
+from themecoder.store import repo
+from themecoder.tui.app import ThemecoderApp
+from themecoder.tui.screens.anonymisation import AnonymisationScreen, ReplaceDialog
+
+TEXT = (
+    "I: Kan du fortelle litt om deg selv?\n\n"
+    "IP: Jeg heter Kari Nordmann, og du kan ringe meg på 922 33 444. Jeg bor i Trondheim.\n\n"
+    "I: Takk.\n\n"
+    "IP: Kari Nordmann var fornøyd.\n"
+)
+
+
+@pytest.fixture
+def tui_anon_project(tmp_path):
+    src = tmp_path / "intervju.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    path = tmp_path / "anon.themecoder"
+    with Project.create(path, coder="student") as p:
+        add_transcript(p, read_transcript(src))
+    return path
+
+
+async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
+
+
+async def _open(pilot) -> AnonymisationScreen:
+    app = pilot.app
+    screen = AnonymisationScreen(app)
+    app.push_screen(screen)
+    await wait_for(pilot, lambda: app.screen is screen and not screen.checking and screen.found)
+    return screen
+
+
+def _highlight(screen, text: str) -> None:
+    options = screen.query_one("#anon-findings")
+    options.highlighted = next(i for i, f in enumerate(screen.found) if f.text == text)
+
+
+async def test_resolve_a_finding_with_a_category_and_undo(tui_anon_project):
+    app = ThemecoderApp(tui_anon_project, coder="student", nlp=False, poll=None)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await _open(pilot)
+        texts = {f.text for f in screen.found}
+        assert {"Kari Nordmann", "922 33 444", "Trondheim"} <= texts
+        _highlight(screen, "922 33 444")
+        await pilot.pause()
+        assert "8 sifre" in str(screen.query_one("#anon-detail").render())
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceDialog))
+        assert app.screen.query_one("#anon-replacement").value == "[telefon]"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen and "922 33 444" not in {f.text for f in screen.found})
+        doc = repo.documents(app.project.db)[0]
+        text = repo.document_text(app.project.db, doc.id)
+        assert "ringe meg på [telefon]. Jeg bor" in text
+        row = app.project.db.query_one("SELECT mode, replacement, occurrences FROM anon_replacements")
+        assert tuple(row) == ("category", "[telefon]", 1)
+        # not identifying: remembered
+        _highlight(screen, "Trondheim")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: "Trondheim" not in {f.text for f in screen.found})
+        assert app.project.db.scalar("SELECT text FROM anon_ignored") == "Trondheim"
+        # undo twice: the text is as imported
+        await pilot.press("ctrl+z")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert repo.document_text(app.project.db, doc.id) == TEXT
+        await wait_for(pilot, lambda: "922 33 444" in {f.text for f in screen.found})
+
+
+async def test_pseudonym_with_a_new_key_file(tui_anon_project, tmp_path):
+    keydir = tmp_path / "safe"
+    keydir.mkdir()
+    app = ThemecoderApp(tui_anon_project, coder="student", nlp=False, poll=None)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await _open(pilot)
+        _highlight(screen, "Kari Nordmann")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceDialog))
+        dialog = app.screen
+        suggestion = dialog.query_one("#anon-replacement").value
+        assert suggestion and suggestion.split()[0] in an.FEMALE_NAMES
+        dialog.query_one("#anon-key").value = str(keydir / "nokkel.json")
+        dialog.query_one("#anon-replacement").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen and "Kari Nordmann" not in {f.text for f in screen.found})
+        doc = repo.documents(app.project.db)[0]
+        assert repo.document_text(app.project.db, doc.id).count(suggestion) == 2
+        assert (keydir / "nokkel.json").exists()
+        assert an.anonymisation_label(app.project) == "avidentifisert"
+        assert "avidentifisert" in str(screen.query_one("#anon-status").render())
