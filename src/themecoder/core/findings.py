@@ -42,7 +42,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from themecoder.core.errors import Conflict, NotFound, UserError
 from themecoder.core.model import Theme
@@ -743,43 +743,151 @@ def _units(db: Database) -> tuple[dict[str, tuple[str, str]], list[tuple[str, st
     return of_doc, named + unnamed
 
 
-def choose_quotes(theme: Theme, quotes: Sequence, max_quotes: int = 3) -> list:
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """A coding as a quote candidate: what the choice needs, without the transcript."""
+
+    id: str
+    document_id: str
+    code_id: str
+    start: int
+    end: int
+    quote: str
+    informant: str
+    order: tuple
+
+    @property
+    def words(self) -> int:
+        from themecoder.core.text import word_count
+
+        return word_count(self.quote)
+
+
+class _Codings:
+    """Every coding once (light), the theme tree, and which codings belong to which theme
+    (the theme's codes and its subthemes' codes): one pass instead of a query per theme."""
+
+    def __init__(self, db: Database) -> None:
+        self.of_doc, self.units = _units(db)
+        docs = {r[0]: (r[1], r[2], r[3]) for r in db.query_tuples(
+            "SELECT d.id, d.title, d.position, p.pseudonym FROM documents d "
+            "LEFT JOIN participants p ON p.id = d.participant_id")}
+        self.docs = docs
+        self.by_code: dict[str, list[_Candidate]] = defaultdict(list)
+        for cid, doc_id, code_id, start, end, quote in db.query_tuples(
+                "SELECT id, document_id, code_id, start, end, quote FROM codings"):
+            title, position, pseudonym = docs[doc_id]
+            who = (0, pseudonym.casefold()) if pseudonym else (1, "")
+            informant = pseudonym or title
+            self.by_code[code_id].append(_Candidate(
+                cid, doc_id, code_id, start, end, quote, informant,
+                (*who, position, title.casefold(), start, end)))
+        self.themes = repo.themes(db)
+        self.children: dict[str | None, list[str]] = defaultdict(list)
+        for t in self.themes:
+            self.children[t.parent_id].append(t.id)
+        self.codes_of: dict[str, list[str]] = defaultdict(list)
+        for theme_id, code_id in db.query_tuples("SELECT theme_id, code_id FROM code_themes"):
+            self.codes_of[theme_id].append(code_id)
+        self.level: dict[str, int] = {}
+        for t in self.themes:  # parents come first
+            self.level[t.id] = 0 if t.parent_id is None else self.level.get(t.parent_id, 0) + 1
+
+    def subtree_codes(self, theme_id: str) -> set[str]:
+        out: set[str] = set()
+        stack, seen = [theme_id], set()
+        while stack:
+            tid = stack.pop()
+            if tid in seen:
+                continue
+            seen.add(tid)
+            out.update(self.codes_of.get(tid, ()))
+            stack.extend(self.children.get(tid, ()))
+        return out
+
+    def of_theme(self, theme_id: str) -> list[_Candidate]:
+        """The theme's codings (subthemes included), each once, in document order."""
+        seen: dict[str, _Candidate] = {}
+        for code_id in self.subtree_codes(theme_id):
+            for c in self.by_code.get(code_id, ()):
+                seen[c.id] = c
+        return sorted(seen.values(), key=lambda c: c.order)
+
+
+class _QuoteMaker:
+    """Turns chosen codings into :class:`themecoder.core.quotes.Quote` (verbatim check,
+    shortening, place in the transcript) one at a time, loading only the transcripts
+    needed. It reuses QuoteSource's per-coding logic without loading every coding."""
+
+    def __init__(self, db: Database) -> None:
+        from themecoder.core.quotes import QuoteSource, shortenings
+
+        src = QuoteSource.__new__(QuoteSource)
+        src.db = db
+        src.codes = {c.id: c for c in repo.codes(db)}
+        src.shortenings = shortenings(db)
+        src._texts, src._turns, src._paragraphs = {}, {}, {}
+        self.src = src
+        self.cache: dict[str, Any] = {}
+
+    def __call__(self, c: _Candidate, docs: dict[str, tuple]) -> Any | None:
+        """The quote, or None when it cannot be quoted verbatim any more."""
+        from themecoder.core.model import Coding
+
+        if c.id not in self.cache:
+            r = self.src.db.query_one("SELECT * FROM codings WHERE id = ?", (c.id,))
+            if r is None:
+                self.cache[c.id] = None
+            else:
+                coding = Coding(r["id"], r["document_id"], r["code_id"], r["start"], r["end"], r["quote"],
+                                r["context_before"], r["context_after"], r["coder"], r["created"])
+                title, position, pseudonym = docs[coding.document_id]
+                q = self.src._quote(coding, title, position, pseudonym)
+                self.cache[c.id] = q if q.exportable else None
+        return self.cache[c.id]
+
+
+def choose_quotes(theme: Theme, candidates: Sequence[_Candidate], max_quotes: int,
+                  make: Callable[[_Candidate], Any | None]) -> list:
     """The theme's key quote first, then one quote per participant not yet quoted.
 
     Per participant the quote comes from the code most participants share within the
     theme (it speaks for the theme rather than for one voice), preferring a quote of 8-40
-    words, then the earliest. ``quotes`` are the theme's exportable quotes.
+    words, then the earliest. ``make`` turns a candidate into a Quote, or None when it can
+    no longer be quoted verbatim (then the next candidate is taken).
     """
-    from themecoder.core.quotes import order_key
-
     if max_quotes <= 0:
         return []
-    by_id = {q.coding.id: q for q in quotes}
+    by_id = {c.id: c for c in candidates}
     chosen: list = []
     covered: set[str] = set()
     spans: set[tuple] = set()
     if theme.key_coding_id and theme.key_coding_id in by_id:
-        key = by_id[theme.key_coding_id]
-        chosen.append(key)
-        covered.add(key.informant)
-        spans.add((key.coding.document_id, key.spans))
+        key = make(by_id[theme.key_coding_id])
+        if key is not None:
+            chosen.append(key)
+            covered.add(by_id[theme.key_coding_id].informant)
+            spans.add((key.coding.document_id, key.spans))
     spread: dict[str, set[str]] = defaultdict(set)
-    for q in quotes:
-        spread[q.coding.code_id].add(q.informant)
+    for c in candidates:
+        spread[c.code_id].add(c.informant)
+    per_person: dict[str, list[_Candidate]] = defaultdict(list)
+    for c in candidates:  # in document order: participants in order
+        per_person[c.informant].append(c)
 
-    def score(q) -> tuple:
-        words = q.words
-        return (-len(spread[q.coding.code_id]), 0 if 8 <= words <= 40 else 1, order_key(q))
+    def score(c: _Candidate) -> tuple:
+        words = c.words
+        return (-len(spread[c.code_id]), 0 if 8 <= words <= 40 else 1, c.order)
 
-    per_person: dict[str, list] = defaultdict(list)
-    for q in sorted(quotes, key=order_key):
-        per_person[q.informant].append(q)
     for person, items in per_person.items():
         if len(chosen) >= max_quotes:
             break
         if person in covered:
             continue
-        for q in sorted(items, key=score):
+        for c in sorted(items, key=score):
+            q = make(c)
+            if q is None:
+                continue
             span = (q.coding.document_id, q.spans)
             if span not in spans:
                 chosen.append(q)
@@ -794,14 +902,13 @@ def joint_display(project: Project, *, include_subthemes: bool = False,
     """The joint display's data (see the module doc).
 
     Rows: every top-level theme; a subtheme when it has links, or always with
-    ``include_subthemes``. Counts include the theme's subthemes. Quotes are verbatim: a
-    coding whose text no longer matches its transcript is never shown (see core.quotes).
+    ``include_subthemes``. Counts include the theme's subthemes (the codings of
+    ``store.repo.codings_for_theme``). Quotes are verbatim: a coding whose text no longer
+    matches its transcript is never shown (see core.quotes).
     """
-    from themecoder.core.quotes import QuoteSource
-
     db = project.db
-    src = QuoteSource(project)
-    quote_by_id = {q.coding.id: q for qs in src.quotes_by_code.values() for q in qs}
+    data = _Codings(db)
+    make_quote = _QuoteMaker(db)
     paths = theme_paths(db)
     stored = list_findings(db)
     finding_by_id = {s.id: s for s in stored}
@@ -809,51 +916,42 @@ def joint_display(project: Project, *, include_subthemes: bool = False,
     links_of: dict[str, list[Link]] = defaultdict(list)
     for l in links:
         links_of[l.theme_id].append(l)
-    of_doc, units = _units(db)
-    themes = repo.themes(db)
-    by_id = {t.id: t for t in themes}
-    level = {}
-    for t in themes:
-        level[t.id] = 0 if t.parent_id is None else level.get(t.parent_id, 0) + 1
     rows: list[JointRow] = []
-    for t in themes:
-        if level[t.id] > 0 and not include_subthemes and not links_of.get(t.id):
+    for t in data.themes:
+        level = data.level[t.id]
+        if level > 0 and not include_subthemes and not links_of.get(t.id):
             continue
-        codings = repo.codings_for_theme(db, t.id, recursive=True)
-        people = {of_doc[c.document_id] for c in codings if c.document_id in of_doc}
-        names = [label for uid, label in units if (uid, label) in people]
-        quotes = [quote_by_id[c.id] for c in codings
-                  if c.id in quote_by_id and quote_by_id[c.id].exportable]
-        picked = choose_quotes(t, quotes, max_quotes)
+        candidates = data.of_theme(t.id)
+        people = {data.of_doc[c.document_id] for c in candidates if c.document_id in data.of_doc}
+        names = [label for uid, label in data.units if (uid, label) in people]
+        picked = choose_quotes(t, candidates, max_quotes, lambda c: make_quote(c, data.docs))
         key_id = t.key_coding_id if picked and picked[0].coding.id == t.key_coding_id else None
         entries = [JointEntry(l, finding_by_id[l.finding_id], t, paths[t.id])
                    for l in links_of.get(t.id, []) if l.finding_id in finding_by_id]
         entries.sort(key=lambda e: e.finding.number)
-        rows.append(JointRow(t, paths[t.id], level[t.id], picked, key_id, names,
-                             len({c.id for c in codings}), entries))
+        rows.append(JointRow(t, paths[t.id], level, picked, key_id, names, len(candidates), entries))
     return JointDisplay(project.name, get_design(db), rows, stored, links,
-                        [label for _, label in units])
+                        [label for _, label in data.units])
 
 
 def coverage(project: Project, *, include_subthemes: bool = True) -> Coverage:
     """Codings per theme (subthemes included in their parents' counts) and participant."""
     db = project.db
-    of_doc, units = _units(db)
-    col = {u: i for i, u in enumerate(units)}
+    data = _Codings(db)
+    col = {u: i for i, u in enumerate(data.units)}
     paths = theme_paths(db)
     rows = []
-    level: dict[str, int] = {}
-    for t in repo.themes(db):
-        level[t.id] = 0 if t.parent_id is None else level.get(t.parent_id, 0) + 1
-        if level[t.id] > 0 and not include_subthemes:
+    for t in data.themes:
+        level = data.level[t.id]
+        if level > 0 and not include_subthemes:
             continue
-        counts = [0] * len(units)
-        for c in repo.codings_for_theme(db, t.id, recursive=True):
-            u = of_doc.get(c.document_id)
+        counts = [0] * len(data.units)
+        for c in data.of_theme(t.id):
+            u = data.of_doc.get(c.document_id)
             if u is not None:
                 counts[col[u]] += 1
-        rows.append(CoverageRow(t, paths[t.id], level[t.id], counts, sum(1 for x in counts if x)))
-    return Coverage([label for _, label in units], rows)
+        rows.append(CoverageRow(t, paths[t.id], level, counts, sum(1 for x in counts if x)))
+    return Coverage([label for _, label in data.units], rows)
 
 
 # -- the demo --------------------------------------------------------------------------------

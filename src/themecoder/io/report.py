@@ -71,6 +71,14 @@ S: dict[str, dict[str, str]] = {
               "mørkere felt betyr flere kodinger, – betyr ingen. n = antall informanter med minst én koding.",
         "en": "Each cell gives the number of codings of the theme (subthemes included) in the participant's "
               "interview; darker means more codings, – means none. n = participants with at least one coding."},
+    "coverage_note_compact": {
+        "nb": "For hvert tema: hvor mange av informantene som har minst én koding i temaet (n / N, med "
+              "subtemaer; mørkere felt betyr en større andel), og antall kodinger.",
+        "en": "For each theme: how many of the participants have at least one coding of the theme (n / N, "
+              "subthemes included; darker means a larger share), and the number of codings."},
+    "codings_col": {"nb": "Kodinger", "en": "Codings"},
+    "coverage_title_compact": {"nb": "Andel informanter og antall kodinger per tema",
+                               "en": "Share of Participants and Number of Codings per Theme"},
     "themes": {"nb": "Temaene", "en": "The Themes"},
     "findings": {"nb": "Kvantitative funn", "en": "Quantitative Findings"},
     "findings_title": {"nb": "Kvantitative funn fra spørreundersøkelsen",
@@ -523,8 +531,12 @@ def build_report(project, options: ReportOptions | None = None) -> Report:
     # 3 figure
     if cov.rows and cov.columns:
         blocks.append(Heading(2, s("coverage", lang)))
-        blocks.append(FigureBlock(1, s("coverage_title", lang), cov,
-                                  [Run(s("coverage_note", lang) + " " + s("warn_note", lang))]))
+        from themecoder.io.report_figures import compact
+
+        wide = compact(cov)
+        note = "coverage_note_compact" if wide else "coverage_note"
+        blocks.append(FigureBlock(1, s("coverage_title_compact" if wide else "coverage_title", lang), cov,
+                                  [Run(s(note, lang) + " " + s("warn_note", lang))]))
 
     # 4 the themes
     blocks.append(Heading(2, s("themes", lang)))
@@ -626,7 +638,8 @@ def render_markdown(report: Report) -> str:
 
             out += [f"**{s('figure', lang)} {b.number}**", "", f"*{b.title}*", ""]
             out += heatmap_markdown(b.coverage, theme_heading=s("theme_col", lang),
-                                    cell_escape=lambda x: _md_escape(x).replace("|", "\\|"))
+                                    cell_escape=lambda x: _md_escape(x).replace("|", "\\|"),
+                                    codings_heading=s("codings_col", lang))
             out += ["", f"*{t('note', lang)}* " + _md_runs(b.note), ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -830,7 +843,8 @@ def render_docx(report: Report):
         elif isinstance(b, FigureBlock):
             width = orient(doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
             add_caption(doc, s("figure", lang), b.number, b.title)
-            add_heatmap_docx(doc, b.coverage, theme_heading=s("theme_col", lang), text_width_cm=width)
+            add_heatmap_docx(doc, b.coverage, theme_heading=s("theme_col", lang), text_width_cm=width,
+                             codings_heading=s("codings_col", lang))
             _note(doc, lang, b.note, fill)
     return doc
 
