@@ -553,3 +553,45 @@ def test_cli_replace_ignore_known_name_status_and_key_delete(two_docs, tmp_path,
     assert main(["undo", path]) == 0  # undo of the key deletion cannot bring the file back ...
     assert main(["anonymise", "replace", path, "--text", "Solvik", "--pseudonym", "Ola"]) == 1
     assert "no key file" in capsys.readouterr().err  # ... and the project says so
+
+
+def test_model_entities_are_used_when_the_pipeline_has_them(project, tmp_path):
+    """The model is not installed here; a stand-in pipeline proves the entity path."""
+    from themecoder.nlp import Analysis, Entity
+
+    doc = _doc(project, tmp_path, "d", "I: Hvem?\n\nIP: Det var Zorblax som sa det, på Qwertyby.\n")
+    text = repo.document_text(project.db, doc.id)
+
+    class StandIn:
+        name, kind, has_entities = "stand-in model", "model", True
+
+        def analyse(self, t, spans=None):
+            assert t == text
+            i, j = t.index("Zorblax"), t.index("Qwertyby")
+            return Analysis(sentences=[], tokens=[], entities=[Entity(i, i + 7, "PER", "Zorblax"),
+                                                               Entity(j, j + 8, "GPE_LOC", "Qwertyby")])
+
+    summary = an.check(project, pipeline=StandIn())
+    assert summary.pipeline == "stand-in model"
+    found = {f.text: f for f in an.findings(project)}
+    assert found["Zorblax"].kind == "person" and found["Zorblax"].source == "model"
+    assert found["Qwertyby"].kind == "place"
+
+
+def test_replace_all_leaves_hyphenated_names_and_keeps_the_genitive(project, tmp_path):
+    doc = _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Kari og Anne-Kari kom. Karis bror også, og Kari-Anne.\n")
+    result = an.replace_identifier(project, "Kari", "[navn]", mode="category")
+    assert result.occurrences == 2
+    assert repo.document_text(project.db, doc.id) == (
+        "I: Ja?\n\nIP: [navn] og Anne-Kari kom. [navn]s bror også, og Kari-Anne.\n")
+
+
+def test_label_states(project, tmp_path):
+    assert an.anonymisation_label(project) == "anonymisert"  # nothing to check
+    doc = _doc(project, tmp_path, "d", f"I: Ja?\n\nIP: Nummeret mitt er {FNR}.\n")
+    assert an.anonymisation_label(project) == "ikke kontrollert"
+    an.check(project)
+    assert an.anonymisation_label(project) == "uavklarte funn"
+    an.replace_identifier(project, FNR, mode="category", kind="national_id")
+    assert repo.document_text(project.db, doc.id).endswith("mitt er [fødselsnummer].\n")
+    assert an.anonymisation_label(project) == "anonymisert"

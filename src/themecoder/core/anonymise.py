@@ -853,17 +853,18 @@ def _reindex(project: Project, doc_ids: list[str], pipeline: "Pipeline | None") 
 # -- replacing identifiers ------------------------------------------------------------------
 def occurrences(text: str, original: str) -> list[tuple[int, int]]:
     """Whole-word, case-sensitive places of `original` (any whitespace between its words).
-    A Norwegian genitive s after a name is kept outside the match: «Karis» -> «Evas»."""
+    A Norwegian genitive s after a name is kept outside the match: «Karis» -> «Evas». Part of
+    a hyphenated name is not a match («Kari» is not replaced inside «Anne-Kari»)."""
     words = original.split()
     if not words:
         return []
     body = r"\s+".join(re.escape(w) for w in words)
-    lead = r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+    lead = r"(?<!\w)(?<!\w-)" if re.match(r"\w", words[0]) else ""
     last = words[-1][-1]
     if last.isalpha():
-        trail = r"(?=(?:['’]?s)?(?!\w))"
+        trail = r"(?=(?:['’]?s)?(?!\w|-\w))"
     elif re.match(r"\w", last):
-        trail = r"(?!\w)"
+        trail = r"(?!\w|-\w)"
     else:
         trail = ""
     return [(m.start(), m.end()) for m in re.finditer(lead + body + trail, text)]
