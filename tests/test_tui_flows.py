@@ -5,8 +5,6 @@ Each flow asserts on the project's state (codings in the database, their offsets
 """
 from __future__ import annotations
 
-import pytest
-
 from themecoder.core.coding import in_vivo_label, trim_span
 from themecoder.core.project import Project
 from themecoder.store import repo

@@ -88,3 +88,31 @@ def test_tui_app_module_does_not_import_spacy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+async def test_view_renders_wide_characters_and_control_characters_at_full_width():
+    from textual.app import App
+
+    from themecoder.core.model import Code, Coding, Turn
+    from themecoder.tui.widgets.transcript_view import TranscriptView
+
+    text = "I: 漢字も大丈夫ですか？\n\nAnna: Ja\tdet går bra 🙂 " + "ææ漢" * 40 + "\n"
+    turns = [Turn("1", "d", "I", 0, 3, 14, None), Turn("2", "d", "Anna", 16, 22, len(text) - 1, None)]
+    code = Code("c", "Bra", "", "#4E79A7", False, None, "")
+    coding = Coding("x", "d", "c", 22, 40, text[22:40], "", "", None, "")
+
+    class Host(App):
+        def compose(self):
+            yield TranscriptView()
+
+    app = Host()
+    async with app.run_test(size=(50, 12)) as pilot:
+        view = app.query_one(TranscriptView)
+        view.load(text, turns, [(3, 14), (22, len(text) - 1)], [coding], {"c": code})
+        await pilot.pause()
+        width = view.scrollable_content_region.width
+        for y in range(view.line_count):
+            strip = view._render_visual_line(y, width)
+            assert strip.cell_length == width
+        # a click on a wide character maps back to a code point offset inside the text
+        assert 0 <= view._offset_at(10, 0) <= len(text)

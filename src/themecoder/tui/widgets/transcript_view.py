@@ -228,7 +228,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.turns = turns
         self._labels = [(t.label_start, t.start, is_interviewer(t.speaker)) for t in turns if t.start > t.label_start]
         self._label_starts = [x[0] for x in self._labels]
-        self.set_sentences(sentences, keep_selection=False)
+        self.set_sentences(sentences)
         self.codings = codings
         self.codes = codes
         self._text_width = 0  # force a new layout
@@ -236,7 +236,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if self.sentences:
             self._set_selection(*self.sentences[0], head_at_end=True, scroll=False)
 
-    def set_sentences(self, sentences: list[tuple[int, int]], *, keep_selection: bool = True) -> None:
+    def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
         self.sentences = list(sentences) or ([(0, len(self.text))] if self.text else [])
         self._sent_starts = [s for s, _ in self.sentences]
 
@@ -494,7 +494,6 @@ class TranscriptView(ScrollView, can_focus=True):
         # text
         d = self._display
         ss, se = self._sel
-        used = 0
         for s, e, style in self._line_pieces(y):
             if se <= s or e <= ss:
                 segments.append(Segment(d[s:e], style))
@@ -513,10 +512,9 @@ class TranscriptView(ScrollView, can_focus=True):
         if ss <= le < se and le < nxt and text_cells < self._text_width:
             segments.append(Segment(" ", self._style(("sel", pad_style))))
             text_cells += 1
-        used = text_cells
-        if used < self._text_width:
-            segments.append(Segment(" " * (self._text_width - used), pad_style))
-        elif used > self._text_width:  # a wide character at the edge
+        if text_cells < self._text_width:
+            segments.append(Segment(" " * (self._text_width - text_cells), pad_style))
+        elif text_cells > self._text_width:  # a wide character at the edge
             strip = Strip(segments).crop(0, GUTTER + self._text_width)
             segments = list(strip)
         # margin
