@@ -595,3 +595,12 @@ def test_label_states(project, tmp_path):
     an.replace_identifier(project, FNR, mode="category", kind="national_id")
     assert repo.document_text(project.db, doc.id).endswith("mitt er [fødselsnummer].\n")
     assert an.anonymisation_label(project) == "anonymisert"
+
+
+def test_no_person_name_is_suggested_for_a_place(two_docs, tmp_path):
+    project, a, b = two_docs
+    key = open_key(tmp_path / "k.json", project=project)
+    with pytest.raises(UserError, match=r"\[sted\]"):
+        an.replace_identifier(project, "Trondheim", kind="place", key=key)
+    result = an.replace_identifier(project, "Trondheim", "Bykommunen", kind="place", key=key)
+    assert result.replacement == "Bykommunen" and result.mode == "pseudonym"

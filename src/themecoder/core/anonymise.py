@@ -1014,7 +1014,12 @@ def replace_identifier(
             raise UserError("a pseudonym needs a key file (--key FILE) that links it to the real name; "
                             "a [category] needs none")
         if replacement is None:
-            replacement = suggest_pseudonym(project, original, gender=gender, key=key, kind="person")
+            entry = key.lookup(original)
+            if entry is None and kind != "person":
+                raise UserError(f"pseudonyms are suggested for names only; give one for this "
+                                f"{kind_name(kind)} or replace it with {category_for(kind)}")
+            replacement = entry.replacement if entry is not None else \
+                suggest_pseudonym(project, original, gender=gender, key=key, kind="person")
         replacement = _check_pseudonym(project, replacement, original, key)
     else:
         replacement = _normalise_category(replacement, kind)
