@@ -104,3 +104,21 @@ async def test_pseudonym_with_a_new_key_file(tui_anon_project, tmp_path):
         assert (keydir / "nokkel.json").exists()
         assert an.anonymisation_label(app.project) == "avidentifisert"
         assert "avidentifisert" in str(screen.query_one("#anon-status").render())
+
+
+async def test_opens_through_the_screen_registry(tui_anon_project, monkeypatch):
+    """The integrator adds one registry line; the factory contract (factory(app)) holds."""
+    from themecoder.tui import registry
+
+    entry = registry.ScreenEntry("A", "Anonymisation", "themecoder.tui.screens.anonymisation:AnonymisationScreen",
+                                 "Find identifiers; pseudonymise or replace with [categories]")
+    monkeypatch.setattr(registry, "SCREENS", [*registry.SCREENS, entry])
+    app = ThemecoderApp(tui_anon_project, coder="student", nlp=False, poll=None)
+    async with app.run_test(size=(110, 32)) as pilot:
+        app.action_open_screen(entry.id)
+        await wait_for(pilot, lambda: isinstance(app.screen, AnonymisationScreen) and app.screen.found)
+        await pilot.press("a")  # the highlighted finding goes on the known-names list
+        await wait_for(pilot, lambda: app.project.db.scalar("SELECT count(*) FROM anon_known_names") == 1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, AnonymisationScreen)
