@@ -23,7 +23,17 @@ SIZE = (100, 32)
 def make_app(path, coder="student", **kw) -> ThemecoderApp:
     kw.setdefault("nlp", False)
     kw.setdefault("poll", None)
-    return ThemecoderApp(path, coder=coder, **kw)
+    app = ThemecoderApp(path, coder=coder, **kw)
+    # every notification, kept (toasts expire, which makes asserting on them racy)
+    app.notified = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        app.notified.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return app
 
 
 async def type_text(pilot, text: str) -> None:
@@ -53,7 +63,7 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
 
 
 def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
+    return app.notified
 
 
 def check_coding(project: Project, coding) -> str:
@@ -331,6 +341,8 @@ async def test_remove_recode_and_memos(tui_project):
         await pilot.press("ctrl+s")
         [memo] = repo.memos(db, "coding", coding.id)
         assert memo.text == "Sterkt uttrykt" and memo.author == "student"
+        assert coding.id in screen.view.memo_codings  # ✎ in the margin and the "here" line
+        assert "✎" in str(screen.query_one("#here").render())
         # editing it again shows the text; an emptied memo is deleted
         await pilot.press("m")
         assert app.screen.query_one("TextArea").text == "Sterkt uttrykt"

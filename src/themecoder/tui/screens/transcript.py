@@ -75,6 +75,7 @@ class TranscriptScreen(WorkbenchScreen):
         self.turns = repo.turns(db, self.doc_id)
         self.codings = repo.codings_for_document(db, self.doc_id)
         self.codes = views.codes_by_id(self.app.project)
+        self.view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
         self.view.load(self.text, self.turns, self._sentences(self.text, self.turns), self.codings, self.codes)
 
     def refresh_data(self) -> None:
@@ -93,6 +94,7 @@ class TranscriptScreen(WorkbenchScreen):
             return
         self.codings = repo.codings_for_document(db, self.doc_id)
         self.codes = views.codes_by_id(self.app.project)
+        view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
         if self._quick_sentences:
             sentences = repo.sentences(db, self.doc_id)
             if sentences:
@@ -132,7 +134,8 @@ class TranscriptScreen(WorkbenchScreen):
                     continue
                 if len(seen) > 1:
                     parts.append("  ")
-                parts += [("■ ", code.colour), code.label]
+                memo = " ✎" if any(h.code_id == c.code_id and h.id in view.memo_codings for h in here) else ""
+                parts += [("■ ", code.colour), code.label, (memo, "bold")]
             coded = Content.assemble(*parts)
         else:
             coded = Content.assemble(("Not coded. ", "dim"), ("c", "bold"), " code  ", ("v", "bold"), " in vivo")

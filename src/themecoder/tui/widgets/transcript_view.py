@@ -201,6 +201,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._sent_starts: list[int] = []
         self.codings: list[Coding] = []
         self.codes: dict[str, Code] = {}
+        self.memo_codings: set[str] = set()  # codings with a memo: ✎ in the margin
         self._labels: list[tuple[int, int, bool]] = []  # (label_start, start, interviewer)
         self._label_starts: list[int] = []
         # layout
@@ -529,7 +530,8 @@ class TranscriptView(ScrollView, can_focus=True):
                 room = self._margin - 3
                 if len(label) > room:
                     label = label[: room - 1] + "…"
-                segments.append(Segment(" ■ ", self._style(("margin", colour))))
+                mark = " ✎ " if self.codings[j].id in self.memo_codings else " ■ "
+                segments.append(Segment(mark, self._style(("margin", colour))))
                 segments.append(Segment(label.ljust(room), self._style(("margin", None))))
         strip = Strip(segments)
         return strip.adjust_cell_length(total, pad_style)
