@@ -83,21 +83,41 @@ def test_undo_after_reindex_rebuilds_search_index(coded):
     assert repo.sentences(project.db, doc.id)
 
 
-def test_undo_refuses_when_another_window_changed_the_same_rows(tmp_path):
+def test_each_coder_undoes_only_their_own_actions(tmp_path):
     path = tmp_path / "p.themecoder"
-    a = Project.create(path, coder="a")
-    coding.create_code(a, "x")
-    b = Project.open(path, coder="b")
-    a.undo()
-    # b replays the same insert through redo; then a's stale redo must not double it.
-    b.redo()
-    with pytest.raises(Conflict):
-        from themecoder.store import actionlog
+    student = Project.create(path, coder="student")
+    supervisor = Project.open(path, coder="veileder")
+    coding.create_code(supervisor, "fra veileder")
+    coding.create_code(student, "fra student")
+    assert student.undo().summary == "create code «fra student»"
+    assert [c.label for c in repo.codes(student.db)] == ["fra veileder"]
+    assert student.undo() is None  # nothing of the student's is left to undo
+    assert [c.label for c in repo.codes(supervisor.db)] == ["fra veileder"]
+    # The supervisor's new action does not discard the student's redo.
+    coding.create_code(supervisor, "enda en")
+    assert student.redo().summary == "create code «fra student»"
+    assert {c.label for c in repo.codes(student.db)} == {"fra veileder", "fra student", "enda en"}
+    student.close()
+    supervisor.close()
 
-        actionlog._revert(a.db, actionlog.history(a.db)[0], backwards=False, coder="a")
-    assert [c.label for c in repo.codes(a.db)] == ["x"]
-    a.close()
-    b.close()
+
+def test_undo_refuses_when_someone_changed_the_rows_since(tmp_path):
+    from themecoder.core.codebook import rename_code
+
+    path = tmp_path / "p.themecoder"
+    student = Project.create(path, coder="student")
+    supervisor = Project.open(path, coder="veileder")
+    code = coding.create_code(student, "x")
+    rename_code(supervisor, code.id, "y")
+    with pytest.raises(Conflict, match="changed later"):
+        student.undo()
+    # Nothing was reverted, and the student's action is still undoable later.
+    assert [c.label for c in repo.codes(student.db)] == ["y"]
+    supervisor.undo()
+    assert student.undo().summary == "create code «x»"
+    assert repo.codes(student.db) == []
+    student.close()
+    supervisor.close()
 
 
 OPS = st.lists(

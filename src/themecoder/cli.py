@@ -278,7 +278,7 @@ def _foundation_commands(sub) -> None:
     p.add_argument("--name", help="the project's display name")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc)")
+    p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc .qde)")
     add_project_arg(p)
     p.add_argument("files", nargs="+", help="files to import")
     p.add_argument("--participant", help="pseudonym of the informant (default: from the speaker label)")

@@ -22,6 +22,7 @@ from typing import Any
 from themecoder.core.errors import Conflict, NotFound, UserError
 from themecoder.core.model import Code, Coding, Theme
 from themecoder.core.project import Project, new_id
+from themecoder.store.actionlog import decode_row
 from themecoder.store import actionlog, repo
 from themecoder.store.db import now
 
@@ -473,8 +474,7 @@ def changes_since(project: Project, since: int | None = None, *, reviewer: str |
         (since, *_TRACKED),
     ):
         if r[0] in wanted:
-            rows_of[r[0]].append((r[1], r[2], json.loads(r[3]) if r[3] else None,
-                                  json.loads(r[4]) if r[4] else None))
+            rows_of[r[0]].append((r[1], r[2], decode_row(r[3]), decode_row(r[4])))
     # Names: what the log itself says, else the project now.
     code_label = {r[0]: r[1] for r in project.db.query("SELECT old_id, old_label FROM code_aliases")}
     theme_name: dict[str, str] = {}
@@ -811,7 +811,9 @@ def import_review(project: Project, path: str | Path, *, force: bool = False, dr
     if dry_run or not report.changed:
         return report
     reviewers = report.reviewers
-    coder = reviewers[0] if len(reviewers) == 1 else project.coder
+    # The importing user owns the action, so their ctrl+z can take the whole import out again;
+    # the reviewers are in the details and in review_imports.
+    coder = project.coder
     base = data.get("base_action") or {}
     base_id = None
     if base.get("id") is not None and db.scalar("SELECT time FROM actions WHERE id = ?", (base["id"],)) == base.get("time"):

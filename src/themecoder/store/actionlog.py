@@ -1,8 +1,11 @@
 """Undo, redo and the audit trail, replayed from the captured row changes.
 
-History is linear: undo reverts the newest action that is not undone; redo re-applies the
-most recently undone one; a new action discards the redo chain (undone = 2). Undo and redo
-are themselves logged (kind 'undo'/'redo', `reverts` = the action) so a supervisor sees them.
+Each coder has a linear history: undo reverts that coder's newest action that is not undone;
+redo re-applies the coder's most recently undone one; a new action by the coder discards
+their redo chain (undone = 2). So a student's ctrl+z never reverts the supervisor's work on a
+shared file. Before anything is reverted, every row must still be as the action left it; if
+someone changed it since, the undo is refused (Conflict) rather than overwrite their work.
+Undo and redo are themselves logged (kind 'undo'/'redo', `reverts` = the action).
 """
 from __future__ import annotations
 
@@ -43,18 +46,31 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
     return [_row_to_action(r) for r in db.query(sql, params)]
 
 
-def next_undo(db: Database) -> Action | None:
+def next_undo(db: Database, coder: str | None = None) -> Action | None:
     row = db.query_one(
-        "SELECT * FROM actions WHERE undone = 0 AND reverts IS NULL ORDER BY id DESC LIMIT 1"
+        "SELECT * FROM actions WHERE undone = 0 AND reverts IS NULL AND (? IS NULL OR coder IS ?) "
+        "ORDER BY id DESC LIMIT 1", (coder, coder),
     )
     return None if row is None else _row_to_action(row)
 
 
-def next_redo(db: Database) -> Action | None:
+def next_redo(db: Database, coder: str | None = None) -> Action | None:
     row = db.query_one(
-        "SELECT * FROM actions WHERE undone = 1 AND reverts IS NULL ORDER BY id ASC LIMIT 1"
+        "SELECT * FROM actions WHERE undone = 1 AND reverts IS NULL AND (? IS NULL OR coder IS ?) "
+        "ORDER BY id ASC LIMIT 1", (coder, coder),
     )
     return None if row is None else _row_to_action(row)
+
+
+def decode_row(text: str | None) -> dict | None:
+    """A captured row: reals were tagged {"$r": "17 digits"} so they come back exact."""
+    if not text:
+        return None
+    row = json.loads(text)
+    for key, value in row.items():
+        if isinstance(value, dict) and "$r" in value:
+            row[key] = float(value["$r"])
+    return row
 
 
 def _where_pk(conn: sqlite3.Connection, table: str, row: dict) -> tuple[str, list]:
@@ -88,6 +104,26 @@ def _update(conn: sqlite3.Connection, table: str, row: dict) -> None:
     )
 
 
+def _current(conn: sqlite3.Connection, table: str, row: dict) -> dict | None:
+    where, params = _where_pk(conn, table, row)
+    cur = conn.execute(f'SELECT * FROM "{table}" WHERE {where}', params)
+    found = cur.fetchone()
+    if found is None:
+        return None
+    return {d[0]: found[i] for i, d in enumerate(cur.description)}
+
+
+def _expect(conn: sqlite3.Connection, table: str, key_row: dict, expected: dict | None) -> None:
+    """Refuse to revert a row that changed after the action (another window, another coder)."""
+    current = _current(conn, table, key_row)
+    if current is None and expected is None:
+        return
+    if current is not None and expected is not None and all(current.get(k) == v for k, v in expected.items()):
+        return
+    raise Conflict(f"cannot revert: a {table} row was changed later (by another action or window); "
+                   f"undo that first or leave it")
+
+
 def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set[str]:
     """Apply an action's changes inverted (undo) or again (redo). Returns touched document ids."""
     order = "DESC" if backwards else "ASC"
@@ -97,9 +133,10 @@ def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set
     ).fetchall()
     touched: set[str] = set()
     for tbl, op, old, new in rows:
-        old_row = json.loads(old) if old else None
-        new_row = json.loads(new) if new else None
+        old_row = decode_row(old)
+        new_row = decode_row(new)
         if backwards:
+            _expect(conn, tbl, new_row or old_row, new_row)
             if op == "I":
                 _delete(conn, tbl, new_row)
             elif op == "D":
@@ -107,6 +144,7 @@ def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set
             else:
                 _update(conn, tbl, old_row)
         else:
+            _expect(conn, tbl, old_row or new_row, old_row)
             if op == "I":
                 _insert(conn, tbl, new_row)
             elif op == "D":
@@ -155,14 +193,14 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
 
 
 def undo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[str]]:
-    action = next_undo(db)
+    action = next_undo(db, coder)
     if action is None:
         return None, set()
     return action, _revert(db, action, backwards=True, coder=coder)
 
 
 def redo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[str]]:
-    action = next_redo(db)
+    action = next_redo(db, coder)
     if action is None:
         return None, set()
     return action, _revert(db, action, backwards=False, coder=coder)
@@ -171,6 +209,6 @@ def redo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[
 def changes_of(db: Database, action_id: int) -> list[tuple[str, str, dict | None, dict | None]]:
     rows = db.query("SELECT tbl, op, old, new FROM changes WHERE action_id = ? ORDER BY seq", (action_id,))
     return [
-        (r["tbl"], r["op"], json.loads(r["old"]) if r["old"] else None, json.loads(r["new"]) if r["new"] else None)
+        (r["tbl"], r["op"], decode_row(r["old"]), decode_row(r["new"]))
         for r in rows
     ]

@@ -110,8 +110,8 @@ class Database:
         with self._lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                # A new action ends the redo chain.
-                self.conn.execute("UPDATE actions SET undone = 2 WHERE undone = 1")
+                # A new action ends this coder's redo chain.
+                self.conn.execute("UPDATE actions SET undone = 2 WHERE undone = 1 AND coder IS ?", (coder,))
                 cur = self.conn.execute(
                     "INSERT INTO actions(time, coder, kind, summary, details) VALUES (?, ?, ?, ?, ?)",
                     (now(), coder, kind, summary, json.dumps(details or {}, ensure_ascii=False)),

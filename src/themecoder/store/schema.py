@@ -420,8 +420,13 @@ def install_capture_triggers(conn: sqlite3.Connection) -> None:
     for table in captured_tables(conn):
         cols = columns(conn, table)
 
+        def value(prefix: str, c: str) -> str:
+            # JSON keeps only 15 digits of a REAL; tag reals with exact text (decoded in actionlog).
+            col = f'{prefix}."{c}"'
+            return f"CASE typeof({col}) WHEN 'real' THEN json_object('$r', printf('%!.17g', {col})) ELSE {col} END"
+
         def obj(prefix: str) -> str:
-            return "json_object(" + ", ".join(f"'{c}', {prefix}.\"{c}\"" for c in cols) + ")"
+            return "json_object(" + ", ".join(f"'{c}', {value(prefix, c)}" for c in cols) + ")"
 
         conn.execute(
             f'CREATE TRIGGER "capture_{table}_i" AFTER INSERT ON "{table}" WHEN {when} BEGIN '
