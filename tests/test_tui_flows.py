@@ -217,10 +217,20 @@ async def test_code_list_lists_quotes_and_jumps_to_one(demo_project):
         top = view.scroll_offset.y
         assert top <= first_line < top + view.scrollable_content_region.height
         # back to the list, and the list is where we left it
+        codes_screen = app.screen_stack[-2]
         await pilot.press("C")
-        assert isinstance(app.screen, CodeListScreen)
+        assert app.screen is codes_screen
+        assert app.screen.query_one("#code-list").highlighted == codes.highlighted
+        # Jump again, then escape from the transcript returns to the list; the stack stays short.
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen))
+        assert len(app.screen_stack) <= 4
         await pilot.press("escape")
-        assert isinstance(app.screen, TranscriptScreen)
+        await pilot.pause()
+        if isinstance(app.screen, TranscriptScreen):  # escape first shrinks the selection
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.screen is codes_screen
 
 
 async def test_search_a_lemma_code_a_hit_and_jump_to_one(demo_project):

@@ -269,6 +269,11 @@ class ThemecoderApp(App[int]):
         """Open a transcript (reusing an open one) with [start, end) selected and in view."""
         from themecoder.tui.screens.transcript import TranscriptScreen
 
+        if getattr(self.screen, "_registry_entry", None) is not None:
+            # From a tool screen (codes, matrix, review ...) the transcript goes on top, so
+            # escape returns to where the jump was made.
+            self.push_screen(TranscriptScreen(doc_id, select=span))
+            return
         stack = self.screen_stack
         keep = 1
         for i, screen in enumerate(stack[1:], 1):
@@ -296,6 +301,16 @@ class ThemecoderApp(App[int]):
 
         if isinstance(current, ModalScreen):
             return
+        # The stack stays short: overview, transcript, one tool screen, and a transcript
+        # opened from that tool. From such a transcript, a tool key goes back to the tool.
+        from themecoder.tui.screens.transcript import TranscriptScreen
+
+        stack = self.screen_stack
+        if isinstance(current, TranscriptScreen) and len(stack) > 2 and getattr(stack[-2], "_registry_entry", None):
+            self.pop_screen()
+            current = self.screen
+            if getattr(current, "_registry_entry", None) == entry.id:
+                return
         if getattr(current, "_registry_entry", None):
             self.pop_screen()
         factory = registry.load_factory(entry)

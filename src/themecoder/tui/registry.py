@@ -67,6 +67,8 @@ SCREENS: list[ScreenEntry] = [
                 "Supervisor review: statuses and comments on themes and mappings; open threads; changes"),
     ScreenEntry("J", "Joint display", "themecoder.tui.screens.joint_display:JointDisplayScreen",
                 "Mixed methods: themes beside survey findings; link, outcome, meta-inference, enter findings"),
+    ScreenEntry("A", "Anonymisation", "themecoder.tui.screens.anonymisation:AnonymisationScreen",
+                "Find identifiers; pseudonymise or replace with a category (navn, sted); the key file"),
 ]
 
 

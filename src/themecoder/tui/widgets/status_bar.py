@@ -1,5 +1,6 @@
 """StatusBar: the NLP pipeline in use (saying clearly when it is the fallback), the coder,
-and a progress bar for long work. It mirrors reactive state kept on the app."""
+the anonymisation state (e.g. "avidentifisert" while a key exists) and a progress bar for
+long work. It mirrors reactive state kept on the app."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ class StatusBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("", id="status-nlp")
         yield Label("", id="status-coder")
+        yield Label("", id="status-anon")
         yield Label("", id="status-task")
         yield ProgressBar(id="status-progress", show_eta=False, show_percentage=False)
 
@@ -25,6 +27,7 @@ class StatusBar(Horizontal):
         self.query_one("#status-coder", Label).update(f"coder: {app.project.coder}")
         self.watch(app, "nlp_label", self._show_nlp, init=True)
         self.watch(app, "nlp_fallback", self._show_nlp, init=False)
+        self.watch(app, "data_version", self._show_anonymisation, init=True)
         self.watch(app, "task_label", self._show_task, init=True)
         self.watch(app, "task_done", self._show_task, init=False)
         self.watch(app, "task_total", self._show_task, init=False)
@@ -33,6 +36,17 @@ class StatusBar(Horizontal):
         label = self.query_one("#status-nlp", Label)
         label.update(self.app.nlp_label)
         label.set_class(self.app.nlp_fallback, "-fallback")
+
+    def _show_anonymisation(self, _value=None) -> None:
+        from themecoder.core.anonymise import anonymisation_label
+
+        try:
+            text = anonymisation_label(self.app.project)
+        except Exception:  # a status line must never take the app down
+            text = ""
+        label = self.query_one("#status-anon", Label)
+        label.update(f"anon: {text}" if text else "")
+        label.set_class(text in {"uavklarte funn", "ikke kontrollert"}, "-warning")
 
     def _show_task(self, _value=None) -> None:
         app = self.app
