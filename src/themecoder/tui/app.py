@@ -99,11 +99,12 @@ class ThemecoderApp(App[int]):
 
     def _show_status(self, status, *, loaded: bool) -> None:
         self.nlp_fallback = status.kind != "model"
-        pending = "" if loaded else (" (loading)" if self._nlp else " (not loaded yet)")
+        pending = "" if loaded else (" (loading)" if self._nlp else " (not loaded)")
         if status.kind == "model":
             self.nlp_label = f"NLP: {status.name}{pending}"
         else:
-            self.nlp_label = f"NLP: FALLBACK, no full model{pending}"
+            # Short enough that coder and anonymisation state still fit in 80 columns.
+            self.nlp_label = f"NLP: FALLBACK, no model{pending}"
 
     # -- background work -----------------------------------------------------------------
     def _task_start(self, label: str, total: float | None = None) -> None:
