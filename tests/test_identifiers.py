@@ -726,3 +726,12 @@ def test_adversarial_inputs_complete(text):
 def test_never_crashes_on_any_unicode(text):
     for s in detect_identifiers(text):
         assert text[s.start:s.end] == s.text
+
+
+def test_no_detection_spans_a_blank_line():
+    text = "Jeg jobber på Nidaros DPS\n\nKari Nordmann kom inn.\n\n  \nRing 22 33 44 55."
+    found = detect_identifiers(text)
+    assert all("\n\n" not in s.text for s in found)
+    assert [(s.text, s.kind) for s in found] == [
+        ("Nidaros DPS", "workplace"), ("Kari Nordmann", "person"), ("22 33 44 55", "phone")]
+    assert all(text[s.start:s.end] == s.text for s in found)

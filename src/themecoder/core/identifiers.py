@@ -572,7 +572,54 @@ def _known_names_re(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w])(?:{body})(?:['’]?s)?(?![\w])", re.IGNORECASE)
 
 
+_BLOCK_BREAK_RE = re.compile(r"\n[ \t]*\n")
+
+
 def detect_identifiers(
+    text: str,
+    *,
+    sentences: list[tuple[int, int]] | None = None,
+    entities: Iterable[tuple[int, int, str]] = (),
+    known_names: Iterable[str] = (),
+    ignored: Iterable[str] = (),
+    skip_spans: Iterable[tuple[int, int]] = (),
+) -> list[Suspect]:
+    """Candidate identifiers in `text`, sorted by position, overlaps merged.
+
+    Each block between blank lines (a speaker turn, a paragraph, a theme's name and its
+    description) is examined on its own, so no detection ever spans two blocks.
+    See `_detect_block` for the arguments.
+    """
+    blocks, pos = [], 0
+    for m in _BLOCK_BREAK_RE.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    if len(blocks) == 1:
+        return _detect_block(text, sentences=sentences, entities=entities, known_names=known_names,
+                             ignored=ignored, skip_spans=skip_spans)
+    entities, skip_spans = list(entities), list(skip_spans)
+    known_names, ignored = list(known_names), list(ignored)
+    out: list[Suspect] = []
+    for a, b in blocks:
+        if a >= b:
+            continue
+
+        def inside(spans):
+            return [(max(s, a) - a, min(e, b) - a, *rest) for s, e, *rest in spans if s < b and e > a]
+
+        found = _detect_block(
+            text[a:b],
+            sentences=None if sentences is None else [(s, e) for s, e, in inside(sentences)],
+            entities=inside(entities), known_names=known_names, ignored=ignored,
+            skip_spans=[(s, e) for s, e in inside(skip_spans)],
+        )
+        out.extend(Suspect(x.start + a, x.end + a, x.text, x.kind, x.reason, x.confidence, x.source)
+                   for x in found)
+    return out
+
+
+def _detect_block(
     text: str,
     *,
     sentences: list[tuple[int, int]] | None = None,
