@@ -206,6 +206,28 @@ def cmd_history(args) -> int:
     return 0
 
 
+def cmd_purge_undo(args) -> int:
+    from themecoder.store.actionlog import purge_undo_data
+
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserErrorLazy("purge-undo cannot be undone itself; give --yes to confirm")
+        answer = input("Forget all undo data (the action log stays)? This cannot be undone. [y/N] ")
+        if answer.strip().casefold() not in {"y", "yes", "j", "ja"}:
+            print("nothing changed")
+            return 0
+    with open_project(args.project, args.coder) as project:
+        n = purge_undo_data(project.db)
+    print(f"undo data of {n} actions removed; the action log (who did what when) is kept")
+    return 0
+
+
+def UserErrorLazy(message: str):
+    from themecoder.core.errors import UserError
+
+    return UserError(message)
+
+
 def cmd_demo(args) -> int:
     from themecoder.core.demo import build_demo, default_demo_dir
 
@@ -330,6 +352,14 @@ def _foundation_commands(sub) -> None:
     p.add_argument("--limit", type=int, default=50)
     add_json_arg(p)
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "purge-undo",
+        help="forget undo data (e.g. original names kept by undo after pseudonymisation); the action log stays",
+    )
+    add_project_arg(p)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_purge_undo)
 
     p = sub.add_parser("demo", help="build a fresh copy of the demo project and open it")
     p.add_argument("--path", help="folder for the demo (default: a new folder here)")
@@ -1763,6 +1793,8 @@ def cmd_anonymise_replace(args) -> int:
         if key is not None:
             print(f"key: {key.path} ({len(key.entries)} entries); the project is now "
                   f"«{an.anonymisation_label(project)}»")
+        print(f"note: undo keeps the original text in the project file until you run "
+              f"`themecoder purge-undo {args.project}`")
     return 0
 
 

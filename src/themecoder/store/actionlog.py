@@ -47,8 +47,10 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
 
 
 def next_undo(db: Database, coder: str | None = None) -> Action | None:
+    # Actions whose row changes were purged (or that changed nothing) cannot be undone.
     row = db.query_one(
-        "SELECT * FROM actions WHERE undone = 0 AND reverts IS NULL AND (? IS NULL OR coder IS ?) "
+        "SELECT * FROM actions a WHERE undone = 0 AND reverts IS NULL AND (? IS NULL OR coder IS ?) "
+        "AND EXISTS (SELECT 1 FROM changes c WHERE c.action_id = a.id) "
         "ORDER BY id DESC LIMIT 1", (coder, coder),
     )
     return None if row is None else _row_to_action(row)
@@ -212,3 +214,24 @@ def changes_of(db: Database, action_id: int) -> list[tuple[str, str, dict | None
         (r["tbl"], r["op"], decode_row(r["old"]), decode_row(r["new"]))
         for r in rows
     ]
+
+
+def purge_undo_data(db: Database) -> int:
+    """Forget the row data that undo needs, keeping the audit trail (who did what when).
+
+    After pseudonymisation the captured rows still hold the original text; this removes
+    them for good: the file is vacuumed and the WAL truncated so no old page survives.
+    Returns how many actions can no longer be undone or redone.
+    """
+    with db.transaction() as conn:
+        n = conn.execute(
+            "SELECT count(DISTINCT action_id) FROM changes c JOIN actions a ON a.id = c.action_id "
+            "WHERE a.undone IN (0, 1)"
+        ).fetchone()[0]
+        conn.execute("DELETE FROM changes")
+        conn.execute("UPDATE actions SET undone = 2 WHERE undone = 1")
+    with db._lock:
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.conn.execute("VACUUM")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return n
