@@ -138,6 +138,31 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
                  before, after, item.get("coder") or project.coder, now()),
             )
             stats["codings"] += cur.rowcount
+        stats["memos"] = 0
+        for n, item in enumerate(data.get("memos") or [], 1):
+            target_type = str(item.get("on", "project"))
+            target = str(item.get("target", ""))
+            if target_type == "project":
+                target_id = None
+            elif target_type == "document" and target.casefold() in docs:
+                target_id = docs[target.casefold()].id
+            elif target_type == "code" and check_label(target) in code_ids:
+                target_id = code_ids[check_label(target)]
+            elif target_type == "theme":
+                row = conn.execute("SELECT id FROM themes WHERE name = ?", (target,)).fetchone()
+                target_id = row[0] if row else None
+                if target_id is None:
+                    raise UserError(f"{path.name}: memo {n}: no theme {target!r}")
+            else:
+                raise UserError(f"{path.name}: memo {n}: no {target_type} {target!r}")
+            stamp = now()
+            conn.execute(
+                "INSERT INTO memos(id, target_type, target_id, title, text, author, created, modified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (new_id(), target_type, target_id, str(item.get("title") or ""), str(item.get("text") or ""),
+                 item.get("author") or project.coder, stamp, stamp),
+            )
+            stats["memos"] += 1
         project.db.update_action_summary(
             conn, f"codebook from {path.name}: {stats['codes']} codes, {stats['themes']} themes, "
             f"{stats['codings']} codings", stats)

@@ -72,13 +72,16 @@ def build_demo(
 
 
 def _after_build(project: Project, root: Path, progress) -> None:
-    """Hooks for demo material that other modules add (survey findings, links)."""
+    """The survey findings with their theme links, and the identifier check, so the demo
+    opens as a checked project."""
+    from themecoder.core.anonymise import check
+    from themecoder.core.findings import import_demo_survey
+
     survey = root / "corpora" / "survey"
-    try:
-        from themecoder.core.findings import import_demo_survey  # mixed-methods module
-    except ImportError:
-        return
     if survey.is_dir():
         if progress:
             progress("adding the demo survey findings")
         import_demo_survey(project, survey)
+    if progress:
+        progress("checking the transcripts for identifiers")
+    check(project)
