@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from themecoder.core.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project, new_id
-from themecoder.core.text import CONTEXT_CHARS, context, shift_offset
+from themecoder.core.text import CONTEXT_CHARS, Regions, context, shift_offset
 from themecoder.store import repo
 from themecoder.store.db import now
 
@@ -317,26 +317,6 @@ def _replacement_spans(db, doc_id: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-class _Regions:
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        merged: list[list[int]] = []
-        for s, e in sorted((int(a), int(b)) for a, b in spans if b > a):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [m[0] for m in merged]
-        self.ends = [m[1] for m in merged]
-
-    def overlaps(self, s: int, e: int) -> bool:
-        i = bisect_right(self.starts, e - 1) - 1
-        return i >= 0 and self.ends[i] > s
-
-    def covers(self, s: int, e: int) -> bool:
-        i = bisect_right(self.starts, s) - 1
-        return i >= 0 and self.ends[i] >= e
-
-
 def finding_id(doc_id: str, kind: str, text: str, occurrence: int) -> str:
     """Stable across edits elsewhere in the text: the document, the kind, the text and which
     occurrence of that text (of that kind) in the document it is."""
@@ -382,7 +362,7 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
         known_names=[k["name"] for k in known], ignored=ignored, skip_spans=labels,
     )
     known_kind = {fold(k["name"]): k["kind"] for k in known}
-    replaced = _Regions(_replacement_spans(project.db, doc_id))
+    replaced = Regions(_replacement_spans(project.db, doc_id))
     ignored_keys = {fold(t) for t in ignored}
     out = []
     for s in suspects:
@@ -520,7 +500,7 @@ def findings(
         text = repo.document_text(project.db, doc_id)
         turns = repo.turns(project.db, doc_id)
         turn_starts = [t.label_start for t in turns]
-        regions = _Regions(spans.get(doc_id, [])) if spans is not None else None
+        regions = Regions(spans.get(doc_id, [])) if spans is not None else None
         for fid, _, s, e, ftext, kind, reason, conf, source in by_doc[doc_id]:
             if wanted and kind not in wanted:
                 continue
@@ -666,7 +646,7 @@ def check_edits(text: str, edits: Iterable[Edit], *, labels: Iterable[tuple[int,
     """Sorted, validated edits: inside the text, non-overlapping, outside speaker labels,
     each replacement non-empty without edge whitespace, the result still NFC."""
     out = sorted((int(s), int(e), str(r)) for s, e, r in edits)
-    label_regions = _Regions(labels)
+    label_regions = Regions(labels)
     prev = 0
     for s, e, rep in out:
         if not (0 <= s < e <= len(text)):
@@ -1028,8 +1008,8 @@ def replace_identifier(
     skipped_labels = 0
     for doc_id in doc_ids:
         text = repo.document_text(project.db, doc_id)
-        labels = _Regions(_labels(project, doc_id))
-        replaced = _Regions(_replacement_spans(project.db, doc_id))
+        labels = Regions(_labels(project, doc_id))
+        replaced = Regions(_replacement_spans(project.db, doc_id))
         if places is not None:
             spans = places.get(doc_id, [])
         else:

@@ -50,6 +50,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from themecoder.core.text import Regions
+
 __all__ = [
     "KINDS",
     "SOURCES",
@@ -495,27 +497,6 @@ def _is_allcaps(w: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-class _Regions:
-    """Sorted, non-overlapping [start, end) regions with fast overlap tests."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]):
-        merged: list[list[int]] = []
-        for s, e in sorted((int(a), int(b)) for a, b in spans if b > a):
-            if merged and s <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], e)
-            else:
-                merged.append([s, e])
-        self.starts = [m[0] for m in merged]
-        self.ends = [m[1] for m in merged]
-
-    def overlaps(self, s: int, e: int) -> bool:
-        i = bisect_right(self.starts, e - 1) - 1
-        return i >= 0 and self.ends[i] > s
-
-    def __bool__(self) -> bool:
-        return bool(self.starts)
-
-
 def _line_prefix(text: str, pos: int, width: int = 60) -> str:
     """Up to `width` characters before pos, not crossing a line break (O(width))."""
     chunk = text[max(0, pos - width):pos]
@@ -649,7 +630,7 @@ def _detect_block(
     ignored_set = {_norm(x) for x in ignored if x and x.strip()}
 
     labels, starts = _labels_and_starts(text)
-    skip = _Regions(list(skip_spans) + labels
+    skip = Regions(list(skip_spans) + labels
                     + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
     if sentences is None:
         starts |= _rule_sentence_starts(text)
@@ -938,7 +919,7 @@ def _detect_block(
             else:
                 add(_Cand(m.start(), m.end(), "place", "stedsnavn i stedslisten",
                           0.65 if initial else 0.75, "gazetteer"))
-    masked_regions = _Regions(masked)
+    masked_regions = Regions(masked)
 
     # ---------------- known names
     kn_re = _known_names_re(tuple(sorted({n for n in known_names if n})))
@@ -1197,7 +1178,7 @@ def _classify_multi(text, run, lex, sentence_initial, add) -> None:
               max(conf, 0.45), "rule"))
 
 
-def _finish(text: str, cands: list[_Cand], skip: _Regions, ignored_set: set[str]) -> list[Suspect]:
+def _finish(text: str, cands: list[_Cand], skip: Regions, ignored_set: set[str]) -> list[Suspect]:
     keep = [c for c in cands
             if 0 <= c.start < c.end <= len(text) and not (skip and skip.overlaps(c.start, c.end))]
     # trim whitespace at the edges

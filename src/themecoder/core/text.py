@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 80
@@ -101,3 +103,28 @@ def shift_offset(offset: int, edit_start: int, edit_end: int, new_length: int, *
         return offset + new_length - (edit_end - edit_start)
     # Inside the replaced stretch: snap to the nearer edge of the replacement.
     return edit_start + new_length if is_end else edit_start
+
+
+class Regions:
+    """Sorted, non-overlapping [start, end) regions with fast overlap tests."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for s, e in sorted((int(a), int(b)) for a, b in spans if b > a):
+            if merged and s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self.starts = [m[0] for m in merged]
+        self.ends = [m[1] for m in merged]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_right(self.starts, e - 1) - 1
+        return i >= 0 and self.ends[i] > s
+
+    def covers(self, s: int, e: int) -> bool:
+        i = bisect_right(self.starts, s) - 1
+        return i >= 0 and self.ends[i] >= e
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
