@@ -160,7 +160,7 @@ def bench_big(tmp: Path, *, docs: int, codes: int, codings: int, words: int) -> 
     from themecoder.io.refi_project import export_qdpx, import_refi_file
 
     (project, total_words, n_codings), _ = timed(
-        f"build a synthetic project (SQL inserts, not part of the export)", synthetic_project,
+        "build a synthetic project (SQL inserts, not part of the export)", synthetic_project,
         tmp / "big", docs=docs, codes=codes, codings=codings, words_per_doc=words)
     print(f"  {docs:,} documents, {total_words:,} words, {codes:,} codes, {n_codings:,} codings")
     out = tmp / "big.qdpx"

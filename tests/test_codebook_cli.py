@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 
 from themecoder.cli import main
 from themecoder.core.project import Project

@@ -14,7 +14,6 @@ from themecoder.core.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project
 from themecoder.core.quant import Finding, FindingError, Group, load_findings
 from themecoder.core.themes import create_theme, delete_theme
-from themecoder.store import repo
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ def six_participants(folder: Path) -> Project:
     theme = create_theme(project, "Kollegene")
     small = create_theme(project, "Bare noen få")
     for i, name in enumerate(NAMES):
-        coding = code_quote(project, name.lower(), "Kollegene mine betyr alt for meg i hverdagen.", "kolleger")
+        code_quote(project, name.lower(), "Kollegene mine betyr alt for meg i hverdagen.", "kolleger")
         if i < 2:
             code_quote(project, name.lower(), "Uten dem hadde jeg ikke klart jobben.", "klarer meg ikke uten")
     add_code_to_theme(project, repo.find_code(project.db, "kolleger").id, theme.id)

@@ -1,5 +1,4 @@
 """Transcript import: encodings, speaker turns, formats, and bad input that changes nothing."""
-import io
 import zipfile
 
 import pytest

@@ -3,9 +3,7 @@ python-docx, markdown and HTML as text. Every linked theme and finding is there,
 verbatim from the transcripts, and the ⚠ n ≤ 5 warning stands where it applies."""
 from __future__ import annotations
 
-import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import docx
 import pytest

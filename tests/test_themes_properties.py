@@ -1,7 +1,6 @@
 """Invariants of the theme tree under any sequence of operations (hypothesis)."""
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from themecoder.core import coding, themes

@@ -1,10 +1,9 @@
 """The theme screens in the workbench, driven with Pilot; assertions are on the database."""
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Input, OptionList
 
-from themecoder.core import coding, review, themes
+from themecoder.core import coding, themes
 from themecoder.core.project import Project
 from themecoder.store import repo
 from themecoder.tui.app import ThemecoderApp

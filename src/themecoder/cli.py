@@ -264,7 +264,7 @@ def cmd_doctor(args) -> int:
     if args.json:
         emit_json(data)
         return 0
-    print(f"themecoder doctor")
+    print("themecoder doctor")
     print(f"  Python {data['python']}, SQLite {data['sqlite']}")
     for name, v in versions.items():
         print(f"  {name:<12} {v or 'MISSING'}")

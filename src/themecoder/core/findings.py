@@ -42,7 +42,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 from themecoder.core.errors import Conflict, NotFound, UserError
 from themecoder.core.model import Theme

@@ -309,7 +309,7 @@ _NUMWORD = (r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|
             r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|hundre)")
 _AGE_NUM = rf"(?:\d{{1,3}}|{_NUMWORD})"
 _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
-    (re.compile(rf"(?<![\w\-])(?P<a>\d{{1,3}})\s?-?\s?åring(?:en)?(?![\w])", re.IGNORECASE), 0.65,
+    (re.compile(r"(?<![\w\-])(?P<a>\d{1,3})\s?-?\s?åring(?:en)?(?![\w])", re.IGNORECASE), 0.65,
      "«N-åring» (eksakt alder)", "plain"),
     (re.compile(rf"(?<![\w\-])(?P<a>{_AGE_NUM})\s+år\s+gam(?:mel|le|malt)\b", re.IGNORECASE), 0.65,
      "«N år gammel» (eksakt alder)", "plain"),
@@ -323,7 +323,7 @@ _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
     (re.compile(rf"\b(?:gutt|jente|elev|pasient|mann|kvinne|dame|sønn|datter|barn|bruker|beboer|ungdom|"
                 rf"gutten|jenta|eleven|pasienten|brukeren|beboeren)\s+på\s+(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])",
                 re.IGNORECASE), 0.55, "«en … på N (år)» (eksakt alder)", "noun"),
-    (re.compile(rf"(?<![\w\-])(?P<a>\d{{2,3}})-års(?:dag|dagen|lag|laget|feiring)\b", re.IGNORECASE), 0.5,
+    (re.compile(r"(?<![\w\-])(?P<a>\d{2,3})-års(?:dag|dagen|lag|laget|feiring)\b", re.IGNORECASE), 0.5,
      "rund dag («N-årsdag»)", "plain"),
 )
 _AGE_STOP_AFTER = frozenset("""siden senere seinere etter tidligere før fram frem til igjen på prosent kroner kr

@@ -39,12 +39,12 @@ from typing import Iterable, Sequence
 
 from themecoder.core.apa import format_finding_runs, format_number
 from themecoder.core.findings import (
-    SMALL_N, Coverage, FindingRow, JointDisplay, JointEntry, JointRow, StoredFinding,
+    Coverage, JointDisplay, JointEntry, JointRow, StoredFinding,
     check_project_findings, coverage, joint_display,
 )
 from themecoder.core.errors import UserError
 from themecoder.core.quant import Finding, parse_p_reported
-from themecoder.io.i18n import quote_marks, t
+from themecoder.io.i18n import t
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text
 
 FORMATS = ("docx", "md", "html")

@@ -18,9 +18,12 @@ from themecoder.core.coding import fuzzy_codes, similar_codes
 from themecoder.core.model import Code
 from themecoder.core.text import collapse_ws
 from themecoder.core.views import rank_codes
+from themecoder.tui.screens.base import FilterPicker
 
 
 @dataclass(frozen=True, slots=True)
+
+
 class Pick:
     code_id: str | None = None  # an existing code
     label: str | None = None  # or a new code with this label
@@ -33,7 +36,7 @@ def code_prompt(code: Code, count: int | None = None) -> Content:
     return Content.assemble(*parts)
 
 
-class CodePicker(ModalScreen[Pick | None]):
+class CodePicker(FilterPicker, ModalScreen[Pick | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("down", "move(1)", "Next code", show=False),
@@ -96,29 +99,6 @@ class CodePicker(ModalScreen[Pick | None]):
             highlight = 1  # the best word-for-word match, not "new code"
         options.highlighted = highlight
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is None:
-            return
-        self._choose(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._choose(event.option.id)
-
-    def action_move(self, delta: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count == 0:
-            return
-        current = options.highlighted if options.highlighted is not None else -1
-        options.highlighted = max(0, min(options.option_count - 1, current + delta))
-
-    # -- choosing ------------------------------------------------------------------------
     def _choose(self, option_id: str | None) -> None:
         if not option_id:
             return

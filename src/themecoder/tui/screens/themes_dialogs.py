@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core.model import Theme
 from themecoder.core.text import collapse_ws
+from themecoder.tui.screens.base import FilterPicker
 
 
 class AskText(ModalScreen[str | None]):
@@ -71,6 +72,8 @@ class Confirm(ModalScreen[bool]):
 
 
 @dataclass(frozen=True, slots=True)
+
+
 class ThemePick:
     theme_id: str | None = None       # an existing theme (None with top_level: the top level)
     new_name: str | None = None       # or a new theme with this name ...
@@ -78,7 +81,7 @@ class ThemePick:
     top_level: bool = False
 
 
-class ThemePicker(ModalScreen[ThemePick | None]):
+class ThemePicker(FilterPicker, ModalScreen[ThemePick | None]):
     """Type to filter themes (fuzzy over "Theme › Subtheme" paths); Enter chooses. A name
     that is not a theme offers a new theme, at the top level or under `context` (and
     "Parent/Name" makes a subtheme of Parent)."""
@@ -170,26 +173,6 @@ class ThemePicker(ModalScreen[ThemePick | None]):
                         return t, name
         return None, query
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self._choose(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self._choose(event.option.id)
-
-    def action_move(self, delta: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            current = options.highlighted if options.highlighted is not None else -1
-            options.highlighted = max(0, min(options.option_count - 1, current + delta))
-
     def _choose(self, option_id: str | None) -> None:
         if not option_id:
             return
@@ -205,6 +188,8 @@ class ThemePicker(ModalScreen[ThemePick | None]):
 
 
 @dataclass(frozen=True, slots=True)
+
+
 class ThemeTexts:
     description: str
     analytic_text: str

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core.findings import DESIGNS, OUTCOMES, StoredFinding
 from themecoder.core.quant import TESTS, Finding, FindingError
+from themecoder.tui.screens.base import FilterPicker
 
 NEW_FINDING = "__new__"
 
@@ -29,7 +30,7 @@ DESIGN_HELP = {
 }
 
 
-class JointFindingChooser(ModalScreen[str | None]):
+class JointFindingChooser(FilterPicker, ModalScreen[str | None]):
     """Type to filter the findings; Enter chooses one (or the form for a new finding)."""
 
     BINDINGS = [
@@ -69,28 +70,11 @@ class JointFindingChooser(ModalScreen[str | None]):
         options.set_options(items)
         options.highlighted = 1 if len(items) > 1 and q else 0
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._filter(event.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        options = self.query_one(OptionList)
-        if options.highlighted is not None:
-            self.dismiss(options.get_option_at_index(options.highlighted).id)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_move(self, delta: int) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            current = options.highlighted if options.highlighted is not None else 0
-            options.highlighted = max(0, min(options.option_count - 1, current + delta))
-
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def _choose(self, option_id: str | None) -> None:
+        self.dismiss(option_id)
 
 
 class _Choice(ModalScreen[str | None]):
