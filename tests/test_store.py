@@ -87,6 +87,11 @@ def test_non_project_files_are_refused(tmp_path, content):
         Database(path)
 
 
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(UserError, match="is a folder"):
+        Database(tmp_path)
+
+
 def test_foreign_sqlite_database_is_refused_and_left_untouched(tmp_path):
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)

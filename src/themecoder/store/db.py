@@ -43,6 +43,8 @@ class Database:
         else:
             if not self.path.exists():
                 raise UserError(f"no project at {self.path}")
+            if self.path.is_dir():
+                raise UserError(f"{self.path} is a folder; give the project file (*.themecoder)")
             with self.path.open("rb") as fh:
                 if fh.read(16) != SQLITE_MAGIC:
                     raise UserError(f"{self.path} is not a themecoder project file")
