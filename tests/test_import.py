@@ -73,6 +73,25 @@ def test_docx_bomb_and_dtd_are_refused(tmp_path):
         read_transcript(path)
 
 
+def test_docx_zip_bomb_is_refused_by_its_real_size(tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document>" + " " * 12_000_000 + "</w:document>")
+    assert path.stat().st_size < 100_000
+    with pytest.raises(UserError, match="compression ratio|unpacks to more"):
+        read_transcript(path)
+
+
+def test_docx_with_unsafe_entry_name_is_refused(tmp_path):
+    path = tmp_path / "slip.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        zf.writestr("../../evil.txt", "x")
+    with pytest.raises(UserError, match="unsafe entry name"):
+        read_transcript(path)
+
+
 def test_batch_continues_after_bad_files_and_leaves_no_trace(project, tmp_path, interview_file):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "bin.txt").write_bytes(b"\x00" * 100)

@@ -118,25 +118,33 @@ def _clean_controls(text: str) -> str:
 
 
 def _docx_text(path: Path, data: bytes) -> str:
+    """Check the archive first (real unpacked sizes, compression ratio, entry names, no DTDs
+    in any XML part), then hand the bytes to python-docx."""
+    import dataclasses
+    import io
+
+    from themecoder.io.refi.safety import DEFAULT_LIMITS, SafeZip
+
     if not zipfile.is_zipfile(path):
         raise ImportError_(f"{path.name}: not a Word .docx file (not a zip archive)")
+    limits = dataclasses.replace(DEFAULT_LIMITS, max_total_bytes=4 * MAX_BYTES,
+                                 max_entry_bytes=4 * MAX_BYTES, max_entries=5000)
     try:
-        with zipfile.ZipFile(path) as zf:
-            total = sum(i.file_size for i in zf.infolist())
-            if total > 20 * MAX_BYTES or len(zf.infolist()) > 10000:
-                raise ImportError_(f"{path.name}: the archive expands too much to be a transcript")
-            if "word/document.xml" not in zf.namelist():
+        with SafeZip(path, limits) as archive:
+            if archive.find("word/document.xml") is None:
                 raise ImportError_(f"{path.name}: not a Word .docx file (no word/document.xml)")
-            xml = zf.read("word/document.xml")
-            # python-docx uses lxml; refuse DTDs/entities before it ever sees the XML.
-            if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
-                raise ImportError_(f"{path.name}: the document contains a DTD, which is not allowed")
-    except zipfile.BadZipFile:
-        raise ImportError_(f"{path.name}: damaged .docx file") from None
+            for name in archive.names:
+                part = archive.read(name)  # bounded: stops at the limits, whatever the headers say
+                if name.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in part or b"<!ENTITY" in part):
+                    raise ImportError_(f"{path.name}: the document contains a DTD, which is not allowed")
+    except ImportError_:
+        raise
+    except UserError as exc:  # the archive checks speak for themselves
+        raise ImportError_(str(exc)) from None
     import docx  # python-docx, only when a .docx is read
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds
         raise ImportError_(f"{path.name}: cannot read the Word file ({type(exc).__name__})") from None
     paragraphs = []
