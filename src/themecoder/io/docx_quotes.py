@@ -50,7 +50,7 @@ from themecoder.io.tabular import atomic_write, citation, quote_display, table_n
 
 DOC_LANG = {"nb": "nb-NO", "en": "en-GB"}
 TEXT_WIDTH_CM = 16.0
-QUOTE_COLUMNS_CM = (2.6, 2.9, 7.8, 2.7)   # Tema, Subtema, Sitat, Informant
+QUOTE_COLUMNS_CM = (2.6, 3.9, 6.9, 2.6)   # Tema, Subtema, Sitat, Informant (fits «Brukermedvirkning»)
 BLACK = RGBColor(0, 0, 0)
 
 

@@ -366,7 +366,7 @@ def joint_table_side_by_side(jd: JointDisplay, lang: str, number: int) -> TableB
         number, s("joint_title", lang),
         [s("theme_col", lang), s("qual_col", lang), s("quant_col", lang), s("outcome_col", lang),
          s("meta_col", lang)],
-        rows, (3.2, 7.6, 5.4, 2.4, 6.1),
+        rows, (3.2, 7.0, 5.0, 3.9, 5.4),  # the outcome column fits «Uoverensstemmelse»
         note=[Run(s("joint_note", lang) + " " + s("warn_note", lang))], landscape=True, css="joint")
 
 
@@ -383,7 +383,7 @@ def joint_table_stats_by_themes(jd: JointDisplay, lang: str, number: int) -> Tab
     return TableBlock(
         number, s("joint_title_stats", lang),
         [s("quant_col", lang), s("themes_col", lang), s("outcome_col", lang), s("meta_col", lang)],
-        rows, (6.4, 8.8, 2.4, 7.1),
+        rows, (6.0, 8.2, 3.9, 6.6),
         note=[Run(s("joint_note", lang) + " " + s("warn_note", lang))], landscape=True, css="joint")
 
 
