@@ -11,6 +11,7 @@ from themecoder.io.readers import read_transcript
 from themecoder.store import repo
 from themecoder.tui.app import ThemecoderApp
 from themecoder.tui.screens.anonymisation import AnonymisationScreen, ReplaceDialog
+from tui_fixtures import wait_for
 
 TEXT = (
     "I: Kan du fortelle litt om deg selv?\n\n"
@@ -28,14 +29,6 @@ def tui_anon_project(tmp_path):
     with Project.create(path, coder="student") as p:
         add_transcript(p, read_transcript(src))
     return path
-
-
-async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 async def _open(pilot) -> AnonymisationScreen:

@@ -8,21 +8,9 @@ from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 from themecoder.core import findings as F
 from themecoder.core.project import Project
 from themecoder.store import repo
-from themecoder.tui.app import ThemecoderApp
+from tui_fixtures import make_app, wait_for
 
 SIZE = (140, 45)
-
-
-def make_app(path) -> ThemecoderApp:
-    return ThemecoderApp(path, coder="student", nlp=False, poll=None)
-
-
-async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def on(app, name: str):

@@ -6,29 +6,10 @@ from textual.widgets import DataTable, Input, OptionList
 from themecoder.core import coding, themes
 from themecoder.core.project import Project
 from themecoder.store import repo
-from themecoder.tui.app import ThemecoderApp
+from tui_fixtures import make_app, wait_for
+from tui_fixtures import type_text as type_into
 
 SIZE = (120, 40)
-
-
-def make_app(path, coder="student") -> ThemecoderApp:
-    return ThemecoderApp(path, coder=coder, nlp=False, poll=None)
-
-
-async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
-
-
-async def type_into(pilot, text: str) -> None:
-    await pilot.press(text[0])
-    focused = pilot.app.focused
-    assert isinstance(focused, Input)
-    focused.insert_text_at_cursor(text[1:])
-    await pilot.pause()
 
 
 def option_ids(app, selector: str) -> list[str]:

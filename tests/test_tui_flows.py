@@ -8,7 +8,6 @@ from __future__ import annotations
 from themecoder.core.coding import in_vivo_label, trim_span
 from themecoder.core.project import Project
 from themecoder.store import repo
-from themecoder.tui.app import ThemecoderApp
 from themecoder.tui.screens.code_picker import ChooseCoding, CodePicker
 from themecoder.tui.screens.codes import CodeListScreen
 from themecoder.tui.screens.memo import MemoScreen
@@ -16,50 +15,9 @@ from themecoder.tui.screens.search import SearchScreen
 from themecoder.tui.screens.transcript import TranscriptScreen
 from themecoder.tui.widgets.transcript_view import GUTTER, TranscriptView
 from tui_fixtures import _tui_project_template, tui_project  # noqa: F401  (fixtures)
+from tui_fixtures import make_app, type_text, wait_for
 
 SIZE = (100, 32)
-
-
-def make_app(path, coder="student", **kw) -> ThemecoderApp:
-    kw.setdefault("nlp", False)
-    kw.setdefault("poll", None)
-    app = ThemecoderApp(path, coder=coder, **kw)
-    # every notification, kept (toasts expire, which makes asserting on them racy)
-    app.notified = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        app.notified.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return app
-
-
-async def type_text(pilot, text: str) -> None:
-    """Type into the focused Input or TextArea: the first key is a real key press (so the
-    focus and key routing are tested), the rest is inserted at once (Pilot spends ~0.1 s
-    per key press waiting for idle)."""
-    from textual.widgets import Input, TextArea
-
-    await pilot.press(text[0])
-    focused = pilot.app.focused
-    rest = text[1:]
-    if isinstance(focused, Input):
-        focused.insert_text_at_cursor(rest)
-    elif isinstance(focused, TextArea):
-        focused.insert(rest)
-    else:
-        await pilot.press(*rest)
-    await pilot.pause()
-
-
-async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
-    for _ in range(int(timeout / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached in time")
 
 
 def messages(app) -> list[str]:

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from themecoder.tui.app import ThemecoderApp
 
 ANNA = """I: Takk for at du ville stille opp. Kan du fortelle litt om jobben din?
 
@@ -115,3 +116,44 @@ def tui_project(_tui_project_template, tmp_path) -> Path:
     target = tmp_path / "studie.themecoder"
     shutil.copy(_tui_project_template, target)
     return target
+
+
+# -- Pilot helpers shared by the TUI tests ------------------------------------------------
+def make_app(path, coder="student", **kw) -> ThemecoderApp:
+    kw.setdefault("nlp", False)
+    kw.setdefault("poll", None)
+    app = ThemecoderApp(path, coder=coder, **kw)
+    # every notification, kept (toasts expire, which makes asserting on them racy)
+    app.notified = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        app.notified.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return app
+
+async def type_text(pilot, text: str) -> None:
+    """Type into the focused Input or TextArea: the first key is a real key press (so the
+    focus and key routing are tested), the rest is inserted at once (Pilot spends ~0.1 s
+    per key press waiting for idle)."""
+    from textual.widgets import Input, TextArea
+
+    await pilot.press(text[0])
+    focused = pilot.app.focused
+    rest = text[1:]
+    if isinstance(focused, Input):
+        focused.insert_text_at_cursor(rest)
+    elif isinstance(focused, TextArea):
+        focused.insert(rest)
+    else:
+        await pilot.press(*rest)
+    await pilot.pause()
+
+async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition not reached in time")
