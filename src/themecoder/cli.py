@@ -206,6 +206,33 @@ def cmd_history(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from themecoder.core.integrity import repair, verify
+
+    with open_project(args.project, args.coder) as project:
+        report = verify(project)
+        repaired = repair(project, report) if args.repair and report.mismatches else 0
+        if args.json:
+            emit_json({"ok": report.ok, "sqlite": report.sqlite, "foreign_key_problems": report.foreign_keys,
+                       "codings": report.codings, "repaired": repaired,
+                       "mismatches": [_slots(m) for m in report.mismatches],
+                       "unindexed_documents": report.unindexed})
+            return 0 if report.ok or repaired == len(report.mismatches) else EXIT_ERROR
+        print(f"database: {report.sqlite}; foreign keys: "
+              f"{'ok' if not report.foreign_keys else f'{report.foreign_keys} problems'}")
+        print(f"codings: {report.codings} checked, {len(report.mismatches)} do not match their transcript")
+        for m in report.mismatches[:20]:
+            where = f"found again at [{m.found[0]}, {m.found[1]})" if m.found else "quote not in the text any more"
+            print(f"  {m.document} [{m.start}, {m.end}) «{m.quote[:60]}»: {where}")
+        if report.mismatches and not args.repair:
+            print("re-anchor those that were found again with --repair (one action, undoable)")
+        if repaired:
+            print(f"re-anchored {repaired} codings")
+        if report.unindexed:
+            print(f"{len(report.unindexed)} documents have no search index yet (built on the next search)")
+    return 0 if report.ok or (args.repair and repaired == len(report.mismatches)) else EXIT_ERROR
+
+
 def cmd_purge_undo(args) -> int:
     from themecoder.store.actionlog import purge_undo_data
 
@@ -352,6 +379,12 @@ def _foundation_commands(sub) -> None:
     p.add_argument("--limit", type=int, default=50)
     add_json_arg(p)
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("verify", help="check the project file and every coding against its transcript")
+    add_project_arg(p)
+    p.add_argument("--repair", action="store_true", help="re-anchor codings whose quote is found again")
+    add_json_arg(p)
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser(
         "purge-undo",

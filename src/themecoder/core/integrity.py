@@ -1,0 +1,71 @@
+"""Verify a project: the SQLite file, and every coding against its transcript.
+
+A coding keeps its quote and context so that it can be checked and, if the stored offsets
+ever disagree with the text (a file edited by another tool, a bug), found again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from themecoder.core.project import Project
+from themecoder.core.text import Anchor, context, reanchor
+from themecoder.store import repo
+
+
+@dataclass(slots=True)
+class Mismatch:
+    coding_id: str
+    document: str
+    start: int
+    end: int
+    quote: str
+    found: tuple[int, int] | None  # where the quote is now, if it can be found
+
+
+@dataclass(slots=True)
+class Report:
+    sqlite: str
+    foreign_keys: int
+    codings: int
+    mismatches: list[Mismatch] = field(default_factory=list)
+    unindexed: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.sqlite == "ok" and not self.foreign_keys and not self.mismatches
+
+
+def verify(project: Project) -> Report:
+    db = project.db
+    sqlite = "; ".join(r[0] for r in db.query("PRAGMA integrity_check"))
+    foreign = len(db.query("PRAGMA foreign_key_check"))
+    titles = {d.id: d.title for d in repo.documents(db)}
+    texts: dict[str, str] = {}
+    codings = repo.all_codings(db)
+    mismatches = []
+    for c in codings:
+        text = texts.setdefault(c.document_id, repo.document_text(db, c.document_id))
+        if text[c.start:c.end] != c.quote:
+            found = reanchor(text, Anchor(c.start, c.end, c.quote, c.context_before, c.context_after))
+            mismatches.append(Mismatch(c.id, titles.get(c.document_id, c.document_id), c.start, c.end,
+                                       c.quote, found))
+    return Report(sqlite, foreign, len(codings), mismatches, repo.unindexed_documents(db))
+
+
+def repair(project: Project, report: Report) -> int:
+    """Re-anchor the codings whose quote was found again (one action, undoable).
+    Codings whose quote is gone are left for the analyst. Returns how many moved."""
+    movable = [m for m in report.mismatches if m.found is not None]
+    if not movable:
+        return 0
+    with project.action("repair-codings", f"re-anchor {len(movable)} codings to their quotes") as conn:
+        for m in movable:
+            doc_id = conn.execute("SELECT document_id FROM codings WHERE id = ?", (m.coding_id,)).fetchone()[0]
+            text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+            start, end = m.found
+            before, after = context(text, start, end)
+            conn.execute(
+                "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
+                (start, end, text[start:end], before, after, m.coding_id),
+            )
+    return len(movable)
