@@ -295,13 +295,24 @@ async def test_remove_recode_and_memos(tui_project):
         target = screen.view.selection
         coding = next(c for c in screen.codings if (c.start, c.end) == target)
         await pilot.press("r")
-        assert isinstance(app.screen, CodePicker) and not app.screen.allow_new
+        assert isinstance(app.screen, CodePicker) and app.screen.allow_new
         await type_text(pilot, "brukermedvirkning")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
         recoded = repo.coding(db, coding.id)
         assert repo.code(db, recoded.code_id).label == "Brukermedvirkning i praksis"
         check_coding(app.project, recoded)
+        # ... and then to a brand-new code: one action, one undo
+        await pilot.press("r")
+        await type_text(pilot, "ventetid på bolig")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        recoded = repo.coding(db, coding.id)
+        assert repo.code(db, recoded.code_id).label == "ventetid på bolig"
+        check_coding(app.project, recoded)
+        await pilot.press("ctrl+z")
+        await wait_for(pilot, lambda: repo.code_by_label(db, "ventetid på bolig") is None)
+        assert repo.code(db, repo.coding(db, coding.id).code_id).label == "Brukermedvirkning i praksis"
         # a memo on that coding
         await pilot.press("m")
         assert isinstance(app.screen, MemoScreen)

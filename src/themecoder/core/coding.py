@@ -156,6 +156,23 @@ def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
     return repo.coding(project.db, coding_id) if not clash else c
 
 
+def recode_to_new_code(project: Project, coding_id: str, label: str, *, description: str = "",
+                       colour: str | None = None) -> Coding:
+    """Move a coding to a new code: one action, one undo."""
+    c = repo.coding(project.db, coding_id)
+    old = repo.code(project.db, c.code_id)
+    label = check_label(label)
+    if repo.code_by_label(project.db, label) is not None:
+        raise Conflict(f"a code called {label!r} exists already")
+    colour = check_colour(colour) if colour else next_colour(project)
+    code_id = new_id()
+    with project.action("recode", f"recode passage «{old.label}» → new code «{label}»",
+                        {"from": old.label, "to": label}) as conn:
+        _insert_code(conn, code_id, label, description, colour, False, project.coder)
+        conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (code_id, coding_id))
+    return repo.coding(project.db, coding_id)
+
+
 def resize_coding(project: Project, coding_id: str, start: int, end: int) -> Coding:
     c = repo.coding(project.db, coding_id)
     text = repo.document_text(project.db, c.document_id)

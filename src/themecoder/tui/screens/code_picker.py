@@ -22,8 +22,6 @@ from themecoder.tui.screens.base import FilterPicker
 
 
 @dataclass(frozen=True, slots=True)
-
-
 class Pick:
     code_id: str | None = None  # an existing code
     label: str | None = None  # or a new code with this label

@@ -72,8 +72,6 @@ class Confirm(ModalScreen[bool]):
 
 
 @dataclass(frozen=True, slots=True)
-
-
 class ThemePick:
     theme_id: str | None = None       # an existing theme (None with top_level: the top level)
     new_name: str | None = None       # or a new theme with this name ...
@@ -188,8 +186,6 @@ class ThemePicker(FilterPicker, ModalScreen[ThemePick | None]):
 
 
 @dataclass(frozen=True, slots=True)
-
-
 class ThemeTexts:
     description: str
     analytic_text: str

@@ -235,13 +235,17 @@ class TranscriptScreen(WorkbenchScreen):
             c = repo.coding(app.project.db, coding_id)
 
             def done(pick) -> None:
-                if pick is None or not pick.code_id:
+                if pick is None:
                     return
-                new = repo.code(app.project.db, pick.code_id)
-                app.act(coding_ops.recode, coding_id, pick.code_id, done=f"Recoded to «{new.label}».")
+                if pick.code_id:
+                    new = repo.code(app.project.db, pick.code_id)
+                    app.act(coding_ops.recode, coding_id, pick.code_id, done=f"Recoded to «{new.label}».")
+                elif pick.label:
+                    app.act(coding_ops.recode_to_new_code, coding_id, pick.label,
+                            done=f"Recoded to the new code «{pick.label}».")
 
             app.push_screen(CodePicker(repo.codes(app.project.db), self._code_counts(), heading="Recode to …",
-                                       quote=c.quote, allow_new=False, exclude={c.code_id}), done)
+                                       quote=c.quote, allow_new=True, exclude={c.code_id}), done)
 
         self._with_coding_here("recode", recode)
 
