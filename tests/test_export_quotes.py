@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from test_export_helpers import LONG_QUOTE, build_project, coding_for
+from export_fixtures import LONG_QUOTE, build_project, coding_for
 from themecoder.cli import main
 from themecoder.core.errors import UserError
 from themecoder.core.quotes import (

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from test_export_helpers import build_project
+from export_fixtures import build_project
 from themecoder.cli import main
 from themecoder.core.errors import UserError
 from themecoder.core.project import Project
