@@ -25,17 +25,17 @@ OPEN_AND_FETCH = r"""
 import resource, sys, time
 t0 = time.perf_counter()
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 p = Project.open(sys.argv[1])
-docs = repo.documents(p.db)
-stats = repo.code_stats(p.db)
-themes = repo.themes(p.db)
+docs = store.documents.documents(p.db)
+stats = store.codes.code_stats(p.db)
+themes = store.themes.themes(p.db)
 t1 = time.perf_counter()
 def worst(ts):
     best, n = 0.0, 0
     for theme in ts:
         s = time.perf_counter()
-        rows = repo.codings_for_theme(p.db, theme.id)
+        rows = store.codings.codings_for_theme(p.db, theme.id)
         e = time.perf_counter() - s
         if e > best:
             best, n = e, len(rows)

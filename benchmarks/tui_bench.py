@@ -254,9 +254,9 @@ async def reader(path: Path, size: tuple[int, int], keys: int) -> None:
               f"{max(everything) * 1000:6.1f}")
         # coding one passage: the action plus the repaint of the new highlight
         from themecoder.core.coding import apply_code
-        from themecoder.store import repo
+        from themecoder import store
 
-        code = repo.codes(app.project.db)[0]
+        code = store.codes.codes(app.project.db)[0]
         n = len(stamps)
         t = time.perf_counter()
         s, e = view.selection

@@ -9,7 +9,7 @@ from themecoder.core.memos import add_memo
 from themecoder.core.project import Project
 from themecoder.core.themes import add_code_to_theme, create_theme
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 ASTRID = """I: Takk for at du ville være med. Kan du fortelle litt om jobben din?
 
@@ -100,15 +100,15 @@ def build_project(folder: Path, name: str = "studie") -> Project:
     add_memo(project, "project", None, "Prosjektmemo: analysen følger Braun og Clarke.", title="Metode")
     add_memo(project, "theme", rel.id, "Relasjon går igjen hos alle informantene.", title="Om relasjon")
     add_memo(project, "code", codes["tidspress"].id, "Tidspress henger sammen med bemanning.")
-    doc = repo.find_document(project.db, "astrid")
+    doc = store.documents.find_document(project.db, "astrid")
     add_memo(project, "document", doc.id, "Intervjuet ble gjort på kontoret.")
-    first = repo.codings_for_code(project.db, codes["relasjon er alt"].id)[0]
+    first = store.codings.codings_for_code(project.db, codes["relasjon er alt"].id)[0]
     add_memo(project, "coding", first.id, "Nøkkelsitat for relasjon.")
     return project
 
 
 def coding_for(project: Project, quote_start: str):
-    for c in repo.all_codings(project.db):
+    for c in store.codings.all_codings(project.db):
         if c.quote.startswith(quote_start):
             return c
     raise KeyError(quote_start)

@@ -16,12 +16,12 @@ from themecoder.cli import main
 from themecoder.core import anonymise as an
 from themecoder.core import coding, themes
 from themecoder.core.documents import add_transcript
-from themecoder.core.errors import Conflict, UserError
+from themecoder.errors import Conflict, UserError
 from themecoder.core.identifiers import valid_fnr
 from themecoder.core.project import Project
 from themecoder.io.key_file import open_key
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 FNR = "15038510271"  # constructed with the mod-11 algorithm (tests/data/anonymisation)
 
@@ -60,9 +60,9 @@ def two_docs(project, tmp_path):
 
 
 def _code(project, doc_id, quote, label):
-    text = repo.document_text(project.db, doc_id)
+    text = store.documents.document_text(project.db, doc_id)
     i = text.index(quote)
-    code = repo.code_by_label(project.db, label)
+    code = store.codes.code_by_label(project.db, label)
     if code is None:
         return coding.apply_new_code(project, doc_id, i, i + len(quote), label)
     return coding.apply_code(project, doc_id, i, i + len(quote), code.id)
@@ -75,8 +75,8 @@ def _snapshot(project) -> dict:
 
 
 def _invariant(project) -> None:
-    for c in repo.all_codings(project.db):
-        text = repo.document_text(project.db, c.document_id)
+    for c in store.codings.all_codings(project.db):
+        text = store.documents.document_text(project.db, c.document_id)
         assert c.quote == text[c.start:c.end], c
         assert (c.context_before, c.context_after) == (text[max(0, c.start - 80):c.start], text[c.end:c.end + 80])
 
@@ -104,8 +104,8 @@ def test_detection_is_stored_listed_and_redone_when_the_text_changes(two_docs):
     assert (kari.document, kari.turn, kari.speaker) == ("intervju-a", 2, "Hilde")
     assert kari.context_before.endswith("Jeg heter ") and kari.blocking
     # speaker labels and placeholders are never flagged
-    text_a = repo.document_text(project.db, a.id)
-    labels = [(t.label_start, t.start) for t in repo.turns(project.db, a.id)]
+    text_a = store.documents.document_text(project.db, a.id)
+    labels = [(t.label_start, t.start) for t in store.documents.turns(project.db, a.id)]
     for f in found:
         assert not any(s < f.end and f.start < e for s, e in labels), f
         assert "[" not in f.text
@@ -115,7 +115,7 @@ def test_detection_is_stored_listed_and_redone_when_the_text_changes(two_docs):
     an.replace_identifier(project, "Trond Haugen", "[navn]", mode="category", document_ids=[b.id], recheck=False)
     assert an.stale_documents(project) == [b.id]
     assert an.check(project).rechecked == 1
-    assert repo.document_text(project.db, a.id) == text_a
+    assert store.documents.document_text(project.db, a.id) == text_a
 
 
 def test_check_cli_lists_findings_with_kind_place_reason_and_json(two_docs, capsys):
@@ -149,10 +149,10 @@ def test_pseudonym_is_consistent_across_documents_and_kept_in_the_key(two_docs, 
     # a common Norwegian name (female, as Kari) with a surname, absent from the text before
     assert pseudonym.split()[0] in an.FEMALE_NAMES and pseudonym.split()[1] in an.SURNAMES
     for doc in (a, b):
-        text = repo.document_text(project.db, doc.id)
+        text = store.documents.document_text(project.db, doc.id)
         assert "Kari Nordmann" not in text
-    assert repo.document_text(project.db, a.id).count(pseudonym) == 2
-    assert repo.document_text(project.db, b.id).count(pseudonym) == 1
+    assert store.documents.document_text(project.db, a.id).count(pseudonym) == 2
+    assert store.documents.document_text(project.db, b.id).count(pseudonym) == 1
     # the key file: owner-only, outside the project, holds the link
     mode = stat.S_IMODE(os.stat(key.path).st_mode)
     assert mode == 0o600
@@ -189,7 +189,7 @@ def test_suggestions_never_occur_in_the_project_text(two_docs):
     project, a, b = two_docs
     words = set()
     for d in (a, b):
-        words |= {w.casefold() for w in repo.document_text(project.db, d.id).replace(".", " ").split()}
+        words |= {w.casefold() for w in store.documents.document_text(project.db, d.id).replace(".", " ").split()}
     for name in ("Kari Nordmann", "Trond Haugen", "Mohammed", "Per"):
         s = an.suggest_pseudonym(project, name)
         assert not ({w.casefold() for w in s.split()} & words), s
@@ -214,11 +214,11 @@ def test_category_replacement_needs_no_key(two_docs):
     phone = _by_text(project, "922 33 444", a.id)[0]
     result = an.replace_finding(project, phone.id, mode="category")
     assert result.replacement == "[telefon]" and result.key_entry is None
-    text = repo.document_text(project.db, a.id)
+    text = store.documents.document_text(project.db, a.id)
     assert "922 33 444" not in text and "Ring meg gjerne på [telefon], eller" in text
     email = _by_text(project, "kari.nordmann@lillevik.kommune.no", a.id)[0]
     an.replace_finding(project, email.id, "e-post", mode="category")
-    assert "skriv til [e-post]." in repo.document_text(project.db, a.id)
+    assert "skriv til [e-post]." in store.documents.document_text(project.db, a.id)
     assert project.setting("anonymisation.key_id") is None
     assert not [f for f in an.findings(project) if f.kind in ("phone", "email")]
     assert an.anonymisation_label(project) == "uavklarte funn"  # names are still open
@@ -267,26 +267,26 @@ def test_codings_overlapping_a_replacement_are_kept_and_undo_restores_exactly(tw
     themes.add_code_to_theme(project, c4.code_id, theme.id)
     themes.set_key_quote(project, theme.id, c4.id)
     from themecoder.core.indexing import ensure_index
-    sentences_before = repo.counts(project.db)["sentences"]
+    sentences_before = store.project.counts(project.db)["sentences"]
     before = _snapshot(project)
-    n_codings = len(repo.all_codings(project.db))
+    n_codings = len(store.codings.all_codings(project.db))
     key = open_key(tmp_path / "k.json", project=project)
     an.replace_identifier(project, "Kari Nordmann", "Eva Hansen", key=key)
     an.replace_identifier(project, "Trond Haugen", "[navn]", mode="category")
     _invariant(project)
-    assert len(repo.all_codings(project.db)) == n_codings
-    after = {c.id: c for c in repo.all_codings(project.db)}
+    assert len(store.codings.all_codings(project.db)) == n_codings
+    after = {c.id: c for c in store.codings.all_codings(project.db)}
     assert after[c1.id].quote == "Jeg heter Eva Hansen, og jeg jobber"
     assert after[c2.id].quote in ("Eva Hansen, og jeg jobber", ", og jeg jobber")
     assert after[c3.id].quote == "Eva Hansen"
     assert after[c4.id].quote == "[navn] var med fra starten."
-    assert repo.theme(project.db, theme.id).key_coding_id == c4.id
+    assert store.themes.theme(project.db, theme.id).key_coding_id == c4.id
     segs = json.loads(project.setting(f"quote-segments:{c5.id}"))
-    text_b = repo.document_text(project.db, b.id)
+    text_b = store.documents.document_text(project.db, b.id)
     assert [s[2] for s in segs] == ["Eva Hansen sa", "hadde rett."]
     assert all(text_b[s:e] == t for s, e, t in segs)
     # the derived index was rebuilt from the new text
-    assert repo.counts(project.db)["sentences"] == sentences_before
+    assert store.project.counts(project.db)["sentences"] == sentences_before
     assert project.db.scalar("SELECT count(*) FROM tokens WHERE form = 'hansen'") >= 1
     assert project.db.scalar("SELECT count(*) FROM tokens WHERE form = 'nordmann'") == 0
     # two undos: text and every coding exactly as before
@@ -295,7 +295,7 @@ def test_codings_overlapping_a_replacement_are_kept_and_undo_restores_exactly(tw
     assert project.undo().kind == "anonymise-key"
     assert _snapshot(project) == before
     ensure_index(project)
-    assert repo.counts(project.db)["sentences"] == sentences_before
+    assert store.project.counts(project.db)["sentences"] == sentences_before
     assert project.redo() is not None and project.redo() is not None
     _invariant(project)
 
@@ -305,7 +305,7 @@ def test_two_codings_that_differ_only_inside_the_name_stay_two(project, tmp_path
     _code(project, doc.id, "Kari Nordmann om saken", "sak")
     _code(project, doc.id, "Nordmann om saken", "sak")
     an.replace_identifier(project, "Kari Nordmann", "[navn]", mode="category")
-    quotes = sorted(c.quote for c in repo.all_codings(project.db))
+    quotes = sorted(c.quote for c in store.codings.all_codings(project.db))
     assert quotes == ["[navn] om saken", "om saken"]
     _invariant(project)
 
@@ -314,8 +314,8 @@ def test_speaker_labels_are_not_replaced(project, tmp_path):
     doc = _doc(project, tmp_path, "d", "I: Hei Kari.\n\nKari: Hei.\n\nI: Ja?\n\nKari: Nei.\n")
     result = an.replace_identifier(project, "Kari", "[navn]", mode="category")
     assert result.occurrences == 1 and result.skipped_in_labels == 2
-    assert repo.document_text(project.db, doc.id).startswith("I: Hei [navn].\n\nKari: Hei.")
-    assert [t.speaker for t in repo.turns(project.db, doc.id)] == ["I", "Kari", "I", "Kari"]
+    assert store.documents.document_text(project.db, doc.id).startswith("I: Hei [navn].\n\nKari: Hei.")
+    assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "Kari", "I", "Kari"]
 
 
 WORD = st.text(alphabet="abcdeæøå", min_size=1, max_size=6)
@@ -348,12 +348,12 @@ def test_replacements_keep_every_coding_anchored_and_undo_restores_exactly(case)
             src = Path(tmp) / "t.txt"
             src.write_text(text, encoding="utf-8")
             doc = add_transcript(p, read_transcript(src))
-            stored = repo.document_text(p.db, doc.id)
+            stored = store.documents.document_text(p.db, doc.id)
             for s, e, label in coding_spans:
                 s, e = min(s, len(stored)), min(e, len(stored))
                 if not stored[s:e].strip():
                     continue
-                code = repo.code_by_label(p.db, label)
+                code = store.codes.code_by_label(p.db, label)
                 try:
                     if code is None:
                         coding.apply_new_code(p, doc.id, s, e, label)
@@ -366,17 +366,17 @@ def test_replacements_keep_every_coding_anchored_and_undo_restores_exactly(case)
             if not edits:
                 return
             before = _snapshot(p)
-            n = len(repo.all_codings(p.db))
+            n = len(store.codings.all_codings(p.db))
             try:
                 an.replace_spans(p, {doc.id: edits}, reindex=False)
             except Conflict:
                 assert _snapshot(p) == before  # refused as a whole: nothing changed
                 return
-            new_text = repo.document_text(p.db, doc.id)
+            new_text = store.documents.document_text(p.db, doc.id)
             assert new_text == an.edited_text(stored, sorted(edits))
             _invariant(p)
-            assert len(repo.all_codings(p.db)) == n
-            for c in repo.all_codings(p.db):
+            assert len(store.codings.all_codings(p.db)) == n
+            for c in store.codings.all_codings(p.db):
                 assert c.quote == c.quote.strip() and c.start < c.end
             assert p.undo() is not None
             assert _snapshot(p) == before
@@ -413,7 +413,7 @@ def test_the_key_never_goes_into_exports_qdpx_or_review_files(two_docs, tmp_path
     _code(project, b.id, "Kari Nordmann sa at Trond Haugen hadde rett.", "samarbeid")
     theme = themes.create_theme(project, "Arbeid")
     for label in ("presentasjon", "samarbeid"):
-        themes.add_code_to_theme(project, repo.code_by_label(project.db, label).id, theme.id)
+        themes.add_code_to_theme(project, store.codes.code_by_label(project.db, label).id, theme.id)
     safe = tmp_path / "elsewhere"
     safe.mkdir()
     key_path = safe / "koblingsnokkel.json"
@@ -450,7 +450,7 @@ def test_export_guard_refuses_and_allow_unreviewed_is_recorded(two_docs, tmp_pat
     project, a, b = two_docs
     _code(project, a.id, "Jeg heter Kari Nordmann, og jeg jobber på Lillevik sykehjem.", "presentasjon")
     theme = themes.create_theme(project, "Arbeid")
-    themes.add_code_to_theme(project, repo.code_by_label(project.db, "presentasjon").id, theme.id)
+    themes.add_code_to_theme(project, store.codes.code_by_label(project.db, "presentasjon").id, theme.id)
     with pytest.raises(UserError) as err:
         an.export_guard(project)
     message = str(err.value)
@@ -560,7 +560,7 @@ def test_model_entities_are_used_when_the_pipeline_has_them(project, tmp_path):
     from themecoder.nlp import Analysis, Entity
 
     doc = _doc(project, tmp_path, "d", "I: Hvem?\n\nIP: Det var Zorblax som sa det, på Qwertyby.\n")
-    text = repo.document_text(project.db, doc.id)
+    text = store.documents.document_text(project.db, doc.id)
 
     class StandIn:
         name, kind, has_entities = "stand-in model", "model", True
@@ -582,7 +582,7 @@ def test_replace_all_leaves_hyphenated_names_and_keeps_the_genitive(project, tmp
     doc = _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Kari og Anne-Kari kom. Karis bror også, og Kari-Anne.\n")
     result = an.replace_identifier(project, "Kari", "[navn]", mode="category")
     assert result.occurrences == 2
-    assert repo.document_text(project.db, doc.id) == (
+    assert store.documents.document_text(project.db, doc.id) == (
         "I: Ja?\n\nIP: [navn] og Anne-Kari kom. [navn]s bror også, og Kari-Anne.\n")
 
 
@@ -593,7 +593,7 @@ def test_label_states(project, tmp_path):
     an.check(project)
     assert an.anonymisation_label(project) == "uavklarte funn"
     an.replace_identifier(project, FNR, mode="category", kind="national_id")
-    assert repo.document_text(project.db, doc.id).endswith("mitt er [fødselsnummer].\n")
+    assert store.documents.document_text(project.db, doc.id).endswith("mitt er [fødselsnummer].\n")
     assert an.anonymisation_label(project) == "anonymisert"
 
 

@@ -8,7 +8,7 @@ from themecoder.core import anonymise as an
 from themecoder.core.documents import add_transcript
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.app import ThemecoderApp
 from themecoder.tui.screens.anonymisation import AnonymisationScreen, ReplaceDialog
 from tui_fixtures import wait_for
@@ -58,8 +58,8 @@ async def test_resolve_a_finding_with_a_category_and_undo(tui_anon_project):
         assert app.screen.query_one("#anon-replacement").value == "[telefon]"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen and "922 33 444" not in {f.text for f in screen.found})
-        doc = repo.documents(app.project.db)[0]
-        text = repo.document_text(app.project.db, doc.id)
+        doc = store.documents.documents(app.project.db)[0]
+        text = store.documents.document_text(app.project.db, doc.id)
         assert "ringe meg på [telefon]. Jeg bor" in text
         row = app.project.db.query_one("SELECT mode, replacement, occurrences FROM anon_replacements")
         assert tuple(row) == ("category", "[telefon]", 1)
@@ -72,7 +72,7 @@ async def test_resolve_a_finding_with_a_category_and_undo(tui_anon_project):
         await pilot.press("ctrl+z")
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert repo.document_text(app.project.db, doc.id) == TEXT
+        assert store.documents.document_text(app.project.db, doc.id) == TEXT
         await wait_for(pilot, lambda: "922 33 444" in {f.text for f in screen.found})
 
 
@@ -92,8 +92,8 @@ async def test_pseudonym_with_a_new_key_file(tui_anon_project, tmp_path):
         dialog.query_one("#anon-replacement").focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen and "Kari Nordmann" not in {f.text for f in screen.found})
-        doc = repo.documents(app.project.db)[0]
-        assert repo.document_text(app.project.db, doc.id).count(suggestion) == 2
+        doc = store.documents.documents(app.project.db)[0]
+        assert store.documents.document_text(app.project.db, doc.id).count(suggestion) == 2
         assert (keydir / "nokkel.json").exists()
         assert an.anonymisation_label(app.project) == "avidentifisert"
         assert "avidentifisert" in str(screen.query_one("#anon-status").render())

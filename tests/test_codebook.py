@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 
 from themecoder.core import codebook, coding, memos, themes
-from themecoder.core.errors import Conflict, UserError
-from themecoder.core.model import Code
+from themecoder.errors import Conflict, UserError
+from themecoder.model import Code
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 TABLES = ["codes", "codings", "themes", "code_themes", "memos", "review_items", "review_comments",
           "code_aliases", "documents", "participants"]
@@ -38,7 +38,7 @@ def small(tmp_path):
 
 
 def span(project, doc, words: str) -> tuple[int, int]:
-    text = repo.document_text(project.db, doc.id)
+    text = store.documents.document_text(project.db, doc.id)
     start = text.index(words)
     return start, start + len(words)
 
@@ -58,7 +58,7 @@ def test_rename_describe_recolour_are_undoable_actions(small):
     codebook.rename_code(project, code.id, "  relasjonen  er viktig ")
     codebook.describe_code(project, code.id, "Om forholdet mellom hjelper og bruker.")
     codebook.recolour_code(project, code.id, "#aa00cc")
-    c = repo.code(project.db, code.id)
+    c = store.codes.code(project.db, code.id)
     assert (c.label, c.description, c.colour) == ("relasjonen er viktig", "Om forholdet mellom hjelper og bruker.", "#AA00CC")
     kinds = [a.kind for a in project.history()][-3:]
     assert kinds == ["rename-code", "describe-code", "recolour-code"]
@@ -92,38 +92,38 @@ def test_merge_moves_collapses_carries_over_and_one_undo_restores_exactly(small)
     themes.map_codes(project, [gone.id], t1.id)
     themes.map_codes(project, [gone.id], t2.id)
     memos.add_memo(project, "code", gone.id, "Kanskje samme som relasjoner?")
-    dup = next(c for c in repo.codings_for_code(project.db, gone.id) if c.quote == "Relasjonen til brukerne")
+    dup = next(c for c in store.codings.codings_for_code(project.db, gone.id) if c.quote == "Relasjonen til brukerne")
     memos.add_memo(project, "coding", dup.id, "Godt sitat.")
     themes.set_key_quote(project, t2.id, dup.id)
-    spans_before = {(c.document_id, c.start, c.end) for c in repo.all_codings(project.db)}
+    spans_before = {(c.document_id, c.start, c.end) for c in store.codings.all_codings(project.db)}
     before = snapshot(project)
 
     result = codebook.merge_codes(project, [gone.id], keep.id)
 
     assert (result.moved, result.collapsed, result.mappings, result.memos) == (1, 1, 1, 1)
-    assert repo.code_by_label(project.db, "relasjon") is None
-    quotes = sorted(c.quote for c in repo.codings_for_code(project.db, keep.id))
+    assert store.codes.code_by_label(project.db, "relasjon") is None
+    quotes = sorted(c.quote for c in store.codings.codings_for_code(project.db, keep.id))
     assert quotes == ["Relasjonen til brukerne", "relasjonene handler om", "være medmenneske"]
     # Nothing lost: every coded span is still coded.
-    assert {(c.document_id, c.start, c.end) for c in repo.all_codings(project.db)} == spans_before
+    assert {(c.document_id, c.start, c.end) for c in store.codings.all_codings(project.db)} == spans_before
     assert {t.id for t in themes_of(project, keep.id)} == {t1.id, t2.id}
-    assert [m.text for m in repo.memos(project.db, "code", keep.id)] == ["Kanskje samme som relasjoner?"]
-    survivor = next(c for c in repo.codings_for_code(project.db, keep.id) if c.quote == "Relasjonen til brukerne")
-    assert [m.text for m in repo.memos(project.db, "coding", survivor.id)] == ["Godt sitat."]
-    assert repo.theme(project.db, t2.id).key_coding_id == survivor.id
+    assert [m.text for m in store.memos.memos(project.db, "code", keep.id)] == ["Kanskje samme som relasjoner?"]
+    survivor = next(c for c in store.codings.codings_for_code(project.db, keep.id) if c.quote == "Relasjonen til brukerne")
+    assert [m.text for m in store.memos.memos(project.db, "coding", survivor.id)] == ["Godt sitat."]
+    assert store.themes.theme(project.db, t2.id).key_coding_id == survivor.id
     assert codebook.resolve_alias(project, gone.id) == keep.id
     assert project.history()[-1].kind == "merge-codes"
 
     project.undo()
     assert snapshot(project) == before
     project.redo()
-    assert repo.code_by_label(project.db, "relasjon") is None
+    assert store.codes.code_by_label(project.db, "relasjon") is None
     project.undo()
     assert snapshot(project) == before
 
 
 def themes_of(project, code_id):
-    return [repo.theme(project.db, t) for c, t in repo.code_theme_pairs(project.db) if c == code_id]
+    return [store.themes.theme(project.db, t) for c, t in store.themes.code_theme_pairs(project.db) if c == code_id]
 
 
 def test_merge_refuses_nothing_to_merge(small):
@@ -136,19 +136,19 @@ def test_merge_refuses_nothing_to_merge(small):
 def test_merge_two_demo_codes_and_undo(demo_project):
     project = Project.open(demo_project, coder="student")
     try:
-        stats = sorted(repo.code_stats(project.db), key=lambda s: -s.codings)
+        stats = sorted(store.codes.code_stats(project.db), key=lambda s: -s.codings)
         a, b = stats[0].code, stats[1].code
         n_a, n_b = stats[0].codings, stats[1].codings
         before = snapshot(project)
-        total = len(repo.all_codings(project.db))
+        total = len(store.codings.all_codings(project.db))
         result = codebook.merge_codes(project, b.id, a.id)
         assert result.moved + result.collapsed == n_b
-        assert len(repo.codings_for_code(project.db, a.id)) == n_a + result.moved
-        assert len(repo.all_codings(project.db)) == total - result.collapsed
+        assert len(store.codings.codings_for_code(project.db, a.id)) == n_a + result.moved
+        assert len(store.codings.all_codings(project.db)) == total - result.collapsed
         project.undo()
         assert snapshot(project) == before
-        assert len(repo.codings_for_code(project.db, a.id)) == n_a
-        assert len(repo.codings_for_code(project.db, b.id)) == n_b
+        assert len(store.codings.codings_for_code(project.db, a.id)) == n_a
+        assert len(store.codings.codings_for_code(project.db, b.id)) == n_b
     finally:
         project.close()
 
@@ -160,8 +160,8 @@ def test_merge_several_codes_at_once(small):
     c = code_with(project, doc, "haap", "være medmenneske")
     result = codebook.merge_codes(project, [b.id, c.id], a.id)
     assert result.merged == ("Håp!", "haap")
-    assert len(repo.codings_for_code(project.db, a.id)) == 3
-    assert [x.label for x in repo.codes(project.db)] == ["håp"]
+    assert len(store.codings.codings_for_code(project.db, a.id)) == 3
+    assert [x.label for x in store.codes.codes(project.db)] == ["håp"]
 
 
 # -- split ------------------------------------------------------------------------------------
@@ -171,11 +171,11 @@ def test_split_moves_chosen_codings_to_a_new_code_in_the_same_themes(small):
     theme = themes.create_theme(project, "Relasjoner")
     themes.map_codes(project, [code.id], theme.id)
     before = snapshot(project)
-    chosen = [c.id for c in repo.codings_for_code(project.db, code.id) if c.quote != "Relasjonen til brukerne"]
+    chosen = [c.id for c in store.codings.codings_for_code(project.db, code.id) if c.quote != "Relasjonen til brukerne"]
     new = codebook.split_code(project, code.id, chosen, "medmenneskelighet")
-    assert sorted(c.id for c in repo.codings_for_code(project.db, new.id)) == sorted(chosen)
-    assert [c.quote for c in repo.codings_for_code(project.db, code.id)] == ["Relasjonen til brukerne"]
-    assert {c.id for c in repo.theme_codes(project.db, theme.id)} == {code.id, new.id}
+    assert sorted(c.id for c in store.codings.codings_for_code(project.db, new.id)) == sorted(chosen)
+    assert [c.quote for c in store.codings.codings_for_code(project.db, code.id)] == ["Relasjonen til brukerne"]
+    assert {c.id for c in store.themes.theme_codes(project.db, theme.id)} == {code.id, new.id}
     project.undo()
     assert snapshot(project) == before
 
@@ -185,9 +185,9 @@ def test_split_refuses_foreign_codings_and_taken_labels(small):
     a = code_with(project, doc, "a", "personlig prosess")
     b = code_with(project, doc, "b", "være medmenneske")
     with pytest.raises(UserError, match="not coded"):
-        codebook.split_code(project, a.id, [repo.codings_for_code(project.db, b.id)[0].id], "c")
+        codebook.split_code(project, a.id, [store.codings.codings_for_code(project.db, b.id)[0].id], "c")
     with pytest.raises(Conflict):
-        codebook.split_code(project, a.id, [repo.codings_for_code(project.db, a.id)[0].id], "B")
+        codebook.split_code(project, a.id, [store.codings.codings_for_code(project.db, a.id)[0].id], "B")
     with pytest.raises(UserError):
         codebook.split_code(project, a.id, [], "c")
 
@@ -199,7 +199,7 @@ def test_delete_takes_codings_mappings_and_memos_and_undo_brings_them_back(small
     other = code_with(project, doc, "relasjon", "Relasjonen til brukerne")
     theme = themes.create_theme(project, "Håp")
     themes.map_codes(project, [code.id, other.id], theme.id)
-    first = repo.codings_for_code(project.db, code.id)[0]
+    first = store.codings.codings_for_code(project.db, code.id)[0]
     themes.set_key_quote(project, theme.id, first.id)
     memos.add_memo(project, "code", code.id, "Et memo om håp.")
     memos.add_memo(project, "coding", first.id, "Et memo om sitatet.")
@@ -207,11 +207,11 @@ def test_delete_takes_codings_mappings_and_memos_and_undo_brings_them_back(small
     impact = codebook.delete_impact(project, code.id)
     assert (impact.codings, impact.themes, impact.memos) == (2, 1, 2)
     codebook.delete_code(project, code.id)
-    assert repo.code_by_label(project.db, "håp") is None
-    assert repo.memos(project.db) == []
-    assert [c.id for c in repo.theme_codes(project.db, theme.id)] == [other.id]
-    assert repo.theme(project.db, theme.id).key_coding_id is None
-    assert len(repo.all_codings(project.db)) == 1
+    assert store.codes.code_by_label(project.db, "håp") is None
+    assert store.memos.memos(project.db) == []
+    assert [c.id for c in store.themes.theme_codes(project.db, theme.id)] == [other.id]
+    assert store.themes.theme(project.db, theme.id).key_coding_id is None
+    assert len(store.codings.all_codings(project.db)) == 1
     project.undo()
     assert snapshot(project) == before
 
@@ -280,11 +280,11 @@ def test_near_duplicates_in_a_project_and_one_key_merge(small):
     assert len(clusters) == 1
     assert clusters[0].survivor.id == a.id and clusters[0].codings == (2, 1)
     codebook.merge_cluster(project, clusters[0])
-    assert {c.label for c in repo.codes(project.db)} == {"relasjonen er viktig", "noe helt annet"}
-    assert len(repo.codings_for_code(project.db, a.id)) == 3
+    assert {c.label for c in store.codes.codes(project.db)} == {"relasjonen er viktig", "noe helt annet"}
+    assert len(store.codings.codings_for_code(project.db, a.id)) == 3
     assert codebook.near_duplicates(project, threshold=90) == []
     project.undo()
-    assert repo.code(project.db, b.id).label == "Relasjonen er viktig!"
+    assert store.codes.code(project.db, b.id).label == "Relasjonen er viktig!"
 
 
 def test_near_duplicates_scale_to_2000_labels():

@@ -6,7 +6,7 @@ import json
 
 from themecoder.cli import main
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -23,7 +23,7 @@ def run_json(capsys, *argv: str):
 
 def top_codes(path, n=2):
     with Project.open(path) as p:
-        stats = sorted(repo.code_stats(p.db), key=lambda s: (-s.codings, s.code.label))
+        stats = sorted(store.codes.code_stats(p.db), key=lambda s: (-s.codings, s.code.label))
         return [s.code for s in stats[:n]]
 
 

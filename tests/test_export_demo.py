@@ -12,7 +12,7 @@ from themecoder.cli import main
 from themecoder.core.project import Project
 from themecoder.core.quotes import QuoteSource, set_shortening
 from themecoder.io.refi_project import export_qdpx, import_refi_file
-from themecoder.store import repo
+from themecoder import store
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -21,7 +21,7 @@ def test_demo_quote_tables(demo_project, tmp_path, lang):
     assert main(["export", "quotes", str(demo_project), "-o", str(out), "--lang", lang, "--appendix"]) == 0
     with Project.open(demo_project) as p:
         n = check_docx_against_transcripts(p, out, lang, "[…]" if lang == "nb" else "[...]")
-        themes = [t for t in repo.themes(p.db) if t.parent_id is None]
+        themes = [t for t in store.themes.themes(p.db) if t.parent_id is None]
     assert n > 100
     d = docx.Document(str(out))
     assert len(d.tables) == len(themes)
@@ -73,6 +73,6 @@ def test_demo_codebook_formats(demo_project, tmp_path):
         assert main(["export", "codebook", str(demo_project), "-o", str(tmp_path / f"kodebok.{suffix}")]) == 0
     d = docx.Document(str(tmp_path / "kodebok.docx"))
     with Project.open(demo_project) as p:
-        n_codes = len(repo.codes(p.db))
+        n_codes = len(store.codes.codes(p.db))
     labels = {r.cells[2].text for r in d.tables[0].rows[1:]} - {""}
     assert len(labels) == n_codes

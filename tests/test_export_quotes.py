@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from export_fixtures import LONG_QUOTE, build_project, coding_for
 from themecoder.cli import main
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.quotes import (
     BLOCK_WORDS, SETTING_PREFIX, QuoteSource, Segment, check_segments, clear_shortening,
     display_text, locate_segments, set_shortening, split_display, split_marked,
@@ -24,7 +24,7 @@ from themecoder.core.text import word_count
 from themecoder.io.docx_quotes import write_quotes_docx
 from themecoder.io.i18n import default_ellipsis, quote_marks
 from themecoder.io.tabular import atomic_write, quotes_csv, quotes_markdown
-from themecoder.store import repo
+from themecoder import store
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ def check_docx_against_transcripts(project, path: Path, lang: str, ellipsis: str
     expected = src.quote_set(themes, max_per_code)
     d, tables = tables_with_captions(path)
     assert len(tables) == len(expected.tables)
-    texts = {doc.title: repo.document_text(project.db, doc.id) for doc in repo.documents(project.db)}
+    texts = {doc.title: store.documents.document_text(project.db, doc.id) for doc in store.documents.documents(project.db)}
     checked = 0
     label = "Tabell" if lang == "nb" else "Table"
     for n, ((caption, table), exp) in enumerate(zip(tables, expected.tables), 1):
@@ -88,7 +88,7 @@ def check_docx_against_transcripts(project, path: Path, lang: str, ellipsis: str
             parts = quote_parts(text, lang, ellipsis)
             # The segments, read fresh from the transcript, inside the coding, in order.
             doc_text = texts[q.document]
-            coding = repo.coding(project.db, q.coding.id)
+            coding = store.codings.coding(project.db, q.coding.id)
             assert parts == [doc_text[s:e] for s, e in q.spans]
             pos = coding.start
             for s, e in q.spans:
@@ -197,9 +197,9 @@ def test_changed_transcript_is_never_exported_as_a_quote(project, tmp_path):
 
 
 def test_max_per_code_keeps_the_key_quote(project):
-    nav = [c for c in repo.all_codings(project.db) if c.quote.startswith(("Samarbeidet", "Før var"))]
+    nav = [c for c in store.codings.all_codings(project.db) if c.quote.startswith(("Samarbeidet", "Før var"))]
     second = next(c for c in nav if c.quote.startswith("Før var"))
-    theme = repo.find_theme(project.db, "Systemet rundt")
+    theme = store.themes.find_theme(project.db, "Systemet rundt")
     with project.action("set-key", "key quote") as conn:
         conn.execute("UPDATE themes SET key_coding_id = ? WHERE id = ?", (second.id, theme.id))
     qs = QuoteSource(project).quote_set(["Systemet rundt"], max_per_code=1)
@@ -224,8 +224,8 @@ def test_theme_selection_order_and_dedup(project):
     keys = [(r.quote.participant, r.quote.coding.start) for r in rows]
     assert keys == sorted(keys)
     # The same passage under two codes of a theme is quoted once.
-    tidspress = repo.find_code(project.db, "tidspress")
-    nav = repo.find_code(project.db, "samarbeid med NAV")
+    tidspress = store.codes.find_code(project.db, "tidspress")
+    nav = store.codes.find_code(project.db, "samarbeid med NAV")
     from themecoder.core.coding import apply_code
 
     c = coding_for(project, "Tidspresset er det verste")
@@ -258,7 +258,7 @@ def test_appendix_has_all_quotes(project, tmp_path):
         assert len(source) == 1 and source[0].startswith("(") and source[0].endswith(")")
         text = "".join(r.text for r in runs).strip()
         body = text[1:-1] if text.startswith("«") else text
-        assert any(body == c.quote for c in repo.all_codings(project.db))
+        assert any(body == c.quote for c in store.codings.all_codings(project.db))
 
 
 # -- markdown and CSV ------------------------------------------------------------------------
@@ -281,9 +281,9 @@ def test_csv_rows_per_theme(project):
                        "sted", "start", "slutt", "koding_id"]
     body = rows[1:]
     assert len(body) == 10  # 8 codings; tidspress (2 codings) is in two themes
-    texts = {d.id: repo.document_text(project.db, d.id) for d in repo.documents(project.db)}
+    texts = {d.id: store.documents.document_text(project.db, d.id) for d in store.documents.documents(project.db)}
     for r in body:
-        c = repo.coding(project.db, r[10])
+        c = store.codings.coding(project.db, r[10])
         assert r[3] == c.quote == texts[c.document_id][int(r[8]):int(r[9])]
     tid = [r for r in body if r[2] == "tidspress"]
     assert sorted({r[0] for r in tid}) == ["Relasjonen som verktøy", "Systemet rundt"]

@@ -10,7 +10,7 @@ import pytest
 
 from themecoder.cli import main
 from themecoder.core import findings as F
-from themecoder.core.errors import Conflict, NotFound, UserError
+from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project
 from themecoder.core.quant import Finding, FindingError, Group, load_findings
 from themecoder.core.themes import create_theme, delete_theme

@@ -10,7 +10,7 @@ from themecoder.core import findings as F
 from themecoder.core.project import Project
 from themecoder.core.quant import Finding, Group
 from themecoder.core.themes import set_key_quote
-from themecoder.store import repo
+from themecoder import store
 
 LINKED_SUBTHEMES = [
     "Recovery som personlig prosess › Brukermedvirkning",
@@ -31,8 +31,8 @@ def demo(demo_project):
 def pseudonyms_of(db, codings) -> set[str]:
     out = set()
     for c in codings:
-        pid = repo.document(db, c.document_id).participant_id
-        out.add(repo.participant(db, pid).pseudonym)
+        pid = store.documents.document(db, c.document_id).participant_id
+        out.add(store.participants.participant(db, pid).pseudonym)
     return out
 
 
@@ -43,15 +43,15 @@ def test_rows_are_top_level_themes_and_linked_subthemes(demo):
     assert [r.path for r in jd.rows if r.level == 0] == TOP
     assert [r.path for r in jd.rows if r.level > 0] == LINKED_SUBTHEMES
     everything = F.joint_display(demo, include_subthemes=True)
-    assert len(everything.rows) == len(repo.themes(demo.db)) == 20
+    assert len(everything.rows) == len(store.themes.themes(demo.db)) == 20
 
 
 def test_counts_quotes_and_flags(demo):
     db = demo.db
     jd = F.joint_display(demo)
-    texts = {d.id: repo.document_text(db, d.id) for d in repo.documents(db)}
+    texts = {d.id: store.documents.document_text(db, d.id) for d in store.documents.documents(db)}
     for row in jd.rows:
-        codings = repo.codings_for_theme(db, row.theme.id, recursive=True)
+        codings = store.codings.codings_for_theme(db, row.theme.id, recursive=True)
         assert row.codings == len(codings)
         assert set(row.participants) == pseudonyms_of(db, codings)
         assert row.n_participants == 3 and row.small_n  # three interviews: every cell is thin
@@ -85,8 +85,8 @@ def test_entries_match_the_links(demo):
 
 def test_key_quote_comes_first(demo):
     db = demo.db
-    theme = repo.find_theme(db, "Faglig utvikling")
-    codings = repo.codings_for_theme(db, theme.id)
+    theme = store.themes.find_theme(db, "Faglig utvikling")
+    codings = store.codings.codings_for_theme(db, theme.id)
     # pick a coding that would not be chosen otherwise: the last one of Carl's
     before = F.joint_display(demo).row(theme.id).quotes
     chosen_ids = {q.coding.id for q in before}
@@ -115,7 +115,7 @@ def test_coverage_counts(demo):
     assert len(cov.rows) == 20
     db = demo.db
     for row in cov.rows:
-        codings = repo.codings_for_theme(db, row.theme.id)
+        codings = store.codings.codings_for_theme(db, row.theme.id)
         per = {name: 0 for name in cov.columns}
         for c in codings:
             per[next(iter(pseudonyms_of(db, [c])))] += 1
@@ -149,8 +149,8 @@ def six_participants(folder: Path) -> Project:
         code_quote(project, name.lower(), "Kollegene mine betyr alt for meg i hverdagen.", "kolleger")
         if i < 2:
             code_quote(project, name.lower(), "Uten dem hadde jeg ikke klart jobben.", "klarer meg ikke uten")
-    add_code_to_theme(project, repo.find_code(project.db, "kolleger").id, theme.id)
-    add_code_to_theme(project, repo.find_code(project.db, "klarer meg ikke uten").id, small.id)
+    add_code_to_theme(project, store.codes.find_code(project.db, "kolleger").id, theme.id)
+    add_code_to_theme(project, store.codes.find_code(project.db, "klarer meg ikke uten").id, small.id)
     F.add_finding(project, Finding(scale="Sosial samhandling", test="t-test",
                                    groups=[Group("A", 4, 3.1, 0.5), Group("B", 40, 3.9, 0.6)],
                                    statistic=-2.9, df=42, p_reported=".006", n=44))

@@ -3,12 +3,12 @@ import zipfile
 
 import pytest
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.turns import parse_turns
 from themecoder.io import readers
 from themecoder.io.batch import import_files
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 TEXT = "I: Hvordan var det å være ny?\n\nAnna: Det var skummelt, ærlig talt. Men kollegaene hjalp.\n"
 
@@ -95,12 +95,12 @@ def test_docx_with_unsafe_entry_name_is_refused(tmp_path):
 def test_batch_continues_after_bad_files_and_leaves_no_trace(project, tmp_path, interview_file):
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "bin.txt").write_bytes(b"\x00" * 100)
-    before = repo.counts(project.db)
+    before = store.project.counts(project.db)
     results = import_files(project, [tmp_path / "empty.txt", interview_file, tmp_path / "bin.txt",
                                      tmp_path / "missing.txt", interview_file])
     assert [r.ok for r in results] == [False, True, False, False, False]
     assert "already imported" in results[4].message
-    after = repo.counts(project.db)
+    after = store.project.counts(project.db)
     assert after["documents"] == before["documents"] + 1
     assert len(project.history()) == 1  # only the good import is an action
 
@@ -122,14 +122,14 @@ def test_speaker_labels_and_participant(project, tmp_path):
     assert parsed.text[parsed.turns[3].start:parsed.turns[3].end] == "Men: det er vanskelig."
     doc = import_files(project, [path])[0]
     assert doc.ok
-    (p,) = repo.participants(project.db)
+    (p,) = store.participants.participants(project.db)
     assert p.pseudonym == "Britt"
-    assert repo.document(project.db, doc.document_id).participant_id == p.id
+    assert store.documents.document(project.db, doc.document_id).participant_id == p.id
 
 
 def test_participant_option_overrides_label(project, interview_file):
     r = import_files(project, [interview_file], participant="P07")[0]
-    assert [p.pseudonym for p in repo.participants(project.db)] == ["P07"]
+    assert [p.pseudonym for p in store.participants.participants(project.db)] == ["P07"]
     assert r.ok
 
 

@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Input, OptionList, Select, TextArea
 
 from themecoder.core import findings as F
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 from tui_fixtures import make_app, wait_for
 
 SIZE = (140, 45)
@@ -156,7 +156,7 @@ async def test_enter_a_finding_in_the_form_and_link_it(demo_project):
         assert [(g.name, g.n, g.mean, g.sd) for g in f.groups] == [("nye", 18, 3.61, 0.70),
                                                                     ("erfarne", 24, 4.05, 0.58)]
         assert f.source == "reported"
-        theme = repo.find_theme(p.db, "Faglig utvikling")
+        theme = store.themes.find_theme(p.db, "Faglig utvikling")
         link = F.get_link(p, theme.id, sf.id)
         assert (link.outcome, link.meta_inference) == ("expansion", "De nye forteller om usikkerhet.")
 

@@ -8,7 +8,7 @@ import time
 
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 CHILD = r"""
 import sys
@@ -54,13 +54,13 @@ def test_sigkill_during_import_leaves_each_document_whole_or_absent(tmp_path):
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         conn.close()
     project = Project.open(path)
-    docs = repo.documents(project.db)
+    docs = store.documents.documents(project.db)
     assert 0 < len(docs) < 25 * 3, "some imports happened, not all (re-imports are refused)"
     for doc in docs:
         expected = read_transcript(files / doc.source_name)
-        assert repo.document_text(project.db, doc.id) == expected.text
-        assert len(repo.turns(project.db, doc.id)) == len(expected.turns) == 120
-        assert repo.sentences(project.db, doc.id), "index written with the document"
+        assert store.documents.document_text(project.db, doc.id) == expected.text
+        assert len(store.documents.turns(project.db, doc.id)) == len(expected.turns) == 120
+        assert store.documents.sentences(project.db, doc.id), "index written with the document"
     # Every committed import is one logged action; nothing half-done is logged.
     assert len([a for a in project.history() if a.kind == "import-document"]) == len(docs)
     project.close()

@@ -5,7 +5,7 @@ from themecoder.cli import main
 from themecoder.core import anonymise, coding
 from themecoder.core.documents import add_transcript
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 
 def file_bytes(path: Path) -> bytes:
@@ -21,7 +21,7 @@ def test_purge_removes_original_names_but_keeps_the_log(project, tmp_path, capsy
     doc = add_transcript(project, read_transcript(src))
     coding.code_quote(project, doc.id, "som hjalp meg mest", "hjelp fra kollega")
     anonymise.replace_identifier(project, "Gunnhild Tveitereid", "[navn]", mode="category")
-    assert "Tveitereid" not in repo.document_text(project.db, doc.id)
+    assert "Tveitereid" not in store.documents.document_text(project.db, doc.id)
     assert b"Tveitereid" in file_bytes(project.path)  # undo still holds the original
     n_log = len(project.history())
     path = project.path
@@ -35,7 +35,7 @@ def test_purge_removes_original_names_but_keeps_the_log(project, tmp_path, capsy
     reopened = Project.open(path, coder="tester")
     assert len(reopened.history()) == n_log  # who did what when is kept
     assert reopened.undo() is None  # nothing left to undo
-    assert [c.quote for c in repo.all_codings(reopened.db)] == ["som hjalp meg mest"]
+    assert [c.quote for c in store.codings.all_codings(reopened.db)] == ["som hjalp meg mest"]
     reopened.close()
 
 

@@ -10,19 +10,19 @@ from lxml import etree
 
 from export_fixtures import build_project
 from themecoder.cli import main
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project
 from themecoder.io.refi import read_qdc, read_qdpx, read_refi
 from themecoder.io.refi_project import (
     export_codebook_qdc, export_qdpx, import_refi, import_refi_file, project_to_refi,
 )
-from themecoder.store import repo
+from themecoder import store
 
 
 @pytest.fixture
 def project(tmp_path):
     p = build_project(tmp_path / "studie")
-    theme = repo.find_theme(p.db, "Systemet rundt")
+    theme = store.themes.find_theme(p.db, "Systemet rundt")
     with p.action("analytic", "analytic text") as conn:
         conn.execute("UPDATE themes SET analytic_text = ?, condensate = ? WHERE id = ?",
                      ("Informantene beskriver rammene som styrende.", "Vi har for mange brukere.", theme.id))
@@ -54,9 +54,9 @@ def validate(schema, data: bytes) -> None:
 # -- a comparable picture of a project -------------------------------------------------------
 def snapshot(p: Project) -> dict:
     db = p.db
-    docs = {d.id: d for d in repo.documents(db)}
-    codes = {c.id: c for c in repo.codes(db)}
-    themes = {t.id: t for t in repo.themes(db)}
+    docs = {d.id: d for d in store.documents.documents(db)}
+    codes = {c.id: c for c in store.codes.codes(db)}
+    themes = {t.id: t for t in store.themes.themes(db)}
 
     def path(tid):
         names = []
@@ -65,7 +65,7 @@ def snapshot(p: Project) -> dict:
             tid = themes[tid].parent_id
         return " › ".join(reversed(names))
 
-    participants = {pp.id: pp for pp in repo.participants(db)}
+    participants = {pp.id: pp for pp in store.participants.participants(db)}
 
     def target(m):
         if m.target_type == "document":
@@ -75,19 +75,19 @@ def snapshot(p: Project) -> dict:
         if m.target_type == "theme":
             return path(m.target_id)
         if m.target_type == "coding":
-            c = repo.coding(db, m.target_id)
+            c = store.codings.coding(db, m.target_id)
             return (docs[c.document_id].title, codes[c.code_id].label, c.start, c.end)
         return None
 
     return {
-        "documents": {d.title: repo.document_text(db, d.id) for d in docs.values()},
+        "documents": {d.title: store.documents.document_text(db, d.id) for d in docs.values()},
         "codes": {c.label: (c.description, c.colour) for c in codes.values()},
         "themes": {path(t.id): (t.description, t.analytic_text, t.condensate,
-                                frozenset(c.label for c in repo.theme_codes(db, t.id)))
+                                frozenset(c.label for c in store.themes.theme_codes(db, t.id)))
                    for t in themes.values()},
         "codings": sorted((docs[c.document_id].title, codes[c.code_id].label, c.start, c.end, c.quote, c.coder)
-                          for c in repo.all_codings(db)),
-        "memos": sorted((m.target_type, str(target(m)), m.title, m.text) for m in repo.memos(db)),
+                          for c in store.codings.all_codings(db)),
+        "memos": sorted((m.target_type, str(target(m)), m.title, m.text) for m in store.memos.memos(db)),
         "participants": {pp.pseudonym: sorted((a.name, a.type, a.value) for a in pp.attributes)
                          for pp in participants.values()},
         "document_participants": {d.title: participants[d.participant_id].pseudonym if d.participant_id else None
@@ -104,19 +104,19 @@ def test_export_is_schema_valid(project, tmp_path, schemas, mode):
     with zipfile.ZipFile(out) as zf:
         validate(schemas["project"], zf.read("project.qde"))
         names = zf.namelist()
-    docs = repo.documents(project.db)
+    docs = store.documents.documents(project.db)
     assert all(f"sources/{d.id}.txt" in names for d in docs)
     rp = read_qdpx(out)
     assert {s.guid for s in rp.sources} == {d.id for d in docs}          # GUIDs = the project's ids
-    assert {c.guid for c in rp.all_codes() if c.is_codable} == {c.id for c in repo.codes(project.db)}
+    assert {c.guid for c in rp.all_codes() if c.is_codable} == {c.id for c in store.codes.codes(project.db)}
     sels = [sel for s in rp.sources for sel in s.selections]
     assert len(sels) == 8 and all(sel.name == s.quote(sel) for s in rp.sources for sel in s.selections)
-    assert {c.guid for sel in sels for c in sel.codings} == {c.id for c in repo.all_codings(project.db)}
+    assert {c.guid for sel in sels for c in sel.codings} == {c.id for c in store.codings.all_codings(project.db)}
     case = next(c for c in rp.cases if c.name == "Astrid")
     assert case.variables["erfaring_år"] == ("Integer", 5)
     bjorn = next(c for c in rp.cases if c.name == "Bjørn")
     assert bjorn.variables["intervjudato"][0] == "Date"
-    themes = repo.themes(project.db)
+    themes = store.themes.themes(project.db)
     if mode == "codes":
         parents = [c for c in rp.all_codes() if not c.is_codable]
         assert {c.guid for c in parents} == {t.id for t in themes}
@@ -138,7 +138,7 @@ def test_codebook_qdc(project, tmp_path, schemas):
     out = export_codebook_qdc(project, tmp_path / "kodebok.qdc")
     validate(schemas["codebook"], out.read_bytes())
     cb = read_qdc(out)
-    assert {c.name for c in cb.all_codes() if c.is_codable} == {c.label for c in repo.codes(project.db)}
+    assert {c.name for c in cb.all_codes() if c.is_codable} == {c.label for c in store.codes.codes(project.db)}
     # and back into an empty project: codes and themes, no codings
     q = empty_project(tmp_path)
     summary = import_refi(q, out)
@@ -162,12 +162,12 @@ def test_round_trip(project, tmp_path, mode):
     for key in a:
         assert b[key] == a[key], key
     # ids survive too
-    assert {d.id for d in repo.documents(q.db)} == {d.id for d in repo.documents(project.db)}
-    assert {c.id for c in repo.all_codings(q.db)} == {c.id for c in repo.all_codings(project.db)}
+    assert {d.id for d in store.documents.documents(q.db)} == {d.id for d in store.documents.documents(project.db)}
+    assert {c.id for c in store.codings.all_codings(q.db)} == {c.id for c in store.codings.all_codings(project.db)}
     # the import is one action: one undo removes all of it
     assert [h.kind for h in q.history()] == ["import-refi"]
     q.undo()
-    counts = repo.counts(q.db)
+    counts = store.project.counts(q.db)
     assert all(counts[k] == 0 for k in ("documents", "codes", "codings", "themes", "memos", "participants"))
     q.redo()
     assert snapshot(q)["codings"] == a["codings"]
@@ -207,14 +207,14 @@ def test_sample_imports(shared, tmp_path, name):
     p = empty_project(tmp_path)
     summary, stats = import_refi_file(p, path, index=False)
     print(summary)
-    counts = repo.counts(p.db)
+    counts = store.project.counts(p.db)
     assert (counts["documents"], counts["codes"], counts["themes"], counts["codings"],
             counts["participants"], counts["memos"]) == (docs, codes, themes, codings, participants, memos), summary
     for fragment in skipped:
         assert fragment in summary
     # every coding is verbatim: quote == text[start:end], never starting or ending in blanks
-    texts = {d.id: repo.document_text(p.db, d.id) for d in repo.documents(p.db)}
-    for c in repo.all_codings(p.db):
+    texts = {d.id: store.documents.document_text(p.db, d.id) for d in store.documents.documents(p.db)}
+    for c in store.codings.all_codings(p.db):
         assert c.quote == texts[c.document_id][c.start:c.end] and c.quote == c.quote.strip()
     # every file code is a code or a theme; the tree is kept as themes
     rp = read_refi(path)
@@ -230,14 +230,14 @@ def test_nvivo_quotes_match_the_reader(shared, tmp_path):
     src = rp.sources[0]
     p = empty_project(tmp_path)
     import_refi_file(p, path, index=False)
-    got = {c.quote for c in repo.all_codings(p.db)}
+    got = {c.quote for c in store.codings.all_codings(p.db)}
     assert got == {src.quote(sel).strip() for sel in src.selections}
     assert "Mi az a fityesznek? Akkor írják át amikor akarják 🤣🤣🤣" in got
     # codable parents became themes named after them, holding them and their children
     parents = [c for c in rp.all_codes() if c.children]
     for parent in parents:
-        theme = next(t for t in repo.themes(p.db) if t.name == parent.name)
-        labels = {c.label for c in repo.theme_codes(p.db, theme.id)}
+        theme = next(t for t in store.themes.themes(p.db) if t.name == parent.name)
+        labels = {c.label for c in store.themes.theme_codes(p.db, theme.id)}
         assert {ch.name for ch in parent.children if not ch.children} <= labels
     p.close()
 
@@ -254,7 +254,7 @@ def test_cli_import_routes_refi(project, tmp_path, capsys):
 
 # -- errors: nothing is written --------------------------------------------------------------
 def _state(p: Project):
-    return repo.counts(p.db), p.last_action_id()
+    return store.project.counts(p.db), p.last_action_id()
 
 
 def _zip(path: Path, entries: dict[str, bytes]) -> Path:

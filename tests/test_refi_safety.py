@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.io.refi import Limits, RefiError, read_qdc, read_qde, read_qde_bytes, read_qdpx, read_refi
 from themecoder.io.refi.safety import SafeZip, check_member_name, decode_text, safe_relative
 

@@ -11,10 +11,10 @@ from docx.oxml.ns import qn
 
 from themecoder.cli import main
 from themecoder.core import findings as F
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project
 from themecoder.io.report import ReportOptions, build_report, write_report
-from themecoder.store import repo
+from themecoder import store
 
 WARN = "⚠ n ≤ 5"
 OUTCOME_NB = {"confirmation": "Bekreftelse", "expansion": "Utvidelse", "discordance": "Uoverensstemmelse"}
@@ -28,7 +28,7 @@ def demo(demo_project):
 
 
 def transcripts(project) -> dict[str, str]:
-    return {d.id: repo.document_text(project.db, d.id) for d in repo.documents(project.db)}
+    return {d.id: store.documents.document_text(project.db, d.id) for d in store.documents.documents(project.db)}
 
 
 def caption_tables(d):

@@ -6,7 +6,7 @@ import re
 from docx.oxml.ns import qn
 
 from themecoder.core.findings import Coverage, CoverageRow
-from themecoder.core.model import Theme
+from themecoder.model import Theme
 from themecoder.io.docx_quotes import new_document
 from themecoder.io.report_figures import (
     MAX_COLUMNS, WARN, add_heatmap_docx, compact, heatmap_markdown, heatmap_svg, shade, shade_char,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from themecoder.core import codebook, coding, review, themes
-from themecoder.core.errors import Conflict, UserError
+from themecoder.errors import Conflict, UserError
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 
 REVIEW_TABLES = ["review_items", "review_comments", "review_imports"]
 WORK_TABLES = ["codes", "codings", "themes", "code_themes", "memos", "documents"]
@@ -102,8 +102,8 @@ def test_walk_visits_every_theme_and_mapping_with_quotes(demo_project):
     project = Project.open(demo_project, coder="Kari")
     try:
         steps = review.walk(project)
-        n_themes = len(repo.themes(project.db))
-        n_maps = len(repo.code_theme_pairs(project.db))
+        n_themes = len(store.themes.themes(project.db))
+        n_maps = len(store.themes.code_theme_pairs(project.db))
         assert sum(s.kind == "theme" for s in steps) == n_themes
         assert sum(s.kind == "mapping" for s in steps) == n_maps
         mapping = next(s for s in steps if s.kind == "mapping" and s.codings)
@@ -140,25 +140,25 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
     # Meanwhile the student keeps working on the original.
     student = Project.open(demo_project, coder="student")
     try:
-        doc = repo.documents(student.db)[0]
-        text = repo.document_text(student.db, doc.id)
+        doc = store.documents.documents(student.db)[0]
+        text = store.documents.document_text(student.db, doc.id)
         fresh = coding.create_code(student, "ny kode fra i går")
         start = text.index(" ", 200) + 1
         coding.apply_code(student, doc.id, start, start + 40, fresh.id)
         themes.remove_code_from_theme(student, cc.id, tc.id)
-        survivor = next(c for c in repo.codes(student.db) if c.id not in {ca.id, cb.id, cc.id, cd.id}
-                        and (c.id, td.id) not in set(repo.code_theme_pairs(student.db)))
+        survivor = next(c for c in store.codes.codes(student.db) if c.id not in {ca.id, cb.id, cc.id, cd.id}
+                        and (c.id, td.id) not in set(store.themes.code_theme_pairs(student.db)))
         codebook.merge_codes(student, cd.id, survivor.id)
         codebook.rename_code(student, ca.id, ca.label + " (omdøpt)")
         work_before = rows(student, WORK_TABLES)
-        codings_before = len(repo.all_codings(student.db))
+        codings_before = len(store.codings.all_codings(student.db))
 
         report = review.import_review(student, export)
 
         # Nothing lost: the codebook and every coding are exactly as before the import.
         assert rows(student, WORK_TABLES) == work_before
-        assert len(repo.all_codings(student.db)) == codings_before
-        assert any(c.code_id == fresh.id for c in repo.all_codings(student.db))
+        assert len(store.codings.all_codings(student.db)) == codings_before
+        assert any(c.code_id == fresh.id for c in store.codings.all_codings(student.db))
         # The flag shows, the approval shows, comments are there.
         assert review.status_of(student, tb.id, cb.id) == "needs-revision"
         assert review.status_of(student, ta.id, ca.id) == "approved"
@@ -297,10 +297,10 @@ def test_summary_docx_reads_back(demo_project, tmp_path):
         texts = [p.text for p in doc.paragraphs]
         assert styles[0] == "Title" and student.name in texts[0]
         headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-        for t in repo.themes(student.db):
+        for t in store.themes.themes(student.db):
             assert t.name in headings
         top_level = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-        assert [t.name for t in repo.themes(student.db) if t.parent_id is None] == top_level[:len(top_level) - 2]
+        assert [t.name for t in store.themes.themes(student.db) if t.parent_id is None] == top_level[:len(top_level) - 2]
         themes_with_codes = [n for n in themes.flatten(themes.theme_tree(student)) if n.codes]
         assert len(doc.tables) == len(themes_with_codes)
         cells = {(row.cells[0].text, row.cells[3].text, row.cells[4].text)

@@ -8,7 +8,7 @@ import sqlite3
 from themecoder.cli import main
 from themecoder.core import review
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -57,7 +57,7 @@ def test_review_on_a_copy_from_the_command_line(demo_project, tmp_path, capsys):
     with Project.open(demo_project) as project:
         node = next(n for n in review.walk(project) if n.kind == "mapping")
         theme, code_label = node.path, node.code.label
-        n_codings = len(repo.all_codings(project.db))
+        n_codings = len(store.codings.all_codings(project.db))
     assert run(capsys, "review", "status", copy, "--theme", theme, "--code", code_label, "needs-revision",
                "--comment", "Hører denne hjemme her?", "--as", "Kari")[0] == 0
     assert run(capsys, "--coder", "Kari", "review", "status", copy, "--theme", theme, "approved")[0] == 0
@@ -77,7 +77,7 @@ def test_review_on_a_copy_from_the_command_line(demo_project, tmp_path, capsys):
     code, out, _ = run(capsys, "--coder", "student", "review", "import", p, str(out_file), "--json")
     assert json.loads(out)["changed"] is False
     with Project.open(demo_project) as project:
-        assert len(repo.all_codings(project.db)) == n_codings + 1
+        assert len(store.codings.all_codings(project.db)) == n_codings + 1
     listed = json.loads(run(capsys, "review", "list", p, "--open", "--json")[1])
     assert [i["status"] for i in listed] == ["needs-revision"]
     comment_id = listed[0]["threads"][0]["comments"][0]["id"]

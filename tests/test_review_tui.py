@@ -6,7 +6,7 @@ from textual.widgets import ContentSwitcher, OptionList
 
 from themecoder.core import review, themes
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 from tui_fixtures import make_app, wait_for
 from tui_fixtures import type_text as type_into
 
@@ -30,7 +30,7 @@ async def test_supervisor_reviews_and_student_answers(demo_project):
         mapping = screen.steps[mapping_index]
         # the code's quotes are shown beside it
         quotes = screen.query_one("#rv-quotes", OptionList)
-        assert quotes.option_count == len(repo.codings_for_code(app.project.db, mapping.code.id))
+        assert quotes.option_count == len(store.codings.codings_for_code(app.project.db, mapping.code.id))
         await pilot.press("r")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AskText")
         await type_into(pilot, "Hører denne hjemme her?")

@@ -3,7 +3,7 @@ import sqlite3
 
 import pytest
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project
 from themecoder.store import schema
 from themecoder.store.db import Database
@@ -43,7 +43,7 @@ def test_version_1_file_opens_after_a_migration_is_added(tmp_path, monkeypatch):
     assert p.db.migrated_from == 1 and p.db.version == 2
     assert "shorthand" in schema.columns(p.db.conn, "codes")
     # Old data survives and the new column is captured for undo.
-    assert [c.label for c in __import__("themecoder.store.repo", fromlist=["x"]).codes(p.db)] == ["eldre kode"]
+    assert [c.label for c in __import__("themecoder.store.codes", fromlist=["x"]).codes(p.db)] == ["eldre kode"]
     with p.action("t", "set shorthand") as conn:
         conn.execute("UPDATE codes SET shorthand = 'ek'")
     assert '"shorthand":"ek"' in p.db.scalar("SELECT new FROM changes ORDER BY seq DESC LIMIT 1")
@@ -113,24 +113,24 @@ def test_create_refuses_existing_file_and_missing_folder(tmp_path):
 
 
 def test_action_is_one_transaction(project):
-    from themecoder.store import repo
+    from themecoder import store
 
     with pytest.raises(RuntimeError):
         with project.action("t", "half an action") as conn:
             conn.execute("INSERT INTO codes(id, label, created) VALUES ('x', 'x', 'now')")
             raise RuntimeError("crash in the middle")
-    assert repo.codes(project.db) == []
+    assert store.codes.codes(project.db) == []
     assert project.history() == []
 
 
 def test_second_connection_sees_committed_action(tmp_path):
     from themecoder.core.coding import create_code
-    from themecoder.store import repo
+    from themecoder import store
 
     a = Project.create(tmp_path / "shared.themecoder", coder="student")
     b = Project.open(tmp_path / "shared.themecoder", coder="supervisor")
     create_code(a, "fra studenten")
-    assert [c.label for c in repo.codes(b.db)] == ["fra studenten"]
+    assert [c.label for c in store.codes.codes(b.db)] == ["fra studenten"]
     assert b.last_action_id() == a.last_action_id()
     a.close()
     b.close()

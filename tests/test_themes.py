@@ -5,10 +5,10 @@ import pytest
 
 from themecoder.core import coding, themes
 from themecoder.core.documents import add_transcript, create_participant
-from themecoder.core.errors import Conflict, UserError
+from themecoder.errors import Conflict, UserError
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 TABLES = ["codes", "codings", "themes", "code_themes", "memos"]
 
@@ -35,7 +35,7 @@ def tiny(tmp_path):
     codes = {label: coding.create_code(project, label) for label in ("håp", "relasjon", "bolig")}
 
     def code(doc: str, words: str, label: str, nth: int = 0) -> None:
-        text = repo.document_text(project.db, docs[doc].id)
+        text = store.documents.document_text(project.db, docs[doc].id)
         start = -1
         for _ in range(nth + 1):
             start = text.index(words, start + 1)
@@ -55,7 +55,7 @@ def tiny(tmp_path):
 
 
 def names(project, parent_id=None):
-    return [t.name for t in repo.themes(project.db) if t.parent_id == parent_id]
+    return [t.name for t in store.themes.themes(project.db) if t.parent_id == parent_id]
 
 
 # -- structure --------------------------------------------------------------------------------
@@ -78,8 +78,8 @@ def test_create_rename_nest_and_reorder(tiny):
     themes.reorder_theme(project, a.id, 3)
     assert names(project) == ["Materielle forhold", "Relasjoner", "Håp og mål"]
     themes.shift_theme(project, a.id, +1)  # already last: no action
-    assert [t.position for t in repo.themes(project.db) if t.parent_id is None] == [1, 2, 3]
-    assert repo.theme(project.db, sub.id).parent_id == b.id
+    assert [t.position for t in store.themes.themes(project.db) if t.parent_id is None] == [1, 2, 3]
+    assert store.themes.theme(project.db, sub.id).parent_id == b.id
 
 
 def test_move_reparents_without_cycles(tiny):
@@ -93,8 +93,8 @@ def test_move_reparents_without_cycles(tiny):
     with pytest.raises(UserError, match="itself"):
         themes.move_theme(project, a.id, a.id)
     themes.move_theme(project, a1.id, b.id)
-    assert repo.theme(project.db, a1.id).parent_id == b.id
-    assert repo.theme(project.db, a11.id).parent_id == a1.id  # the subtree comes along
+    assert store.themes.theme(project.db, a1.id).parent_id == b.id
+    assert store.themes.theme(project.db, a11.id).parent_id == a1.id  # the subtree comes along
     themes.move_theme(project, a1.id, None, position=1)
     assert names(project) == ["A1", "A", "B"]
     project.undo()
@@ -108,16 +108,16 @@ def test_texts_and_key_quote(tiny):
     themes.describe_theme(project, t.id, "Om håp.")
     themes.set_analytic_text(project, t.id, "Informantene beskriver håp som ...")
     themes.set_condensate(project, t.id, "Jeg opplever at håp er viktig ...")
-    quote = repo.codings_for_code(project.db, codes["håp"].id)[0]
+    quote = store.codings.codings_for_code(project.db, codes["håp"].id)[0]
     themes.set_key_quote(project, t.id, quote.id[:8])
-    got = repo.theme(project.db, t.id)
+    got = store.themes.theme(project.db, t.id)
     assert (got.description, got.analytic_text, got.condensate, got.key_coding_id) == (
         "Om håp.", "Informantene beskriver håp som ...", "Jeg opplever at håp er viktig ...", quote.id)
-    other = repo.codings_for_code(project.db, codes["bolig"].id)[0]
+    other = store.codings.codings_for_code(project.db, codes["bolig"].id)[0]
     with pytest.raises(UserError, match="key quote"):
         themes.set_key_quote(project, t.id, other.id)
     themes.set_key_quote(project, t.id, None)
-    assert repo.theme(project.db, t.id).key_coding_id is None
+    assert store.themes.theme(project.db, t.id).key_coding_id is None
 
 
 def test_delete_theme_unmaps_codes_only(tiny):
@@ -131,12 +131,12 @@ def test_delete_theme_unmaps_codes_only(tiny):
     result = themes.delete_theme(project, top.id)
     assert (result.subthemes, result.mappings) == (1, 3)
     assert names(project) == ["Other"]
-    assert len(repo.codes(project.db)) == 3 and len(repo.all_codings(project.db)) == 9
+    assert len(store.codes.codes(project.db)) == 3 and len(store.codings.all_codings(project.db)) == 9
     project.undo()
     assert snapshot(project) == before
     themes.delete_theme(project, top.id, keep_subthemes=True)
     assert names(project) == ["Sub", "Other"]
-    assert [c.label for c in repo.theme_codes(project.db, sub.id)] == ["relasjon", "håp"]
+    assert [c.label for c in store.themes.theme_codes(project.db, sub.id)] == ["relasjon", "håp"]
 
 
 # -- codes and themes -------------------------------------------------------------------------
@@ -155,14 +155,14 @@ def test_map_move_and_queries(tiny):
     n_actions = len(project.history())
     themes.move_codes(project, [codes["håp"].id, codes["relasjon"].id], b.id, from_theme_id=a.id)
     assert len(project.history()) == n_actions + 1
-    assert repo.theme_codes(project.db, a.id) == []
-    assert {c.label for c in repo.theme_codes(project.db, b.id)} == {"håp", "relasjon"}
+    assert store.themes.theme_codes(project.db, a.id) == []
+    assert {c.label for c in store.themes.theme_codes(project.db, b.id)} == {"håp", "relasjon"}
     project.undo()
-    assert {c.label for c in repo.theme_codes(project.db, a.id)} == {"håp", "relasjon"}
+    assert {c.label for c in store.themes.theme_codes(project.db, a.id)} == {"håp", "relasjon"}
     themes.reorder_code(project, a.id, codes["relasjon"].id, 1)
-    assert [c.label for c in repo.theme_codes(project.db, a.id)] == ["relasjon", "håp"]
+    assert [c.label for c in store.themes.theme_codes(project.db, a.id)] == ["relasjon", "håp"]
     themes.unmap_codes(project, [codes["relasjon"].id], a.id)
-    assert [c.label for c in repo.theme_codes(project.db, a.id)] == ["håp"]
+    assert [c.label for c in store.themes.theme_codes(project.db, a.id)] == ["håp"]
 
 
 def test_theme_tree_counts_distinct_codings(tiny):
@@ -226,7 +226,7 @@ def test_participant_with_two_documents_is_one_column(tiny, tmp_path):
     path = tmp_path / "anna2.txt"
     path.write_text("I: Igjen?\n\nAnna: Håp hele veien.\n", encoding="utf-8")
     doc = add_transcript(project, read_transcript(path), participant="Anna")
-    text = repo.document_text(project.db, doc.id)
+    text = store.documents.document_text(project.db, doc.id)
     coding.apply_code(project, doc.id, text.index("Håp hele"), text.index("Håp hele") + 8, codes["håp"].id)
     create_participant(project, "Dag")  # no documents: no column
     m = themes.code_matrix(project, rows="codes")
@@ -238,11 +238,11 @@ def test_demo_tree_and_matrix_are_consistent(demo_project):
     project = Project.open(demo_project, coder="student")
     try:
         tree = themes.flatten(themes.theme_tree(project))
-        assert len(tree) == len(repo.themes(project.db))
+        assert len(tree) == len(store.themes.themes(project.db))
         m = themes.code_matrix(project, rows="themes")
         for i, node in enumerate(tree):
             assert m.row_total(i) == node.codings
         codes_m = themes.code_matrix(project, rows="codes")
-        assert sum(codes_m.row_total(i) for i in range(len(codes_m.rows))) == len(repo.all_codings(project.db))
+        assert sum(codes_m.row_total(i) for i in range(len(codes_m.rows))) == len(store.codings.all_codings(project.db))
     finally:
         project.close()

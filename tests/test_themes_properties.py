@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from themecoder.core import coding, themes
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 
 OPS = st.lists(
     st.tuples(st.sampled_from(["create", "move", "top", "reorder", "shift", "delete", "keep", "map", "movecodes",
@@ -33,8 +33,8 @@ def check_tree(project: Project) -> None:
     # leave gaps after an undo, which is harmless: order is what counts).
     for positions in levels.values():
         assert len(set(positions)) == len(positions), "two siblings share a position"
-    assert len(repo.themes(project.db)) == len(rows)  # every theme reachable from the top
-    for code_id, theme_id in repo.code_theme_pairs(project.db):
+    assert len(store.themes.themes(project.db)) == len(rows)  # every theme reachable from the top
+    for code_id, theme_id in store.themes.code_theme_pairs(project.db):
         assert theme_id in parent
 
 
@@ -46,7 +46,7 @@ def test_theme_tree_stays_a_tree(tmp_path_factory, ops):
     try:
         codes = [coding.create_code(project, f"kode {i}").id for i in range(5)]
         for op, a, b, n in ops:
-            ts = [t.id for t in repo.themes(project.db)]
+            ts = [t.id for t in store.themes.themes(project.db)]
             pick = (lambda k: ts[k % len(ts)]) if ts else (lambda k: None)
             try:
                 if op == "create" or not ts:

@@ -5,7 +5,7 @@ from textual.widgets import DataTable, Input, OptionList
 
 from themecoder.core import coding, themes
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 from tui_fixtures import make_app, wait_for
 from tui_fixtures import type_text as type_into
 
@@ -26,12 +26,12 @@ async def highlight(pilot, selector: str, option_id: str) -> None:
 
 async def test_move_codes_into_a_new_subtheme_from_the_grouping_view(demo_project):
     with Project.open(demo_project) as p:
-        parent = repo.themes(p.db)[0]
+        parent = store.themes.themes(p.db)[0]
         loose = themes.unthemed_codes(p)[:2]
         node = next(n for n in themes.flatten(themes.theme_tree(p)) if n.codes and n.theme.parent_id)
         mapped = node.codes[0]
         source = node.theme
-        n_codings = len(repo.all_codings(p.db))
+        n_codings = len(store.codings.all_codings(p.db))
     app = make_app(demo_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("T")
@@ -56,11 +56,11 @@ async def test_move_codes_into_a_new_subtheme_from_the_grouping_view(demo_projec
     with Project.open(demo_project) as p:
         sub = themes.find_theme(p, f"{parent.name}/Nytt undertema")
         assert sub.parent_id == parent.id
-        assert {c.id for c in repo.theme_codes(p.db, sub.id)} == {loose[0].id, loose[1].id, mapped.id}
+        assert {c.id for c in store.themes.theme_codes(p.db, sub.id)} == {loose[0].id, loose[1].id, mapped.id}
         # Moved out of its old theme, not copied; the loose codes left "no theme".
-        assert mapped.id not in {c.id for c in repo.theme_codes(p.db, source.id)}
+        assert mapped.id not in {c.id for c in store.themes.theme_codes(p.db, source.id)}
         assert not {loose[0].id, loose[1].id} & {c.id for c in themes.unthemed_codes(p)}
-        assert len(repo.all_codings(p.db)) == n_codings
+        assert len(store.codings.all_codings(p.db)) == n_codings
         kinds = [a.kind for a in p.history()[-2:]]
         assert kinds == ["create-theme", "move-codes"]
 
@@ -75,12 +75,12 @@ async def test_grouping_view_create_rename_reorder_remove_and_undo(demo_project)
         await type_into(pilot, "Tema fra TUI")
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ThemesScreen")
-        new = repo.find_theme(app.project.db, "Tema fra TUI")
-        top = [t.id for t in repo.themes(app.project.db) if t.parent_id is None]
+        new = store.themes.find_theme(app.project.db, "Tema fra TUI")
+        top = [t.id for t in store.themes.themes(app.project.db) if t.parent_id is None]
         assert top[-1] == new.id
         # it is highlighted: move it up with [
         await pilot.press("left_square_bracket")
-        top = [t.id for t in repo.themes(app.project.db) if t.parent_id is None]
+        top = [t.id for t in store.themes.themes(app.project.db) if t.parent_id is None]
         assert top[-2] == new.id
         # rename
         await pilot.press("r")
@@ -88,14 +88,14 @@ async def test_grouping_view_create_rename_reorder_remove_and_undo(demo_project)
         app.screen.query_one(Input).value = ""
         await type_into(pilot, "Omdøpt tema")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: repo.theme(app.project.db, new.id).name == "Omdøpt tema")
+        await wait_for(pilot, lambda: store.themes.theme(app.project.db, new.id).name == "Omdøpt tema")
         # a subtheme, then map a code by moving it there, then take it out again
         await pilot.press("s")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "AskText")
         await type_into(pilot, "Under")
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ThemesScreen")
-        sub = next(t for t in repo.themes(app.project.db) if t.parent_id == new.id)
+        sub = next(t for t in store.themes.themes(app.project.db) if t.parent_id == new.id)
         loose = themes.unthemed_codes(app.project)[0]
         await highlight(pilot, "#tg-unthemed", f"u|{loose.id}")
         await pilot.press("m")
@@ -104,19 +104,19 @@ async def test_grouping_view_create_rename_reorder_remove_and_undo(demo_project)
         options = app.screen.query_one(OptionList)
         assert options.get_option_at_index(options.highlighted).id == f"theme:{sub.id}"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: [c.id for c in repo.theme_codes(app.project.db, sub.id)] == [loose.id])
+        await wait_for(pilot, lambda: [c.id for c in store.themes.theme_codes(app.project.db, sub.id)] == [loose.id])
         await highlight(pilot, "#tg-tree", f"c|{sub.id}|{loose.id}")
         await pilot.press("x")
-        await wait_for(pilot, lambda: repo.theme_codes(app.project.db, sub.id) == [])
+        await wait_for(pilot, lambda: store.themes.theme_codes(app.project.db, sub.id) == [])
         await pilot.press("ctrl+z")
-        await wait_for(pilot, lambda: [c.id for c in repo.theme_codes(app.project.db, sub.id)] == [loose.id])
+        await wait_for(pilot, lambda: [c.id for c in store.themes.theme_codes(app.project.db, sub.id)] == [loose.id])
         # delete the theme (asks first); the code stays
         await highlight(pilot, "#tg-tree", f"t|{new.id}")
         await pilot.press("delete")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "Confirm")
         await pilot.press("y")
         await wait_for(pilot, lambda: app.project.db.scalar("SELECT 1 FROM themes WHERE id = ?", (new.id,)) is None)
-        assert repo.code(app.project.db, loose.id).id == loose.id
+        assert store.codes.code(app.project.db, loose.id).id == loose.id
 
 
 async def test_theme_texts_and_key_quote(demo_project):
@@ -133,15 +133,15 @@ async def test_theme_texts_and_key_quote(demo_project):
         app.screen.query_one("#text-analytic", TextArea).text = "Analytisk tekst fra TUI."
         app.screen.query_one("#text-condensate", TextArea).text = "Kondensat fra TUI."
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: repo.theme(app.project.db, node.theme.id).condensate == "Kondensat fra TUI.")
-        assert repo.theme(app.project.db, node.theme.id).analytic_text == "Analytisk tekst fra TUI."
+        await wait_for(pilot, lambda: store.themes.theme(app.project.db, node.theme.id).condensate == "Kondensat fra TUI.")
+        assert store.themes.theme(app.project.db, node.theme.id).analytic_text == "Analytisk tekst fra TUI."
         await highlight(pilot, "#tg-tree", f"t|{node.theme.id}")
         await pilot.press("k")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "KeyQuotePicker")
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: repo.theme(app.project.db, node.theme.id).key_coding_id is not None)
-        key = repo.coding(app.project.db, repo.theme(app.project.db, node.theme.id).key_coding_id)
-        assert key.id in {c.id for c in repo.codings_for_theme(app.project.db, node.theme.id)}
+        await wait_for(pilot, lambda: store.themes.theme(app.project.db, node.theme.id).key_coding_id is not None)
+        key = store.codings.coding(app.project.db, store.themes.theme(app.project.db, node.theme.id).key_coding_id)
+        assert key.id in {c.id for c in store.codings.codings_for_theme(app.project.db, node.theme.id)}
 
 
 async def test_near_duplicates_one_key_merge(project, tmp_path):
@@ -157,11 +157,11 @@ async def test_near_duplicates_one_key_merge(project, tmp_path):
         await pilot.press("v")  # the other code survives
         survivor = app.screen.clusters[0].codes[1]
         await pilot.press("m")
-        await wait_for(pilot, lambda: len(repo.codes(app.project.db)) == 3)
-        assert survivor.label in {c.label for c in repo.codes(app.project.db)}
+        await wait_for(pilot, lambda: len(store.codes.codes(app.project.db)) == 3)
+        assert survivor.label in {c.label for c in store.codes.codes(app.project.db)}
         assert app.screen.clusters == []
         await pilot.press("ctrl+z")
-        await wait_for(pilot, lambda: len(repo.codes(app.project.db)) == 4)
+        await wait_for(pilot, lambda: len(store.codes.codes(app.project.db)) == 4)
 
 
 async def test_matrix_drill_down_opens_the_quote(demo_project):

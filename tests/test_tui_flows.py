@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from themecoder.core.coding import in_vivo_label, trim_span
 from themecoder.core.project import Project
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.screens.code_picker import ChooseCoding, CodePicker
 from themecoder.tui.screens.codes import CodeListScreen
 from themecoder.tui.screens.memo import MemoScreen
@@ -25,15 +25,15 @@ def messages(app) -> list[str]:
 
 
 def check_coding(project: Project, coding) -> str:
-    text = repo.document_text(project.db, coding.document_id)
+    text = store.documents.document_text(project.db, coding.document_id)
     assert 0 <= coding.start < coding.end <= len(text)
     assert coding.quote == text[coding.start:coding.end]
     return text
 
 
 def codings_by_label(project: Project, label: str):
-    code = repo.code_by_label(project.db, label)
-    return [] if code is None else repo.codings_for_code(project.db, code.id)
+    code = store.codes.code_by_label(project.db, label)
+    return [] if code is None else store.codings.codings_for_code(project.db, code.id)
 
 
 async def open_doc(pilot, row: int = 0) -> TranscriptScreen:
@@ -101,12 +101,12 @@ async def test_code_two_sentences_with_a_new_code_then_an_existing_one(demo_proj
         await type_text(pilot, "brukern ekspert")
         options = app.screen.query_one("OptionList")
         best = options.get_option_at_index(options.highlighted).id
-        expert = repo.code_by_label(project.db, "brukeren er ekspert på eget liv")
+        expert = store.codes.code_by_label(project.db, "brukeren er ekspert på eget liv")
         assert best == f"code:{expert.id}"
-        before = len(repo.codings_for_code(project.db, expert.id))
+        before = len(store.codings.codings_for_code(project.db, expert.id))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen))
-        after = repo.codings_for_code(project.db, expert.id)
+        after = store.codings.codings_for_code(project.db, expert.id)
         assert len(after) == before + 1
         new = next(c for c in after if c.document_id == doc_id and c.start == trim_span(text, s2, e2)[0])
         check_coding(project, new)
@@ -122,19 +122,19 @@ async def test_undo_and_redo_with_notifications_and_across_restarts(demo_project
         start, end = view.selection
         label = in_vivo_label(screen.text, start, end)
         await pilot.press("v")  # an in-vivo code: one action
-        code = repo.code_by_label(app.project.db, label)
+        code = store.codes.code_by_label(app.project.db, label)
         assert code is not None and code.in_vivo
-        [coding] = repo.codings_for_code(app.project.db, code.id)
+        [coding] = store.codings.codings_for_code(app.project.db, code.id)
         check_coding(app.project, coding)
         assert any(c.id == coding.id for c in view.codings)
 
         await pilot.press("ctrl+z")
-        assert repo.code_by_label(app.project.db, code.label) is None
+        assert store.codes.code_by_label(app.project.db, code.label) is None
         assert not any(c.id == coding.id for c in view.codings)
         assert any(m.startswith("Undone: new code «") for m in messages(app))
 
         await pilot.press("ctrl+y")
-        assert repo.coding(app.project.db, coding.id).quote == coding.quote
+        assert store.codings.coding(app.project.db, coding.id).quote == coding.quote
         assert any(c.id == coding.id for c in view.codings)
         assert any(m.startswith("Redone:") for m in messages(app))
 
@@ -142,11 +142,11 @@ async def test_undo_and_redo_with_notifications_and_across_restarts(demo_project
     app = make_app(demo_project)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+z")
-        assert repo.code_by_label(app.project.db, code.label) is None
+        assert store.codes.code_by_label(app.project.db, code.label) is None
         assert any(m.startswith("Undone: new code «") for m in messages(app))
         await pilot.press("ctrl+z", "ctrl+y", "ctrl+y")
     with Project.open(demo_project) as project:
-        assert repo.code_by_label(project.db, code.label) is not None
+        assert store.codes.code_by_label(project.db, code.label) is not None
 
 
 async def test_code_list_lists_quotes_and_jumps_to_one(demo_project):
@@ -156,9 +156,9 @@ async def test_code_list_lists_quotes_and_jumps_to_one(demo_project):
         assert isinstance(app.screen, CodeListScreen)
         await type_text(pilot, "tillit tar tid")
         codes = app.screen.query_one("#code-list")
-        code = repo.code_by_label(app.project.db, "tillit tar tid")
+        code = store.codes.code_by_label(app.project.db, "tillit tar tid")
         assert codes.get_option_at_index(codes.highlighted).id == code.id
-        quotes = repo.codings_for_code(app.project.db, code.id)
+        quotes = store.codings.codings_for_code(app.project.db, code.id)
         assert app.screen.query_one("#quote-list").option_count == len(quotes) >= 2
         await pilot.press("enter")  # to the quotes
         await pilot.press("down")  # the second quote
@@ -210,13 +210,13 @@ async def test_search_a_lemma_code_a_hit_and_jump_to_one(demo_project):
         assert isinstance(app.screen, CodePicker)
         await type_text(pilot, "relasjonen er selve")
         options = app.screen.query_one("OptionList")
-        code = repo.code_by_label(app.project.db, "relasjonen er selve arbeidet")
+        code = store.codes.code_by_label(app.project.db, "relasjonen er selve arbeidet")
         assert options.get_option_at_index(options.highlighted).id == f"code:{code.id}"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
-        text = repo.document_text(app.project.db, hit.document_id)
+        text = store.documents.document_text(app.project.db, hit.document_id)
         s, e = trim_span(text, hit.sentence_start, hit.sentence_end)
-        mine = [c for c in repo.codings_for_code(app.project.db, code.id)
+        mine = [c for c in store.codings.codings_for_code(app.project.db, code.id)
                 if (c.document_id, c.start, c.end) == (hit.document_id, s, e)]
         assert len(mine) == 1
         check_coding(app.project, mine[0])
@@ -243,16 +243,16 @@ async def test_did_you_mean_offers_similar_codes_before_creating(tui_project):
         assert app.screen is picker and picker.confirming == "Relasjon er grunnlag"
         options = picker.query_one("OptionList")
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
-        existing = repo.code_by_label(app.project.db, "Relasjon som grunnlag")
+        existing = store.codes.code_by_label(app.project.db, "Relasjon som grunnlag")
         assert ids[0] == f"code:{existing.id}" and ids[-1] == "create"
-        assert repo.code_by_label(app.project.db, "Relasjon er grunnlag") is None
+        assert store.codes.code_by_label(app.project.db, "Relasjon er grunnlag") is None
         await pilot.press("enter")  # take the existing code
         await wait_for(pilot, lambda: app.screen is screen)
-        assert repo.code_by_label(app.project.db, "Relasjon er grunnlag") is None
+        assert store.codes.code_by_label(app.project.db, "Relasjon er grunnlag") is None
         start, end = screen.view.selection
         text = screen.text
         assert any((c.start, c.end) == trim_span(text, start, end)
-                   for c in repo.codings_for_code(app.project.db, existing.id))
+                   for c in store.codings.codings_for_code(app.project.db, existing.id))
 
         # and "create anyway" does create it
         await pilot.press("down", "c")
@@ -282,13 +282,13 @@ async def test_remove_recode_and_memos(tui_project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_doc(pilot, row=1)  # britt: 3 codings
         db = app.project.db
-        n = len(repo.codings_for_document(db, screen.doc_id))
+        n = len(store.codings.codings_for_document(db, screen.doc_id))
         # next coded passage, then remove it
         await pilot.press("n")
         first = screen.codings[0]
         assert screen.view.selection == (first.start, first.end)
         await pilot.press("x")
-        assert len(repo.codings_for_document(db, screen.doc_id)) == n - 1
+        assert len(store.codings.codings_for_document(db, screen.doc_id)) == n - 1
         assert any(m.startswith("Removed «") for m in messages(app))
         # recode the next one to another existing code
         await pilot.press("n")
@@ -299,26 +299,26 @@ async def test_remove_recode_and_memos(tui_project):
         await type_text(pilot, "brukermedvirkning")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
-        recoded = repo.coding(db, coding.id)
-        assert repo.code(db, recoded.code_id).label == "Brukermedvirkning i praksis"
+        recoded = store.codings.coding(db, coding.id)
+        assert store.codes.code(db, recoded.code_id).label == "Brukermedvirkning i praksis"
         check_coding(app.project, recoded)
         # ... and then to a brand-new code: one action, one undo
         await pilot.press("r")
         await type_text(pilot, "ventetid på bolig")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is screen)
-        recoded = repo.coding(db, coding.id)
-        assert repo.code(db, recoded.code_id).label == "ventetid på bolig"
+        recoded = store.codings.coding(db, coding.id)
+        assert store.codes.code(db, recoded.code_id).label == "ventetid på bolig"
         check_coding(app.project, recoded)
         await pilot.press("ctrl+z")
-        await wait_for(pilot, lambda: repo.code_by_label(db, "ventetid på bolig") is None)
-        assert repo.code(db, repo.coding(db, coding.id).code_id).label == "Brukermedvirkning i praksis"
+        await wait_for(pilot, lambda: store.codes.code_by_label(db, "ventetid på bolig") is None)
+        assert store.codes.code(db, store.codings.coding(db, coding.id).code_id).label == "Brukermedvirkning i praksis"
         # a memo on that coding
         await pilot.press("m")
         assert isinstance(app.screen, MemoScreen)
         await type_text(pilot, "Sterkt uttrykt")
         await pilot.press("ctrl+s")
-        [memo] = repo.memos(db, "coding", coding.id)
+        [memo] = store.memos.memos(db, "coding", coding.id)
         assert memo.text == "Sterkt uttrykt" and memo.author == "student"
         assert coding.id in screen.view.memo_codings  # ✎ in the margin and the "here" line
         assert "✎" in str(screen.query_one("#here").render())
@@ -330,7 +330,7 @@ async def test_remove_recode_and_memos(tui_project):
         await pilot.press("M")
         await type_text(pilot, "Kort intervju")
         await pilot.press("ctrl+s")
-        [doc_memo] = repo.memos(db, "document", screen.doc_id)
+        [doc_memo] = store.memos.memos(db, "document", screen.doc_id)
         assert doc_memo.text == "Kort intervju"
         # a memo on a code, from the code list
         await pilot.press("C")
@@ -339,11 +339,11 @@ async def test_remove_recode_and_memos(tui_project):
         assert isinstance(app.screen, MemoScreen)
         await type_text(pilot, "Gjennomgaende")
         await pilot.press("ctrl+s")
-        code = repo.code_by_label(db, "Tidspress")
-        assert [m.text for m in repo.memos(db, "code", code.id)] == ["Gjennomgaende"]
+        code = store.codes.code_by_label(db, "Tidspress")
+        assert [m.text for m in store.memos.memos(db, "code", code.id)] == ["Gjennomgaende"]
         # every one of these is undoable
         await pilot.press("ctrl+z")
-        assert repo.memos(db, "code", code.id) == []
+        assert store.memos.memos(db, "code", code.id) == []
 
 
 async def test_overlapping_codings_ask_which_one(tui_project):
@@ -354,7 +354,7 @@ async def test_overlapping_codings_ask_which_one(tui_project):
         screen = await open_doc(pilot, row=0)
         await pilot.press("n")
         s, e = screen.view.selection
-        other = repo.code_by_label(app.project.db, "Tidspress")
+        other = store.codes.code_by_label(app.project.db, "Tidspress")
         app.act(apply_code, screen.doc_id, s, e - 3, other.id)
         await pilot.pause()
         assert len(screen.view._marks.col_first) >= 2  # two stripes in the gutter
@@ -362,7 +362,7 @@ async def test_overlapping_codings_ask_which_one(tui_project):
         assert isinstance(app.screen, ChooseCoding)
         await pilot.press("down", "enter")
         await pilot.pause()
-        left = [c for c in repo.codings_for_document(app.project.db, screen.doc_id) if c.start == s]
+        left = [c for c in store.codings.codings_for_document(app.project.db, screen.doc_id) if c.start == s]
         assert len(left) == 1
 
 
@@ -456,7 +456,7 @@ async def test_command_palette_runs_actions(tui_project):
         await type_text(pilot, "In vivo")
         await pilot.pause(0.5)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(c.in_vivo for c in repo.codes(app.project.db)))
+        await wait_for(pilot, lambda: any(c.in_vivo for c in store.codes.codes(app.project.db)))
         assert app.screen is screen
 
 
@@ -546,7 +546,7 @@ async def test_import_from_the_overview(tui_project, tmp_path):
         await pilot.press("i")
         await type_text(pilot, str(src))
         await pilot.press("enter")
-        await wait_for(pilot, lambda: len(repo.documents(app.project.db)) == 4, timeout=60)
+        await wait_for(pilot, lambda: len(store.documents.documents(app.project.db)) == 4, timeout=60)
         await wait_for(pilot, lambda: app.screen.query_one("DataTable").row_count == 4)
         assert any("1 of 1 files imported" in m for m in messages(app))
 
@@ -575,10 +575,10 @@ async def test_undo_waits_while_a_dialog_is_open(tui_project):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_doc(pilot)
         await pilot.press("down", "v")
-        n = len(repo.codings_for_document(app.project.db, screen.doc_id))
+        n = len(store.codings.codings_for_document(app.project.db, screen.doc_id))
         await pilot.press("c")
         await pilot.press("ctrl+z")
         assert isinstance(app.screen, CodePicker)
-        assert len(repo.codings_for_document(app.project.db, screen.doc_id)) == n
+        assert len(store.codings.codings_for_document(app.project.db, screen.doc_id)) == n
         await pilot.press("escape", "ctrl+z")
-        assert len(repo.codings_for_document(app.project.db, screen.doc_id)) == n - 1
+        assert len(store.codings.codings_for_document(app.project.db, screen.doc_id)) == n - 1

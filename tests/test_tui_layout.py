@@ -48,7 +48,7 @@ def test_wrap_very_long_line_is_fast_enough_to_be_linear():
 
 
 def test_quick_sentences_stay_inside_turns_and_are_trimmed():
-    from themecoder.core.model import Turn
+    from themecoder.model import Turn
 
     text = "I: Hei. Hvordan går det?\n\nAnna: Bra! Takk for at du spør.\n"
     turns = [Turn("1", "d", "I", 0, 3, 24, None), Turn("2", "d", "Anna", 26, 32, 57, None)]
@@ -93,7 +93,7 @@ def test_tui_app_module_does_not_import_spacy():
 async def test_view_renders_wide_characters_and_control_characters_at_full_width():
     from textual.app import App
 
-    from themecoder.core.model import Code, Coding, Turn
+    from themecoder.model import Code, Coding, Turn
     from themecoder.tui.widgets.transcript_view import TranscriptView
 
     text = "I: 漢字も大丈夫ですか？\n\nAnna: Ja\tdet går bra 🙂 " + "ææ漢" * 40 + "\n"

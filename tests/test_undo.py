@@ -3,10 +3,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from themecoder.core import coding, documents, memos, themes
-from themecoder.core.errors import Conflict, NotFound, UserError
+from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder.store import repo
+from themecoder import store
 
 TABLES = ["documents", "participants", "turns", "codes", "codings", "themes", "code_themes", "memos",
           "attributes", "participant_attributes", "project"]
@@ -24,20 +24,20 @@ def coded(project, interview_file):
 
 def test_undo_and_redo_each_kind_of_action(coded):
     project, doc = coded
-    text = repo.document_text(project.db, doc.id)
+    text = store.documents.document_text(project.db, doc.id)
     steps = [
         lambda: coding.create_code(project, "relasjoner er viktige"),
-        lambda: coding.apply_code(project, doc.id, 0, 10, repo.code_by_label(project.db, "relasjoner er viktige").id),
+        lambda: coding.apply_code(project, doc.id, 0, 10, store.codes.code_by_label(project.db, "relasjoner er viktige").id),
         lambda: coding.apply_new_code(project, doc.id, text.index("personlig"), text.index("prosess") + 7, "personlig prosess"),
-        lambda: coding.recode(project, repo.codings_for_document(project.db, doc.id)[0].id,
-                              repo.code_by_label(project.db, "personlig prosess").id),
+        lambda: coding.recode(project, store.codings.codings_for_document(project.db, doc.id)[0].id,
+                              store.codes.code_by_label(project.db, "personlig prosess").id),
         lambda: themes.create_theme(project, "Recovery"),
-        lambda: themes.add_code_to_theme(project, repo.code_by_label(project.db, "personlig prosess").id,
-                                         repo.find_theme(project.db, "Recovery").id),
+        lambda: themes.add_code_to_theme(project, store.codes.code_by_label(project.db, "personlig prosess").id,
+                                         store.themes.find_theme(project.db, "Recovery").id),
         lambda: memos.add_memo(project, "document", doc.id, "Intervjuet gikk bra."),
         lambda: documents.set_attribute(project, "Anna", "alder_gruppe", "30-39"),
         lambda: documents.rename_document(project, doc.id, "Intervju Anna"),
-        lambda: coding.remove_coding(project, repo.codings_for_document(project.db, doc.id)[-1].id),
+        lambda: coding.remove_coding(project, store.codings.codings_for_document(project.db, doc.id)[-1].id),
         lambda: documents.delete_document(project, doc.id),
     ]
     states = [snapshot(project)]
@@ -62,10 +62,10 @@ def test_undo_survives_restart_and_new_action_discards_redo(tmp_path):
     assert p.undo().summary == "create code «b»"
     p.close()
     p = Project.open(path, coder="anna")
-    assert [c.label for c in repo.codes(p.db)] == ["a"]
+    assert [c.label for c in store.codes.codes(p.db)] == ["a"]
     coding.create_code(p, "c")
     assert p.redo() is None  # "b" can no longer be redone
-    assert [c.label for c in repo.codes(p.db)] == ["a", "c"]
+    assert [c.label for c in store.codes.codes(p.db)] == ["a", "c"]
     kinds = [(a.kind, a.coder) for a in p.history()]
     assert ("undo", "anna") in kinds
     p.close()
@@ -77,10 +77,10 @@ def test_undo_after_reindex_rebuilds_search_index(coded):
     project, doc = coded
     documents.delete_document(project, doc.id)
     project.undo()
-    assert repo.unindexed_documents(project.db) == [doc.id]
+    assert store.documents.unindexed_documents(project.db) == [doc.id]
     ensure_index(project)
-    assert repo.unindexed_documents(project.db) == []
-    assert repo.sentences(project.db, doc.id)
+    assert store.documents.unindexed_documents(project.db) == []
+    assert store.documents.sentences(project.db, doc.id)
 
 
 def test_each_coder_undoes_only_their_own_actions(tmp_path):
@@ -90,13 +90,13 @@ def test_each_coder_undoes_only_their_own_actions(tmp_path):
     coding.create_code(supervisor, "fra veileder")
     coding.create_code(student, "fra student")
     assert student.undo().summary == "create code «fra student»"
-    assert [c.label for c in repo.codes(student.db)] == ["fra veileder"]
+    assert [c.label for c in store.codes.codes(student.db)] == ["fra veileder"]
     assert student.undo() is None  # nothing of the student's is left to undo
-    assert [c.label for c in repo.codes(supervisor.db)] == ["fra veileder"]
+    assert [c.label for c in store.codes.codes(supervisor.db)] == ["fra veileder"]
     # The supervisor's new action does not discard the student's redo.
     coding.create_code(supervisor, "enda en")
     assert student.redo().summary == "create code «fra student»"
-    assert {c.label for c in repo.codes(student.db)} == {"fra veileder", "fra student", "enda en"}
+    assert {c.label for c in store.codes.codes(student.db)} == {"fra veileder", "fra student", "enda en"}
     student.close()
     supervisor.close()
 
@@ -112,10 +112,10 @@ def test_undo_refuses_when_someone_changed_the_rows_since(tmp_path):
     with pytest.raises(Conflict, match="changed later"):
         student.undo()
     # Nothing was reverted, and the student's action is still undoable later.
-    assert [c.label for c in repo.codes(student.db)] == ["y"]
+    assert [c.label for c in store.codes.codes(student.db)] == ["y"]
     supervisor.undo()
     assert student.undo().summary == "create code «x»"
-    assert repo.codes(student.db) == []
+    assert store.codes.codes(student.db) == []
     student.close()
     supervisor.close()
 
@@ -133,7 +133,7 @@ def test_offset_invariant_after_any_sequence_of_operations(tmp_path_factory, int
     """coding.quote == document.text[start:end] whatever the user does."""
     project = Project.create(tmp_path_factory.mktemp("h") / "p.themecoder", coder="h")
     doc = documents.add_transcript(project, read_transcript(interview_file))
-    text = repo.document_text(project.db, doc.id)
+    text = store.documents.document_text(project.db, doc.id)
     n = 0
     for op, a, length in ops:
         start = a % len(text)
@@ -142,14 +142,14 @@ def test_offset_invariant_after_any_sequence_of_operations(tmp_path_factory, int
             if op == "newcode":
                 n += 1
                 coding.apply_new_code(project, doc.id, start, end, f"kode {n}")
-            elif op == "code" and repo.codes(project.db):
-                codes = repo.codes(project.db)
+            elif op == "code" and store.codes.codes(project.db):
+                codes = store.codes.codes(project.db)
                 coding.apply_code(project, doc.id, start, end, codes[a % len(codes)].id)
-            elif op == "remove" and repo.all_codings(project.db):
-                cs = repo.all_codings(project.db)
+            elif op == "remove" and store.codings.all_codings(project.db):
+                cs = store.codings.all_codings(project.db)
                 coding.remove_coding(project, cs[a % len(cs)].id)
-            elif op == "recode" and repo.all_codings(project.db) and repo.codes(project.db):
-                cs, codes = repo.all_codings(project.db), repo.codes(project.db)
+            elif op == "recode" and store.codings.all_codings(project.db) and store.codes.codes(project.db):
+                cs, codes = store.codings.all_codings(project.db), store.codes.codes(project.db)
                 coding.recode(project, cs[a % len(cs)].id, codes[length % len(codes)].id)
             elif op == "undo":
                 project.undo()
@@ -158,14 +158,14 @@ def test_offset_invariant_after_any_sequence_of_operations(tmp_path_factory, int
             elif op == "theme":
                 n += 1
                 themes.create_theme(project, f"tema {n}")
-            elif op == "map" and repo.codes(project.db) and repo.themes(project.db):
-                codes, ts = repo.codes(project.db), repo.themes(project.db)
+            elif op == "map" and store.codes.codes(project.db) and store.themes.themes(project.db):
+                codes, ts = store.codes.codes(project.db), store.themes.themes(project.db)
                 themes.add_code_to_theme(project, codes[a % len(codes)].id, ts[length % len(ts)].id)
         except (Conflict, NotFound):  # undo may remove the document itself
             pass
         except UserError as exc:  # whitespace-only selections are refused politely
             assert "select some text" in str(exc)
-        for c in repo.all_codings(project.db):
+        for c in store.codings.all_codings(project.db):
             assert c.quote == text[c.start:c.end]
             assert c.quote and not c.quote[0].isspace() and not c.quote[-1].isspace()
     project.close()

@@ -83,7 +83,7 @@ def build_project(folder: Path) -> Path:
     from themecoder.core.project import Project
     from themecoder.core.text import find_quote
     from themecoder.io.batch import import_files
-    from themecoder.store import repo
+    from themecoder import store
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -98,8 +98,8 @@ def build_project(folder: Path) -> Path:
         for label, colour, quotes in CODES:
             code = create_code(project, label, colour=colour)
             for doc_ref, quote in quotes:
-                doc = repo.find_document(project.db, doc_ref)
-                text = repo.document_text(project.db, doc.id)
+                doc = store.documents.find_document(project.db, doc_ref)
+                text = store.documents.document_text(project.db, doc.id)
                 (start, end), = find_quote(text, quote)
                 apply_code(project, doc.id, start, end, code.id)
     return path

@@ -85,10 +85,10 @@ def cmd_import(args) -> int:
 
 def cmd_info(args) -> int:
     from themecoder.nlp import pipeline_status
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project) as project:
-        counts = repo.counts(project.db)
+        counts = store.project.counts(project.db)
         data = {
             "project": project.name,
             "path": str(project.path),
@@ -96,7 +96,7 @@ def cmd_info(args) -> int:
             **counts,
         }
         docs = []
-        for d in repo.documents(project.db):
+        for d in store.documents.documents(project.db):
             n = project.db.scalar("SELECT count(*) FROM codings WHERE document_id = ?", (d.id,))
             docs.append({"id": d.id, "title": d.title, "characters": d.length, "codings": n})
         data["document_list"] = docs
@@ -115,10 +115,10 @@ def cmd_info(args) -> int:
 
 def cmd_search(args) -> int:
     from themecoder.core.search import search
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project) as project:
-        doc_id = repo.find_document(project.db, args.doc).id if args.doc else None
+        doc_id = store.documents.find_document(project.db, args.doc).id if args.doc else None
         hits = search(project, args.query, document_id=doc_id, limit=args.limit)
         if args.json:
             emit_json([h.__dict__ if hasattr(h, "__dict__") else _slots(h) for h in hits])
@@ -136,11 +136,11 @@ def _slots(obj) -> dict:
 
 def cmd_code(args) -> int:
     from themecoder.core.coding import code_quote
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project, args.coder) as project:
         coding = code_quote(project, args.doc, args.quote, args.code, occurrence=args.occurrence)
-        code = repo.code(project.db, coding.code_id)
+        code = store.codes.code(project.db, coding.code_id)
         if args.json:
             emit_json(_slots(coding) | {"code": code.label})
         else:
@@ -149,10 +149,10 @@ def cmd_code(args) -> int:
 
 
 def cmd_codes(args) -> int:
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project) as project:
-        stats = repo.code_stats(project.db)
+        stats = store.codes.code_stats(project.db)
         if args.json:
             emit_json([{"id": s.code.id, "label": s.code.label, "description": s.code.description,
                         "colour": s.code.colour, "in_vivo": s.code.in_vivo, "codings": s.codings,
@@ -167,18 +167,18 @@ def cmd_codes(args) -> int:
 
 def cmd_memo(args) -> int:
     from themecoder.core.memos import add_memo
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project, args.coder) as project:
         target_id = None
         if args.on == "document":
-            target_id = repo.find_document(project.db, args.target).id
+            target_id = store.documents.find_document(project.db, args.target).id
         elif args.on == "code":
-            target_id = repo.find_code(project.db, args.target).id
+            target_id = store.codes.find_code(project.db, args.target).id
         elif args.on == "theme":
-            target_id = repo.find_theme(project.db, args.target).id
+            target_id = store.themes.find_theme(project.db, args.target).id
         elif args.on == "coding":
-            target_id = repo.coding(project.db, args.target).id
+            target_id = store.codings.coding(project.db, args.target).id
         memo = add_memo(project, args.on, target_id, args.text, title=args.title or "")
         print(f"memo {memo.id} added")
     return 0
@@ -250,7 +250,7 @@ def cmd_purge_undo(args) -> int:
 
 
 def UserErrorLazy(message: str):
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     return UserError(message)
 
@@ -411,9 +411,9 @@ def _foundation_commands(sub) -> None:
 
 # -- codebook, themes, matrix and review (issue: themes and review) --------------------------
 def _codebook_code(project, ref: str):
-    from themecoder.store import repo
+    from themecoder import store
 
-    return repo.find_code(project.db, ref)
+    return store.codes.find_code(project.db, ref)
 
 
 def _codebook_theme(project, ref: str):
@@ -423,7 +423,7 @@ def _codebook_theme(project, ref: str):
 
 
 def _codebook_confirm(question: str, yes: bool) -> None:
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     if yes:
         return
@@ -461,20 +461,20 @@ def cmd_codebook(args) -> int:
                 print(f"merged {merged} into «{r.code.label}»: {r.moved} codings moved, {r.collapsed} "
                       f"duplicates collapsed, {r.mappings} theme mappings and {r.memos} memos carried over")
         elif op == "split":
-            from themecoder.store import repo
+            from themecoder import store
 
             code = _codebook_code(project, args.code)
-            codings = repo.codings_for_code(project.db, code.id)
+            codings = store.codings.codings_for_code(project.db, code.id)
             chosen = set()
             for ref in args.coding or []:
                 hits = [c.id for c in codings if c.id == ref or (len(ref) >= 6 and c.id.startswith(ref))]
                 if len(hits) != 1:
-                    from themecoder.core.errors import NotFound
+                    from themecoder.errors import NotFound
 
                     raise NotFound(f"«{code.label}» has no coding {ref!r}")
                 chosen.add(hits[0])
             if args.doc:
-                doc = repo.find_document(project.db, args.doc)
+                doc = store.documents.find_document(project.db, args.doc)
                 chosen.update(c.id for c in codings if c.document_id == doc.id)
             if args.containing:
                 needle = args.containing.casefold()
@@ -503,11 +503,11 @@ def cmd_codebook(args) -> int:
             print(f"{len(clusters)} groups of similar codes (threshold {args.threshold:g}); merge with "
                   f"`themecoder codebook merge PROJECT CODE... --into CODE`")
         elif op == "show":
-            from themecoder.store import repo
+            from themecoder import store
 
             code = _codebook_code(project, args.code)
-            docs = {d.id: d.title for d in repo.documents(project.db)}
-            codings = repo.codings_for_code(project.db, code.id)
+            docs = {d.id: d.title for d in store.documents.documents(project.db)}
+            codings = store.codings.codings_for_code(project.db, code.id)
             if args.json:
                 emit_json({"id": code.id, "label": code.label, "description": code.description,
                            "colour": code.colour, "codings": [_slots(c) | {"document": docs[c.document_id]}
@@ -523,7 +523,7 @@ def cmd_codebook(args) -> int:
 
 def cmd_theme(args) -> int:
     from themecoder.core import themes
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project, args.coder) as project:
         op = args.theme_command
@@ -548,7 +548,7 @@ def cmd_theme(args) -> int:
             if args.key_quote is not None:
                 fields["key_coding_id"] = None if args.key_quote.casefold() in ("", "none", "-") else args.key_quote
             if not fields:
-                from themecoder.core.errors import UserError
+                from themecoder.errors import UserError
 
                 raise UserError("nothing to set: give --description, --analytic-text, --condensate or --key-quote")
             t = themes.update_theme(project, t.id, **fields)
@@ -622,7 +622,7 @@ def cmd_theme(args) -> int:
             if op == "list":
                 print(f"{len(nodes)} themes (columns: codings, informants)")
         elif op == "unthemed":
-            stats = {s.code.id: s.codings for s in repo.code_stats(project.db)}
+            stats = {s.code.id: s.codings for s in store.codes.code_stats(project.db)}
             codes = themes.unthemed_codes(project)
             if args.json:
                 emit_json([{"id": c.id, "label": c.label, "codings": stats.get(c.id, 0)} for c in codes])
@@ -644,7 +644,7 @@ def cmd_theme(args) -> int:
 
 def cmd_matrix(args) -> int:
     from themecoder.core import themes
-    from themecoder.core.errors import NotFound
+    from themecoder.errors import NotFound
 
     with open_project(args.project) as project:
         m = themes.code_matrix(project, rows=args.rows, by=args.by)
@@ -686,15 +686,15 @@ def _codebook_review_item_line(item) -> str:
 
 def _codebook_walk(project, args) -> int:
     from themecoder.core import review
-    from themecoder.store import repo
+    from themecoder import store
 
     review.mark_reviewer(project)
     steps = review.walk(project)
     if args.unreviewed:
         steps = [s for s in steps if s.item is None or s.item.status_set is None]
-    who = {d.id: d.title for d in repo.documents(project.db)}
-    for p in repo.participants(project.db):
-        for d in repo.documents(project.db):
+    who = {d.id: d.title for d in store.documents.documents(project.db)}
+    for p in store.participants.participants(project.db):
+        for d in store.documents.documents(project.db):
             if d.participant_id == p.id:
                 who[d.id] = p.pseudonym
     print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
@@ -1098,7 +1098,7 @@ def cmd_export_qdpx(args) -> int:
 
 def cmd_export_shorten(args) -> int:
     from themecoder.core.quotes import clear_shortening, display_text, set_shortening
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     with open_project(args.project, args.coder) as project:
         if args.clear:
@@ -1207,7 +1207,7 @@ def _mm_print_import(result, verb: str) -> None:
 
 def _mm_group(text: str):
     """``NAME:N:M:SD`` (empty parts allowed; the name may not contain ':')."""
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     parts = text.rsplit(":", 3)
     if len(parts) != 4:
@@ -1311,7 +1311,7 @@ def cmd_findings_add(args) -> int:
 
 
 def cmd_findings_edit(args) -> int:
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
     from themecoder.core.findings import update_finding
 
     fields = _mm_fields(args)
@@ -1334,7 +1334,7 @@ def cmd_findings_delete(args) -> int:
 
 def cmd_link(args) -> int:
     from themecoder.core.findings import find_theme, get_link, link_theme, find_finding
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     with open_project(args.project, args.coder) as project:
         theme = find_theme(project, args.theme)
@@ -1595,9 +1595,9 @@ _ANON_KINDS = ("person", "place", "organisation", "phone", "email", "national_id
 
 
 def _anon_docs(project, refs) -> list[str] | None:
-    from themecoder.store import repo
+    from themecoder import store
 
-    return [repo.find_document(project.db, r).id for r in refs] if refs else None
+    return [store.documents.find_document(project.db, r).id for r in refs] if refs else None
 
 
 def _anon_finding_line(f, width: int = 28) -> str:
@@ -1734,14 +1734,14 @@ def _anonymisation_import_check(project, document_ids: list[str]) -> None:
 
 def cmd_check(args) -> int:
     from themecoder.core import anonymise as an
-    from themecoder.store import repo
+    from themecoder import store
 
     with open_project(args.project, args.coder) as project:
         doc_ids = _anon_docs(project, args.doc)
         summary = an.check(project, doc_ids, force=args.force, progress=Progress("checking"))
         found = an.findings(project, doc_ids, kinds=args.kind or None, blocking_only=args.blocking)
         status = an.anonymisation_status(project)
-        participants = sorted(p.pseudonym for p in repo.participants(project.db))
+        participants = sorted(p.pseudonym for p in store.participants.participants(project.db))
         if args.json:
             emit_json({
                 "project": project.name, "label": status["label"], "status": status,
@@ -1776,7 +1776,7 @@ def cmd_check(args) -> int:
 
 def _anon_key(args, project, *, required: bool):
     from themecoder.core.anonymise import key_path
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
     from themecoder.io.key_file import open_key
 
     where = getattr(args, "key", None) or key_path(project)
@@ -1793,7 +1793,7 @@ def _anon_key(args, project, *, required: bool):
 
 def cmd_anonymise_replace(args) -> int:
     from themecoder.core import anonymise as an
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     if args.pseudonym is None and args.category is None:
         raise UserError("say what to put in: --pseudonym [NAME] (a suggestion without NAME) or "
@@ -1833,7 +1833,7 @@ def cmd_anonymise_replace(args) -> int:
 
 def cmd_anonymise_ignore(args) -> int:
     from themecoder.core import anonymise as an
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     if bool(args.finding) == bool(args.text):
         raise UserError("give a finding id (from themecoder check) or --text TEXT")
@@ -1897,7 +1897,7 @@ def cmd_anonymise_list(args) -> int:
 
 def cmd_anonymise_suggest(args) -> int:
     from themecoder.core import anonymise as an
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     if bool(args.finding) == bool(args.text):
         raise UserError("give a finding id (from themecoder check) or --text TEXT")
@@ -2093,7 +2093,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    from themecoder.core.errors import UserError
+    from themecoder.errors import UserError
 
     try:
         return int(args.func(args) or 0)

@@ -61,10 +61,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from themecoder.core.errors import Conflict, NotFound, UserError
+from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import CONTEXT_CHARS, Regions, context, shift_offset
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ def _rules_fingerprint(project: Project, ner: str) -> str:
 
 def _doc_ids(project: Project, document_ids: Iterable[str] | None) -> list[str]:
     if document_ids is None:
-        return [d.id for d in repo.documents(project.db)]
+        return [d.id for d in store.documents.documents(project.db)]
     return list(dict.fromkeys(document_ids))
 
 
@@ -349,9 +349,9 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
     from themecoder.core.identifiers import detect_identifiers
     from themecoder.core.indexing import analysis_spans
 
-    turns = repo.turns(project.db, doc_id)
+    turns = store.documents.turns(project.db, doc_id)
     labels = [(t.label_start, t.start) for t in turns if t.start > t.label_start]
-    sentences = repo.sentences(project.db, doc_id) or None
+    sentences = store.documents.sentences(project.db, doc_id) or None
     entities: list[tuple[int, int, str]] = []
     if ner is not None:
         analysis = ner.analyse(text, analysis_spans(text, [(t.start, t.end) for t in turns]))
@@ -418,7 +418,7 @@ def check(
     known = known_names(project)
     ignored = [r["text"] for r in ignored_texts(project)]
     for i, doc_id in enumerate(todo, 1):
-        text = repo.document_text(project.db, doc_id)
+        text = store.documents.document_text(project.db, doc_id)
         found = _detect(project, doc_id, text, known, ignored, ner)
         with project.db.transaction() as conn:
             current = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -441,7 +441,7 @@ def check(
         if progress:
             progress(i, len(todo))
     summary = CheckSummary(documents=len(ids), rechecked=len(todo), pipeline=ner_name)
-    titles = {d.id: d.title for d in repo.documents(project.db)}
+    titles = {d.id: d.title for d in store.documents.documents(project.db)}
     for doc_id in ids:
         summary.by_document[titles.get(doc_id, doc_id)] = Counter()
     for f in findings(project, ids):
@@ -462,7 +462,7 @@ def is_blocking(kind: str, confidence: float, source: str = "", *, participant: 
 
 
 def _participant_names(project: Project) -> set[str]:
-    return {fold(p.pseudonym) for p in repo.participants(project.db)}
+    return {fold(p.pseudonym) for p in store.participants.participants(project.db)}
 
 
 def findings(
@@ -483,7 +483,7 @@ def findings(
         return []
     wanted = set(kinds) if kinds else None
     ignored = {fold(r["text"]) for r in ignored_texts(project)}
-    docs = {d.id: d for d in repo.documents(project.db)}
+    docs = {d.id: d for d in store.documents.documents(project.db)}
     participants = _participant_names(project)
     order = {d: i for i, d in enumerate(ids)}
     marks = ",".join("?" for _ in ids)
@@ -497,8 +497,8 @@ def findings(
     for doc_id in sorted(by_doc, key=order.get):
         if doc_id not in docs:
             continue
-        text = repo.document_text(project.db, doc_id)
-        turns = repo.turns(project.db, doc_id)
+        text = store.documents.document_text(project.db, doc_id)
+        turns = store.documents.turns(project.db, doc_id)
         turn_starts = [t.label_start for t in turns]
         regions = Regions(spans.get(doc_id, [])) if spans is not None else None
         for fid, _, s, e, ftext, kind, reason, conf, source in by_doc[doc_id]:
@@ -758,7 +758,7 @@ def _reanchor(conn, doc_id: str, text: str, edits: list[Edit], new_text: str) ->
 
 
 def _labels(project: Project, doc_id: str) -> list[tuple[int, int]]:
-    return [(t.label_start, t.start) for t in repo.turns(project.db, doc_id) if t.start > t.label_start]
+    return [(t.label_start, t.start) for t in store.documents.turns(project.db, doc_id) if t.start > t.label_start]
 
 
 def replace_spans(
@@ -783,7 +783,7 @@ def replace_spans(
     for doc_id, edits in doc_edits.items():
         if not edits:
             continue
-        text = repo.document_text(project.db, doc_id)
+        text = store.documents.document_text(project.db, doc_id)
         checked = check_edits(text, edits, labels=_labels(project, doc_id))
         new_text = edited_text(text, checked)
         if not unicodedata.is_normalized("NFC", new_text):
@@ -797,7 +797,7 @@ def replace_spans(
     summary = summary or (f"replace {n_places} place(s) in {len(prepared)} document(s) with "
                           + ", ".join(f"«{r}»" for r in replacements[:3]))
     details = {"kind": kind, "mode": mode, "replacements": replacements[:20], "occurrences": n_places,
-               "documents": [repo.document(project.db, d).title for d in prepared]}
+               "documents": [store.documents.document(project.db, d).title for d in prepared]}
     moved = 0
     with project.action("anonymise-replace", summary, details) as conn:
         for doc_id, (text, edits, new_text) in prepared.items():
@@ -873,7 +873,7 @@ def _used_words(project: Project) -> set[str]:
     used: set[str] = set()
     for (text,) in project.db.query_tuples("SELECT text FROM documents"):
         used.update(_WORDS.findall(text.casefold()))
-    for p in repo.participants(project.db):
+    for p in store.participants.participants(project.db):
         used.update(_WORDS.findall(p.pseudonym.casefold()))
     for k in known_names(project):
         used.update(_WORDS.findall(k["name"].casefold()))
@@ -1007,7 +1007,7 @@ def replace_identifier(
     doc_edits: dict[str, list[Edit]] = {}
     skipped_labels = 0
     for doc_id in doc_ids:
-        text = repo.document_text(project.db, doc_id)
+        text = store.documents.document_text(project.db, doc_id)
         labels = Regions(_labels(project, doc_id))
         replaced = Regions(_replacement_spans(project.db, doc_id))
         if places is not None:
@@ -1049,7 +1049,7 @@ def replace_identifier(
             key.entries.remove(new_entry)
             key.save()
         raise
-    titles = {d.id: d.title for d in repo.documents(project.db)}
+    titles = {d.id: d.title for d in store.documents.documents(project.db)}
     result = ReplaceResult(replacement, mode, kind, n,
                            {titles[d]: len(v) for d, v in doc_edits.items()}, skipped_labels,
                            key_entry_id, moved, result_warnings)
@@ -1085,12 +1085,12 @@ def replace_finding(
     places = {f.document_id: [(start, end)]}
     if everywhere:
         places = None
-        text = repo.document_text(project.db, f.document_id)
+        text = store.documents.document_text(project.db, f.document_id)
         if (start, end) not in occurrences(text, original):
             # a case variant the whole-word search would miss: replace it too
             all_places: dict[str, list[tuple[int, int]]] = {}
-            for doc in repo.documents(project.db):
-                all_places[doc.id] = occurrences(repo.document_text(project.db, doc.id), original)
+            for doc in store.documents.documents(project.db):
+                all_places[doc.id] = occurrences(store.documents.document_text(project.db, doc.id), original)
             if (start, end) not in all_places[f.document_id]:
                 all_places[f.document_id] = sorted(all_places[f.document_id] + [(start, end)])
             places = all_places
@@ -1147,7 +1147,7 @@ def forget_key(project: Project, *, delete_file: bool = True, path: str | None =
 def anonymisation_status(project: Project) -> dict[str, Any]:
     """Cheap (no detection): the label and what it rests on."""
     db = project.db
-    docs = [d.id for d in repo.documents(db)]
+    docs = [d.id for d in store.documents.documents(db)]
     stale = stale_documents(project, docs)
     open_ = findings(project, [d for d in docs if d not in set(stale)])
     blocking = sum(f.blocking for f in open_)
@@ -1217,17 +1217,17 @@ def analyst_texts(project: Project, *, codes: bool = True, themes: bool = True,
             out[place] = text
 
     if codes:
-        for c in repo.codes(project.db):
+        for c in store.codes.codes(project.db):
             put(f"code label «{c.label[:40]}»", c.label)
             put(f"description of code «{c.label[:40]}»", c.description)
     if themes:
-        for t in repo.themes(project.db):
+        for t in store.themes.themes(project.db):
             put(f"theme «{t.name[:40]}»", t.name)
             put(f"description of theme «{t.name[:40]}»", t.description)
             put(f"analytic text of theme «{t.name[:40]}»", t.analytic_text)
             put(f"condensate of theme «{t.name[:40]}»", t.condensate)
     if memos:
-        for m in repo.memos(project.db):
+        for m in store.memos.memos(project.db):
             label = (m.title or m.text)[:30].replace("\n", " ")
             put(f"memo title «{label}» ({m.id[:8]})", m.title)
             put(f"memo «{label}» ({m.id[:8]})", m.text)

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from themecoder.core.coding import check_colour, check_label, next_colour
-from themecoder.core.errors import Conflict, NotFound, UserError
-from themecoder.core.model import Code
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Code
 from themecoder.core.project import Project, new_id
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 
 def _code(project: Project, code_id: str) -> Code:
-    return repo.code(project.db, code_id)
+    return store.codes.code(project.db, code_id)
 
 
 def _label_clash(conn, label: str, except_id: str | None) -> str | None:
@@ -200,7 +200,7 @@ def split_code(
     if not coding_ids:
         raise UserError("choose the codings that go to the new code")
     for cid in coding_ids:
-        c = repo.coding(project.db, cid)
+        c = store.codings.coding(project.db, cid)
         if c.code_id != code.id:
             raise UserError(f"coding {cid[:8]} is not coded with «{code.label}»")
     colour = check_colour(colour) if colour else next_colour(project)
@@ -318,7 +318,7 @@ def near_duplicates(
     All labels are compared at once (rapidfuzz `process.cdist`, all cores); clusters are the
     connected components of the pairs at or above the threshold (single link).
     """
-    codes = list(codes if codes is not None else repo.codes(project.db))
+    codes = list(codes if codes is not None else store.codes.codes(project.db))
     counts = dict(project.db.query("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
     return cluster_labels(codes, threshold=threshold, counts=counts)
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from themecoder.core.coding import PALETTE, check_colour, check_label, trim_span
 from themecoder.core.documents import ATTRIBUTE_TYPES, _check_value, _participant_id
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import context, find_quote
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 
@@ -64,10 +64,10 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
     if not isinstance(data, dict):
         raise UserError(f"{path.name}: expected a mapping with codes, themes and codings")
     stats = {"codes": 0, "themes": 0, "mappings": 0, "codings": 0}
-    docs = {d.title.casefold(): d for d in repo.documents(project.db)}
+    docs = {d.title.casefold(): d for d in store.documents.documents(project.db)}
     texts: dict[str, str] = {}
     with project.action("import-codebook", f"codebook from {path.name}") as conn:
-        code_ids: dict[str, str] = {c.label: c.id for c in repo.codes(project.db)}
+        code_ids: dict[str, str] = {c.label: c.id for c in store.codes.codes(project.db)}
         n_codes = len(code_ids)
         for item in data.get("codes") or []:
             label = check_label(str(item.get("label", "")))
@@ -123,7 +123,7 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
             if doc is None:
                 raise UserError(f"{path.name}: coding {n}: no document {item.get('doc')!r}")
             if doc.id not in texts:
-                texts[doc.id] = repo.document_text(project.db, doc.id)
+                texts[doc.id] = store.documents.document_text(project.db, doc.id)
             text = texts[doc.id]
             places = find_quote(text, str(item.get("quote", "")))
             if not places:

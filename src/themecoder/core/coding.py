@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from themecoder.core.errors import Conflict, NotFound, UserError
-from themecoder.core.model import Code, Coding
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Code, Coding
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import collapse_ws, context, find_quote
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 # Distinguishable on dark and light terminals; new codes take the next colour.
@@ -47,13 +47,13 @@ def create_code(
     in_vivo: bool = False,
 ) -> Code:
     label = check_label(label)
-    if repo.code_by_label(project.db, label) is not None:
+    if store.codes.code_by_label(project.db, label) is not None:
         raise Conflict(f"a code called {label!r} exists already")
     colour = check_colour(colour) if colour else next_colour(project)
     code_id = new_id()
     with project.action("create-code", f"create code «{label}»", {"code": label}) as conn:
         _insert_code(conn, code_id, label, description, colour, in_vivo, project.coder)
-    return repo.code(project.db, code_id)
+    return store.codes.code(project.db, code_id)
 
 
 def _insert_code(conn, code_id, label, description, colour, in_vivo, author) -> None:
@@ -98,10 +98,10 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def apply_code(project: Project, doc_id: str, start: int, end: int, code_id: str) -> Coding:
-    code = repo.code(project.db, code_id)
+    code = store.codes.code(project.db, code_id)
     with project.action("apply-code", f"code passage with «{code.label}»", {"code": code.label}) as conn:
         coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
-    return repo.coding(project.db, coding_id)
+    return store.codings.coding(project.db, coding_id)
 
 
 def apply_new_code(
@@ -110,7 +110,7 @@ def apply_new_code(
 ) -> Coding:
     """Create a code and code the passage with it: one action, one undo."""
     label = check_label(label)
-    if repo.code_by_label(project.db, label) is not None:
+    if store.codes.code_by_label(project.db, label) is not None:
         raise Conflict(f"a code called {label!r} exists already")
     colour = check_colour(colour) if colour else next_colour(project)
     code_id = new_id()
@@ -118,7 +118,7 @@ def apply_new_code(
     with project.action(kind, f"new code «{label}» on a passage", {"code": label}) as conn:
         _insert_code(conn, code_id, label, description, colour, in_vivo, project.coder)
         coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
-    return repo.coding(project.db, coding_id)
+    return store.codings.coding(project.db, coding_id)
 
 
 def in_vivo_label(text: str, start: int, end: int, max_chars: int = 120) -> str:
@@ -131,16 +131,16 @@ def in_vivo_label(text: str, start: int, end: int, max_chars: int = 120) -> str:
 
 
 def remove_coding(project: Project, coding_id: str) -> None:
-    c = repo.coding(project.db, coding_id)
-    code = repo.code(project.db, c.code_id)
+    c = store.codings.coding(project.db, coding_id)
+    code = store.codes.code(project.db, c.code_id)
     with project.action("remove-coding", f"remove «{code.label}» from a passage",
                         {"code": code.label, "quote": c.quote[:200]}) as conn:
         conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
 
 
 def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
-    c = repo.coding(project.db, coding_id)
-    old, new = repo.code(project.db, c.code_id), repo.code(project.db, new_code_id)
+    c = store.codings.coding(project.db, coding_id)
+    old, new = store.codes.code(project.db, c.code_id), store.codes.code(project.db, new_code_id)
     if old.id == new.id:
         return c
     with project.action("recode", f"recode passage «{old.label}» → «{new.label}»",
@@ -153,16 +153,16 @@ def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
             conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
         else:
             conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (new.id, coding_id))
-    return repo.coding(project.db, coding_id) if not clash else c
+    return store.codings.coding(project.db, coding_id) if not clash else c
 
 
 def recode_to_new_code(project: Project, coding_id: str, label: str, *, description: str = "",
                        colour: str | None = None) -> Coding:
     """Move a coding to a new code: one action, one undo."""
-    c = repo.coding(project.db, coding_id)
-    old = repo.code(project.db, c.code_id)
+    c = store.codings.coding(project.db, coding_id)
+    old = store.codes.code(project.db, c.code_id)
     label = check_label(label)
-    if repo.code_by_label(project.db, label) is not None:
+    if store.codes.code_by_label(project.db, label) is not None:
         raise Conflict(f"a code called {label!r} exists already")
     colour = check_colour(colour) if colour else next_colour(project)
     code_id = new_id()
@@ -170,12 +170,12 @@ def recode_to_new_code(project: Project, coding_id: str, label: str, *, descript
                         {"from": old.label, "to": label}) as conn:
         _insert_code(conn, code_id, label, description, colour, False, project.coder)
         conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (code_id, coding_id))
-    return repo.coding(project.db, coding_id)
+    return store.codings.coding(project.db, coding_id)
 
 
 def resize_coding(project: Project, coding_id: str, start: int, end: int) -> Coding:
-    c = repo.coding(project.db, coding_id)
-    text = repo.document_text(project.db, c.document_id)
+    c = store.codings.coding(project.db, coding_id)
+    text = store.documents.document_text(project.db, c.document_id)
     start, end = trim_span(text, start, end)
     if not (0 <= start < end <= len(text)):
         raise UserError("a coding needs some text")
@@ -185,13 +185,13 @@ def resize_coding(project: Project, coding_id: str, start: int, end: int) -> Cod
             "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
             (start, end, text[start:end], before, after, coding_id),
         )
-    return repo.coding(project.db, coding_id)
+    return store.codings.coding(project.db, coding_id)
 
 
 def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, occurrence: int | None = None) -> Coding:
     """Find `quote` in a document (whitespace-insensitively) and code it; creates the code if new."""
-    doc = repo.find_document(project.db, doc_ref)
-    text = repo.document_text(project.db, doc.id)
+    doc = store.documents.find_document(project.db, doc_ref)
+    text = store.documents.document_text(project.db, doc.id)
     places = find_quote(text, quote)
     if not places:
         raise NotFound(f"the quote was not found in {doc.title!r}")
@@ -200,7 +200,7 @@ def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, o
             f"the quote occurs {len(places)} times in {doc.title!r}; give --occurrence N (1-{len(places)})"
         )
     start, end = places[(occurrence or 1) - 1] if occurrence and occurrence <= len(places) else places[0]
-    code = repo.code_by_label(project.db, check_label(code_label))
+    code = store.codes.code_by_label(project.db, check_label(code_label))
     if code is None:
         return apply_new_code(project, doc.id, start, end, code_label)
     return apply_code(project, doc.id, start, end, code.id)

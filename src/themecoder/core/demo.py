@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project
 
 

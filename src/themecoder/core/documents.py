@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from themecoder.core.errors import Conflict, NotFound, UserError
+from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.indexing import analyse, write_index
-from themecoder.core.model import Document, Participant
+from themecoder.model import Document, Participant
 from themecoder.core.project import Project, new_id
 from themecoder.core.turns import TurnSpan, informant_labels
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
@@ -20,11 +20,11 @@ ATTRIBUTE_TYPES = {"text", "integer", "float", "date", "boolean"}
 
 def duplicate_of(project: Project, sha256: str) -> Document | None:
     row = project.db.query_one("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
-    return None if row is None else repo.document(project.db, row[0])
+    return None if row is None else store.documents.document(project.db, row[0])
 
 
 def _unique_title(project: Project, title: str) -> str:
-    existing = {d.title.casefold() for d in repo.documents(project.db)}
+    existing = {d.title.casefold() for d in store.documents.documents(project.db)}
     if title.casefold() not in existing:
         return title
     n = 2
@@ -70,7 +70,7 @@ def add_transcript(
             ((new_id(), doc_id, t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in turns),
         )
         write_index(conn, doc_id, analysis)
-    return repo.document(project.db, doc_id)
+    return store.documents.document(project.db, doc_id)
 
 
 def _participant_id(conn, pseudonym: str) -> str:
@@ -86,15 +86,15 @@ def create_participant(project: Project, pseudonym: str) -> Participant:
     pseudonym = pseudonym.strip()
     if not pseudonym:
         raise UserError("a participant needs a pseudonym")
-    if repo.participant_by_pseudonym(project.db, pseudonym):
+    if store.participants.participant_by_pseudonym(project.db, pseudonym):
         raise Conflict(f"participant {pseudonym!r} exists already")
     with project.action("create-participant", f"add participant {pseudonym}") as conn:
         pid = _participant_id(conn, pseudonym)
-    return repo.participant(project.db, pid)
+    return store.participants.participant(project.db, pid)
 
 
 def set_attribute(project: Project, pseudonym: str, name: str, value: str | None, type_: str = "text") -> None:
-    p = repo.participant_by_pseudonym(project.db, pseudonym)
+    p = store.participants.participant_by_pseudonym(project.db, pseudonym)
     if p is None:
         raise NotFound(f"no participant {pseudonym!r}")
     if type_ not in ATTRIBUTE_TYPES:
@@ -142,14 +142,14 @@ def _check_value(value, type_: str, name: str) -> str | None:
 
 
 def set_document_participant(project: Project, doc_ref: str, pseudonym: str | None) -> None:
-    doc = repo.find_document(project.db, doc_ref)
+    doc = store.documents.find_document(project.db, doc_ref)
     with project.action("set-participant", f"{doc.title}: participant {pseudonym or '(none)'}") as conn:
         pid = _participant_id(conn, pseudonym) if pseudonym else None
         conn.execute("UPDATE documents SET participant_id = ? WHERE id = ?", (pid, doc.id))
 
 
 def rename_document(project: Project, doc_ref: str, title: str) -> Document:
-    doc = repo.find_document(project.db, doc_ref)
+    doc = store.documents.find_document(project.db, doc_ref)
     title = title.strip()
     if not title:
         raise UserError("a document needs a title")
@@ -158,11 +158,11 @@ def rename_document(project: Project, doc_ref: str, title: str) -> Document:
         if clash:
             raise Conflict(f"a document called {title!r} exists already")
         conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc.id))
-    return repo.document(project.db, doc.id)
+    return store.documents.document(project.db, doc.id)
 
 
 def delete_document(project: Project, doc_ref: str) -> None:
-    doc = repo.find_document(project.db, doc_ref)
+    doc = store.documents.find_document(project.db, doc_ref)
     n = project.db.scalar("SELECT count(*) FROM codings WHERE document_id = ?", (doc.id,))
     with project.action("delete-document", f"delete document {doc.title} ({n} codings)") as conn:
         conn.execute("DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc.id,))

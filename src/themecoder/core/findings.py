@@ -44,11 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from themecoder.core.errors import Conflict, NotFound, UserError
-from themecoder.core.model import Theme
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Theme
 from themecoder.core.project import Project, new_id
 from themecoder.core.quant import Finding, FindingError, Group, load_findings
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import Database, now
 
 OUTCOMES = ("confirmation", "expansion", "discordance")
@@ -453,7 +453,7 @@ def check_project_findings(project: Project | Database, alpha: float = 0.05) -> 
 
 # -- design ------------------------------------------------------------------------------------
 def get_design(project: Project | Database) -> str | None:
-    value = repo.setting(_db(project), DESIGN_KEY)
+    value = store.project.setting(_db(project), DESIGN_KEY)
     return value if value in DESIGNS else None
 
 
@@ -474,7 +474,7 @@ def set_design(project: Project, design: str | None) -> str | None:
 # -- themes ------------------------------------------------------------------------------------
 def theme_paths(db: Database) -> dict[str, str]:
     """Theme id -> ``Theme › Subtheme``."""
-    themes = repo.themes(db)
+    themes = store.themes.themes(db)
     by_id = {t.id: t for t in themes}
     out: dict[str, str] = {}
     for t in themes:
@@ -494,18 +494,18 @@ def find_theme(project: Project | Database, ref: str) -> Theme:
     if not ref:
         raise UserError("which theme? give its name or id")
     try:
-        return repo.find_theme(db, ref)
+        return store.themes.find_theme(db, ref)
     except NotFound as exc:
         paths = theme_paths(db)
         norm = " ".join(re.split(r"\s*(?:›|>|/)\s*", ref)).casefold()
         hits = [tid for tid, p in paths.items()
                 if " ".join(p.split(PATH_SEPARATOR)).casefold() == norm]
         if len(hits) == 1:
-            return repo.theme(db, hits[0])
+            return store.themes.theme(db, hits[0])
         if "several" in str(exc):
             raise UserError(f"several themes are called {ref!r}; write 'Theme › Subtheme' or "
                             "use the id") from None
-        tops = ", ".join(t.name for t in repo.themes(db) if t.parent_id is None) or "none"
+        tops = ", ".join(t.name for t in store.themes.themes(db) if t.parent_id is None) or "none"
         raise NotFound(f"no theme {ref!r} (themes: {tops})") from None
 
 
@@ -530,7 +530,7 @@ def list_links(project: Project | Database, *, theme_id: str | None = None,
     if where:
         sql += " WHERE " + " AND ".join(where)
     links = [_link(r) for r in db.query(sql + " ORDER BY f.position", params)]
-    order = {t.id: i for i, t in enumerate(repo.themes(db))}
+    order = {t.id: i for i, t in enumerate(store.themes.themes(db))}
     return sorted(links, key=lambda l: order.get(l.theme_id, len(order)))
 
 
@@ -582,7 +582,7 @@ def update_link(project: Project, link_id: str, *, outcome: str | None = None,
         changes["meta_inference"] = meta_inference.strip()
     if not changes:
         return link
-    theme = repo.theme(project.db, link.theme_id)
+    theme = store.themes.theme(project.db, link.theme_id)
     stored = get_finding(project, link.finding_id)
     what = ", ".join("outcome → " + changes["outcome"] if k == "outcome" else "meta-inference"
                      for k in changes)
@@ -607,7 +607,7 @@ def unlink_theme(project: Project, theme_ref: str, finding_ref: str) -> bool:
 
 def delete_link(project: Project, link_id: str) -> None:
     link = _get_link_by_id(project, link_id)
-    theme = repo.theme(project.db, link.theme_id)
+    theme = store.themes.theme(project.db, link.theme_id)
     stored = get_finding(project, link.finding_id)
     with project.action("unlink-finding", f"unlink «{theme.name}» from {stored.label}",
                         {"theme_id": theme.id, "finding_id": stored.id}) as conn:
@@ -782,7 +782,7 @@ class _Codings:
             self.by_code[code_id].append(_Candidate(
                 cid, doc_id, code_id, start, end, quote, informant,
                 (*who, position, title.casefold(), start, end)))
-        self.themes = repo.themes(db)
+        self.themes = store.themes.themes(db)
         self.children: dict[str | None, list[str]] = defaultdict(list)
         for t in self.themes:
             self.children[t.parent_id].append(t.id)
@@ -824,7 +824,7 @@ class _QuoteMaker:
 
         src = QuoteSource.__new__(QuoteSource)
         src.db = db
-        src.codes = {c.id: c for c in repo.codes(db)}
+        src.codes = {c.id: c for c in store.codes.codes(db)}
         src.shortenings = shortenings(db)
         src._texts, src._turns, src._paragraphs = {}, {}, {}
         self.src = src
@@ -832,7 +832,7 @@ class _QuoteMaker:
 
     def __call__(self, c: _Candidate, docs: dict[str, tuple]) -> Any | None:
         """The quote, or None when it cannot be quoted verbatim any more."""
-        from themecoder.core.model import Coding
+        from themecoder.model import Coding
 
         if c.id not in self.cache:
             r = self.src.db.query_one("SELECT * FROM codings WHERE id = ?", (c.id,))
@@ -903,7 +903,7 @@ def joint_display(project: Project, *, include_subthemes: bool = False,
 
     Rows: every top-level theme; a subtheme when it has links, or always with
     ``include_subthemes``. Counts include the theme's subthemes (the codings of
-    ``store.repo.codings_for_theme``). Quotes are verbatim: a coding whose text no longer
+    ``store.store.codings.codings_for_theme``). Quotes are verbatim: a coding whose text no longer
     matches its transcript is never shown (see core.quotes).
     """
     db = project.db

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Callable
 
-from themecoder.store import repo
+from themecoder import store
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -38,8 +38,8 @@ def write_index(conn: sqlite3.Connection, doc_id: str, analysis: "Analysis") -> 
 
 
 def index_document(project: "Project", doc_id: str, pipeline: "Pipeline | None" = None) -> None:
-    text = repo.document_text(project.db, doc_id)
-    spans = [(t.start, t.end) for t in repo.turns(project.db, doc_id)]
+    text = store.documents.document_text(project.db, doc_id)
+    spans = [(t.start, t.end) for t in store.documents.turns(project.db, doc_id)]
     result = analyse(text, spans, pipeline)
     with project.db.transaction() as conn:
         # The text may have changed while we analysed; only write a matching index.
@@ -53,7 +53,7 @@ def ensure_index(
     progress: Callable[[int, int], None] | None = None,
 ) -> list[str]:
     """Index every document that has no index (after undo/redo or a text change)."""
-    missing = repo.unindexed_documents(project.db)
+    missing = store.documents.unindexed_documents(project.db)
     for i, doc_id in enumerate(missing, 1):
         index_document(project, doc_id, pipeline)
         if progress:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from themecoder.core.project import Project
 from themecoder.core.text import Anchor, context, reanchor
-from themecoder.store import repo
+from themecoder import store
 
 
 @dataclass(slots=True)
@@ -39,17 +39,17 @@ def verify(project: Project) -> Report:
     db = project.db
     sqlite = "; ".join(r[0] for r in db.query("PRAGMA integrity_check"))
     foreign = len(db.query("PRAGMA foreign_key_check"))
-    titles = {d.id: d.title for d in repo.documents(db)}
+    titles = {d.id: d.title for d in store.documents.documents(db)}
     texts: dict[str, str] = {}
-    codings = repo.all_codings(db)
+    codings = store.codings.all_codings(db)
     mismatches = []
     for c in codings:
-        text = texts.setdefault(c.document_id, repo.document_text(db, c.document_id))
+        text = texts.setdefault(c.document_id, store.documents.document_text(db, c.document_id))
         if text[c.start:c.end] != c.quote:
             found = reanchor(text, Anchor(c.start, c.end, c.quote, c.context_before, c.context_after))
             mismatches.append(Mismatch(c.id, titles.get(c.document_id, c.document_id), c.start, c.end,
                                        c.quote, found))
-    return Report(sqlite, foreign, len(codings), mismatches, repo.unindexed_documents(db))
+    return Report(sqlite, foreign, len(codings), mismatches, store.documents.unindexed_documents(db))
 
 
 def repair(project: Project, report: Report) -> int:

@@ -1,10 +1,10 @@
 """Memos on the project, a document, a code, a theme or a coding."""
 from __future__ import annotations
 
-from themecoder.core.errors import NotFound, UserError
-from themecoder.core.model import Memo
+from themecoder.errors import NotFound, UserError
+from themecoder.model import Memo
 from themecoder.core.project import Project, new_id
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 TARGET_TABLES = {"document": "documents", "code": "codes", "theme": "themes", "coding": "codings"}
@@ -49,7 +49,7 @@ def delete_memo(project: Project, memo_id: str) -> None:
 
 
 def _get(project: Project, memo_id: str) -> Memo:
-    for m in repo.memos(project.db):
+    for m in store.memos.memos(project.db):
         if m.id == memo_id:
             return m
     raise NotFound(f"no memo with id {memo_id}")

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from themecoder.core.errors import UserError
-from themecoder.store import actionlog, repo
+from themecoder.errors import UserError
+from themecoder import store
+from themecoder.store import actionlog
 from themecoder.store.db import Database, now
 
 SUFFIX = ".themecoder"
@@ -74,14 +75,14 @@ class Project:
 
     @property
     def name(self) -> str:
-        return repo.setting(self.db, "name", self.path.stem) or self.path.stem
+        return store.project.setting(self.db, "name", self.path.stem) or self.path.stem
 
     @property
     def id(self) -> str:
-        return repo.setting(self.db, "id", "") or ""
+        return store.project.setting(self.db, "id", "") or ""
 
     def setting(self, key: str, default: str | None = None) -> str | None:
-        return repo.setting(self.db, key, default)
+        return store.project.setting(self.db, key, default)
 
     def _ensure_coder(self) -> None:
         if self.db.scalar("SELECT 1 FROM coders WHERE name = ?", (self.coder,)) is None:

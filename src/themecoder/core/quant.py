@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 
 TESTS = (
     "t-test",

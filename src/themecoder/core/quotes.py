@@ -35,8 +35,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from themecoder.core.errors import NotFound, UserError
-from themecoder.core.model import Code, Coding, Theme
+from themecoder.errors import NotFound, UserError
+from themecoder.model import Code, Coding, Theme
 from themecoder.core.text import find_quote, word_count
 
 BLOCK_WORDS = 40
@@ -131,7 +131,7 @@ def shortenings(db) -> dict[str, list[Segment]]:
 
 
 def find_coding(db, ref: str) -> Coding:
-    from themecoder.store import repo
+    from themecoder import store
 
     row = db.query_one("SELECT id FROM codings WHERE id = ?", (ref,))
     if row is None and len(ref) >= 6:
@@ -141,7 +141,7 @@ def find_coding(db, ref: str) -> Coding:
         row = rows[0] if rows else None
     if row is None:
         raise NotFound(f"no coding {ref!r}")
-    return repo.coding(db, row[0])
+    return store.codings.coding(db, row[0])
 
 
 def set_shortening(project, coding_ref: str, marked: str | None = None, *,
@@ -151,10 +151,10 @@ def set_shortening(project, coding_ref: str, marked: str | None = None, *,
     ``marked`` is the quote with the omitted parts replaced by ``[…]`` (or ``[...]``, ``(…)``);
     ``spans`` gives the kept parts as document offsets instead.
     """
-    from themecoder.store import repo
+    from themecoder import store
 
     coding = find_coding(project.db, coding_ref)
-    text = repo.document_text(project.db, coding.document_id)
+    text = store.documents.document_text(project.db, coding.document_id)
     if spans is not None:
         segments = [Segment(s, e, text[s:e]) for s, e in spans]
         problem = check_segments(text, coding.start, coding.end, segments)
@@ -303,13 +303,13 @@ class QuoteSource:
     """Everything the quote exports read, loaded once from the project."""
 
     def __init__(self, project) -> None:
-        from themecoder.store import repo
+        from themecoder import store
 
         db = project.db
         self.db = db
         self.project_name = project.name
-        self.codes: dict[str, Code] = {c.id: c for c in repo.codes(db)}
-        self.themes: list[Theme] = repo.themes(db)
+        self.codes: dict[str, Code] = {c.id: c for c in store.codes.codes(db)}
+        self.themes: list[Theme] = store.themes.themes(db)
         self.theme_by_id = {t.id: t for t in self.themes}
         self.children: dict[str | None, list[Theme]] = defaultdict(list)
         for t in self.themes:

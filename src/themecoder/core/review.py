@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from themecoder.core.errors import Conflict, NotFound, UserError
-from themecoder.core.model import Code, Coding, Theme
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Code, Coding, Theme
 from themecoder.core.project import Project, new_id
 from themecoder.store.actionlog import decode_row
-from themecoder.store import actionlog, repo
+from themecoder import store
+from themecoder.store import actionlog
 from themecoder.store.db import now
 
 STATUSES = ("proposed", "approved", "needs-revision")
@@ -193,10 +194,10 @@ def orphans(project: Project) -> list[ReviewItem]:
 def _in_tree_order(project: Project, items: list[ReviewItem]) -> list[ReviewItem]:
     order: dict[tuple[str, str], int] = {}
     n = 0
-    for t in repo.themes(project.db):
+    for t in store.themes.themes(project.db):
         order[(t.id, "")] = n
         n += 1
-        for c in repo.theme_codes(project.db, t.id):
+        for c in store.themes.theme_codes(project.db, t.id):
             order[(t.id, c.id)] = n
             n += 1
     return sorted(items, key=lambda i: (i.orphaned, order.get((i.theme_id, i.code_id), n), i.created))
@@ -204,10 +205,10 @@ def _in_tree_order(project: Project, items: list[ReviewItem]) -> list[ReviewItem
 
 # -- writing ----------------------------------------------------------------------------------
 def _target(project: Project, theme_id: str, code_id: str | None) -> tuple[Theme, Code | None]:
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     code = None
     if code_id:
-        code = repo.code(project.db, code_id)
+        code = store.codes.code(project.db, code_id)
         if project.db.scalar("SELECT 1 FROM code_themes WHERE code_id = ? AND theme_id = ?",
                              (code.id, theme.id)) is None:
             raise UserError(f"«{code.label}» is not in theme «{theme.name}»")
@@ -379,7 +380,7 @@ def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
         for c in node.codes:
             item = items.get(("mapping", t.id, c.id))
             steps.append(WalkStep("mapping", t, path, node.depth, c, item.status if item else "proposed", item,
-                                  repo.codings_for_code(project.db, c.id) if with_codings else []))
+                                  store.codings.codings_for_code(project.db, c.id) if with_codings else []))
     return steps
 
 
@@ -485,8 +486,8 @@ def changes_since(project: Project, since: int | None = None, *, reviewer: str |
                     code_label.setdefault(row["id"], row["label"])
                 if row and tbl == "themes":
                     theme_name.setdefault(row["id"], row["name"])
-    code_label.update({c.id: c.label for c in repo.codes(project.db)})
-    theme_name.update({t.id: t.name for t in repo.themes(project.db)})
+    code_label.update({c.id: c.label for c in store.codes.codes(project.db)})
+    theme_name.update({t.id: t.name for t in store.themes.themes(project.db)})
 
     def cl(cid: str) -> str:
         return f"«{code_label.get(cid, cid[:8])}»"
@@ -592,8 +593,8 @@ def export_review(project: Project, path: str | Path | None = None, *, reviewer:
     items = review_items(project)
     base = _base_action(project)
     since = base["time"] if base else ""
-    codes = {c.id: c.label for c in repo.codes(project.db)}
-    themes = {t.id: t.name for t in repo.themes(project.db)}
+    codes = {c.id: c.label for c in store.codes.codes(project.db)}
+    themes = {t.id: t.name for t in store.themes.themes(project.db)}
     out_items: list[dict] = []
     out_comments: list[dict] = []
     reviewers: set[str] = set()     # who did review work after the copy was made
@@ -882,7 +883,7 @@ def summary(project: Project) -> ReviewSummary:
     from themecoder.core.themes import flatten, theme_tree, unthemed_codes
 
     items = {(i.target_type, i.theme_id, i.code_id): i for i in review_items(project)}
-    unit_of_doc = {d.id: d.participant_id or f"doc:{d.id}" for d in repo.documents(project.db)}
+    unit_of_doc = {d.id: d.participant_id or f"doc:{d.id}" for d in store.documents.documents(project.db)}
     per_code: dict[str, list[str]] = defaultdict(list)
     for r in project.db.query("SELECT code_id, document_id FROM codings"):
         per_code[r[0]].append(r[1])
@@ -902,7 +903,7 @@ def summary(project: Project) -> ReviewSummary:
         key = None
         if t.key_coding_id:
             try:
-                key = repo.coding(project.db, t.key_coding_id)
+                key = store.codings.coding(project.db, t.key_coding_id)
             except NotFound:
                 key = None
         themes.append(SummaryTheme(t, path, node.depth, titem.status if titem else "proposed", titem, codes,

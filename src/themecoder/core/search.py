@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from themecoder.core.text import collapse_ws
-from themecoder.store import repo
+from themecoder import store
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -71,8 +71,8 @@ def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None
         sql += " AND document_id = ?"
         params.append(document_id)
     firsts = db.query(sql + " ORDER BY document_id, start", params)
-    docs = {d.id: d for d in repo.documents(db)}
-    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    docs = {d.id: d for d in store.documents.documents(db)}
+    people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     texts: dict[str, str] = {}
     sents: dict[str, list[tuple[int, int]]] = {}
     hits: list[Hit] = []
@@ -89,8 +89,8 @@ def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None
                 continue
             end = following[-1]["end"]
         if doc_id not in texts:
-            texts[doc_id] = repo.document_text(db, doc_id)
-            sents[doc_id] = repo.sentences(db, doc_id)
+            texts[doc_id] = store.documents.document_text(db, doc_id)
+            sents[doc_id] = store.documents.sentences(db, doc_id)
         text = texts[doc_id]
         s_start, s_end = _sentence_of(sents[doc_id], start, end, len(text))
         doc = docs[doc_id]

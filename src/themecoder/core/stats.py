@@ -36,7 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.quant import Finding, Group
 
 Number = float | int | None

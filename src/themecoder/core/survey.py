@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
 from themecoder.core.quant import Finding, Group, stable_id

@@ -12,10 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from themecoder.core.errors import Conflict, NotFound, UserError
-from themecoder.core.model import Code, Coding, Theme
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Code, Coding, Theme
 from themecoder.core.project import Project, new_id
-from themecoder.store import repo
+from themecoder import store
 from themecoder.store.db import now
 
 MAX_DEPTH = 8  # theme > subtheme > ... ; deeper nesting is almost always a mistake
@@ -40,7 +40,7 @@ def _check_sibling_name(conn, parent_id: str | None, name: str, except_id: str |
 def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
     name = _clean_name(name)
     if parent_id is not None:
-        parent = repo.theme(project.db, parent_id)
+        parent = store.themes.theme(project.db, parent_id)
         if len(ancestors(project, parent.id)) + 1 >= MAX_DEPTH:
             raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
     theme_id = new_id()
@@ -53,12 +53,12 @@ def create_theme(project: Project, name: str, *, parent_id: str | None = None, d
             "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
             (theme_id, parent_id, name, description, position, now()),
         )
-    return repo.theme(project.db, theme_id)
+    return store.themes.theme(project.db, theme_id)
 
 
 # -- texts ----------------------------------------------------------------------------------
 def rename_theme(project: Project, theme_id: str, name: str) -> Theme:
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     name = _clean_name(name)
     if name == theme.name:
         return theme
@@ -66,7 +66,7 @@ def rename_theme(project: Project, theme_id: str, name: str) -> Theme:
                         {"theme_id": theme.id, "from": theme.name, "to": name}) as conn:
         _check_sibling_name(conn, theme.parent_id, name, theme.id)
         conn.execute("UPDATE themes SET name = ? WHERE id = ?", (name, theme.id))
-    return repo.theme(project.db, theme_id)
+    return store.themes.theme(project.db, theme_id)
 
 
 _FIELDS = {"description": "description", "analytic_text": "analytic text", "condensate": "condensate"}
@@ -74,7 +74,7 @@ _FIELDS = {"description": "description", "analytic_text": "analytic text", "cond
 
 def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme:
     """Set any of description, analytic_text, condensate, key_coding_id in one action."""
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     changes: dict[str, str | None] = {}
     for key, value in fields.items():
         if key in _FIELDS:
@@ -93,7 +93,7 @@ def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme
                         {"theme_id": theme.id, "theme": theme.name, "fields": sorted(changes)}) as conn:
         for key, value in changes.items():
             conn.execute(f"UPDATE themes SET {key} = ? WHERE id = ?", (value, theme.id))
-    return repo.theme(project.db, theme_id)
+    return store.themes.theme(project.db, theme_id)
 
 
 def describe_theme(project: Project, theme_id: str, description: str) -> Theme:
@@ -115,9 +115,9 @@ def set_key_quote(project: Project, theme_id: str, coding_id: str | None) -> The
 
 def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
     coding = find_coding(project, coding_ref)
-    inside = {c.id for c in repo.codings_for_theme(project.db, theme.id, recursive=True)}
+    inside = {c.id for c in store.codings.codings_for_theme(project.db, theme.id, recursive=True)}
     if coding.id not in inside:
-        code = repo.code(project.db, coding.code_id)
+        code = store.codes.code(project.db, coding.code_id)
         raise UserError(f"the key quote must be coded with a code of «{theme.name}» "
                         f"(this one is coded «{code.label}»)")
     return coding.id
@@ -134,14 +134,14 @@ def find_coding(project: Project, ref: str) -> Coding:
         row = rows[0] if rows else None
     if row is None:
         raise NotFound(f"no coding {ref!r}")
-    return repo.coding(project.db, row[0])
+    return store.codings.coding(project.db, row[0])
 
 
 def find_theme(project: Project, ref: str) -> Theme:
     """A theme by id, name, unique id prefix, or path ("Theme › Subtheme", "Theme/Subtheme")."""
     ref = " ".join((ref or "").split())
     try:
-        return repo.find_theme(project.db, ref)
+        return store.themes.find_theme(project.db, ref)
     except NotFound as first:
         for sep in ("›", ">", "/"):
             if sep in ref:
@@ -153,7 +153,7 @@ def find_theme(project: Project, ref: str) -> Theme:
                         "SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)", (parent, part))
                     if row is None:
                         break
-                    theme = repo.theme(project.db, row[0])
+                    theme = store.themes.theme(project.db, row[0])
                     parent = theme.id
                 else:
                     if theme is not None:
@@ -191,10 +191,10 @@ def _renumber(conn, ordered_ids: list[str]) -> None:
 
 def move_theme(project: Project, theme_id: str, parent_id: str | None, *, position: int | None = None) -> Theme:
     """Reparent a theme (None: top level), at `position` (1-based; default last). No cycles."""
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     parent_name = "the top level"
     if parent_id is not None:
-        parent = repo.theme(project.db, parent_id)
+        parent = store.themes.theme(project.db, parent_id)
         parent_name = f"«{parent.name}»"
         if parent.id == theme.id or parent.id in descendants(project, theme.id):
             raise UserError(f"cannot move «{theme.name}» into itself or one of its subthemes")
@@ -212,7 +212,7 @@ def move_theme(project: Project, theme_id: str, parent_id: str | None, *, positi
         _renumber(conn, order)
         if theme.parent_id != parent_id:
             _renumber(conn, _siblings(conn, theme.parent_id, theme.id))
-    return repo.theme(project.db, theme_id)
+    return store.themes.theme(project.db, theme_id)
 
 
 def _height(project: Project, theme_id: str) -> int:
@@ -223,20 +223,20 @@ def _height(project: Project, theme_id: str) -> int:
 
 def reorder_theme(project: Project, theme_id: str, position: int) -> Theme:
     """Put a theme at `position` (1-based) among its siblings."""
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     with project.action("reorder-theme", f"theme «{theme.name}» to position {position}",
                         {"theme_id": theme.id, "theme": theme.name, "position": position}) as conn:
         order = _siblings(conn, theme.parent_id, theme.id)
         pos = max(1, min(position, len(order) + 1))
         order.insert(pos - 1, theme.id)
         _renumber(conn, order)
-    return repo.theme(project.db, theme_id)
+    return store.themes.theme(project.db, theme_id)
 
 
 def shift_theme(project: Project, theme_id: str, delta: int) -> Theme:
     """Move a theme up (delta < 0) or down among its siblings."""
-    theme = repo.theme(project.db, theme_id)
-    order = [t.id for t in repo.themes(project.db) if t.parent_id == theme.parent_id]
+    theme = store.themes.theme(project.db, theme_id)
+    order = [t.id for t in store.themes.themes(project.db) if t.parent_id == theme.parent_id]
     current = order.index(theme.id) + 1
     target = max(1, min(len(order), current + delta))
     if target == current:
@@ -254,7 +254,7 @@ class ThemeDeletion:
 def delete_theme(project: Project, theme_id: str, *, keep_subthemes: bool = False) -> ThemeDeletion:
     """Delete a theme; its codes are only unmapped. Subthemes go too, unless kept (then they
     move up to the theme's parent, in its place)."""
-    theme = repo.theme(project.db, theme_id)
+    theme = store.themes.theme(project.db, theme_id)
     subs = descendants(project, theme.id)
     # Deepest first, so that no row goes by cascade: every one is in the action log.
     doomed = [theme.id] if keep_subthemes else sorted(
@@ -285,7 +285,7 @@ def delete_theme(project: Project, theme_id: str, *, keep_subthemes: bool = Fals
 
 # -- code mappings --------------------------------------------------------------------------
 def add_code_to_theme(project: Project, code_id: str, theme_id: str) -> None:
-    code, theme = repo.code(project.db, code_id), repo.theme(project.db, theme_id)
+    code, theme = store.codes.code(project.db, code_id), store.themes.theme(project.db, theme_id)
     with project.action("map-code", f"«{code.label}» → theme «{theme.name}»",
                         {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
         _map(conn, code_id, theme_id)
@@ -301,14 +301,14 @@ def _map(conn, code_id: str, theme_id: str) -> int:
 
 
 def remove_code_from_theme(project: Project, code_id: str, theme_id: str) -> None:
-    code, theme = repo.code(project.db, code_id), repo.theme(project.db, theme_id)
+    code, theme = store.codes.code(project.db, code_id), store.themes.theme(project.db, theme_id)
     with project.action("unmap-code", f"«{code.label}» out of theme «{theme.name}»",
                         {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
         conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?", (code_id, theme_id))
 
 
 def _codes(project: Project, code_ids: Iterable[str]) -> list[Code]:
-    out = [repo.code(project.db, cid) for cid in dict.fromkeys(code_ids)]
+    out = [store.codes.code(project.db, cid) for cid in dict.fromkeys(code_ids)]
     if not out:
         raise UserError("choose at least one code")
     return out
@@ -321,7 +321,7 @@ def _labels(codes: Sequence[Code], limit: int = 3) -> str:
 
 def map_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
     """Map several codes to a theme in one action. Returns how many were new there."""
-    codes, theme = _codes(project, code_ids), repo.theme(project.db, theme_id)
+    codes, theme = _codes(project, code_ids), store.themes.theme(project.db, theme_id)
     with project.action("map-codes", f"{_labels(codes)} → theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name,
                          "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
@@ -329,7 +329,7 @@ def map_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
 
 
 def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
-    codes, theme = _codes(project, code_ids), repo.theme(project.db, theme_id)
+    codes, theme = _codes(project, code_ids), store.themes.theme(project.db, theme_id)
     with project.action("unmap-codes", f"{_labels(codes)} out of theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name,
                          "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
@@ -340,14 +340,14 @@ def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int
 def move_mappings(project: Project, items: Sequence[tuple[str, str | None]], to_theme_id: str) -> int:
     """Move codes to a theme in one action. Each item is (code_id, from_theme_id); a code
     with from_theme_id None is only mapped (it keeps any other themes). Returns the count."""
-    target = repo.theme(project.db, to_theme_id)
+    target = store.themes.theme(project.db, to_theme_id)
     items = list(dict.fromkeys(items))
     if not items:
         raise UserError("choose at least one code")
-    codes = [repo.code(project.db, cid) for cid, _ in items]
+    codes = [store.codes.code(project.db, cid) for cid, _ in items]
     for _, src in items:
         if src is not None:
-            repo.theme(project.db, src)
+            store.themes.theme(project.db, src)
     with project.action("move-codes", f"move {_labels(codes)} to theme «{target.name}»",
                         {"theme_id": target.id, "theme": target.name,
                          "codes": [{"id": cid, "label": c.label, "from": src}
@@ -367,8 +367,8 @@ def move_codes(project: Project, code_ids: Iterable[str], to_theme_id: str, *,
 
 def reorder_code(project: Project, theme_id: str, code_id: str, position: int) -> None:
     """Put a code at `position` (1-based) in its theme's order."""
-    theme, code = repo.theme(project.db, theme_id), repo.code(project.db, code_id)
-    order = [c.id for c in repo.theme_codes(project.db, theme.id)]
+    theme, code = store.themes.theme(project.db, theme_id), store.codes.code(project.db, code_id)
+    order = [c.id for c in store.themes.theme_codes(project.db, theme.id)]
     if code.id not in order:
         raise UserError(f"«{code.label}» is not in theme «{theme.name}»")
     order.remove(code.id)
@@ -383,18 +383,18 @@ def reorder_code(project: Project, theme_id: str, code_id: str, position: int) -
 # -- queries --------------------------------------------------------------------------------
 def unthemed_codes(project: Project) -> list[Code]:
     """Codes in no theme (alphabetical)."""
-    return [c for c in repo.codes(project.db)
+    return [c for c in store.codes.codes(project.db)
             if project.db.scalar("SELECT 1 FROM code_themes WHERE code_id = ?", (c.id,)) is None]
 
 
 def codes_in_several_themes(project: Project) -> list[tuple[Code, list[Theme]]]:
-    themes = {t.id: t for t in repo.themes(project.db)}
+    themes = {t.id: t for t in store.themes.themes(project.db)}
     order = {tid: n for n, tid in enumerate(themes)}
     of: dict[str, list[str]] = defaultdict(list)
-    for code_id, theme_id in repo.code_theme_pairs(project.db):
+    for code_id, theme_id in store.themes.code_theme_pairs(project.db):
         of[code_id].append(theme_id)
     out = []
-    for c in repo.codes(project.db):
+    for c in store.codes.codes(project.db):
         if len(of.get(c.id, ())) > 1:
             out.append((c, sorted((themes[t] for t in of[c.id]), key=lambda t: order[t.id])))
     return out
@@ -417,7 +417,7 @@ def theme_tree(project: Project) -> list[ThemeNode]:
     per_code = dict(db.query_tuples("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
     nodes: dict[str, ThemeNode] = {}
     roots: list[ThemeNode] = []
-    for t in repo.themes(db):  # parents before children
+    for t in store.themes.themes(db):  # parents before children
         parent = nodes.get(t.parent_id) if t.parent_id else None
         node = ThemeNode(t, 0 if parent is None else parent.depth + 1)
         nodes[t.id] = node
@@ -428,7 +428,7 @@ def theme_tree(project: Project) -> list[ThemeNode]:
     ):
         node = nodes.get(r["theme_id"])
         if node is not None:
-            node.codes.append(repo._code(r))
+            node.codes.append(store.codes._code(r))
             node.code_codings[r["id"]] = per_code.get(r["id"], 0)
     # Distinct codings and informants per theme, subthemes included.
     unit_of_coding: dict[str, tuple[str, str]] = {}
@@ -468,9 +468,9 @@ def flatten(tree: list[ThemeNode]) -> list[ThemeNode]:
 
 def theme_path(project: Project, theme_id: str) -> str:
     """"Theme › Subtheme" for display."""
-    names = [repo.theme(project.db, theme_id).name]
+    names = [store.themes.theme(project.db, theme_id).name]
     for tid in ancestors(project, theme_id):
-        names.append(repo.theme(project.db, tid).name)
+        names.append(store.themes.theme(project.db, tid).name)
     return " › ".join(reversed(names))
 
 
@@ -518,13 +518,13 @@ class Matrix:
 
 def _units(project: Project, by: str) -> tuple[list[MatrixColumn], dict[str, int]]:
     """Columns and a map document id -> column index."""
-    docs = repo.documents(project.db)
+    docs = store.documents.documents(project.db)
     cols: list[MatrixColumn] = []
     index: dict[str, int] = {}
     doc_col: dict[str, int] = {}
     if by == "participant":
-        names = {p.id: p.pseudonym for p in repo.participants(project.db)}
-        for p in repo.participants(project.db):
+        names = {p.id: p.pseudonym for p in store.participants.participants(project.db)}
+        for p in store.participants.participants(project.db):
             index[p.id] = len(cols)
             cols.append(MatrixColumn(p.id, p.pseudonym, "participant"))
         for d in docs:
@@ -552,7 +552,7 @@ def code_matrix(project: Project, *, rows: str = "themes", by: str = "participan
     columns, doc_col = _units(project, by)
     coding_rows = db.query_tuples("SELECT id, code_id, document_id FROM codings")
     if rows == "codes":
-        heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in repo.codes(db)]
+        heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in store.codes.codes(db)]
         at = {h.id: n for n, h in enumerate(heads)}
         grid = [[0] * len(columns) for _ in heads]
         for _, code_id, doc_id in coding_rows:
@@ -583,10 +583,10 @@ def matrix_cell_codings(project: Project, row: MatrixRow, column: MatrixColumn, 
     """The quotes behind one cell of the matrix (the drill-down)."""
     db = project.db
     if row.kind == "theme":
-        codings = repo.codings_for_theme(db, row.id, recursive=True)
+        codings = store.codings.codings_for_theme(db, row.id, recursive=True)
     else:
-        codings = repo.codings_for_code(db, row.id)
+        codings = store.codings.codings_for_code(db, row.id)
     if column.kind == "document":
         return [c for c in codings if c.document_id == column.id]
-    docs = {d.id for d in repo.documents(db) if d.participant_id == column.id}
+    docs = {d.id for d in store.documents.documents(db) if d.participant_id == column.id}
     return [c for c in codings if c.document_id in docs]

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from themecoder.core.model import Code, Coding, Memo, Turn
+from themecoder.model import Code, Coding, Memo, Turn
 from themecoder.core.text import collapse_ws, word_count
 from themecoder.core.turns import format_timestamp
-from themecoder.store import repo
+from themecoder import store
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -48,7 +48,7 @@ def covered_length(spans: list[tuple[int, int]]) -> int:
 
 def document_overview(project: "Project") -> list[DocumentRow]:
     db = project.db
-    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     spans: dict[str, list[tuple[int, int]]] = {}
     for r in db.query("SELECT document_id, start, end FROM codings"):
         spans.setdefault(r[0], []).append((r[1], r[2]))
@@ -92,13 +92,13 @@ def place_of(turns: list[Turn], offset: int) -> str:
 
 def quotes_for_code(project: "Project", code_id: str) -> list[QuoteRow]:
     db = project.db
-    docs = {d.id: d for d in repo.documents(db)}
-    people = {p.id: p.pseudonym for p in repo.participants(db)}
+    docs = {d.id: d for d in store.documents.documents(db)}
+    people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     turns_of: dict[str, list[Turn]] = {}
     out = []
-    for c in repo.codings_for_code(db, code_id):
+    for c in store.codings.codings_for_code(db, code_id):
         if c.document_id not in turns_of:
-            turns_of[c.document_id] = repo.turns(db, c.document_id)
+            turns_of[c.document_id] = store.documents.turns(db, c.document_id)
         doc = docs[c.document_id]
         out.append(QuoteRow(c, doc.title, people.get(doc.participant_id or ""),
                             place_of(turns_of[c.document_id], c.start), collapse_ws(c.quote)))
@@ -140,7 +140,7 @@ def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> No
 
 def memo_for(project: "Project", target_type: str, target_id: str | None) -> Memo | None:
     """The memo on a target written by the current coder (else anyone's newest), if any."""
-    memos = repo.memos(project.db, target_type, target_id) if target_id else repo.memos(project.db, target_type)
+    memos = store.memos.memos(project.db, target_type, target_id) if target_id else store.memos.memos(project.db, target_type)
     mine = [m for m in memos if m.author == project.coder]
     pool = mine or memos
     return pool[-1] if pool else None
@@ -152,7 +152,7 @@ def memo_counts(project: "Project", target_type: str) -> dict[str, int]:
 
 
 def codes_by_id(project: "Project") -> dict[str, Code]:
-    return {c.id: c for c in repo.codes(project.db)}
+    return {c.id: c for c in store.codes.codes(project.db)}
 
 
 # -- typing a code label -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project

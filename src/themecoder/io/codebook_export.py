@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from themecoder.core.errors import UserError
-from themecoder.core.model import Code
+from themecoder.errors import UserError
+from themecoder.model import Code
 from themecoder.core.quotes import PATH_SEPARATOR
 from themecoder.io.i18n import format_int, t
 from themecoder.io.tabular import atomic_write, codebook_csv, codebook_markdown, write_text
@@ -36,11 +36,11 @@ class Entry:
 
 
 def codebook_entries(project, *, lang: str = "nb") -> list[Entry]:
-    from themecoder.store import repo
+    from themecoder import store
 
     db = project.db
-    stats = {s.code.id: s for s in repo.code_stats(db)}
-    themes = repo.themes(db)
+    stats = {s.code.id: s for s in store.codes.code_stats(db)}
+    themes = store.themes.themes(db)
     by_id = {th.id: th for th in themes}
 
     def path(theme_id: str) -> list[str]:
@@ -64,7 +64,7 @@ def codebook_entries(project, *, lang: str = "nb") -> list[Entry]:
             (th.id,),
         )
         entries.append(Entry(top, sub, None, th.description, totals[0], totals[1]))
-        for code in repo.theme_codes(db, th.id):
+        for code in store.themes.theme_codes(db, th.id):
             s = stats[code.id]
             mapped.add(code.id)
             entries.append(Entry(top, sub, code, code.description, s.codings, s.participants))

@@ -88,7 +88,7 @@ CSV_DELIMITER = {"nb": ";", "en": ","}
 
 def check_lang(lang: str) -> str:
     if lang not in LANGS:
-        from themecoder.core.errors import UserError
+        from themecoder.errors import UserError
 
         raise UserError(f"unknown language {lang!r}; use nb or en")
     return lang

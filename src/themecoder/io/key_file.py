@@ -34,7 +34,7 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from themecoder.core.errors import Conflict, UserError
+from themecoder.errors import Conflict, UserError
 from themecoder.store.db import now
 
 FORMAT = "themecoder-key"

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.text import normalise
 from themecoder.core.turns import TurnSpan, format_timestamp, parse_timestamp, parse_turns
 

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themecoder.core.coding import PALETTE, trim_span
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.project import Project, new_id
 from themecoder.core.quotes import PATH_SEPARATOR
 from themecoder.core.text import context

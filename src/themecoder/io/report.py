@@ -42,7 +42,7 @@ from themecoder.core.findings import (
     Coverage, JointDisplay, JointEntry, JointRow, StoredFinding,
     check_project_findings, coverage, joint_display,
 )
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.quant import Finding, parse_p_reported
 from themecoder.io.i18n import t
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text

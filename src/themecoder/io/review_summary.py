@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.core.review import ReviewItem, ReviewSummary, Thread
 
 LANGS = ("nb", "en")

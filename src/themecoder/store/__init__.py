@@ -1,0 +1,15 @@
+"""The only place with SQL: schema, migrations, one module per table or concept, the action log.
+
+Callers write ``store.codes.code(db, id)``; the submodules import nothing heavier than sqlite3.
+"""
+from themecoder.store import (
+    codes,
+    codings,
+    documents,
+    memos,
+    participants,
+    project,
+    themes,
+)
+
+__all__ = ["codes", "codings", "documents", "memos", "participants", "project", "themes"]

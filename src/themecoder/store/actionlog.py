@@ -13,7 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from themecoder.core.errors import Conflict
+from themecoder.errors import Conflict
 from themecoder.store import schema
 from themecoder.store.db import Database, now
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.store import schema
 
 SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -450,7 +450,7 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
     start = conn.execute("PRAGMA user_version").fetchone()[0]
     target = current_version()
     if start > target:
-        from themecoder.core.errors import UserError
+        from themecoder.errors import UserError
 
         raise UserError(
             f"this project was written by a newer themecoder (schema {start}, this version "

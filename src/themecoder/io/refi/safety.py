@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 try:  # user-facing errors share the project's base class when it exists
-    from themecoder.core.errors import UserError as _UserError
+    from themecoder.errors import UserError as _UserError
 except ImportError:  # pragma: no cover - core not present
     class _UserError(Exception):  # type: ignore[no-redef]
         pass

@@ -22,7 +22,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, 
 from textual.widgets.option_list import Option
 
 from themecoder.core import anonymise as an
-from themecoder.core.errors import UserError
+from themecoder.errors import UserError
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core.coding import fuzzy_codes, similar_codes
-from themecoder.core.model import Code
+from themecoder.model import Code
 from themecoder.core.text import collapse_ws
 from themecoder.core.views import rank_codes
 from themecoder.tui.screens.base import FilterPicker

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import themes, views
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -108,12 +108,12 @@ class MatrixScreen(WorkbenchScreen):
             return
         r, c = m.rows[row], m.columns[column - 1]
         self.cell_codings = themes.matrix_cell_codings(self.app.project, r, c, by=self.by)
-        codes = {x.id: x for x in repo.codes(self.app.project.db)}
+        codes = {x.id: x for x in store.codes.codes(self.app.project.db)}
         turns: dict[str, list] = {}
         items = []
         for coding in self.cell_codings:
             if coding.document_id not in turns:
-                turns[coding.document_id] = repo.turns(self.app.project.db, coding.document_id)
+                turns[coding.document_id] = store.documents.turns(self.app.project.db, coding.document_id)
             code = codes.get(coding.code_id)
             place = views.place_of(turns[coding.document_id], coding.start)
             items.append(Option(Content.assemble(("■ ", code.colour if code else ""),
@@ -128,7 +128,7 @@ class MatrixScreen(WorkbenchScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        coding = repo.coding(self.app.project.db, event.option.id)
+        coding = store.codings.coding(self.app.project.db, event.option.id)
         self.app.show_document(coding.document_id, (coding.start, coding.end))
 
     def action_toggle_rows(self) -> None:

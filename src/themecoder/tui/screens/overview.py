@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from themecoder.core import views
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -54,7 +54,7 @@ class OverviewScreen(WorkbenchScreen):
                           str(r.codings), share_bar(r.coded_share), key=r.id)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        counts = repo.counts(project.db)
+        counts = store.project.counts(project.db)
         words = sum(r.words for r in rows)
         self.query_one("#overview-summary", Static).update(
             f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "
@@ -84,7 +84,7 @@ class OverviewScreen(WorkbenchScreen):
         if doc:
             from themecoder.tui.screens.memo import edit_memo_for
 
-            title = repo.document(self.app.project.db, doc).title
+            title = store.documents.document(self.app.project.db, doc).title
             edit_memo_for(self.app, "document", doc, f"Memo on document {title}")
 
     def action_import(self) -> None:

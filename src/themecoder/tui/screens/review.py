@@ -154,9 +154,9 @@ class ReviewScreen(WorkbenchScreen):
         event.stop()
         list_id = event.option_list.id
         if list_id == "rv-quotes":
-            from themecoder.store import repo
+            from themecoder import store
 
-            c = repo.coding(self.app.project.db, event.option.id)
+            c = store.codings.coding(self.app.project.db, event.option.id)
             self.app.show_document(c.document_id, (c.start, c.end))
         elif list_id == "rv-open":
             root = event.option.id
@@ -199,9 +199,9 @@ class ReviewScreen(WorkbenchScreen):
             key = f"theme:{step.theme.id}"
             if self._quotes_for != key:
                 self._quotes_for = key
-                from themecoder.store import repo
+                from themecoder import store
 
-                codes = repo.theme_codes(self.app.project.db, step.theme.id)
+                codes = store.themes.theme_codes(self.app.project.db, step.theme.id)
                 quotes.set_options([Option(Content.assemble(("■ ", c.colour), c.label), id=f"code:{c.id}",
                                            disabled=True) for c in codes])
         elif step is not None:

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from themecoder.core import coding as coding_ops
 from themecoder.core.search import Hit
 from themecoder.core.text import collapse_ws
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -130,7 +130,7 @@ class SearchScreen(WorkbenchScreen):
         index, hit = current
         app = self.app
         start, end = hit.sentence_start, hit.sentence_end
-        text = repo.document_text(app.project.db, hit.document_id)
+        text = store.documents.document_text(app.project.db, hit.document_id)
 
         def done(pick) -> None:
             if pick is None:
@@ -140,14 +140,14 @@ class SearchScreen(WorkbenchScreen):
             else:
                 result = app.act(coding_ops.apply_new_code, hit.document_id, start, end, pick.label)
             if result is not None:
-                label = repo.code(app.project.db, result.code_id).label
+                label = store.codes.code(app.project.db, result.code_id).label
                 app.notify(f"Coded the hit's sentence with «{label}».", timeout=3)
                 self.coded.setdefault(index, []).append(label)
                 self.query_one("#search-results", OptionList).replace_option_prompt_at_index(
                     index, kwic(hit, self._kwic_width(), self.coded[index]))
 
-        counts = {s.code.id: s.codings for s in repo.code_stats(app.project.db)}
-        app.push_screen(CodePicker(repo.codes(app.project.db), counts, heading="Code the hit's sentence",
+        counts = {s.code.id: s.codings for s in store.codes.code_stats(app.project.db)}
+        app.push_screen(CodePicker(store.codes.codes(app.project.db), counts, heading="Code the hit's sentence",
                                    quote=text[start:end]), done)
 
     def action_back(self) -> None:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from themecoder.core.model import Theme
+from themecoder.model import Theme
 from themecoder.core.text import collapse_ws
 from themecoder.tui.screens.base import FilterPicker
 

@@ -10,9 +10,9 @@ from textual.widgets import Footer, Header, Static
 
 from themecoder.core import coding as coding_ops
 from themecoder.core import views
-from themecoder.core.errors import NotFound
+from themecoder.errors import NotFound
 from themecoder.core.text import collapse_ws
-from themecoder.store import repo
+from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 from themecoder.tui.widgets.transcript_view import TranscriptView
@@ -58,7 +58,7 @@ class TranscriptScreen(WorkbenchScreen):
         view.focus()
 
     def _sentences(self, text: str, turns) -> list[tuple[int, int]]:
-        sentences = repo.sentences(self.app.project.db, self.doc_id)
+        sentences = store.documents.sentences(self.app.project.db, self.doc_id)
         self._quick_sentences = not sentences and bool(text)
         if self._quick_sentences:
             self.app.ensure_index()
@@ -67,13 +67,13 @@ class TranscriptScreen(WorkbenchScreen):
 
     def _load(self) -> None:
         db = self.app.project.db
-        doc = repo.document(db, self.doc_id)
-        people = {p.id: p.pseudonym for p in repo.participants(db)}
+        doc = store.documents.document(db, self.doc_id)
+        people = {p.id: p.pseudonym for p in store.participants.participants(db)}
         self.title = doc.title
         self.sub_title = people.get(doc.participant_id or "", "") or ""
-        self.text = repo.document_text(db, self.doc_id)
-        self.turns = repo.turns(db, self.doc_id)
-        self.codings = repo.codings_for_document(db, self.doc_id)
+        self.text = store.documents.document_text(db, self.doc_id)
+        self.turns = store.documents.turns(db, self.doc_id)
+        self.codings = store.codings.codings_for_document(db, self.doc_id)
         self.codes = views.codes_by_id(self.app.project)
         self.view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
         self.view.load(self.text, self.turns, self._sentences(self.text, self.turns), self.codings, self.codes)
@@ -81,7 +81,7 @@ class TranscriptScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         db = self.app.project.db
         try:
-            text = repo.document_text(db, self.doc_id)
+            text = store.documents.document_text(db, self.doc_id)
         except NotFound:
             self.notify("This document no longer exists.", severity="warning")
             self.app.pop_screen()
@@ -92,11 +92,11 @@ class TranscriptScreen(WorkbenchScreen):
             self._load()
             view.select_range(*sel, center=False)
             return
-        self.codings = repo.codings_for_document(db, self.doc_id)
+        self.codings = store.codings.codings_for_document(db, self.doc_id)
         self.codes = views.codes_by_id(self.app.project)
         view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
         if self._quick_sentences:
-            sentences = repo.sentences(db, self.doc_id)
+            sentences = store.documents.sentences(db, self.doc_id)
             if sentences:
                 self._quick_sentences = False
                 view.set_sentences(sentences)
@@ -144,7 +144,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     # -- coding --------------------------------------------------------------------------
     def _code_counts(self) -> dict[str, int]:
-        return {s.code.id: s.codings for s in repo.code_stats(self.app.project.db)}
+        return {s.code.id: s.codings for s in store.codes.code_stats(self.app.project.db)}
 
     def codable_span(self) -> tuple[int, int]:
         """The selection without a speaker label at either edge: a coding never starts or
@@ -176,13 +176,13 @@ class TranscriptScreen(WorkbenchScreen):
             if pick is None:
                 return
             if pick.code_id:
-                code = repo.code(app.project.db, pick.code_id)
+                code = store.codes.code(app.project.db, pick.code_id)
                 app.act(coding_ops.apply_code, doc_id, start, end, pick.code_id, done=f"Coded with «{code.label}».")
             else:
                 app.act(coding_ops.apply_new_code, doc_id, start, end, pick.label,
                         done=f"New code «{pick.label}».")
 
-        codes = repo.codes(app.project.db)
+        codes = store.codes.codes(app.project.db)
         app.push_screen(CodePicker(codes, self._code_counts(), heading="Code the selection", quote=quote), done)
 
     def action_in_vivo(self) -> None:
@@ -191,7 +191,7 @@ class TranscriptScreen(WorkbenchScreen):
         if not label:
             self.notify("Select some words first.", severity="warning")
             return
-        existing = repo.code_by_label(self.app.project.db, label)
+        existing = store.codes.code_by_label(self.app.project.db, label)
         if existing is not None:
             self.app.act(coding_ops.apply_code, self.doc_id, start, end, existing.id,
                          done=f"Coded with the existing code «{label}».")
@@ -220,7 +220,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     def action_remove_coding(self) -> None:
         def remove(coding_id: str) -> None:
-            c = repo.coding(self.app.project.db, coding_id)
+            c = store.codings.coding(self.app.project.db, coding_id)
             label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
             self.app.act(coding_ops.remove_coding, coding_id, done=f"Removed «{label}» from the passage.")
 
@@ -232,19 +232,19 @@ class TranscriptScreen(WorkbenchScreen):
         app = self.app
 
         def recode(coding_id: str) -> None:
-            c = repo.coding(app.project.db, coding_id)
+            c = store.codings.coding(app.project.db, coding_id)
 
             def done(pick) -> None:
                 if pick is None:
                     return
                 if pick.code_id:
-                    new = repo.code(app.project.db, pick.code_id)
+                    new = store.codes.code(app.project.db, pick.code_id)
                     app.act(coding_ops.recode, coding_id, pick.code_id, done=f"Recoded to «{new.label}».")
                 elif pick.label:
                     app.act(coding_ops.recode_to_new_code, coding_id, pick.label,
                             done=f"Recoded to the new code «{pick.label}».")
 
-            app.push_screen(CodePicker(repo.codes(app.project.db), self._code_counts(), heading="Recode to …",
+            app.push_screen(CodePicker(store.codes.codes(app.project.db), self._code_counts(), heading="Recode to …",
                                        quote=c.quote, allow_new=True, exclude={c.code_id}), done)
 
         self._with_coding_here("recode", recode)
@@ -253,7 +253,7 @@ class TranscriptScreen(WorkbenchScreen):
         from themecoder.tui.screens.memo import edit_memo_for
 
         def memo(coding_id: str) -> None:
-            c = repo.coding(self.app.project.db, coding_id)
+            c = store.codings.coding(self.app.project.db, coding_id)
             label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
             q = collapse_ws(c.quote)
             edit_memo_for(self.app, "coding", coding_id, f"Memo on «{label}»: {q[:50]}{'…' if len(q) > 50 else ''}")

@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from themecoder.core.model import Code, Coding, Turn
+from themecoder.model import Code, Coding, Turn
 from themecoder.core.turns import is_interviewer
 
 GUTTER = 5  # four stripe columns and a space
