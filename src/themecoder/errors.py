@@ -11,3 +11,7 @@ class NotFound(UserError):
 
 class Conflict(UserError):
     pass
+
+
+class Ambiguous(UserError):
+    """A reference that fits more than one thing; the message lists them."""

@@ -61,3 +61,8 @@ def codings_for_theme(db: Database, theme_id: str, *, recursive: bool = True) ->
 def _document_order(db: Database):
     order = {r[0]: i for i, r in enumerate(db.query_tuples("SELECT id FROM documents ORDER BY position, title"))}
     return lambda c: (order.get(c.document_id, 0), c.start, c.end)
+
+
+def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
+    return [r[0] for r in db.query_tuples(
+        "SELECT id FROM codings WHERE id LIKE ? || '%' ORDER BY id LIMIT ?", (prefix, limit))]
