@@ -822,9 +822,9 @@ def cmd_review(args) -> int:
             if not report.changes:
                 print("  nothing changed")
         elif op == "export":
-            data = review.export_review(project, args.output, reviewer=args.reviewer)
-            print(f"wrote {args.output}: {len(data['items'])} items, {len(data['comments'])} comments "
-                  f"by {', '.join(data['reviewers']) or 'nobody yet'}")
+            from themecoder.io.export import ExportOptions
+
+            return _run_export(args, "review", ExportOptions(fmt="json", reviewer=args.reviewer))
         elif op == "import":
             report = review.import_review(project, args.file, force=args.force, dry_run=args.dry_run)
             if args.json:
@@ -833,10 +833,7 @@ def cmd_review(args) -> int:
                 for line in report.lines():
                     print(("(dry run) " if args.dry_run else "") + line)
         elif op == "summary":
-            from themecoder.io.review_summary import write_review_summary
-
-            path = write_review_summary(review.summary(project), args.output, lang=args.lang)
-            print(f"wrote {path}")
+            return _run_export(args, "review-summary")
     return 0
 
 
@@ -1015,85 +1012,39 @@ def _codebook_commands(sub) -> None:
     q.add_argument("--lang", choices=["nb", "en"], default="nb")
 
 
-def _export_lang(args, project) -> str:
-    from themecoder.io.i18n import check_lang
+def _run_export(args, kind: str, options=None) -> int:
+    """Every export goes through io.export.run_export: path check, guard, write, stamp."""
+    from themecoder.io.export import ExportOptions, run_export
 
-    lang = args.lang or project.setting("language", "nb") or "nb"
-    return check_lang(lang if lang in ("nb", "en") else "nb")
-
-
-def _export_path(args, project, stem: dict[str, str], lang: str, suffix: str) -> Path:
-    from themecoder.io.tabular import default_output
-
-    if args.output:
-        return Path(args.output)
-    return default_output(project.path, stem.get(lang, stem["en"]), suffix)
+    opts = options or ExportOptions()
+    opts.fmt = getattr(args, "format", None) or opts.fmt
+    opts.lang = getattr(args, "lang", None) or opts.lang
+    opts.allow_unreviewed = bool(getattr(args, "allow_unreviewed", False))
+    with open_project(args.project, getattr(args, "as_name", None) or args.coder) as project:
+        result = run_export(project, kind, getattr(args, "output", None), opts)
+    for line in result.lines():
+        print(line)
+    return 0
 
 
 def cmd_export_quotes(args) -> int:
-    import time
+    from themecoder.io.export import ExportOptions
 
-    from themecoder.core.quotes import QuoteSource
-    from themecoder.io.tabular import pick_format, quotes_csv, quotes_markdown, write_text
-
-    started = time.perf_counter()
-    fmt = pick_format(args.format, args.output, ("docx", "md", "csv"))
-    with open_project(args.project, args.coder) as project:
-        lang = _export_lang(args, project)
-        path = _export_path(args, project, {"nb": "sitater", "en": "quotes"}, lang, "." + fmt)
-        anonymisation = _anonymisation_guard(args, project, "quotes")
-        src = QuoteSource(project)
-        if fmt == "csv":
-            rows = src.coding_rows(args.theme, args.max_per_code)
-            write_text(path, quotes_csv(rows, lang=lang, ellipsis=args.ellipsis, delimiter=args.delimiter), bom=True)
-            problems = [p for p in src.problems if not args.theme]
-            print(f"wrote {path}: {len(rows)} rows (UTF-8 with BOM, "
-                  f"separator {args.delimiter or (';' if lang == 'nb' else ',')!r})")
-        else:
-            qs = src.quote_set(args.theme, args.max_per_code)
-            if fmt == "md":
-                write_text(path, quotes_markdown(qs, src, lang=lang, ellipsis=args.ellipsis, appendix=args.appendix))
-            else:
-                from themecoder.io.docx_quotes import write_quotes_docx
-
-                write_quotes_docx(path, qs, src, lang=lang, ellipsis=args.ellipsis, appendix=args.appendix)
-            problems = qs.problems
-            print(f"wrote {path}: {len(qs.tables)} tables, {qs.quote_count} quotes"
-                  + (", with appendix" if args.appendix else "")
-                  + f" ({time.perf_counter() - started:.1f} s)")
-            if qs.empty:
-                print(f"  no quotes for: {', '.join(th.name for th in qs.empty)}")
-        _anonymisation_stamp(path, anonymisation)
-        for problem in problems:
-            print(f"  {'note' if fmt == 'csv' else 'left out'}: {problem}")
-    return 0
+    return _run_export(args, "quotes", ExportOptions(
+        themes=args.theme, max_per_code=args.max_per_code, ellipsis=args.ellipsis,
+        appendix=args.appendix, delimiter=args.delimiter))
 
 
 def cmd_export_codebook(args) -> int:
-    from themecoder.io.codebook_export import FORMATS, write_codebook
-    from themecoder.io.tabular import pick_format
+    from themecoder.io.export import ExportOptions
 
-    fmt = pick_format(args.format, args.output, FORMATS)
-    with open_project(args.project, args.coder) as project:
-        lang = _export_lang(args, project)
-        path = _export_path(args, project, {"nb": "kodebok", "en": "codebook"}, lang, "." + fmt)
-        anonymisation = _anonymisation_guard(args, project, "codebook")
-        path, n = write_codebook(project, path, fmt=fmt, lang=lang, delimiter=args.delimiter)
-        _anonymisation_stamp(path, anonymisation)
-        print(f"wrote {path}: {n} codes")
-    return 0
+    return _run_export(args, "codebook", ExportOptions(delimiter=args.delimiter))
 
 
 def cmd_export_qdpx(args) -> int:
-    from themecoder.io.refi_project import export_qdpx
+    from themecoder.io.export import ExportOptions
 
-    with open_project(args.project, args.coder) as project:
-        path = Path(args.output) if args.output else _export_path(args, project, {"en": "refi"}, "en", ".qdpx")
-        anonymisation = _anonymisation_guard(args, project, "qdpx")
-        summary = export_qdpx(project, path, themes_as=args.themes_as)
-        _anonymisation_stamp(path, anonymisation)
-        print(f"wrote {path}: {summary}")
-    return 0
+    return _run_export(args, "qdpx", ExportOptions(themes_as=args.themes_as))
 
 
 def cmd_export_shorten(args) -> int:
@@ -1435,21 +1386,11 @@ def cmd_joint_display(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from themecoder.io.report import FORMATS, ReportOptions, write_report
-    from themecoder.io.tabular import default_output, pick_format
+    from themecoder.io.export import ExportOptions
 
-    fmt = pick_format(args.format, args.output, FORMATS)
-    with open_project(args.project, args.coder) as project:
-        lang = _mm_lang(args, project)
-        path = Path(args.output) if args.output else default_output(
-            project.path, "rapport" if lang == "nb" else "report", "." + fmt)
-        options = ReportOptions(lang=lang, layout=args.layout, include_subthemes=args.subthemes,
-                                max_quotes=args.max_quotes, check=not args.no_check)
-        anonymisation = _anonymisation_guard(args, project, "report")
-        write_report(project, path, fmt=fmt, options=options)
-        _anonymisation_stamp(path, anonymisation)
-        print(f"wrote {path}")
-    return 0
+    return _run_export(args, "report", ExportOptions(
+        layout=args.layout, include_subthemes=args.subthemes, max_quotes=args.max_quotes,
+        check=not args.no_check))
 
 
 def _mixed_methods_commands(sub) -> None:
@@ -1619,90 +1560,6 @@ def _anonymisation_info(project) -> dict:
     from themecoder.core.anonymise import anonymisation_status
 
     return anonymisation_status(project)
-
-
-def _anonymisation_guard(args, project, what: str) -> dict:
-    """The export guard for an export handler: refuses (UserError) while findings that block
-    are open in what the export contains; `--allow-unreviewed` overrides. Returns metadata
-    for `_anonymisation_stamp`."""
-    from themecoder.core.anonymise import analyst_texts, coding_spans, export_guard
-
-    allow = bool(getattr(args, "allow_unreviewed", False))
-    if what == "codebook":  # labels, descriptions, theme texts; no transcript text
-        return export_guard(project, [], texts=analyst_texts(project), allow_unreviewed=allow)
-    if what == "qdpx":      # whole documents, codes, themes, memos
-        return export_guard(project, texts=analyst_texts(project, memos=True), allow_unreviewed=allow)
-    # quote tables and reports: the coded passages, code labels and theme texts
-    return export_guard(project, spans=coding_spans(project), texts=analyst_texts(project),
-                        allow_unreviewed=allow)
-
-
-def _anonymisation_stamp(path, meta: dict) -> None:
-    """Write the guard's result into an export's metadata: docx core properties (comments,
-    keywords), an HTML <meta>, a comment line at the top of markdown, the Description of a
-    qdpx project; a CSV gets a first line only when unreviewed findings were allowed."""
-    from themecoder.core.anonymise import metadata_line
-    from themecoder.io.tabular import atomic_write
-
-    if not meta or path is None:
-        return
-    path = Path(path)
-    if not path.is_file():
-        return
-    line = "themecoder " + metadata_line(meta)
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        import docx
-
-        doc = docx.Document(str(path))
-        props = doc.core_properties
-        props.comments = (props.comments + "\n" if props.comments else "") + line
-        props.keywords = ", ".join(x for x in (props.keywords, f"anonymisation: {meta.get('label')}") if x)
-        atomic_write(path, doc.save)
-    elif suffix in (".md", ".markdown"):
-        text = path.read_text(encoding="utf-8")
-        atomic_write(path, lambda fh: fh.write(f"<!-- {line} -->\n\n{text}".encode("utf-8")))
-    elif suffix in (".html", ".htm"):
-        import html
-
-        text = path.read_text(encoding="utf-8")
-        tag = f'<meta name="themecoder-anonymisation" content="{html.escape(line, quote=True)}">'
-        i = text.find("<head>")
-        text = text[:i + 6] + "\n" + tag + text[i + 6:] if i >= 0 else f"<!-- {line} -->\n{text}"
-        atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
-    elif suffix == ".csv" and meta.get("unresolved"):
-        raw = path.read_bytes()
-        bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-        atomic_write(path, lambda fh: fh.write(bom + f"# {line}\r\n".encode("utf-8") + raw[len(bom):]))
-    elif suffix == ".qdpx":
-        import zipfile
-        import xml.etree.ElementTree as ET
-
-        ns = "urn:QDA-XML:project:1.0"
-        with zipfile.ZipFile(path) as zf:
-            entries = [(info, zf.read(info.filename)) for info in zf.infolist()]
-        ET.register_namespace("", ns)
-        out = []
-        for info, data in entries:
-            if info.filename == "project.qde":
-                root = ET.fromstring(data)
-                desc = root.find(f"{{{ns}}}Description")
-                if desc is None:
-                    desc = ET.Element(f"{{{ns}}}Description")
-                    refs = [i for i, el in enumerate(root) if el.tag == f"{{{ns}}}NoteRef"]
-                    root.insert(refs[0] if refs else len(root), desc)
-                desc.text = (desc.text + "\n" if desc.text else "") + line
-                ET.indent(root, space="  ")
-                data = ('<?xml version="1.0" encoding="utf-8"?>\n'
-                        + ET.tostring(root, encoding="unicode") + "\n").encode("utf-8")
-            out.append((info.filename, data))
-
-        def write(fh) -> None:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                for name, data in out:
-                    zf.writestr(name, data)
-
-        atomic_write(path, write)
 
 
 def _anonymisation_import_check(project, document_ids: list[str]) -> None:
@@ -2042,8 +1899,7 @@ def _anonymisation_commands(sub) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=cmd_anonymise_key_delete)
 
-    # --allow-unreviewed on the exports that the guard protects (their handlers call
-    # _anonymisation_guard and _anonymisation_stamp).
+    # --allow-unreviewed on every export (they all run through io.export.run_export and its guard).
     targets = []
     export = sub.choices.get("export")
     if export is not None:
@@ -2052,6 +1908,11 @@ def _anonymisation_commands(sub) -> None:
                 targets += [action.choices[n] for n in ("quotes", "codebook", "qdpx") if n in action.choices]
     if "report" in sub.choices:
         targets.append(sub.choices["report"])
+    review = sub.choices.get("review")
+    if review is not None:
+        for action in review._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                targets += [action._name_parser_map[n] for n in ("export", "summary")]
     for target in targets:
         target.add_argument("--allow-unreviewed", action="store_true",
                             help="export even though identifier findings are unresolved (recorded in "

@@ -1,0 +1,272 @@
+"""The one export service: every export, from every door, goes through `run_export`.
+
+It picks the format and the default path, refuses output paths that would destroy something
+(`check_output_path`), applies the identifier guard to exactly the text the export will
+contain, writes the file atomically, and stamps the guard's result into the file's metadata.
+The CLI's `export`, `report` and `review export|summary` commands and the TUI's Export screen
+call it, so none of them can forget a step.
+
+    result = run_export(project, "quotes", None, ExportOptions(fmt="docx", lang="nb"))
+    result.path, result.lines()
+"""
+from __future__ import annotations
+
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from themecoder.errors import UserError
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportKind:
+    """What one kind of export is: its formats (first = default), file stems and guard scope."""
+
+    name: str
+    title: str                 # for menus: "Quote tables"
+    formats: tuple[str, ...]
+    stems: dict[str, str]      # language -> file stem: exports/<project>-<stem>.<fmt>
+    guard: str                 # "coded": coded passages + analyst texts; "texts": analyst texts
+                               # only; "all": whole documents + analyst texts and memos
+
+
+KINDS: dict[str, ExportKind] = {k.name: k for k in (
+    ExportKind("quotes", "Quote tables", ("docx", "md", "csv"), {"nb": "sitater", "en": "quotes"}, "coded"),
+    ExportKind("codebook", "Codebook", ("docx", "csv", "md", "qdc"), {"nb": "kodebok", "en": "codebook"}, "texts"),
+    ExportKind("qdpx", "REFI-QDA project", ("qdpx",), {"nb": "refi", "en": "refi"}, "all"),
+    ExportKind("report", "Mixed-methods report", ("docx", "md", "html"), {"nb": "rapport", "en": "report"}, "coded"),
+    ExportKind("review-summary", "Review summary", ("docx", "md"),
+               {"nb": "veiledning", "en": "review-summary"}, "texts"),
+    ExportKind("review", "Review file (JSON)", ("json",), {"nb": "review", "en": "review"}, "texts"),
+)}
+
+
+@dataclass
+class ExportOptions:
+    """Every option any export takes; each kind reads the ones it knows."""
+
+    fmt: str | None = None              # None: from the path's suffix, else the kind's first format
+    lang: str | None = None             # None: the project's language (nb)
+    allow_unreviewed: bool = False      # export although identifier findings are open (stamped)
+    # quote tables
+    themes: list[str] | None = None     # theme references; None: every top-level theme
+    max_per_code: int | None = None
+    ellipsis: str | None = None
+    appendix: bool = False
+    delimiter: str | None = None        # CSV separator (default ';' nb, ',' en)
+    # REFI-QDA
+    themes_as: str = "codes"            # themes as parent codes or as sets
+    # mixed-methods report
+    layout: str = "side-by-side"
+    include_subthemes: bool = False
+    max_quotes: int = 3
+    check: bool = True
+    # review file
+    reviewer: str | None = None
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    kind: str
+    fmt: str
+    headline: str                                   # "wrote …: 5 tables, 41 quotes"
+    notes: list[str] = field(default_factory=list)  # indented lines after the headline
+    anonymisation: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [self.headline, *self.notes]
+
+
+# -- paths ---------------------------------------------------------------------------------
+def pick_format(kind: str, fmt: str | None, path: str | Path | None) -> str:
+    from themecoder.io.tabular import pick_format as _pick
+
+    return _pick(fmt, str(path) if path else None, export_kind(kind).formats)
+
+
+def export_kind(kind: str) -> ExportKind:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise UserError(f"unknown export {kind!r}; use {', '.join(KINDS)}") from None
+
+
+def export_lang(project: Project, lang: str | None) -> str:
+    from themecoder.io.i18n import check_lang
+
+    lang = lang or project.setting("language", "nb") or "nb"
+    return check_lang(lang if lang in ("nb", "en") else "nb")
+
+
+def default_path(project: Project, kind: str, fmt: str, lang: str) -> Path:
+    """``exports/<project>-<stem>.<fmt>`` beside the project file."""
+    from themecoder.io.tabular import default_output
+
+    k = export_kind(kind)
+    return default_output(project.path, k.stems.get(lang, k.stems["en"]), "." + fmt)
+
+
+def check_output_path(project: Project | None, path: str | Path) -> Path:
+    """Refuse any output path whose replacement would destroy something: a project file or its
+    -wal/-shm/-journal, the anonymisation key, or anything that is not a regular file (links,
+    FIFOs, devices, folders). The atomic rename would otherwise replace it silently."""
+    path = Path(path).expanduser()
+    name = path.name.lower()
+    if name.endswith((".themecoder", ".themecoder-wal", ".themecoder-shm", ".themecoder-journal")):
+        raise UserError(f"refusing to write {path}: that is a project file name; choose another output")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    if project is not None:
+        base = Path(project.path).resolve()
+        guarded = {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
+        key = project.setting("anonymisation.key_path")
+        if key:
+            guarded.add(Path(key).expanduser().resolve())
+        if path.resolve() in guarded:
+            raise UserError(f"refusing to write {path}: it is this project's file or its key; "
+                            "choose another output")
+    if st is None:
+        return path
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"{path} is a folder; give a file name")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+        raise UserError(f"refusing to write {path}: it is {what}; choose another output")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    if head.startswith(SQLITE_MAGIC):
+        raise UserError(f"refusing to write {path}: it is a database (a project?); choose another output")
+    if b'"themecoder-key"' in head or head.lstrip().startswith(b'{\n  "format": "themecoder-key"'):
+        raise UserError(f"refusing to write {path}: it is an anonymisation key file; choose another output")
+    return path
+
+
+# -- the guard and the stamp -----------------------------------------------------------------
+def guard(project: Project, kind: str, *, allow_unreviewed: bool = False) -> dict[str, Any]:
+    """The identifier guard over exactly what `kind` exports; UserError while findings are open
+    (unless allowed). Returns the metadata to stamp into the file."""
+    from themecoder.core.anonymise import analyst_texts, coding_spans, export_guard
+
+    scope = export_kind(kind).guard
+    if scope == "texts":
+        return export_guard(project, [], texts=analyst_texts(project), allow_unreviewed=allow_unreviewed)
+    if scope == "all":
+        return export_guard(project, texts=analyst_texts(project, memos=True), allow_unreviewed=allow_unreviewed)
+    return export_guard(project, spans=coding_spans(project), texts=analyst_texts(project),
+                        allow_unreviewed=allow_unreviewed)
+
+
+def stamp(path: str | Path, meta: dict[str, Any]) -> None:
+    """Write the guard's result into an export's metadata: docx core properties (comments,
+    keywords), an HTML <meta>, a comment line at the top of markdown, the Description of a
+    qdpx project; a CSV gets a first line only when unreviewed findings were allowed."""
+    from themecoder.io import stamping
+
+    if meta and path is not None and Path(path).is_file():
+        stamping.stamp_file(Path(path), meta)
+
+
+# -- the service -----------------------------------------------------------------------------
+def run_export(project: Project, kind: str, path: str | Path | None = None,
+               options: ExportOptions | None = None) -> ExportResult:
+    """Make one export: format, path check, guard, write, stamp. Raises UserError (one line)."""
+    opts = options or ExportOptions()
+    fmt = pick_format(kind, opts.fmt, path)
+    lang = export_lang(project, opts.lang)
+    target = Path(path) if path else default_path(project, kind, fmt, lang)
+    check_output_path(project, target)
+    meta = guard(project, kind, allow_unreviewed=opts.allow_unreviewed)
+    result = _WRITERS[kind](project, target, fmt, lang, opts)
+    result.anonymisation = meta
+    stamp(result.path, meta)
+    return result
+
+
+def _quotes(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.core.quotes import QuoteSource
+    from themecoder.io.tabular import quotes_csv, quotes_markdown, write_text
+
+    started = time.perf_counter()
+    src = QuoteSource(project)
+    if fmt == "csv":
+        rows = src.coding_rows(o.themes, o.max_per_code)
+        write_text(path, quotes_csv(rows, lang=lang, ellipsis=o.ellipsis, delimiter=o.delimiter), bom=True)
+        sep = o.delimiter or (";" if lang == "nb" else ",")
+        notes = [f"  note: {p}" for p in src.problems if not o.themes]
+        return ExportResult(path, "quotes", fmt,
+                            f"wrote {path}: {len(rows)} rows (UTF-8 with BOM, separator {sep!r})", notes)
+    qs = src.quote_set(o.themes, o.max_per_code)
+    if fmt == "md":
+        write_text(path, quotes_markdown(qs, src, lang=lang, ellipsis=o.ellipsis, appendix=o.appendix))
+    else:
+        from themecoder.io.docx_quotes import write_quotes_docx
+
+        write_quotes_docx(path, qs, src, lang=lang, ellipsis=o.ellipsis, appendix=o.appendix)
+    headline = (f"wrote {path}: {len(qs.tables)} tables, {qs.quote_count} quotes"
+                + (", with appendix" if o.appendix else "")
+                + f" ({time.perf_counter() - started:.1f} s)")
+    notes = [f"  no quotes for: {', '.join(th.name for th in qs.empty)}"] if qs.empty else []
+    notes += [f"  left out: {p}" for p in qs.problems]
+    return ExportResult(path, "quotes", fmt, headline, notes)
+
+
+def _codebook(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.codebook_export import write_codebook
+
+    path, n = write_codebook(project, path, fmt=fmt, lang=lang, delimiter=o.delimiter)
+    return ExportResult(Path(path), "codebook", fmt, f"wrote {path}: {n} codes")
+
+
+def _qdpx(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.refi_project import export_qdpx
+
+    summary = export_qdpx(project, path, themes_as=o.themes_as)
+    return ExportResult(path, "qdpx", fmt, f"wrote {path}: {summary}")
+
+
+def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.report import ReportOptions, write_report
+
+    options = ReportOptions(lang=lang, layout=o.layout, include_subthemes=o.include_subthemes,
+                            max_quotes=o.max_quotes, check=o.check)
+    write_report(project, path, fmt=fmt, options=options)
+    return ExportResult(path, "report", fmt, f"wrote {path}")
+
+
+def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.core import review
+    from themecoder.io.review_summary import write_review_summary
+
+    written = write_review_summary(review.summary(project), path, lang=lang)
+    return ExportResult(Path(written), "review-summary", fmt, f"wrote {written}")
+
+
+def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.core import review
+
+    data = review.export_review(project, path, reviewer=o.reviewer)
+    return ExportResult(path, "review", fmt,
+                        f"wrote {path}: {len(data['items'])} items, {len(data['comments'])} comments "
+                        f"by {', '.join(data['reviewers']) or 'nobody yet'}")
+
+
+_WRITERS: dict[str, Callable[[Project, Path, str, str, ExportOptions], ExportResult]] = {
+    "quotes": _quotes, "codebook": _codebook, "qdpx": _qdpx, "report": _report,
+    "review-summary": _review_summary, "review": _review_file,
+}
