@@ -253,8 +253,8 @@ async def reader(path: Path, size: tuple[int, int], keys: int) -> None:
         print(f"   {'all keys':<22} {statistics.median(everything) * 1000:6.1f} {_p95(everything) * 1000:6.1f} "
               f"{max(everything) * 1000:6.1f}")
         # coding one passage: the action plus the repaint of the new highlight
-        from themecoder.core.coding import apply_code
         from themecoder import store
+        from themecoder.core.coding import apply_code
 
         code = store.codes.codes(app.project.db)[0]
         n = len(stamps)

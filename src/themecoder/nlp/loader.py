@@ -75,7 +75,7 @@ def _cache_key(requested: str) -> str:
     return f"{ref}:{name}"
 
 
-def _one_line(text: str, limit: int = 200) -> str:
+def _one_line(text: object, limit: int = 200) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
 

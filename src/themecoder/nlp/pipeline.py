@@ -154,7 +154,7 @@ class Pipeline:
                 out.tokens.append(Token(offset + start, offset + start + len(t), t, lemma))
                 initial = False
                 prev = t
-            if first is None:
+            if first is None or last is None:  # only whitespace (both are set together)
                 continue
             s = first.idx
             e = last.idx + len(last.text)

@@ -150,7 +150,7 @@ class SafeZip:
                 f"{label}: refused: archive would unpack to {declared} bytes (limit {limits.max_total_bytes})"
             )
         self._infos = {i.filename: i for i in infos if not i.is_dir()}
-        self._lower = {}
+        self._lower: dict[str, str] = {}  # lower-cased name -> stored name
         for name in self._infos:
             self._lower.setdefault(name.lower(), name)
 

@@ -143,9 +143,9 @@ class _Writer:
         self.notes_of: dict[str, list[str]] = {}
         self.note_targets_written: set[tuple[str, str]] = set()
         note_guids = {n.guid for n in project.notes}
-        for n in project.notes:
-            for t in n.refs:
-                self._relate(n.guid, t)
+        for note in project.notes:
+            for t in note.refs:
+                self._relate(note.guid, t)
         for c in project.all_codes():
             for n in c.note_refs:
                 self._relate(n, c.guid)
@@ -336,21 +336,21 @@ class _Writer:
                 if link.direction not in ("Associative", "OneWay", "Bidirectional"):
                     raise RefiError(f"cannot write link: direction {link.direction!r}")
                 el.set("direction", link.direction)
-            c = _colour(link.colour, "link")
-            if c:
-                el.set("color", c)
+            colour = _colour(link.colour, "link")
+            if colour:
+                el.set("color", colour)
             _set_guid_ref(el, "originGUID", link.origin_guid, "link origin")
             _set_guid_ref(el, "targetGUID", link.target_guid, "link target")
         for target, notes_of in self.notes_of.items():
-            for n in notes_of:
-                if (n, target) in self.note_targets_written:
+            for note_guid in notes_of:
+                if (note_guid, target) in self.note_targets_written:
                     continue
                 _sub(
                     links,
                     "Link",
-                    guid=stable_guid("note-link", n, target),
+                    guid=stable_guid("note-link", note_guid, target),
                     direction="OneWay",
-                    originGUID=_guid(n, "note"),
+                    originGUID=_guid(note_guid, "note"),
                     targetGUID=_guid(target, "note target"),
                 )
         if len(links):
