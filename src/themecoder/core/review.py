@@ -252,6 +252,19 @@ def reopen_in(conn: sqlite3.Connection, root_id: str) -> None:
     reviews.set_resolved(conn, root_id, None, None)
 
 
+def retarget_in(conn: sqlite3.Connection, old_code: str, new_code: str) -> None:
+    """A merged code's reviewed mappings follow it into `new_code`, unless the survivor has an
+    item for the same theme: then that item keeps its status and the threads join it.
+    (For core.codebook's merge, inside its action.)"""
+    for item_id, theme_id in reviews.mapping_items_of_code(conn, old_code):
+        taken = reviews.item_row(conn, "mapping", theme_id, new_code)
+        if taken is None:
+            reviews.set_item_code(conn, item_id, new_code)
+        else:
+            reviews.move_comments(conn, item_id, taken["id"])
+            reviews.delete_item(conn, item_id)
+
+
 # -- the operations ----------------------------------------------------------------------------
 def _target(project: Project, theme_id: str, code_id: str | None) -> tuple[Theme, Code | None]:
     theme = store.themes.theme(project.db, theme_id)
@@ -468,6 +481,7 @@ __all__ = [
     "reply",
     "resolve",
     "resolve_in",
+    "retarget_in",
     "review_items",
     "set_mapping_status",
     "set_status",

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from themecoder.core.review import ReviewItem, Thread
+from themecoder.core.review_overview import ReviewSummary
 from themecoder.errors import UserError
-from themecoder.core.review import ReviewItem, ReviewSummary, Thread
 
 LANGS = ("nb", "en")
 TEXT = {

@@ -49,6 +49,21 @@ def set_item_status(conn: Conn, item_id: str, status: str, status_by: str | None
                  (status, status_by, status_set, item_id))
 
 
+def mapping_items_of_code(conn: Conn, code_id: str) -> list[tuple[str, str]]:
+    """(item id, theme id) of the reviewed mappings of a code."""
+    return [(r[0], r[1]) for r in conn.execute(
+        "SELECT id, theme_id FROM review_items WHERE target_type = 'mapping' AND code_id = ? ORDER BY created, id",
+        (code_id,)).fetchall()]
+
+
+def set_item_code(conn: Conn, item_id: str, code_id: str) -> None:
+    conn.execute("UPDATE review_items SET code_id = ? WHERE id = ?", (code_id, item_id))
+
+
+def delete_item(conn: Conn, item_id: str) -> None:
+    conn.execute("DELETE FROM review_items WHERE id = ?", (item_id,))
+
+
 # -- comments -----------------------------------------------------------------------------------
 def comments(db: Database) -> list[sqlite3.Row]:
     return db.query("SELECT * FROM review_comments ORDER BY created, id")
@@ -68,6 +83,10 @@ def insert_comment(conn: Conn, comment_id: str, item_id: str, parent_id: str | N
         "INSERT INTO review_comments(id, item_id, parent_id, author, text, created, resolved, resolved_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (comment_id, item_id, parent_id, author, text, created, resolved, resolved_by))
+
+
+def move_comments(conn: Conn, from_item: str, to_item: str) -> None:
+    conn.execute("UPDATE review_comments SET item_id = ? WHERE item_id = ?", (to_item, from_item))
 
 
 def set_resolved(conn: Conn, comment_id: str, resolved: str | None, resolved_by: str | None) -> None:
