@@ -381,11 +381,13 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 SCHEMA_V5_REVIEW_HISTORY = """
 -- What the supervisor sees as "changed since the review": one row per change of a code,
 -- theme, code-to-theme mapping or coding made by a user action. Unlike `changes` (the undo
--- data, which purge-undo deletes) this survives purge-undo, so it holds no quote, context or
--- document text: only ids, the names of codes and themes as they were (also in the action
--- summaries that purge keeps) and the names of the columns an update changed. Filled by the
--- triggers of install_history_triggers (every writer is covered, as for undo capture); an
--- undone action keeps its rows and is left out through actions.undone.
+-- data, which purge-undo deletes) it survives purge-undo, so it holds no quote, context or
+-- document text (what pseudonymisation rewrites): only ids, the column names an update
+-- changed, and the names of codes and themes as they were, which pseudonymisation never
+-- rewrites and the action summaries (kept by purge) hold anyway. Filled by triggers, not by
+-- store functions: codes, themes and codings have writers in several modules, and a trigger
+-- covers every one of them, as the undo capture does. Not captured for undo (UNCAPTURED):
+-- an undone action keeps its rows and is left out through actions.undone.
 CREATE TABLE review_history (
     seq        INTEGER PRIMARY KEY AUTOINCREMENT,
     action_id  INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
@@ -411,6 +413,15 @@ HISTORY_COLUMNS: dict[str, tuple[str | None, str | None, str | None, str | None,
     "code_themes": (None, "code_id", "theme_id", None, None),
     "codings": ("id", "code_id", None, None, None),
 }
+# An update is history only if one of these columns changed (None: any column). Re-anchored
+# offsets and rewritten quotes of codings (anonymisation touches many) and the order of codes
+# in a theme are not what a supervisor reviews.
+HISTORY_UPDATES: dict[str, tuple[str, ...] | None] = {
+    "codes": None,
+    "themes": None,
+    "code_themes": ("code_id", "theme_id"),
+    "codings": ("code_id", "document_id"),
+}
 
 
 def _history_values(table: str, old: dict | None, new: dict | None, fields: str) -> tuple:
@@ -425,7 +436,8 @@ def _history_values(table: str, old: dict | None, new: dict | None, fields: str)
 
 
 def _v4_to_v5(conn: sqlite3.Connection) -> None:
-    """The review history, backfilled from the undo data that is still there."""
+    """The review history, backfilled from the undo data that is still there (actions whose
+    undo data was purged before this version show no changes, as they did before)."""
     run_script(conn, SCHEMA_V5_REVIEW_HISTORY)
     marks = ", ".join("?" for _ in HISTORY_COLUMNS)
     rows = conn.execute(f"SELECT action_id, tbl, op, old, new FROM changes WHERE tbl IN ({marks}) ORDER BY seq",
@@ -436,6 +448,8 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
         fields = ""
         if op == "U" and old is not None and new is not None:
             fields = ",".join(c for c in new if old.get(c) != new[c])
+            if not set(fields.split(",")) & set(HISTORY_UPDATES[table] or new):
+                continue
         conn.execute(
             "INSERT INTO review_history(action_id, tbl, op, row_id, code_id, theme_id, old_parent, new_parent, "
             "old_name, new_name, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -528,25 +542,36 @@ def install_history_triggers(conn: sqlite3.Connection) -> None:
         conn.execute(f'DROP TRIGGER "{name}"')
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_history'").fetchone() is None:
         return  # a file migrated only part of the way (tests of older versions)
-    when = "(SELECT action_id FROM capture WHERE one = 1) IS NOT NULL"
-    action = "(SELECT action_id FROM capture WHERE one = 1)"
-    for table, (row_id, code_id, theme_id, parent, name) in HISTORY_COLUMNS.items():
-        def col(prefix: str | None, c: str | None) -> str:
-            return "NULL" if prefix is None or c is None else f'{prefix}."{c}"'
+    for table in HISTORY_COLUMNS:
+        for op in "iud":
+            conn.execute(_history_trigger(conn, table, op))
 
-        changed = " || ".join(f"""CASE WHEN OLD."{c}" IS NOT NEW."{c}" THEN '{c},' ELSE '' END"""
-                              for c in columns(conn, table))
-        for op, old, new, fields in (("i", None, "NEW", "''"), ("u", "OLD", "NEW", f"rtrim({changed}, ',')"),
-                                     ("d", "OLD", None, "''")):
-            either = new or old
-            conn.execute(
-                f'CREATE TRIGGER "history_{table}_{op}" AFTER {_EVENTS[op]} '
-                f'ON "{table}" WHEN {when} BEGIN '
-                "INSERT INTO review_history(action_id, tbl, op, row_id, code_id, theme_id, old_parent, new_parent, "
-                f"old_name, new_name, fields) VALUES ({action}, '{table}', '{op.upper()}', "
-                f"{col(either, row_id)}, {col(either, code_id)}, {col(either, theme_id)}, {col(old, parent)}, "
-                f"{col(new, parent)}, {col(old, name)}, {col(new, name)}, {fields}); END"
-            )
+
+def _history_trigger(conn: sqlite3.Connection, table: str, op: str) -> str:
+    """CREATE TRIGGER history_<table>_<op>: one review_history row per row change in an action."""
+    row_id, code_id, theme_id, parent, name = HISTORY_COLUMNS[table]
+    old = None if op == "i" else "OLD"
+    new = None if op == "d" else "NEW"
+    either = new or old
+
+    def col(prefix: str | None, c: str | None) -> str:
+        return "NULL" if prefix is None or c is None else f'{prefix}."{c}"'
+
+    when = "(SELECT action_id FROM capture WHERE one = 1) IS NOT NULL"
+    fields = "''"
+    if op == "u":
+        fields = "rtrim(" + " || ".join(f"""CASE WHEN OLD."{c}" IS NOT NEW."{c}" THEN '{c},' ELSE '' END"""
+                                        for c in columns(conn, table)) + ", ',')"
+        watched = HISTORY_UPDATES[table]
+        if watched:
+            when += " AND (" + " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in watched) + ")"
+    return (
+        f'CREATE TRIGGER "history_{table}_{op}" AFTER {_EVENTS[op]} ON "{table}" WHEN {when} BEGIN '
+        "INSERT INTO review_history(action_id, tbl, op, row_id, code_id, theme_id, old_parent, new_parent, "
+        f"old_name, new_name, fields) VALUES ((SELECT action_id FROM capture WHERE one = 1), '{table}', "
+        f"'{op.upper()}', {col(either, row_id)}, {col(either, code_id)}, {col(either, theme_id)}, "
+        f"{col(old, parent)}, {col(new, parent)}, {col(old, name)}, {col(new, name)}, {fields}); END"
+    )
 
 
 def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
