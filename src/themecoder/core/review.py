@@ -13,10 +13,12 @@ summary for the supervision meeting).
 """
 from __future__ import annotations
 
+import importlib
 import sqlite3
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from themecoder import store
 from themecoder.core.project import Project, new_id
@@ -420,74 +422,17 @@ def progress(project: Project) -> dict[str, int]:
     return counts
 
 
-# The rest of the review lives in its own modules (imported last: they import this one).
-# TRANSITIONAL: remove at integration (callers import them from their new modules)
-from themecoder.core.review_changes import (
-    Change,
-    ChangeReport,
-    ReviewPoint,
-    changes_since,
-    last_review,
-)
-from themecoder.core.review_exchange import (
-    FORMAT,
-    FORMAT_VERSION,
-    ImportReport,
-    export_review,
-    import_review,
-)
-from themecoder.core.review_overview import (
-    ReviewSummary,
-    SummaryCode,
-    SummaryTheme,
-    summary,
-)
+# TRANSITIONAL: remove at integration. Names that moved out of this module stay importable
+# from here (resolved on first use: the new modules import this one).
+_MOVED = {
+    **dict.fromkeys(("Change", "ChangeReport", "ReviewPoint", "changes_since", "last_review"), "review_changes"),
+    **dict.fromkeys(("FORMAT", "FORMAT_VERSION", "ImportReport", "export_review", "import_review"),
+                    "review_exchange"),
+    **dict.fromkeys(("ReviewSummary", "SummaryCode", "SummaryTheme", "summary"), "review_overview"),
+}
 
-__all__ = [
-    "FORMAT",
-    "FORMAT_VERSION",
-    "REVIEW_KINDS",
-    "STATUSES",
-    "STATUS_LABELS",
-    "STUDENT_REVIEW_KINDS",
-    "Change",
-    "ChangeReport",
-    "Comment",
-    "ImportReport",
-    "ReviewItem",
-    "ReviewPoint",
-    "ReviewSummary",
-    "SummaryCode",
-    "SummaryTheme",
-    "Thread",
-    "WalkStep",
-    "add_comment",
-    "add_comment_in",
-    "changes_since",
-    "check_status",
-    "clean_text",
-    "comment",
-    "ensure_item_in",
-    "export_review",
-    "import_review",
-    "item_for",
-    "last_review",
-    "mapping_id",
-    "mark_reviewer",
-    "open_threads",
-    "orphans",
-    "progress",
-    "reopen_in",
-    "reply",
-    "resolve",
-    "resolve_in",
-    "retarget_in",
-    "review_items",
-    "set_mapping_status",
-    "set_status",
-    "set_status_in",
-    "set_theme_status",
-    "status_of",
-    "summary",
-    "walk",
-]
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        return getattr(importlib.import_module(f"themecoder.core.{_MOVED[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
