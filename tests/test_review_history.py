@@ -171,3 +171,12 @@ def test_retarget_in_does_what_the_merge_did_to_review_items(demo_project, tmp_p
     assert len(expected[1]) == 3
     monkeypatch.setattr(cb, "_retarget_reviews", review.retarget_in)
     assert merged(copy) == expected
+
+
+def test_each_review_module_imports_on_its_own():
+    import subprocess
+    import sys
+
+    for module in ("review", "review_changes", "review_exchange", "review_overview"):
+        code = f"import themecoder.core.{module}; from themecoder.core.review import ReviewSummary, changes_since"
+        subprocess.run([sys.executable, "-c", code], check=True)
