@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from themecoder.core.review import ReviewItem, Thread
+from themecoder.core.review_overview import ReviewSummary
 from themecoder.errors import UserError
-from themecoder.core.review import ReviewItem, ReviewSummary, Thread
 
 LANGS = ("nb", "en")
 TEXT = {
@@ -208,8 +209,8 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
         doc.add_paragraph()
     if s.unthemed:
         doc.add_heading(t("unthemed", lang), level=1)
-        for c in s.unthemed:
-            doc.add_paragraph(c.label, style="List Bullet")
+        for code in s.unthemed:
+            doc.add_paragraph(code.label, style="List Bullet")
     if s.orphans:
         doc.add_heading(t("orphans", lang), level=1)
         doc.add_paragraph(t("orphans_intro", lang))
@@ -224,8 +225,8 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
             cells[2].text = "\n".join(("↳ " if lvl else "") + x for lvl, x in _comment_lines(item.threads, lang))
     doc.add_heading(t("changes", lang), level=1)
     if s.changes.changes:
-        for c in s.changes.changes:
-            doc.add_paragraph(c.text, style="List Bullet")
+        for change in s.changes.changes:
+            doc.add_paragraph(change.text, style="List Bullet")
     else:
         doc.add_paragraph(t("no_changes", lang))
     return doc

@@ -6,8 +6,9 @@ append a new one.
 """
 from __future__ import annotations
 
+import json
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 SCHEMA_V1 = """
 CREATE TABLE project (
@@ -180,8 +181,9 @@ CREATE TABLE capture (
 INSERT INTO capture VALUES (1, NULL);
 """
 
-# Tables whose rows are not captured: derived data and the log itself.
-UNCAPTURED = {"sentences", "tokens", "actions", "changes", "capture"}
+# Tables whose rows are not captured: derived data and the log itself. `review_history` is
+# history: undoing an action must not erase it (an undone action is marked in `actions`).
+UNCAPTURED = {"sentences", "tokens", "actions", "changes", "capture", "review_history"}
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -376,11 +378,90 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     return migration
 
 
+SCHEMA_V5_REVIEW_HISTORY = """
+-- What the supervisor sees as "changed since the review": one row per change of a code,
+-- theme, code-to-theme mapping or coding made by a user action. Unlike `changes` (the undo
+-- data, which purge-undo deletes) it survives purge-undo, so it holds no quote, context or
+-- document text (what pseudonymisation rewrites): only ids, the column names an update
+-- changed, and the names of codes and themes as they were, which pseudonymisation never
+-- rewrites and the action summaries (kept by purge) hold anyway. Filled by triggers, not by
+-- store functions: codes, themes and codings have writers in several modules, and a trigger
+-- covers every one of them, as the undo capture does. Not captured for undo (UNCAPTURED):
+-- an undone action keeps its rows and is left out through actions.undone.
+CREATE TABLE review_history (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    action_id  INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    tbl        TEXT NOT NULL CHECK (tbl IN ('codes', 'themes', 'code_themes', 'codings')),
+    op         TEXT NOT NULL CHECK (op IN ('I', 'U', 'D')),
+    row_id     TEXT,
+    code_id    TEXT,
+    theme_id   TEXT,
+    old_parent TEXT,
+    new_parent TEXT,
+    old_name   TEXT,
+    new_name   TEXT,
+    fields     TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_history_action ON review_history(action_id, seq);
+"""
+
+# Per tracked table: the columns that go into review_history as (row_id, code_id, theme_id,
+# parent, name); None where the table has no such column.
+HISTORY_COLUMNS: dict[str, tuple[str | None, str | None, str | None, str | None, str | None]] = {
+    "codes": ("id", "id", None, None, "label"),
+    "themes": ("id", None, "id", "parent_id", "name"),
+    "code_themes": (None, "code_id", "theme_id", None, None),
+    "codings": ("id", "code_id", None, None, None),
+}
+# An update is history only if one of these columns changed (None: any column). Re-anchored
+# offsets and rewritten quotes of codings (anonymisation touches many) and the order of codes
+# in a theme are not what a supervisor reviews.
+HISTORY_UPDATES: dict[str, tuple[str, ...] | None] = {
+    "codes": None,
+    "themes": None,
+    "code_themes": ("code_id", "theme_id"),
+    "codings": ("code_id", "document_id"),
+}
+
+
+def _history_values(table: str, old: dict | None, new: dict | None, fields: str) -> tuple:
+    row_id, code_id, theme_id, parent, name = HISTORY_COLUMNS[table]
+    either = new or old or {}
+
+    def get(row: dict | None, col: str | None) -> object:
+        return None if row is None or col is None else row.get(col)
+
+    return (get(either, row_id), get(either, code_id), get(either, theme_id), get(old, parent),
+            get(new, parent), get(old, name), get(new, name), fields)
+
+
+def _v4_to_v5(conn: sqlite3.Connection) -> None:
+    """The review history, backfilled from the undo data that is still there (actions whose
+    undo data was purged before this version show no changes, as they did before)."""
+    run_script(conn, SCHEMA_V5_REVIEW_HISTORY)
+    marks = ", ".join("?" for _ in HISTORY_COLUMNS)
+    rows = conn.execute(f"SELECT action_id, tbl, op, old, new FROM changes WHERE tbl IN ({marks}) ORDER BY seq",
+                        tuple(HISTORY_COLUMNS)).fetchall()
+    for action_id, table, op, old_text, new_text in rows:
+        old = json.loads(old_text) if old_text else None
+        new = json.loads(new_text) if new_text else None
+        fields = ""
+        if op == "U" and old is not None and new is not None:
+            fields = ",".join(c for c in new if old.get(c) != new[c])
+            if not set(fields.split(",")) & set(HISTORY_UPDATES[table] or new):
+                continue
+        conn.execute(
+            "INSERT INTO review_history(action_id, tbl, op, row_id, code_id, theme_id, old_parent, new_parent, "
+            "old_name, new_name, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (action_id, table, op, *_history_values(table, old, new, fields)))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _script(SCHEMA_V2_REVIEW),
     _script(SCHEMA_V3_MIXED_METHODS),
     _script(SCHEMA_V4_ANONYMISATION),
+    _v4_to_v5,
 ]
 
 
@@ -425,7 +506,7 @@ def install_capture_triggers(conn: sqlite3.Connection) -> None:
             col = f'{prefix}."{c}"'
             return f"CASE typeof({col}) WHEN 'real' THEN json_object('$r', printf('%!.17g', {col})) ELSE {col} END"
 
-        def obj(prefix: str) -> str:
+        def obj(prefix: str, cols: list[str] = cols) -> str:
             return "json_object(" + ", ".join(f"'{c}', {value(prefix, c)}" for c in cols) + ")"
 
         conn.execute(
@@ -443,6 +524,54 @@ def install_capture_triggers(conn: sqlite3.Connection) -> None:
             f"INSERT INTO changes(action_id, tbl, op, old, new) "
             f"VALUES ({action}, '{table}', 'D', {obj('OLD')}, NULL); END"
         )
+
+
+_EVENTS = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}
+
+
+def install_history_triggers(conn: sqlite3.Connection) -> None:
+    """(Re)create the triggers that fill `review_history` inside a user action.
+
+    Generated from the live schema like the capture triggers, so that `fields` names every
+    column an update changed, a column added later included. Undo and redo replay rows
+    outside any action (capture.action_id is NULL), so they add nothing here.
+    """
+    for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'history_%'"
+    ).fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_history'").fetchone() is None:
+        return  # a file migrated only part of the way (tests of older versions)
+    for table in HISTORY_COLUMNS:
+        for op in "iud":
+            conn.execute(_history_trigger(conn, table, op))
+
+
+def _history_trigger(conn: sqlite3.Connection, table: str, op: str) -> str:
+    """CREATE TRIGGER history_<table>_<op>: one review_history row per row change in an action."""
+    row_id, code_id, theme_id, parent, name = HISTORY_COLUMNS[table]
+    old = None if op == "i" else "OLD"
+    new = None if op == "d" else "NEW"
+    either = new or old
+
+    def col(prefix: str | None, c: str | None) -> str:
+        return "NULL" if prefix is None or c is None else f'{prefix}."{c}"'
+
+    when = "(SELECT action_id FROM capture WHERE one = 1) IS NOT NULL"
+    fields = "''"
+    if op == "u":
+        fields = "rtrim(" + " || ".join(f"""CASE WHEN OLD."{c}" IS NOT NEW."{c}" THEN '{c},' ELSE '' END"""
+                                        for c in columns(conn, table)) + ", ',')"
+        watched = HISTORY_UPDATES[table]
+        if watched:
+            when += " AND (" + " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in watched) + ")"
+    return (
+        f'CREATE TRIGGER "history_{table}_{op}" AFTER {_EVENTS[op]} ON "{table}" WHEN {when} BEGIN '
+        "INSERT INTO review_history(action_id, tbl, op, row_id, code_id, theme_id, old_parent, new_parent, "
+        f"old_name, new_name, fields) VALUES ((SELECT action_id FROM capture WHERE one = 1), '{table}', "
+        f"'{op.upper()}', {col(either, row_id)}, {col(either, code_id)}, {col(either, theme_id)}, "
+        f"{col(old, parent)}, {col(new, parent)}, {col(old, name)}, {col(new, name)}, {fields}); END"
+    )
 
 
 def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -463,6 +592,7 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
         for version in range(start, target):
             MIGRATIONS[version](conn)
         install_capture_triggers(conn)
+        install_history_triggers(conn)
         conn.execute(f"PRAGMA user_version = {target}")
         conn.execute("COMMIT")
     except BaseException:
