@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from themecoder.errors import Conflict
-from themecoder.store import schema
+from themecoder.store import index, schema
 from themecoder.store.db import Database, now
 
 
@@ -44,6 +44,11 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
         sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) ORDER BY id"
         params = (since, limit)
     return [_row_to_action(r) for r in db.query(sql, params)]
+
+
+def last_action_id(db: Database) -> int:
+    """The newest action's id (0 in a new project)."""
+    return db.scalar("SELECT coalesce(max(id), 0) FROM actions") or 0
 
 
 def next_undo(db: Database, coder: str | None = None) -> Action | None:
@@ -173,8 +178,7 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
             touched = _replay(conn, action.id, backwards=backwards)
             # Derived text data of touched documents is dropped; it is rebuilt lazily.
             for doc_id in touched:
-                conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
-                conn.execute("DELETE FROM tokens WHERE document_id = ?", (doc_id,))
+                index.clear(conn, doc_id)
             conn.execute(
                 "UPDATE actions SET undone = ? WHERE id = ?", (1 if backwards else 0, action.id)
             )
