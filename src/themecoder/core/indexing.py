@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from themecoder import store
 

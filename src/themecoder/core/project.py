@@ -5,9 +5,10 @@ import getpass
 import os
 import sqlite3
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from themecoder import store
 from themecoder.errors import UserError
@@ -39,7 +40,7 @@ class Project:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> "Project":
+    def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> Project:
         path = Path(path)
         if path.suffix != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
@@ -55,7 +56,7 @@ class Project:
         return cls(db, coder)
 
     @classmethod
-    def open(cls, path: str | Path, *, coder: str | None = None) -> "Project":
+    def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
         path = Path(path)
         if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
             path = path.with_name(path.name + SUFFIX)
@@ -64,7 +65,7 @@ class Project:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -32,8 +32,9 @@ import json
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from themecoder import store
 from themecoder.core import resolve
@@ -434,7 +435,10 @@ class QuoteSource:
             for g in self.subtree(theme.id):
                 involved_codes.update(self.theme_codes.get(g.id, []))
             table = self.table(theme, max_per_code)
-            (result.tables if table.rows else result.empty).append(table if table.rows else theme)
+            if table.rows:
+                result.tables.append(table)
+            else:
+                result.empty.append(theme)
         involved = {q.coding.id for c in involved_codes for q in self.quotes_by_code.get(c, [])}
         result.problems = [p for p in self.problems if p.coding_id in involved]
         return result

@@ -6,7 +6,7 @@ writer clears a document's rows and the index is built again after the action.
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable
+from collections.abc import Iterable
 
 from themecoder.store.db import Database
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterable
+from collections.abc import Iterable
 
 from themecoder.store.db import Database
 
