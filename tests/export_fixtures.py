@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.coding import code_quote, create_code
 from themecoder.core.documents import add_transcript, set_attribute
@@ -10,7 +11,6 @@ from themecoder.core.memos import add_memo
 from themecoder.core.project import Project
 from themecoder.core.themes import add_code_to_theme, create_theme
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 ASTRID = """I: Takk for at du ville være med. Kan du fortelle litt om jobben din?
 

@@ -59,20 +59,28 @@ def add_transcript(
     with project.action("import-document", f"import {parsed.source_name}",
                         {"document": title, "source": parsed.source_name}) as conn:
         participant_id = participant_id_for(conn, pseudonym) if pseudonym else None
-        store.documents.insert(
-            conn, doc_id, title=title, source_name=parsed.source_name, text=parsed.text,
-            sha256=parsed.sha256, participant_id=participant_id, encoding=parsed.encoding,
-            imported=now(), position=store.documents.next_position(conn),
-        )
-        store.documents.insert_turns(
-            conn, doc_id, ((new_id(), t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in turns))
+        insert_transcript(conn, doc_id, parsed, title=title, participant_id=participant_id)
         write_index(conn, doc_id, analysis)
     return store.documents.document(project.db, doc_id)
 
 
+def insert_transcript(conn: sqlite3.Connection, doc_id: str, parsed: ParsedTranscript, *, title: str,
+                      participant_id: str | None = None) -> None:
+    """The rows of one transcript, its document and turns, at the end of the document list,
+    inside the caller's action (an importer's). The index is built by the caller or later
+    (core.indexing.ensure_index)."""
+    store.documents.insert(
+        conn, doc_id, title=title, source_name=parsed.source_name, text=parsed.text,
+        sha256=parsed.sha256, participant_id=participant_id, encoding=parsed.encoding,
+        imported=now(), position=store.documents.next_position(conn),
+    )
+    store.documents.insert_turns(
+        conn, doc_id, ((new_id(), t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in parsed.turns))
+
+
 def participant_id_for(conn: sqlite3.Connection, pseudonym: str) -> str:
     """The participant with this pseudonym (ignoring case), created if new, inside an action."""
-    pid = store.participants.participant_id(conn, pseudonym)
+    pid = store.participants.id_by_pseudonym(conn, pseudonym)
     if pid is None:
         pid = new_id()
         store.participants.insert(conn, pid, pseudonym, now())

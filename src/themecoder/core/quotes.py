@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 
 BLOCK_WORDS = 40
 SETTING_PREFIX = "quote-segments:"
-PATH_SEPARATOR = " › "
+PATH_SEPARATOR = resolve.PATH_SEPARATOR
 
 # What a user may type between the kept parts of a shortened quote. A bare "…" or "..." is
 # not a marker: transcripts use them for pauses ("for... ja").

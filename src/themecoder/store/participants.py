@@ -40,7 +40,7 @@ def participant_by_pseudonym(db: Database, pseudonym: str) -> Participant | None
 
 
 # -- writes (inside an action: `conn` is the action's connection) ------------------------------
-def participant_id(conn: sqlite3.Connection, pseudonym: str) -> str | None:
+def id_by_pseudonym(conn: sqlite3.Connection, pseudonym: str) -> str | None:
     """The id of the participant with this pseudonym (ignoring case), as the action sees it."""
     row = conn.execute("SELECT id FROM participants WHERE lower(pseudonym) = lower(?)", (pseudonym,)).fetchone()
     return None if row is None else row[0]
