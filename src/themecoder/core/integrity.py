@@ -55,15 +55,13 @@ def verify(project: Project) -> Report:
 def repair(project: Project, report: Report) -> int:
     """Re-anchor the codings whose quote was found again (one action, undoable).
     Codings whose quote is gone are left for the analyst. Returns how many moved."""
-    movable = [m for m in report.mismatches if m.found is not None]
+    movable = [(m, m.found) for m in report.mismatches if m.found is not None]
     if not movable:
         return 0
     with project.action("repair-codings", f"re-anchor {len(movable)} codings to their quotes") as conn:
-        for m in movable:
-            assert m.found is not None
+        for m, (start, end) in movable:
             doc_id = store.codings.coding(project.db, m.coding_id).document_id
             text = store.documents.document_text(project.db, doc_id)
-            start, end = m.found
             before, after = context(text, start, end)
             store.integrity.move_coding(conn, m.coding_id, start, end, text[start:end], before, after)
     return len(movable)
