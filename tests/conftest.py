@@ -40,7 +40,7 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def demo_master(tmp_path_factory) -> Path:
     """The demo project, built once per test session. Do not modify: use `demo_project`."""
-    from themecoder.core.demo import build_demo
+    from themecoder.io.demo import build_demo
 
     return build_demo(tmp_path_factory.mktemp("demo-master") / "demo", coder="student")
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from themecoder import store
+from themecoder.core import resolve
 from themecoder.core.coding import code_quote, create_code
 from themecoder.core.documents import add_transcript, set_attribute
 from themecoder.core.memos import add_memo
 from themecoder.core.project import Project
 from themecoder.core.themes import add_code_to_theme, create_theme
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 ASTRID = """I: Takk for at du ville være med. Kan du fortelle litt om jobben din?
 
@@ -100,7 +101,7 @@ def build_project(folder: Path, name: str = "studie") -> Project:
     add_memo(project, "project", None, "Prosjektmemo: analysen følger Braun og Clarke.", title="Metode")
     add_memo(project, "theme", rel.id, "Relasjon går igjen hos alle informantene.", title="Om relasjon")
     add_memo(project, "code", codes["tidspress"].id, "Tidspress henger sammen med bemanning.")
-    doc = store.documents.find_document(project.db, "astrid")
+    doc = resolve.document(project, "astrid")
     add_memo(project, "document", doc.id, "Intervjuet ble gjort på kontoret.")
     first = store.codings.codings_for_code(project.db, codes["relasjon er alt"].id)[0]
     add_memo(project, "coding", first.id, "Nøkkelsitat for relasjon.")

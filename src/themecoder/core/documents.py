@@ -1,26 +1,29 @@
-"""Documents and participants."""
+"""Documents and participants: import a transcript, name and link them, typed attributes."""
 from __future__ import annotations
 
+import sqlite3
+from datetime import date
 from typing import TYPE_CHECKING
 
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.core.indexing import analyse, write_index
-from themecoder.model import Document, Participant
-from themecoder.core.project import Project, new_id
-from themecoder.core.turns import TurnSpan, informant_labels
 from themecoder import store
+from themecoder.core import resolve
+from themecoder.core.indexing import analyse, write_index
+from themecoder.core.project import Project, new_id
+from themecoder.core.turns import ParsedTranscript, informant_labels
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Document, Participant
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
-    from themecoder.io.readers import ParsedTranscript
     from themecoder.nlp import Pipeline
 
 ATTRIBUTE_TYPES = {"text", "integer", "float", "date", "boolean"}
+_TRUE = {"1", "true", "ja", "yes", "sann"}
+_FALSE = {"0", "false", "nei", "no", "usann"}
 
 
 def duplicate_of(project: Project, sha256: str) -> Document | None:
-    row = project.db.query_one("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
-    return None if row is None else store.documents.document(project.db, row[0])
+    return store.documents.document_with_text(project.db, sha256)
 
 
 def _unique_title(project: Project, title: str) -> str:
@@ -35,17 +38,17 @@ def _unique_title(project: Project, title: str) -> str:
 
 def add_transcript(
     project: Project,
-    parsed: "ParsedTranscript",
+    parsed: ParsedTranscript,
     *,
     participant: str | None = None,
     title: str | None = None,
-    pipeline: "Pipeline | None" = None,
+    pipeline: Pipeline | None = None,
 ) -> Document:
     """Add one transcript with its turns, participant and index: all in one action."""
     dup = duplicate_of(project, parsed.sha256)
     if dup is not None:
         raise Conflict(f"{parsed.source_name}: already imported as {dup.title!r} (same text)")
-    turns: list[TurnSpan] = parsed.turns
+    turns = parsed.turns
     analysis = analyse(parsed.text, [(t.start, t.end) for t in turns], pipeline)
     pseudonym = participant
     if pseudonym is None:
@@ -55,31 +58,36 @@ def add_transcript(
     title = _unique_title(project, title or parsed.title)
     with project.action("import-document", f"import {parsed.source_name}",
                         {"document": title, "source": parsed.source_name}) as conn:
-        participant_id = None
-        if pseudonym:
-            participant_id = _participant_id(conn, pseudonym)
-        position = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
-        conn.execute(
-            "INSERT INTO documents(id, title, source_name, text, sha256, participant_id, encoding, imported, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc_id, title, parsed.source_name, parsed.text, parsed.sha256, participant_id,
-             parsed.encoding, now(), position),
-        )
-        conn.executemany(
-            "INSERT INTO turns(id, document_id, speaker, label_start, start, end, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            ((new_id(), doc_id, t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in turns),
-        )
+        participant_id = participant_id_for(conn, pseudonym) if pseudonym else None
+        insert_transcript(conn, doc_id, parsed, title=title, participant_id=participant_id)
         write_index(conn, doc_id, analysis)
     return store.documents.document(project.db, doc_id)
 
 
-def _participant_id(conn, pseudonym: str) -> str:
-    row = conn.execute("SELECT id FROM participants WHERE lower(pseudonym) = lower(?)", (pseudonym,)).fetchone()
-    if row:
-        return row[0]
-    pid = new_id()
-    conn.execute("INSERT INTO participants(id, pseudonym, created) VALUES (?, ?, ?)", (pid, pseudonym, now()))
+def insert_transcript(conn: sqlite3.Connection, doc_id: str, parsed: ParsedTranscript, *, title: str,
+                      participant_id: str | None = None) -> None:
+    """The rows of one transcript, its document and turns, at the end of the document list,
+    inside the caller's action (an importer's). The index is built by the caller or later
+    (core.indexing.ensure_index)."""
+    store.documents.insert(
+        conn, doc_id, title=title, source_name=parsed.source_name, text=parsed.text,
+        sha256=parsed.sha256, participant_id=participant_id, encoding=parsed.encoding,
+        imported=now(), position=store.documents.next_position(conn),
+    )
+    store.documents.insert_turns(
+        conn, doc_id, ((new_id(), t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in parsed.turns))
+
+
+def participant_id_for(conn: sqlite3.Connection, pseudonym: str) -> str:
+    """The participant with this pseudonym (ignoring case), created if new, inside an action."""
+    pid = store.participants.id_by_pseudonym(conn, pseudonym)
+    if pid is None:
+        pid = new_id()
+        store.participants.insert(conn, pid, pseudonym, now())
     return pid
+
+
+_participant_id = participant_id_for  # TRANSITIONAL: remove at integration
 
 
 def create_participant(project: Project, pseudonym: str) -> Participant:
@@ -89,7 +97,7 @@ def create_participant(project: Project, pseudonym: str) -> Participant:
     if store.participants.participant_by_pseudonym(project.db, pseudonym):
         raise Conflict(f"participant {pseudonym!r} exists already")
     with project.action("create-participant", f"add participant {pseudonym}") as conn:
-        pid = _participant_id(conn, pseudonym)
+        pid = participant_id_for(conn, pseudonym)
     return store.participants.participant(project.db, pid)
 
 
@@ -99,74 +107,71 @@ def set_attribute(project: Project, pseudonym: str, name: str, value: str | None
         raise NotFound(f"no participant {pseudonym!r}")
     if type_ not in ATTRIBUTE_TYPES:
         raise UserError(f"attribute type must be one of {', '.join(sorted(ATTRIBUTE_TYPES))}")
-    value = _check_value(value, type_, name)
+    value = check_attribute_value(value, type_, name)
     with project.action("set-attribute", f"{pseudonym}: {name} = {value}") as conn:
-        row = conn.execute("SELECT id, type FROM attributes WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            attr_id = new_id()
-            conn.execute("INSERT INTO attributes(id, name, type) VALUES (?, ?, ?)", (attr_id, name, type_))
-        else:
-            attr_id = row[0]
-            if row[1] != type_:
-                value = _check_value(value, row[1], name)
-        conn.execute(
-            "INSERT INTO participant_attributes(participant_id, attribute_id, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(participant_id, attribute_id) DO UPDATE SET value = excluded.value",
-            (p.id, attr_id, value),
-        )
+        attr_id, stored_type = attribute_for(conn, name, type_)
+        if stored_type != type_:
+            value = check_attribute_value(value, stored_type, name)
+        store.participants.set_value(conn, p.id, attr_id, value)
 
 
-def _check_value(value, type_: str, name: str) -> str | None:
+def attribute_for(conn: sqlite3.Connection, name: str, type_: str) -> tuple[str, str]:
+    """(id, type) of the attribute called `name`, defined with `type_` if new, inside an
+    action. An attribute keeps the type it was first defined with."""
+    defined = store.participants.attribute_definition(conn, name)
+    if defined is not None:
+        return defined
+    attr_id = new_id()
+    store.participants.insert_attribute(conn, attr_id, name, type_)
+    return attr_id, type_
+
+
+def check_attribute_value(value: object, type_: str, name: str) -> str | None:
+    """The value as stored for an attribute of this type ("ja" -> "true", "3,5" -> "3.5")."""
     if value is None or value == "":
         return None
-    value = str(value)
+    text = str(value)
     try:
         if type_ == "integer":
-            return str(int(value))
+            return str(int(text))
         if type_ == "float":
-            return str(float(value.replace(",", ".")))
+            return str(float(text.replace(",", ".")))
         if type_ == "boolean":
-            v = value.strip().casefold()
-            if v in {"1", "true", "ja", "yes", "sann"}:
-                return "true"
-            if v in {"0", "false", "nei", "no", "usann"}:
-                return "false"
+            v = text.strip().casefold()
+            if v in _TRUE or v in _FALSE:
+                return "true" if v in _TRUE else "false"
             raise ValueError
         if type_ == "date":
-            from datetime import date
-
-            return date.fromisoformat(value).isoformat()
+            return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise UserError(f"{name}: {value!r} is not a valid {type_}") from None
-    return value
+        raise UserError(f"{name}: {text!r} is not a valid {type_}") from None
+    return text
+
+
+_check_value = check_attribute_value  # TRANSITIONAL: remove at integration
 
 
 def set_document_participant(project: Project, doc_ref: str, pseudonym: str | None) -> None:
-    doc = store.documents.find_document(project.db, doc_ref)
+    doc = resolve.document(project, doc_ref)
     with project.action("set-participant", f"{doc.title}: participant {pseudonym or '(none)'}") as conn:
-        pid = _participant_id(conn, pseudonym) if pseudonym else None
-        conn.execute("UPDATE documents SET participant_id = ? WHERE id = ?", (pid, doc.id))
+        pid = participant_id_for(conn, pseudonym) if pseudonym else None
+        store.documents.set_participant(conn, doc.id, pid)
 
 
 def rename_document(project: Project, doc_ref: str, title: str) -> Document:
-    doc = store.documents.find_document(project.db, doc_ref)
+    doc = resolve.document(project, doc_ref)
     title = title.strip()
     if not title:
         raise UserError("a document needs a title")
     with project.action("rename-document", f"rename document {doc.title} → {title}") as conn:
-        clash = conn.execute("SELECT 1 FROM documents WHERE title = ? AND id != ?", (title, doc.id)).fetchone()
-        if clash:
+        if store.documents.title_taken(conn, title, except_id=doc.id):
             raise Conflict(f"a document called {title!r} exists already")
-        conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc.id))
+        store.documents.set_title(conn, doc.id, title)
     return store.documents.document(project.db, doc.id)
 
 
 def delete_document(project: Project, doc_ref: str) -> None:
-    doc = store.documents.find_document(project.db, doc_ref)
-    n = project.db.scalar("SELECT count(*) FROM codings WHERE document_id = ?", (doc.id,))
+    doc = resolve.document(project, doc_ref)
+    n = len(store.codings.codings_for_document(project.db, doc.id))
     with project.action("delete-document", f"delete document {doc.title} ({n} codings)") as conn:
-        conn.execute("DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc.id,))
-        conn.execute(
-            "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN "
-            "(SELECT id FROM codings WHERE document_id = ?)", (doc.id,))
-        conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
+        store.documents.delete(conn, doc.id)

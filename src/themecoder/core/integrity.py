@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from themecoder import store
 from themecoder.core.project import Project
 from themecoder.core.text import Anchor, context, reanchor
-from themecoder import store
 
 
 @dataclass(slots=True)
@@ -37,8 +37,8 @@ class Report:
 
 def verify(project: Project) -> Report:
     db = project.db
-    sqlite = "; ".join(r[0] for r in db.query("PRAGMA integrity_check"))
-    foreign = len(db.query("PRAGMA foreign_key_check"))
+    sqlite = store.integrity.sqlite_check(db)
+    foreign = store.integrity.foreign_key_problems(db)
     titles = {d.id: d.title for d in store.documents.documents(db)}
     texts: dict[str, str] = {}
     codings = store.codings.all_codings(db)
@@ -49,23 +49,19 @@ def verify(project: Project) -> Report:
             found = reanchor(text, Anchor(c.start, c.end, c.quote, c.context_before, c.context_after))
             mismatches.append(Mismatch(c.id, titles.get(c.document_id, c.document_id), c.start, c.end,
                                        c.quote, found))
-    return Report(sqlite, foreign, len(codings), mismatches, store.documents.unindexed_documents(db))
+    return Report(sqlite, foreign, len(codings), mismatches, store.index.unindexed_documents(db))
 
 
 def repair(project: Project, report: Report) -> int:
     """Re-anchor the codings whose quote was found again (one action, undoable).
     Codings whose quote is gone are left for the analyst. Returns how many moved."""
-    movable = [m for m in report.mismatches if m.found is not None]
+    movable = [(m, m.found) for m in report.mismatches if m.found is not None]
     if not movable:
         return 0
     with project.action("repair-codings", f"re-anchor {len(movable)} codings to their quotes") as conn:
-        for m in movable:
-            doc_id = conn.execute("SELECT document_id FROM codings WHERE id = ?", (m.coding_id,)).fetchone()[0]
-            text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-            start, end = m.found
+        for m, (start, end) in movable:
+            doc_id = store.codings.coding(project.db, m.coding_id).document_id
+            text = store.documents.document_text(project.db, doc_id)
             before, after = context(text, start, end)
-            conn.execute(
-                "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
-                (start, end, text[start:end], before, after, m.coding_id),
-            )
+            store.integrity.move_coding(conn, m.coding_id, start, end, text[start:end], before, after)
     return len(movable)

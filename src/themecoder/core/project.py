@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import getpass
 import os
+import sqlite3
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
-from themecoder.errors import UserError
 from themecoder import store
+from themecoder.errors import UserError
 from themecoder.store import actionlog
 from themecoder.store.db import Database, now
 
@@ -38,7 +40,7 @@ class Project:
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> "Project":
+    def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> Project:
         path = Path(path)
         if path.suffix != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
@@ -50,11 +52,11 @@ class Project:
                 ("created", now()),
                 ("language", "nb"),
             ):
-                conn.execute("INSERT INTO project(key, value) VALUES (?, ?)", (key, value))
+                store.project.set_setting(conn, key, value)
         return cls(db, coder)
 
     @classmethod
-    def open(cls, path: str | Path, *, coder: str | None = None) -> "Project":
+    def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
         path = Path(path)
         if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
             path = path.with_name(path.name + SUFFIX)
@@ -63,10 +65,10 @@ class Project:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Project":
+    def __enter__(self) -> Project:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @property
@@ -85,26 +87,19 @@ class Project:
         return store.project.setting(self.db, key, default)
 
     def _ensure_coder(self) -> None:
-        if self.db.scalar("SELECT 1 FROM coders WHERE name = ?", (self.coder,)) is None:
+        if not store.project.has_coder(self.db, self.coder):
             with self.db.transaction() as conn:
-                conn.execute(
-                    "INSERT OR IGNORE INTO coders(id, name, role, created) VALUES (?, ?, 'coder', ?)",
-                    (new_id(), self.coder, now()),
-                )
+                store.project.add_coder(conn, new_id(), self.coder, now())
 
     # -- acting --------------------------------------------------------------------------
     @contextmanager
-    def action(self, kind: str, summary: str, details: dict | None = None) -> Iterator:
+    def action(self, kind: str, summary: str, details: dict[str, Any] | None = None) -> Iterator[sqlite3.Connection]:
         with self.db.action(kind, summary, coder=self.coder, details=details) as conn:
             yield conn
 
     def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
         with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:
-            conn.execute(
-                "INSERT INTO project(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            store.project.set_setting(conn, key, value)
 
     def undo(self) -> actionlog.Action | None:
         action, _ = actionlog.undo(self.db, coder=self.coder)
@@ -118,7 +113,7 @@ class Project:
         return actionlog.history(self.db, since=since, limit=limit)
 
     def last_action_id(self) -> int:
-        return self.db.scalar("SELECT coalesce(max(id), 0) FROM actions") or 0
+        return actionlog.last_action_id(self.db)
 
 
 def require(condition: bool, message: str) -> None:

@@ -32,16 +32,23 @@ import json
 import re
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from themecoder.errors import NotFound, UserError
-from themecoder.model import Code, Coding, Theme
+from themecoder import store
+from themecoder.core import resolve
 from themecoder.core.text import find_quote, word_count
+from themecoder.errors import UserError
+from themecoder.model import Code, Coding, Theme
+from themecoder.store.db import Database
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
 
 BLOCK_WORDS = 40
 SETTING_PREFIX = "quote-segments:"
-PATH_SEPARATOR = " › "
+PATH_SEPARATOR = resolve.PATH_SEPARATOR
 
 # What a user may type between the kept parts of a shortened quote. A bare "…" or "..." is
 # not a marker: transcripts use them for pauses ("for... ja").
@@ -120,9 +127,9 @@ def _short(s: str, n: int = 40) -> str:
 
 
 # -- the user's shortenings, stored in the project table ---------------------------------------
-def shortenings(db) -> dict[str, list[Segment]]:
+def shortenings(db: Database) -> dict[str, list[Segment]]:
     out: dict[str, list[Segment]] = {}
-    for key, value in db.query("SELECT key, value FROM project WHERE key LIKE ?", (SETTING_PREFIX + "%",)):
+    for key, value in store.project.settings_with_prefix(db, SETTING_PREFIX):
         try:
             out[key[len(SETTING_PREFIX):]] = [Segment(int(s), int(e), str(t)) for s, e, t in json.loads(value)]
         except (ValueError, TypeError):
@@ -130,30 +137,14 @@ def shortenings(db) -> dict[str, list[Segment]]:
     return out
 
 
-def find_coding(db, ref: str) -> Coding:
-    from themecoder import store
-
-    row = db.query_one("SELECT id FROM codings WHERE id = ?", (ref,))
-    if row is None and len(ref) >= 6:
-        rows = db.query("SELECT id FROM codings WHERE id LIKE ? || '%'", (ref,))
-        if len(rows) > 1:
-            raise UserError(f"several codings start with {ref!r}; give more of the id")
-        row = rows[0] if rows else None
-    if row is None:
-        raise NotFound(f"no coding {ref!r}")
-    return store.codings.coding(db, row[0])
-
-
-def set_shortening(project, coding_ref: str, marked: str | None = None, *,
+def set_shortening(project: Project, coding_ref: str, marked: str | None = None, *,
                    spans: Sequence[tuple[int, int]] | None = None) -> list[Segment]:
     """Shorten a coding's quote for the exports: one action (undoable).
 
     ``marked`` is the quote with the omitted parts replaced by ``[…]`` (or ``[...]``, ``(…)``);
     ``spans`` gives the kept parts as document offsets instead.
     """
-    from themecoder import store
-
-    coding = find_coding(project.db, coding_ref)
+    coding = resolve.coding(project, coding_ref)
     text = store.documents.document_text(project.db, coding.document_id)
     if spans is not None:
         segments = [Segment(s, e, text[s:e]) for s, e in spans]
@@ -168,21 +159,17 @@ def set_shortening(project, coding_ref: str, marked: str | None = None, *,
     value = json.dumps([[s.start, s.end, s.text] for s in segments], ensure_ascii=False)
     with project.action("shorten-quote", f"shorten a quote ({len(segments)} parts)",
                         {"coding": coding.id}) as conn:
-        conn.execute(
-            "INSERT INTO project(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (SETTING_PREFIX + coding.id, value),
-        )
+        store.project.set_setting(conn, SETTING_PREFIX + coding.id, value)
     return segments
 
 
-def clear_shortening(project, coding_ref: str) -> bool:
-    coding = find_coding(project.db, coding_ref)
+def clear_shortening(project: Project, coding_ref: str) -> bool:
+    coding = resolve.coding(project, coding_ref)
     key = SETTING_PREFIX + coding.id
-    if project.db.scalar("SELECT 1 FROM project WHERE key = ?", (key,)) is None:
+    if store.project.setting(project.db, key) is None:
         return False
     with project.action("unshorten-quote", "use the full quote again", {"coding": coding.id}) as conn:
-        conn.execute("DELETE FROM project WHERE key = ?", (key,))
+        store.project.delete_setting(conn, key)
     return True
 
 
@@ -302,10 +289,9 @@ class QuoteSet:
 class QuoteSource:
     """Everything the quote exports read, loaded once from the project."""
 
-    def __init__(self, project) -> None:
-        from themecoder import store
-
+    def __init__(self, project: Project) -> None:
         db = project.db
+        self.project = project
         self.db = db
         self.project_name = project.name
         self.codes: dict[str, Code] = {c.id: c for c in store.codes.codes(db)}
@@ -316,28 +302,20 @@ class QuoteSource:
             self.children[t.parent_id].append(t)
         self.theme_codes: dict[str, list[str]] = defaultdict(list)
         self.code_themes: dict[str, list[str]] = defaultdict(list)
-        for r in db.query(
-            "SELECT ct.theme_id, ct.code_id FROM code_themes ct JOIN codes c ON c.id = ct.code_id "
-            "ORDER BY ct.position, c.label COLLATE NOCASE"
-        ):
-            self.theme_codes[r[0]].append(r[1])
-            self.code_themes[r[1]].append(r[0])
+        for t in self.themes:
+            for c in store.themes.theme_codes(db, t.id):
+                self.theme_codes[t.id].append(c.id)
+                self.code_themes[c.id].append(t.id)
         self.shortenings = shortenings(db)
         self._texts: dict[str, str] = {}
-        self._turns: dict[str, tuple[list[int], list]] = {}
+        self._turns: dict[str, tuple[list[int], list[tuple[int, float | None]]]] = {}
         self._paragraphs: dict[str, list[int]] = {}
-        docs = {
-            r["id"]: (r["title"], r["position"], r["pseudonym"])
-            for r in db.query(
-                "SELECT d.id, d.title, d.position, p.pseudonym FROM documents d "
-                "LEFT JOIN participants p ON p.id = d.participant_id"
-            )
-        }
+        people = {p.id: p.pseudonym for p in store.participants.participants(db)}
+        docs = {d.id: (d.title, d.position, people.get(d.participant_id or ""))
+                for d in store.documents.documents(db)}
         self.quotes_by_code: dict[str, list[Quote]] = defaultdict(list)
         self.problems: list[Problem] = []
-        for r in db.query("SELECT * FROM codings"):
-            coding = Coding(r["id"], r["document_id"], r["code_id"], r["start"], r["end"], r["quote"],
-                            r["context_before"], r["context_after"], r["coder"], r["created"])
+        for coding in store.codings.all_codings(db):
             title, position, pseudonym = docs[coding.document_id]
             q = self._quote(coding, title, position, pseudonym)
             if q.problem:
@@ -349,14 +327,13 @@ class QuoteSource:
     # -- per document, loaded when needed ---------------------------------------------------
     def text(self, doc_id: str) -> str:
         if doc_id not in self._texts:
-            self._texts[doc_id] = self.db.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,)) or ""
+            self._texts[doc_id] = store.documents.text_or_none(self.db, doc_id) or ""
         return self._texts[doc_id]
 
     def place(self, doc_id: str, title: str, pos: int) -> Place:
         if doc_id not in self._turns:
-            rows = self.db.query(
-                "SELECT label_start, end, timestamp FROM turns WHERE document_id = ? ORDER BY start", (doc_id,))
-            self._turns[doc_id] = ([r[0] for r in rows], [(r[1], r[2]) for r in rows])
+            turns = store.documents.turns(self.db, doc_id)
+            self._turns[doc_id] = ([t.label_start for t in turns], [(t.end, t.timestamp) for t in turns])
         starts, info = self._turns[doc_id]
         i = bisect_right(starts, pos) - 1
         if i >= 0 and pos <= info[i][0]:
@@ -408,26 +385,14 @@ class QuoteSource:
         return out
 
     def resolve_themes(self, refs: Sequence[str] | None) -> list[Theme]:
-        """Themes named by the user (name, path "A › B", id or id prefix); default: top level."""
+        """Themes named by the user (see core.resolve.theme); default: the top level."""
         if not refs:
             return list(self.children.get(None, []))
         out: list[Theme] = []
         for ref in refs:
-            r = ref.strip()
-            hits = [t for t in self.themes if t.id == r]
-            if not hits:
-                hits = [t for t in self.themes
-                        if t.name.casefold() == r.casefold()
-                        or PATH_SEPARATOR.join(x.name for x in self.path(t.id)).casefold() == r.casefold()]
-            if not hits and len(r) >= 6:
-                hits = [t for t in self.themes if t.id.startswith(r)]
-            if not hits:
-                names = ", ".join(t.name for t in self.children.get(None, [])) or "none"
-                raise NotFound(f"no theme {ref!r} (themes: {names})")
-            if len(hits) > 1:
-                raise UserError(f"several themes are called {ref!r}; use 'Theme › Subtheme' or the id")
-            if hits[0] not in out:
-                out.append(hits[0])
+            theme = self.theme_by_id[resolve.theme(self.project, ref).id]
+            if theme not in out:
+                out.append(theme)
         return out
 
     # -- selections -------------------------------------------------------------------------
@@ -470,7 +435,10 @@ class QuoteSource:
             for g in self.subtree(theme.id):
                 involved_codes.update(self.theme_codes.get(g.id, []))
             table = self.table(theme, max_per_code)
-            (result.tables if table.rows else result.empty).append(table if table.rows else theme)
+            if table.rows:
+                result.tables.append(table)
+            else:
+                result.empty.append(theme)
         involved = {q.coding.id for c in involved_codes for q in self.quotes_by_code.get(c, [])}
         result.problems = [p for p in self.problems if p.coding_id in involved]
         return result

@@ -10,8 +10,9 @@ import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from themecoder.core.text import collapse_ws
 from themecoder import store
+from themecoder.core.indexing import ensure_index
+from themecoder.core.text import collapse_ws
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -34,7 +35,7 @@ class Hit:
     sentence_end: int
 
 
-def _terms(query: str, pipeline: "Pipeline | None") -> list[tuple[str, str, bool]]:
+def _terms(query: str, pipeline: Pipeline | None) -> list[tuple[str, str, bool]]:
     words = [w.strip(".,;:!?«»\"'()") for w in query.split()]
     terms = []
     for w in words:
@@ -51,26 +52,15 @@ def _terms(query: str, pipeline: "Pipeline | None") -> list[tuple[str, str, bool
     return terms
 
 
-def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None,
+def search(project: Project, query: str, *, pipeline: Pipeline | None = None,
            document_id: str | None = None, limit: int = 1000) -> list[Hit]:
-    from themecoder.core.indexing import ensure_index
-
     ensure_index(project, pipeline)
     terms = _terms(query, pipeline)
     if not terms:
         return []
     db = project.db
     lemma, form, prefix = terms[0]
-    if prefix:
-        sql = "SELECT document_id, start, end FROM tokens WHERE form >= ? AND form < ?"
-        params: list = [form, form + "\U0010ffff"]
-    else:
-        sql = "SELECT document_id, start, end FROM tokens WHERE (lemma = ? OR form = ?)"
-        params = [lemma, form]
-    if document_id:
-        sql += " AND document_id = ?"
-        params.append(document_id)
-    firsts = db.query(sql + " ORDER BY document_id, start", params)
+    firsts = store.index.matching_tokens(db, lemma, form, prefix=prefix, document_id=document_id)
     docs = {d.id: d for d in store.documents.documents(db)}
     people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     texts: dict[str, str] = {}
@@ -78,19 +68,15 @@ def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None
     hits: list[Hit] = []
     for doc_id, start, end in firsts:
         if len(terms) > 1:
-            following = db.query(
-                "SELECT start, end, lemma, form FROM tokens WHERE document_id = ? AND start > ? ORDER BY start LIMIT ?",
-                (doc_id, start, len(terms) - 1),
-            )
+            following = store.index.tokens_after(db, doc_id, start, len(terms) - 1)
             if len(following) < len(terms) - 1 or not all(
-                (r["form"].startswith(t[1]) if t[2] else (r["lemma"] == t[0] or r["form"] == t[1]))
-                for r, t in zip(following, terms[1:])
+                _matches(token, term) for token, term in zip(following, terms[1:])
             ):
                 continue
-            end = following[-1]["end"]
+            end = following[-1][1]
         if doc_id not in texts:
             texts[doc_id] = store.documents.document_text(db, doc_id)
-            sents[doc_id] = store.documents.sentences(db, doc_id)
+            sents[doc_id] = store.index.sentences(db, doc_id)
         text = texts[doc_id]
         s_start, s_end = _sentence_of(sents[doc_id], start, end, len(text))
         doc = docs[doc_id]
@@ -104,6 +90,12 @@ def search(project: "Project", query: str, *, pipeline: "Pipeline | None" = None
     order = {d.id: (d.position, d.title) for d in docs.values()}
     hits.sort(key=lambda h: (order[h.document_id], h.start))
     return hits
+
+
+def _matches(token: tuple[int, int, str, str], term: tuple[str, str, bool]) -> bool:
+    """A token (start, end, lemma, form) against a query term (lemma, form, is prefix)."""
+    _start, _end, lemma, form = token
+    return form.startswith(term[1]) if term[2] else (lemma == term[0] or form == term[1])
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 INTERVIEWER_LABELS = {
     "i", "int", "intervjuer", "intervjuar", "interviewer", "forsker", "moderator", "q", "spm",
@@ -23,6 +23,18 @@ class TurnSpan:
     start: int
     end: int
     timestamp: float | None
+
+
+@dataclass(slots=True)
+class ParsedTranscript:
+    """A transcript read from a file (io.readers), ready for core.documents.add_transcript."""
+    source_name: str
+    title: str
+    text: str
+    turns: list[TurnSpan]
+    sha256: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_timestamp(value: str | None) -> float | None:

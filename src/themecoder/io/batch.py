@@ -1,9 +1,10 @@
 """Import a batch of files: a bad file does not stop the others; each gets a result line."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from themecoder.errors import UserError
 
@@ -22,11 +23,11 @@ class FileResult:
 
 
 def import_files(
-    project: "Project",
+    project: Project,
     paths: list[str | Path],
     *,
     participant: str | None = None,
-    pipeline: "Pipeline | None" = None,
+    pipeline: Pipeline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[FileResult]:
     from themecoder.core.documents import add_transcript
@@ -47,12 +48,13 @@ def import_files(
             parsed = read_transcript(path)
             doc = add_transcript(project, parsed, participant=participant, pipeline=pipeline)
             speakers = len({t.speaker for t in parsed.turns})
-            msg = f"imported as {doc.title!r}: {doc.length:,} characters, {len(parsed.turns)} turns, {speakers} speakers"
+            msg = (f"imported as {doc.title!r}: {doc.length:,} characters, {len(parsed.turns)} turns, "
+                   f"{speakers} speakers")
             results.append(FileResult(str(path), True, msg, doc.id, parsed.warnings))
         except UserError as exc:
             msg = str(exc)
             prefix = f"{path.name}: "
-            results.append(FileResult(str(path), False, msg[len(prefix):] if msg.startswith(prefix) else msg))
+            results.append(FileResult(str(path), False, msg.removeprefix(prefix)))
     if progress:
         progress(len(paths), len(paths), "")
     return results

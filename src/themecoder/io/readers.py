@@ -8,32 +8,22 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from themecoder.errors import UserError
 from themecoder.core.text import normalise
-from themecoder.core.turns import TurnSpan, format_timestamp, parse_timestamp, parse_turns
+from themecoder.core.turns import ParsedTranscript, TurnSpan, format_timestamp, parse_timestamp, parse_turns
+from themecoder.errors import UserError
 
 MAX_BYTES = 50 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUBTITLE_SUFFIXES = {".vtt", ".srt"}
 SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | {".docx"}
 
+__all__ = ["ImportError_", "ParsedTranscript", "decode", "read_transcript"]
+
 
 class ImportError_(UserError):
     pass
-
-
-@dataclass(slots=True)
-class ParsedTranscript:
-    source_name: str
-    title: str
-    text: str
-    turns: list[TurnSpan]
-    sha256: str
-    encoding: str
-    warnings: list[str] = field(default_factory=list)
 
 
 def read_transcript(path: str | Path) -> ParsedTranscript:
@@ -107,7 +97,8 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError:
-        raise ImportError_(f"{name}: the file says it is {encoding.upper()} but is not valid {encoding.upper()}") from None
+        label = encoding.upper()
+        raise ImportError_(f"{name}: the file says it is {label} but is not valid {label}") from None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

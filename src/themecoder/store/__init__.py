@@ -6,10 +6,12 @@ from themecoder.store import (
     codes,
     codings,
     documents,
+    index,
+    integrity,
     memos,
     participants,
     project,
     themes,
 )
 
-__all__ = ["codes", "codings", "documents", "memos", "participants", "project", "themes"]
+__all__ = ["codes", "codings", "documents", "index", "integrity", "memos", "participants", "project", "themes"]

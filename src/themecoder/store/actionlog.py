@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from themecoder.errors import Conflict
-from themecoder.store import schema
+from themecoder.store import index, schema
 from themecoder.store.db import Database, now
 
 
@@ -44,6 +44,11 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
         sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) ORDER BY id"
         params = (since, limit)
     return [_row_to_action(r) for r in db.query(sql, params)]
+
+
+def last_action_id(db: Database) -> int:
+    """The newest action's id (0 in a new project)."""
+    return db.scalar("SELECT coalesce(max(id), 0) FROM actions") or 0
 
 
 def next_undo(db: Database, coder: str | None = None) -> Action | None:
@@ -137,27 +142,27 @@ def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set
     for tbl, op, old, new in rows:
         old_row = decode_row(old)
         new_row = decode_row(new)
-        if backwards:
-            _expect(conn, tbl, new_row or old_row, new_row)
-            if op == "I":
-                _delete(conn, tbl, new_row)
-            elif op == "D":
-                _insert(conn, tbl, old_row)
-            else:
-                _update(conn, tbl, old_row)
+        # Undo restores the row as it was before; redo as it was after.
+        before, after = (new_row, old_row) if backwards else (old_row, new_row)
+        _expect(conn, tbl, _present(before or after), before)
+        step = {"I": "D", "D": "I"}.get(op, op) if backwards else op
+        if step == "I":
+            _insert(conn, tbl, _present(after))
+        elif step == "D":
+            _delete(conn, tbl, _present(before))
         else:
-            _expect(conn, tbl, old_row or new_row, old_row)
-            if op == "I":
-                _insert(conn, tbl, new_row)
-            elif op == "D":
-                _delete(conn, tbl, old_row)
-            else:
-                _update(conn, tbl, new_row)
+            _update(conn, tbl, _present(after))
         if tbl == "documents":
-            doc = new_row or old_row
+            doc = _present(new_row or old_row)
             if op != "U" or (old_row or {}).get("text") != (new_row or {}).get("text"):
                 touched.add(doc["id"])
     return touched
+
+
+def _present(row: dict | None) -> dict:
+    if row is None:
+        raise Conflict("the undo record of this action is damaged (a row change without the row)")
+    return row
 
 
 def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None) -> set[str]:
@@ -173,8 +178,7 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
             touched = _replay(conn, action.id, backwards=backwards)
             # Derived text data of touched documents is dropped; it is rebuilt lazily.
             for doc_id in touched:
-                conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
-                conn.execute("DELETE FROM tokens WHERE document_id = ?", (doc_id,))
+                index.clear(conn, doc_id)
             conn.execute(
                 "UPDATE actions SET undone = ? WHERE id = ?", (1 if backwards else 0, action.id)
             )

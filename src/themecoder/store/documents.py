@@ -1,13 +1,15 @@
-"""Documents, their turns and sentences: reads."""
+"""Documents (the transcripts) and their speaker turns."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 
 from themecoder.errors import NotFound
 from themecoder.model import (
     Document,
     Turn,
 )
+from themecoder.store import index
 from themecoder.store.db import Database
 
 DOC_COLS = "id, title, source_name, sha256, participant_id, encoding, imported, position, length(text) AS length"
@@ -18,6 +20,7 @@ def _document(r: sqlite3.Row) -> Document:
                     r["encoding"], r["imported"], r["position"], r["length"])
 
 
+# -- reads -------------------------------------------------------------------------------------
 def documents(db: Database) -> list[Document]:
     return [_document(r) for r in db.query(f"SELECT {DOC_COLS} FROM documents ORDER BY position, title")]
 
@@ -29,8 +32,34 @@ def document(db: Database, doc_id: str) -> Document:
     return _document(r)
 
 
-def find_document(db: Database, ref: str) -> Document:
-    """A document by title (case-insensitive), id, or unique id prefix."""
+def document_with_text(db: Database, sha256: str) -> Document | None:
+    """The document whose text has this SHA-256 (the same transcript imported before)."""
+    r = db.query_one(f"SELECT {DOC_COLS} FROM documents WHERE sha256 = ?", (sha256,))
+    return None if r is None else _document(r)
+
+
+def document_text(db: Database, doc_id: str) -> str:
+    t = db.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+    if t is None:
+        raise NotFound(f"no document with id {doc_id}")
+    return t
+
+
+def text_or_none(db: Database, doc_id: str) -> str | None:
+    """The text, or None when the document is gone."""
+    return db.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
+
+
+def turns(db: Database, doc_id: str) -> list[Turn]:
+    return [
+        Turn(r["id"], r["document_id"], r["speaker"], r["label_start"], r["start"], r["end"], r["timestamp"])
+        for r in db.query("SELECT * FROM turns WHERE document_id = ? ORDER BY start", (doc_id,))
+    ]
+
+
+def find_document(db: Database, ref: str) -> Document:  # TRANSITIONAL: remove at integration
+    """Old resolver kept for callers outside the store's owners (cli.py, core/coding.py,
+    tests/tui_fixtures.py): they move to core.resolve.document(project, ref)."""
     r = db.query_one(f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR title = ?", (ref, ref))
     if r is None:
         rows = db.query(f"SELECT {DOC_COLS} FROM documents WHERE lower(title) = lower(?)", (ref,))
@@ -43,26 +72,69 @@ def find_document(db: Database, ref: str) -> Document:
     return _document(r)
 
 
-def document_text(db: Database, doc_id: str) -> str:
-    t = db.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,))
-    if t is None:
-        raise NotFound(f"no document with id {doc_id}")
-    return t
+sentences = index.sentences  # TRANSITIONAL: remove at integration (use store.index.sentences)
+unindexed_documents = index.unindexed_documents  # TRANSITIONAL: remove at integration (store.index)
 
 
-def turns(db: Database, doc_id: str) -> list[Turn]:
-    return [
-        Turn(r["id"], r["document_id"], r["speaker"], r["label_start"], r["start"], r["end"], r["timestamp"])
-        for r in db.query("SELECT * FROM turns WHERE document_id = ? ORDER BY start", (doc_id,))
-    ]
+# -- writes (inside an action: `conn` is the action's connection) ------------------------------
+def next_position(conn: sqlite3.Connection) -> int:
+    """The position after the last document (new documents go to the end of the list)."""
+    return conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
 
 
-def sentences(db: Database, doc_id: str) -> list[tuple[int, int]]:
-    return [(r[0], r[1]) for r in db.query(
-        "SELECT start, end FROM sentences WHERE document_id = ? ORDER BY start", (doc_id,))]
+def title_taken(conn: sqlite3.Connection, title: str, except_id: str = "") -> bool:
+    """Whether another document (not `except_id`) has exactly this title."""
+    return conn.execute("SELECT 1 FROM documents WHERE title = ? AND id != ?",
+                        (title, except_id)).fetchone() is not None
 
 
-def unindexed_documents(db: Database) -> list[str]:
-    return [r[0] for r in db.query(
-        "SELECT id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.document_id = d.id)"
-    )]
+def insert(
+    conn: sqlite3.Connection, doc_id: str, *, title: str, source_name: str, text: str, sha256: str,
+    participant_id: str | None, encoding: str | None, imported: str, position: int,
+) -> None:
+    conn.execute(
+        "INSERT INTO documents(id, title, source_name, text, sha256, participant_id, encoding, imported, position) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, title, source_name, text, sha256, participant_id, encoding, imported, position),
+    )
+
+
+def insert_turns(conn: sqlite3.Connection, doc_id: str,
+                 turns: Iterable[tuple[str, str, int, int, int, float | None]]) -> None:
+    """Turns as (id, speaker, label_start, start, end, timestamp)."""
+    conn.executemany(
+        "INSERT INTO turns(id, document_id, speaker, label_start, start, end, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((tid, doc_id, speaker, label_start, start, end, ts) for tid, speaker, label_start, start, end, ts in turns),
+    )
+
+
+def set_turn_span(conn: sqlite3.Connection, turn_id: str, label_start: int, start: int, end: int) -> None:
+    conn.execute("UPDATE turns SET label_start = ?, start = ?, end = ? WHERE id = ?",
+                 (label_start, start, end, turn_id))
+
+
+def set_title(conn: sqlite3.Connection, doc_id: str, title: str) -> None:
+    conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
+
+
+def set_participant(conn: sqlite3.Connection, doc_id: str, participant_id: str | None, *,
+                    only_if_unset: bool = False) -> None:
+    sql = "UPDATE documents SET participant_id = ? WHERE id = ?"
+    conn.execute(sql + (" AND participant_id IS NULL" if only_if_unset else ""), (participant_id, doc_id))
+
+
+def set_text(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
+    """A new text (anonymisation): the index is dropped with it and rebuilt after the action."""
+    conn.execute("UPDATE documents SET text = ? WHERE id = ?", (text, doc_id))
+    index.clear(conn, doc_id)
+
+
+def delete(conn: sqlite3.Connection, doc_id: str) -> None:
+    """A document with its memos and the memos on its codings; turns, codings and the index
+    go with it (foreign keys, ON DELETE CASCADE)."""
+    # The memos point at their target by type and id, without a foreign key.
+    conn.execute("DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc_id,))
+    conn.execute(
+        "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN "
+        "(SELECT id FROM codings WHERE document_id = ?)", (doc_id,))
+    conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))

@@ -1,6 +1,7 @@
-"""Participants (pseudonyms and attributes): reads."""
+"""Participants (pseudonyms) and their typed attributes."""
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 
 from themecoder.errors import NotFound
@@ -36,3 +37,34 @@ def participant_by_pseudonym(db: Database, pseudonym: str) -> Participant | None
         if p.pseudonym.casefold() == pseudonym.casefold():
             return p
     return None
+
+
+# -- writes (inside an action: `conn` is the action's connection) ------------------------------
+def id_by_pseudonym(conn: sqlite3.Connection, pseudonym: str) -> str | None:
+    """The id of the participant with this pseudonym (ignoring case), as the action sees it."""
+    row = conn.execute("SELECT id FROM participants WHERE lower(pseudonym) = lower(?)", (pseudonym,)).fetchone()
+    return None if row is None else row[0]
+
+
+def insert(conn: sqlite3.Connection, participant_id: str, pseudonym: str, created: str) -> None:
+    conn.execute("INSERT INTO participants(id, pseudonym, created) VALUES (?, ?, ?)",
+                 (participant_id, pseudonym, created))
+
+
+def attribute_definition(conn: sqlite3.Connection, name: str) -> tuple[str, str] | None:
+    """(id, type) of the attribute called `name`, as the action sees it."""
+    row = conn.execute("SELECT id, type FROM attributes WHERE name = ?", (name,)).fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def insert_attribute(conn: sqlite3.Connection, attribute_id: str, name: str, type_: str) -> None:
+    conn.execute("INSERT INTO attributes(id, name, type) VALUES (?, ?, ?)", (attribute_id, name, type_))
+
+
+def set_value(conn: sqlite3.Connection, participant_id: str, attribute_id: str, value: str | None) -> None:
+    """One participant's value of one attribute (replacing any earlier value)."""
+    conn.execute(
+        "INSERT INTO participant_attributes(participant_id, attribute_id, value) VALUES (?, ?, ?) "
+        "ON CONFLICT(participant_id, attribute_id) DO UPDATE SET value = excluded.value",
+        (participant_id, attribute_id, value),
+    )
