@@ -1,0 +1,136 @@
+"""`themecoder export WHAT`: quote tables, codebook, REFI-QDA project, and shortened quotes.
+
+Every export (here, `report` and `review export|summary`) goes through io.export.run_export,
+which checks the path, applies the identifier guard, writes and stamps: the CLI only collects
+the options and prints the result.
+"""
+from __future__ import annotations
+
+import argparse
+
+from themecoder.cli.common import allow_unreviewed_option, open_project, project_argument, user_error
+
+
+def run_export_command(args, kind: str, options=None) -> int:
+    """Every export goes through io.export.run_export: path check, guard, write, stamp."""
+    from themecoder.io.export import ExportOptions, run_export
+
+    opts = options or ExportOptions()
+    opts.fmt = getattr(args, "format", None) or opts.fmt
+    opts.lang = getattr(args, "lang", None) or opts.lang
+    opts.allow_unreviewed = bool(getattr(args, "allow_unreviewed", False))
+    with open_project(args.project, getattr(args, "as_name", None) or args.coder) as project:
+        result = run_export(project, kind, getattr(args, "output", None), opts)
+    for line in result.lines():
+        print(line)
+    return 0
+
+
+def cmd_export_quotes(args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "quotes", ExportOptions(
+        themes=args.theme, max_per_code=args.max_per_code, ellipsis=args.ellipsis,
+        appendix=args.appendix, delimiter=args.delimiter))
+
+
+def cmd_export_codebook(args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "codebook", ExportOptions(delimiter=args.delimiter))
+
+
+def cmd_export_qdpx(args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "qdpx", ExportOptions(themes_as=args.themes_as))
+
+
+def cmd_export_shorten(args) -> int:
+    from themecoder.core import resolve
+    from themecoder.core.quotes import clear_shortening, display_text, set_shortening
+    with open_project(args.project, args.coder) as project:
+        coding_id = resolve.coding(project, args.coding).id
+        if args.clear:
+            done = clear_shortening(project, coding_id)
+            print("the full quote is used again" if done else "that quote was not shortened")
+            return 0
+        spans = None
+        if args.span:
+            try:
+                spans = [tuple(int(x) for x in s.split(":", 1)) for s in args.span]
+            except ValueError:
+                raise user_error("--span takes START:END (document offsets)") from None
+        elif not args.quote:
+            raise user_error("give the shortened quote (omitted parts as […]), --span START:END, or --clear")
+        segments = set_shortening(project, coding_id, args.quote, spans=spans)
+        print(f"shortened to {len(segments)} part(s): {display_text([s.text for s in segments], '[…]')}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser(
+        "export", help="quote tables, codebook and REFI-QDA project for the thesis",
+        description="Exports for the thesis. Without -o a file goes to exports/ beside the project "
+                    "file, named after the project; -o FILE is used as given (folders are created). "
+                    "Files are written atomically (a temporary file, then renamed).")
+    esub = export.add_subparsers(dest="export_command", metavar="WHAT")
+    export.set_defaults(func=lambda a: (export.print_help(), 0)[1])
+
+    def common(p, formats: str) -> None:
+        project_argument(p)
+        p.add_argument("-o", "--output", help="output file (default: exports/<project>-... beside the project)")
+        p.add_argument("--format", help=f"{formats} (default: from the -o suffix, else the first)")
+        p.add_argument("--lang", choices=["nb", "en"], help="language of headings and typography "
+                       "(default: the project's language, nb)")
+        p.add_argument("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)")
+
+    p = esub.add_parser(
+        "quotes", help="quote tables (Word, markdown or CSV)",
+        description="A table per theme (caption 'Tabell N' above it, APA 7), columns Tema/Subtema/Sitat/"
+                    "Informant; quotes verbatim from the transcript, under 40 words inline in «» (nb) or "
+                    "“” (en), 40 words or more as a block quote; shortened quotes (see `export shorten`) "
+                    "only if every kept part still matches the transcript. CSV: one row per coding and "
+                    "theme, UTF-8 with BOM for Excel.")
+    common(p, "docx, md or csv")
+    p.add_argument("--theme", action="append", help="only this theme (name, 'Theme › Subtheme' or id); repeatable")
+    p.add_argument("--max-per-code", type=int, metavar="N",
+                   help="keep the first N quotes per code (a theme's key quote is always kept)")
+    p.add_argument("--ellipsis", help="marks omitted text in shortened quotes (default […] nb, [...] en)")
+    p.add_argument("--appendix", action="store_true", help="add an appendix: theme > code > all quotes")
+    allow_unreviewed_option(p)
+    p.set_defaults(func=cmd_export_quotes)
+
+    p = esub.add_parser("codebook", help="the codebook: themes, codes, descriptions, counts",
+                        description="Theme, subtheme, code, description, number of codings and of "
+                                    "participants, as .docx, .csv, .md, or REFI-QDA .qdc.")
+    common(p, "docx, csv, md or qdc")
+    allow_unreviewed_option(p)
+    p.set_defaults(func=cmd_export_codebook)
+
+    p = esub.add_parser(
+        "qdpx", help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
+        description="Documents, codes, codings (one selection each, the quote in its name), participants "
+                    "as cases with variables, memos as notes. Themes become non-codable parent codes "
+                    "holding their codes (default: every QDA program shows them as a code tree) or, with "
+                    "--themes-as sets, sets of codes (the codes stay flat; NVivo ignores sets of codes).")
+    project_argument(p)
+    p.add_argument("-o", "--output", help="output .qdpx (default: exports/<project>-refi.qdpx)")
+    p.add_argument("--themes-as", choices=["codes", "sets"], default="codes",
+                   help="themes as parent codes (default) or as sets of codes")
+    allow_unreviewed_option(p)
+    p.set_defaults(func=cmd_export_qdpx)
+
+    p = esub.add_parser(
+        "shorten", help="shorten a coded quote for the exports (mark omitted parts with […])",
+        description="Give the quote with the omitted parts replaced by […] (or [...], (…)); each kept part "
+                    "must be found, in order, inside the coding. The coding id is in `export quotes "
+                    "--format csv` (a unique prefix of 6+ characters is enough). One undoable action.")
+    project_argument(p)
+    p.add_argument("coding", help="coding id (or a unique prefix)")
+    p.add_argument("quote", nargs="?", help="the shortened quote, e.g. \"jeg tenkte […] det var godt\"")
+    p.add_argument("--span", action="append", metavar="START:END",
+                   help="a kept part as document offsets instead (repeat for each part)")
+    p.add_argument("--clear", action="store_true", help="use the full quote again")
+    p.set_defaults(func=cmd_export_shorten)
+
