@@ -53,7 +53,7 @@ def _open_shortcut(argv: list[str], commands: set[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr,arg-type]
     args = parser.parse_args(_open_shortcut(argv, commands))
     if not getattr(args, "func", None):
         parser.print_help()

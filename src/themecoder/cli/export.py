@@ -46,6 +46,16 @@ def cmd_export_qdpx(args) -> int:
     return run_export_command(args, "qdpx", ExportOptions(themes_as=args.themes_as))
 
 
+def _span(text: str) -> tuple[int, int]:
+    start, sep, end = text.partition(":")
+    try:
+        if sep:
+            return int(start), int(end)
+    except ValueError:
+        pass
+    raise user_error("--span takes START:END (document offsets)")
+
+
 def cmd_export_shorten(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.quotes import clear_shortening, display_text, set_shortening
@@ -55,13 +65,8 @@ def cmd_export_shorten(args) -> int:
             done = clear_shortening(project, coding_id)
             print("the full quote is used again" if done else "that quote was not shortened")
             return 0
-        spans = None
-        if args.span:
-            try:
-                spans = [tuple(int(x) for x in s.split(":", 1)) for s in args.span]
-            except ValueError:
-                raise user_error("--span takes START:END (document offsets)") from None
-        elif not args.quote:
+        spans = [_span(s) for s in args.span] if args.span else None
+        if spans is None and not args.quote:
             raise user_error("give the shortened quote (omitted parts as […]), --span START:END, or --clear")
         segments = set_shortening(project, coding_id, args.quote, spans=spans)
         print(f"shortened to {len(segments)} part(s): {display_text([s.text for s in segments], '[…]')}")

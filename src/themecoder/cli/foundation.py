@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from themecoder.cli.common import (
     EXIT_ERROR,
@@ -55,7 +57,7 @@ def cmd_info(args) -> int:
 
     with open_project(args.project) as project:
         counts = project_counts(project)
-        data = {
+        data: dict[str, Any] = {
             "project": project.name,
             "path": str(project.path),
             "schema_version": project.db.version,
@@ -143,7 +145,7 @@ def cmd_memo(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.memos import add_memo
 
-    find = {"document": resolve.document, "code": resolve.code, "theme": resolve.theme, "coding": resolve.coding}
+    find: dict[str, Callable[[Any, str], Any]] = {"document": resolve.document, "code": resolve.code, "theme": resolve.theme, "coding": resolve.coding}
     with open_project(args.project, args.coder) as project:
         target_id = find[args.on](project, args.target or "").id if args.on in find else None
         memo = add_memo(project, args.on, target_id, args.text, title=args.title or "")
@@ -236,7 +238,7 @@ def cmd_doctor(args) -> int:
     from themecoder.nlp import pipeline_status
 
     status = pipeline_status(args.model)
-    versions = {}
+    versions: dict[str, str | None] = {}
     for dist in ("textual", "spacy", "simplemma", "rapidfuzz", "python-docx", "defusedxml", "scipy"):
         try:
             versions[dist] = metadata.version(dist)
