@@ -17,26 +17,26 @@ from themecoder.cli.common import (
 )
 
 # core.identifiers.KINDS, repeated so that building the parser does not import the detector.
-_ANON_KINDS = ("person", "place", "organisation", "phone", "email", "national_id", "d_number",
+ANON_KINDS = ("person", "place", "organisation", "phone", "email", "national_id", "d_number",
                "birth_date", "date", "address", "postcode", "url", "vehicle", "age", "job_title",
                "workplace")
 
 
-def _anon_docs(project, refs) -> list[str] | None:
+def document_ids(project, refs) -> list[str] | None:
     from themecoder.core import resolve
 
     docs = resolve.documents(project, refs)
     return [d.id for d in docs] if docs is not None else None
 
 
-def _anon_finding_line(f, width: int = 28) -> str:
+def finding_line(f, width: int = 28) -> str:
     flag = "BLOCKS" if f.blocking else "review"
     return (f"  {f.id[:8]}  {f.kind:<12} {f.confidence:.2f} {flag:<6} «{f.text}»  "
             f"{('turn ' + str(f.turn) + ' (' + str(f.speaker) + ')') if f.turn else 'offset ' + str(f.start)}"
             f"  {f.snippet(width)}")
 
 
-def _anon_pipeline_note(name: str) -> str:
+def pipeline_note(name: str) -> str:
     if name == "rules":
         return ("rules, gazetteers and the known-names list (the full language model is not installed: "
                 "no named entities from a model)")
@@ -50,7 +50,7 @@ def print_import_check(project, document_ids: list[str]) -> None:
     with progress_bar("checking") as progress:
         summary = an.check(project, document_ids, progress=progress)
     found = an.findings(project, document_ids)
-    print(f"identifier check — {_anon_pipeline_note(summary.pipeline)}:")
+    print(f"identifier check — {pipeline_note(summary.pipeline)}:")
     by_doc: dict[str, list] = {}
     for f in found:
         by_doc.setdefault(f.document, []).append(f)
@@ -64,7 +64,7 @@ def print_import_check(project, document_ids: list[str]) -> None:
         print(f"  {title}: {len(items)} finding{'s' if len(items) != 1 else ''} ({kinds}); "
               f"{blocking} block exports")
         for f in items[:3]:
-            print("  " + _anon_finding_line(f, 20))
+            print("  " + finding_line(f, 20))
         if len(items) > 3:
             print(f"      … and {len(items) - 3} more")
     if found:
@@ -76,7 +76,7 @@ def cmd_check(args) -> int:
     from themecoder.core import anonymise as an
 
     with open_project(args.project, args.coder) as project:
-        doc_ids = _anon_docs(project, args.doc)
+        doc_ids = document_ids(project, args.doc)
         with progress_bar("checking") as progress:
             summary = an.check(project, doc_ids, force=args.force, progress=progress)
         found = an.findings(project, doc_ids, kinds=args.kind or None, blocking_only=args.blocking)
@@ -91,14 +91,14 @@ def cmd_check(args) -> int:
             })
         else:
             print(f"{project.name}: {status['label']} — {an.describe_label(status['label'])}")
-            print(f"detection: {_anon_pipeline_note(summary.pipeline)}")
+            print(f"detection: {pipeline_note(summary.pipeline)}")
             current = None
             for f in found:
                 if f.document != current:
                     current = f.document
                     n = sum(1 for g in found if g.document == current)
                     print(f"\n{current} — {n} finding{'s' if n != 1 else ''}")
-                print(_anon_finding_line(f))
+                print(finding_line(f))
                 print(f"            {f.reason}")
             blocking = sum(f.blocking for f in found)
             print(f"\n{len(found)} finding{'s' if len(found) != 1 else ''} in {summary.documents} "
@@ -114,7 +114,7 @@ def cmd_check(args) -> int:
     return EXIT_ERROR if args.strict and blocking else 0
 
 
-def _anon_key(args, project, *, required: bool):
+def open_key_file(args, project, *, required: bool):
     from themecoder.core.anonymise import key_path
     from themecoder.io.key_file import open_key
 
@@ -142,7 +142,7 @@ def cmd_anonymise_replace(args) -> int:
     mode = "pseudonym" if args.pseudonym is not None else "category"
     value = (args.pseudonym if mode == "pseudonym" else args.category) or None
     with open_project(args.project, args.coder) as project:
-        key = _anon_key(args, project, required=mode == "pseudonym") if mode == "pseudonym" else None
+        key = open_key_file(args, project, required=mode == "pseudonym") if mode == "pseudonym" else None
         if args.finding:
             f = an.find_finding(project, args.finding)
             original = f.text
@@ -152,7 +152,7 @@ def cmd_anonymise_replace(args) -> int:
             original = args.text
             result = an.replace_identifier(project, args.text, value, mode=mode, kind=args.kind,
                                            gender=args.gender, key=key,
-                                           document_ids=_anon_docs(project, args.doc))
+                                           document_ids=document_ids(project, args.doc))
         places = ", ".join(f"{t} {n}" for t, n in result.documents.items())
         print(f"replaced «{original}» with «{result.replacement}» in {result.occurrences} "
               f"place{'s' if result.occurrences != 1 else ''} ({places}); "
@@ -255,7 +255,7 @@ def cmd_anonymise_suggest(args) -> int:
             original, kind = suggestion_source(an.find_finding(project, args.finding))
         else:
             original, kind = args.text, args.kind
-        key = _anon_key(args, project, required=False)
+        key = open_key_file(args, project, required=False)
         print(an.suggest_pseudonym(project, original, gender=args.gender, key=key, kind=kind))
     return 0
 
@@ -297,7 +297,6 @@ def cmd_anonymise_key_delete(args) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    KINDS = _ANON_KINDS
 
     p = sub.add_parser(
         "check", help="list suspected identifiers (names, numbers, places, workplaces ...) per document",
@@ -309,7 +308,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "BLOCKS marks findings that stop exports until resolved.")
     project_argument(p)
     p.add_argument("--doc", action="append", help="only this document (title or id); repeatable")
-    p.add_argument("--kind", action="append", choices=KINDS, help="only this kind; repeatable")
+    p.add_argument("--kind", action="append", choices=ANON_KINDS, help="only this kind; repeatable")
     p.add_argument("--blocking", action="store_true", help="only findings that block exports")
     p.add_argument("--force", action="store_true", help="check again even if nothing changed")
     p.add_argument("--strict", action="store_true", help="exit with status 1 if findings block exports")
@@ -338,7 +337,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--category", nargs="?", const="", metavar="[CATEGORY]",
                    help="a bracketed category; without a value the kind's, e.g. [navn], [sted], [telefon]")
     p.add_argument("--key", help="the key file (created if new; default: the project's key)")
-    p.add_argument("--kind", choices=KINDS, default="person", help="kind of --text (default person)")
+    p.add_argument("--kind", choices=ANON_KINDS, default="person", help="kind of --text (default person)")
     p.add_argument("--gender", choices=["f", "m"], help="for the pseudonym suggestion")
     p.add_argument("--doc", action="append", help="with --text: only this document; repeatable")
     p.add_argument("--here", action="store_true", help="only the finding's own place")
@@ -354,7 +353,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = asub.add_parser("known-name", help="add a name to the project's known-names list (found everywhere)")
     project_argument(p)
     p.add_argument("name")
-    p.add_argument("--kind", choices=KINDS, default="person")
+    p.add_argument("--kind", choices=ANON_KINDS, default="person")
     p.add_argument("--gender", choices=["f", "m"], help="used for pseudonym suggestions")
     p.add_argument("--remove", action="store_true", help="remove it from the list")
     p.set_defaults(func=cmd_anonymise_known_name)
@@ -368,7 +367,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     project_argument(p)
     p.add_argument("finding", nargs="?")
     p.add_argument("--text")
-    p.add_argument("--kind", choices=KINDS, default="person")
+    p.add_argument("--kind", choices=ANON_KINDS, default="person")
     p.add_argument("--gender", choices=["f", "m"])
     p.add_argument("--key", help="the key file (its pseudonyms are reused and avoided)")
     p.set_defaults(func=cmd_anonymise_suggest)

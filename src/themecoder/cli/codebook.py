@@ -1,11 +1,33 @@
 """`themecoder codebook ACTION`: rename, describe, recolour, merge, split, delete, duplicates, show."""
 from __future__ import annotations
 
-import argparse
+from themecoder.cli.common import (
+    Commands,
+    confirm,
+    emit_json,
+    json_option,
+    open_project,
+    option,
+    project_argument,
+    slots,
+)
 
-from themecoder.cli.common import confirm, emit_json, json_option, open_project, project_argument, slots
+
+def run_action(args) -> int:
+    with open_project(args.project, args.coder) as project:
+        args.run_action(project, args)
+    return 0
 
 
+commands = Commands()
+register = commands.register
+codebook_cmd = commands.group(
+    "codebook", dest="codebook_command", runner=run_action, required=True,
+    help="rename, describe, recolour, merge, split, delete codes; near-duplicates")
+
+
+@codebook_cmd.command("rename", project_argument, option("code", help="label or id"),
+                  option("label", help="the new label"), help="give a code a new label")
 def rename(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -14,6 +36,7 @@ def rename(project, args) -> None:
     print(f"renamed «{code.label}» → «{new.label}»")
 
 
+@codebook_cmd.command("describe", project_argument, option("code"), option("text"), help="set a code's description")
 def describe(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -21,6 +44,8 @@ def describe(project, args) -> None:
     print(f"description of «{code.label}» set")
 
 
+@codebook_cmd.command("recolour", project_argument, option("code"), option("colour", help="#RRGGBB"),
+                  aliases=["recolor"], defaults={"codebook_command": "recolour"}, help="set a code's colour")
 def recolour(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -28,6 +53,11 @@ def recolour(project, args) -> None:
     print(f"«{code.label}» is now {code.colour}")
 
 
+@codebook_cmd.command("merge", project_argument,
+                  option("codes", nargs="+", help="the codes to merge away"),
+                  option("--into", required=True, help="the surviving code"),
+                  json_option,
+                  help="merge codes into one (one undo restores them)")
 def merge(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -66,6 +96,14 @@ def codings_to_split(project, code, coding_refs: list[str], doc_ref: str | None,
     return [c.id for c in codings if c.id in chosen]
 
 
+@codebook_cmd.command(
+    "split", project_argument, option("code"),
+    option("--to", required=True, help="label of the new code"),
+    option("--coding", action="append", help="coding id or prefix (see `codebook show`); repeatable"),
+    option("--doc", help="all codings in this document"),
+    option("--containing", help="all codings whose quote contains this text"),
+    option("--no-themes", action="store_true", help="do not put the new code in the old code's themes"),
+    help="move some codings of a code to a new code")
 def split(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -75,6 +113,8 @@ def split(project, args) -> None:
     print(f"moved {len(chosen)} codings of «{code.label}» to the new code «{new.label}»")
 
 
+@codebook_cmd.command("delete", project_argument, option("code"), option("--yes", action="store_true", help="do not ask"),
+                  help="delete a code with its codings, mappings and memos (undoable)")
 def delete(project, args) -> None:
     from themecoder.core import codebook, resolve
 
@@ -85,6 +125,10 @@ def delete(project, args) -> None:
     print(f"deleted «{impact.code.label}» ({impact.codings} codings); `themecoder undo` restores it")
 
 
+@codebook_cmd.command("duplicates", project_argument,
+                  option("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)"),
+                  json_option,
+                  help="clusters of near-duplicate code labels")
 def duplicates(project, args) -> None:
     from themecoder.core import codebook
 
@@ -101,6 +145,8 @@ def duplicates(project, args) -> None:
           f"`themecoder codebook merge PROJECT CODE... --into CODE`")
 
 
+@codebook_cmd.command("show", project_argument, option("code"), json_option,
+                  help="a code with its codings (ids for split and key quotes)")
 def show(project, args) -> None:
     from themecoder.cli.reads import codings_of_code, document_titles
     from themecoder.core import resolve
@@ -117,55 +163,3 @@ def show(project, args) -> None:
         print(f"  {code.description}")
     for c in codings:
         print(f"  {c.id[:8]}  {docs[c.document_id]:<16} «{' '.join(c.quote.split())[:90]}»")
-
-
-ACTIONS = {"rename": rename, "describe": describe, "recolour": recolour, "merge": merge, "split": split,
-           "delete": delete, "duplicates": duplicates, "show": show}
-
-
-def cmd_codebook(args) -> int:
-    with open_project(args.project, args.coder) as project:
-        ACTIONS[args.codebook_command](project, args)
-    return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("codebook", help="rename, describe, recolour, merge, split, delete codes; near-duplicates")
-    cb = p.add_subparsers(dest="codebook_command", metavar="ACTION", required=True)
-    p.set_defaults(func=cmd_codebook)
-
-    def code_cmd(name: str, help: str, **kw) -> argparse.ArgumentParser:
-        q = cb.add_parser(name, help=help, **kw)
-        project_argument(q)
-        return q
-
-    q = code_cmd("rename", "give a code a new label")
-    q.add_argument("code", help="label or id")
-    q.add_argument("label", help="the new label")
-    q = code_cmd("describe", "set a code's description")
-    q.add_argument("code")
-    q.add_argument("text")
-    q = code_cmd("recolour", "set a code's colour", aliases=["recolor"])
-    q.add_argument("code")
-    q.add_argument("colour", help="#RRGGBB")
-    q.set_defaults(codebook_command="recolour")
-    q = code_cmd("merge", "merge codes into one (one undo restores them)")
-    q.add_argument("codes", nargs="+", help="the codes to merge away")
-    q.add_argument("--into", required=True, help="the surviving code")
-    json_option(q)
-    q = code_cmd("split", "move some codings of a code to a new code")
-    q.add_argument("code")
-    q.add_argument("--to", required=True, help="label of the new code")
-    q.add_argument("--coding", action="append", help="coding id or prefix (see `codebook show`); repeatable")
-    q.add_argument("--doc", help="all codings in this document")
-    q.add_argument("--containing", help="all codings whose quote contains this text")
-    q.add_argument("--no-themes", action="store_true", help="do not put the new code in the old code's themes")
-    q = code_cmd("delete", "delete a code with its codings, mappings and memos (undoable)")
-    q.add_argument("code")
-    q.add_argument("--yes", action="store_true", help="do not ask")
-    q = code_cmd("duplicates", "clusters of near-duplicate code labels")
-    q.add_argument("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)")
-    json_option(q)
-    q = code_cmd("show", "a code with its codings (ids for split and key quotes)")
-    q.add_argument("code")
-    json_option(q)

@@ -89,3 +89,88 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
                 bar.update(task, completed=done, total=total, what=what[:30])
 
         yield update
+
+
+# -- declaring commands: options right above the handler -------------------------------------
+Option = Callable[[argparse.ArgumentParser], Any]
+
+
+def option(*names: str, **kw: Any) -> Option:
+    """One `add_argument`, declared now and applied when the parser is built."""
+    return lambda p: p.add_argument(*names, **kw)
+
+
+def exclusive(*options: Option, required: bool = False) -> Option:
+    """Options of which at most one (with required=True: exactly one) may be given."""
+    def add(p: argparse.ArgumentParser) -> None:
+        group = p.add_mutually_exclusive_group(required=required)
+        for opt in options:
+            opt(group)  # type: ignore[arg-type]  # a group has add_argument too
+    return add
+
+
+class Commands:
+    """The commands of one module, declared by a decorator right above each handler:
+
+        @commands.command("codes", project_argument, json_option, help="list codes with counts")
+        def cmd_codes(args) -> int: ...
+
+    `register(sub)` adds them to the parser in the order they were declared. A `group` is a
+    command with actions under it (`themecoder theme create ...`), declared the same way.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[str, Any]] = []
+
+    def command(self, name: str, *options: Option, defaults: dict | None = None,
+                **parser_kw: Any) -> Callable[[Callable], Callable]:
+        def decorate(func: Callable) -> Callable:
+            self._entries.append(("command", (name, options, defaults or {}, parser_kw, func)))
+            return func
+        return decorate
+
+    def group(self, name: str, *options: Option, dest: str, runner: Callable | None = None,
+              required: bool = False, subparsers_kw: dict | None = None, **parser_kw: Any) -> Group:
+        """`runner(args)` runs every action (e.g. opens the project and calls `args.run_action`);
+        without a runner each action's handler is the command's `func`."""
+        group = Group(dest=dest, runner=runner, required=required, subparsers_kw=subparsers_kw or {})
+        self._entries.append(("group", (name, options, parser_kw, group)))
+        return group
+
+    def register(self, sub: argparse._SubParsersAction) -> None:
+        for kind, entry in self._entries:
+            if kind == "command":
+                name, options, defaults, parser_kw, func = entry
+                p = sub.add_parser(name, **parser_kw)
+                for opt in options:
+                    opt(p)
+                p.set_defaults(func=func, **defaults)
+            else:
+                name, options, parser_kw, group = entry
+                p = sub.add_parser(name, **parser_kw)
+                for opt in options:
+                    opt(p)
+                group.build(p)
+
+
+class Group(Commands):
+    """The actions of one command group; see Commands.group."""
+
+    def __init__(self, *, dest: str, runner: Callable | None, required: bool, subparsers_kw: dict) -> None:
+        super().__init__()
+        self.dest, self.runner, self.required, self.subparsers_kw = dest, runner, required, subparsers_kw
+
+    def build(self, p: argparse.ArgumentParser) -> None:
+        kw = {"metavar": "ACTION", **self.subparsers_kw}
+        sub = p.add_subparsers(dest=self.dest, required=self.required, **kw)
+        if self.runner is not None:
+            p.set_defaults(func=self.runner)
+        elif not self.required:
+            p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
+        for kind, entry in self._entries:
+            name, options, defaults, parser_kw, func = entry
+            q = sub.add_parser(name, **parser_kw)
+            for opt in options:
+                opt(q)
+            key = "run_action" if self.runner is not None else "func"
+            q.set_defaults(**{key: func}, **defaults)

@@ -6,26 +6,70 @@ the options and prints the result.
 """
 from __future__ import annotations
 
-import argparse
+from contextlib import nullcontext
 
-from themecoder.cli.common import allow_unreviewed_option, open_project, project_argument, user_error
+from themecoder.cli.common import (
+    Commands,
+    Option,
+    allow_unreviewed_option,
+    open_project,
+    option,
+    project_argument,
+    user_error,
+)
+
+commands = Commands()
+register = commands.register
+export_cmd = commands.group(
+    "export", dest="export_command", subparsers_kw={"metavar": "WHAT"},
+    help="quote tables, codebook and REFI-QDA project for the thesis",
+    description="Exports for the thesis. Without -o a file goes to exports/ beside the project "
+                "file, named after the project; -o FILE is used as given (folders are created). "
+                "Files are written atomically (a temporary file, then renamed).")
 
 
-def run_export_command(args, kind: str, options=None) -> int:
-    """Every export goes through io.export.run_export: path check, guard, write, stamp."""
+def export_options(formats: str) -> tuple[Option, ...]:
+    """-o, --format, --lang, --delimiter: the options of the table and document exports."""
+    return (project_argument,
+            option("-o", "--output", help="output file (default: exports/<project>-... beside the project)"),
+            option("--format", help=f"{formats} (default: from the -o suffix, else the first)"),
+            option("--lang", choices=["nb", "en"], help="language of headings and typography "
+                   "(default: the project's language, nb)"),
+            option("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)"))
+
+
+def run_export_command(args, kind: str, options=None, project=None) -> int:
+    """Every export goes through io.export.run_export: path check, guard, write, stamp.
+    The common options (--format, --lang, --allow-unreviewed, -o) are read from `args`."""
     from themecoder.io.export import ExportOptions, run_export
 
     opts = options or ExportOptions()
     opts.fmt = getattr(args, "format", None) or opts.fmt
     opts.lang = getattr(args, "lang", None) or opts.lang
     opts.allow_unreviewed = bool(getattr(args, "allow_unreviewed", False))
-    with open_project(args.project, getattr(args, "as_name", None) or args.coder) as project:
-        result = run_export(project, kind, getattr(args, "output", None), opts)
+    opened = nullcontext(project) if project is not None else \
+        open_project(args.project, getattr(args, "as_name", None) or args.coder)
+    with opened as open_:
+        result = run_export(open_, kind, getattr(args, "output", None), opts)
     for line in result.lines():
         print(line)
     return 0
 
 
+@export_cmd.command(
+    "quotes", *export_options("docx, md or csv"),
+    option("--theme", action="append", help="only this theme (name, 'Theme › Subtheme' or id); repeatable"),
+    option("--max-per-code", type=int, metavar="N",
+           help="keep the first N quotes per code (a theme's key quote is always kept)"),
+    option("--ellipsis", help="marks omitted text in shortened quotes (default […] nb, [...] en)"),
+    option("--appendix", action="store_true", help="add an appendix: theme > code > all quotes"),
+    allow_unreviewed_option,
+    help="quote tables (Word, markdown or CSV)",
+    description="A table per theme (caption 'Tabell N' above it, APA 7), columns Tema/Subtema/Sitat/"
+                "Informant; quotes verbatim from the transcript, under 40 words inline in «» (nb) or "
+                "“” (en), 40 words or more as a block quote; shortened quotes (see `export shorten`) "
+                "only if every kept part still matches the transcript. CSV: one row per coding and "
+                "theme, UTF-8 with BOM for Excel.")
 def cmd_export_quotes(args) -> int:
     from themecoder.io.export import ExportOptions
 
@@ -34,12 +78,28 @@ def cmd_export_quotes(args) -> int:
         appendix=args.appendix, delimiter=args.delimiter))
 
 
+@export_cmd.command(
+    "codebook", *export_options("docx, csv, md or qdc"), allow_unreviewed_option,
+    help="the codebook: themes, codes, descriptions, counts",
+    description="Theme, subtheme, code, description, number of codings and of "
+                "participants, as .docx, .csv, .md, or REFI-QDA .qdc.")
 def cmd_export_codebook(args) -> int:
     from themecoder.io.export import ExportOptions
 
     return run_export_command(args, "codebook", ExportOptions(delimiter=args.delimiter))
 
 
+@export_cmd.command(
+    "qdpx", project_argument,
+    option("-o", "--output", help="output .qdpx (default: exports/<project>-refi.qdpx)"),
+    option("--themes-as", choices=["codes", "sets"], default="codes",
+           help="themes as parent codes (default) or as sets of codes"),
+    allow_unreviewed_option,
+    help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
+    description="Documents, codes, codings (one selection each, the quote in its name), participants "
+                "as cases with variables, memos as notes. Themes become non-codable parent codes "
+                "holding their codes (default: every QDA program shows them as a code tree) or, with "
+                "--themes-as sets, sets of codes (the codes stay flat; NVivo ignores sets of codes).")
 def cmd_export_qdpx(args) -> int:
     from themecoder.io.export import ExportOptions
 
@@ -56,9 +116,21 @@ def _span(text: str) -> tuple[int, int]:
     raise user_error("--span takes START:END (document offsets)")
 
 
+@export_cmd.command(
+    "shorten", project_argument,
+    option("coding", help="coding id (or a unique prefix)"),
+    option("quote", nargs="?", help="the shortened quote, e.g. \"jeg tenkte […] det var godt\""),
+    option("--span", action="append", metavar="START:END",
+           help="a kept part as document offsets instead (repeat for each part)"),
+    option("--clear", action="store_true", help="use the full quote again"),
+    help="shorten a coded quote for the exports (mark omitted parts with […])",
+    description="Give the quote with the omitted parts replaced by […] (or [...], (…)); each kept part "
+                "must be found, in order, inside the coding. The coding id is in `export quotes "
+                "--format csv` (a unique prefix of 6+ characters is enough). One undoable action.")
 def cmd_export_shorten(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.quotes import clear_shortening, display_text, set_shortening
+
     with open_project(args.project, args.coder) as project:
         coding_id = resolve.coding(project, args.coding).id
         if args.clear:
@@ -71,71 +143,3 @@ def cmd_export_shorten(args) -> int:
         segments = set_shortening(project, coding_id, args.quote, spans=spans)
         print(f"shortened to {len(segments)} part(s): {display_text([s.text for s in segments], '[…]')}")
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    export = sub.add_parser(
-        "export", help="quote tables, codebook and REFI-QDA project for the thesis",
-        description="Exports for the thesis. Without -o a file goes to exports/ beside the project "
-                    "file, named after the project; -o FILE is used as given (folders are created). "
-                    "Files are written atomically (a temporary file, then renamed).")
-    esub = export.add_subparsers(dest="export_command", metavar="WHAT")
-    export.set_defaults(func=lambda a: (export.print_help(), 0)[1])
-
-    def common(p, formats: str) -> None:
-        project_argument(p)
-        p.add_argument("-o", "--output", help="output file (default: exports/<project>-... beside the project)")
-        p.add_argument("--format", help=f"{formats} (default: from the -o suffix, else the first)")
-        p.add_argument("--lang", choices=["nb", "en"], help="language of headings and typography "
-                       "(default: the project's language, nb)")
-        p.add_argument("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)")
-
-    p = esub.add_parser(
-        "quotes", help="quote tables (Word, markdown or CSV)",
-        description="A table per theme (caption 'Tabell N' above it, APA 7), columns Tema/Subtema/Sitat/"
-                    "Informant; quotes verbatim from the transcript, under 40 words inline in «» (nb) or "
-                    "“” (en), 40 words or more as a block quote; shortened quotes (see `export shorten`) "
-                    "only if every kept part still matches the transcript. CSV: one row per coding and "
-                    "theme, UTF-8 with BOM for Excel.")
-    common(p, "docx, md or csv")
-    p.add_argument("--theme", action="append", help="only this theme (name, 'Theme › Subtheme' or id); repeatable")
-    p.add_argument("--max-per-code", type=int, metavar="N",
-                   help="keep the first N quotes per code (a theme's key quote is always kept)")
-    p.add_argument("--ellipsis", help="marks omitted text in shortened quotes (default […] nb, [...] en)")
-    p.add_argument("--appendix", action="store_true", help="add an appendix: theme > code > all quotes")
-    allow_unreviewed_option(p)
-    p.set_defaults(func=cmd_export_quotes)
-
-    p = esub.add_parser("codebook", help="the codebook: themes, codes, descriptions, counts",
-                        description="Theme, subtheme, code, description, number of codings and of "
-                                    "participants, as .docx, .csv, .md, or REFI-QDA .qdc.")
-    common(p, "docx, csv, md or qdc")
-    allow_unreviewed_option(p)
-    p.set_defaults(func=cmd_export_codebook)
-
-    p = esub.add_parser(
-        "qdpx", help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
-        description="Documents, codes, codings (one selection each, the quote in its name), participants "
-                    "as cases with variables, memos as notes. Themes become non-codable parent codes "
-                    "holding their codes (default: every QDA program shows them as a code tree) or, with "
-                    "--themes-as sets, sets of codes (the codes stay flat; NVivo ignores sets of codes).")
-    project_argument(p)
-    p.add_argument("-o", "--output", help="output .qdpx (default: exports/<project>-refi.qdpx)")
-    p.add_argument("--themes-as", choices=["codes", "sets"], default="codes",
-                   help="themes as parent codes (default) or as sets of codes")
-    allow_unreviewed_option(p)
-    p.set_defaults(func=cmd_export_qdpx)
-
-    p = esub.add_parser(
-        "shorten", help="shorten a coded quote for the exports (mark omitted parts with […])",
-        description="Give the quote with the omitted parts replaced by […] (or [...], (…)); each kept part "
-                    "must be found, in order, inside the coding. The coding id is in `export quotes "
-                    "--format csv` (a unique prefix of 6+ characters is enough). One undoable action.")
-    project_argument(p)
-    p.add_argument("coding", help="coding id (or a unique prefix)")
-    p.add_argument("quote", nargs="?", help="the shortened quote, e.g. \"jeg tenkte […] det var godt\"")
-    p.add_argument("--span", action="append", metavar="START:END",
-                   help="a kept part as document offsets instead (repeat for each part)")
-    p.add_argument("--clear", action="store_true", help="use the full quote again")
-    p.set_defaults(func=cmd_export_shorten)
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 
 from themecoder.cli.common import (
     EXIT_ERROR,
@@ -16,13 +17,7 @@ from themecoder.cli.common import (
 from themecoder.cli.export import run_export_command
 
 
-# INTEGRATION: belongs in io.export (export_lang already does this for exports)
-def _mm_lang(args, project) -> str:
-    lang = getattr(args, "lang", None) or project.setting("language", "nb") or "nb"
-    return lang if lang in ("nb", "en") else "nb"
-
-
-def _mm_finding_json(sf, lang: str, links: int = 0) -> dict:
+def finding_json(sf, lang: str, links: int = 0) -> dict:
     from themecoder.core.apa import format_finding, format_finding_runs, runs_to_text
 
     return {"number": sf.number, "label": sf.label, "title": sf.title, **sf.finding.to_dict(),
@@ -31,7 +26,7 @@ def _mm_finding_json(sf, lang: str, links: int = 0) -> dict:
             "small_n": sf.small_n, "links": links, "created": sf.created, "modified": sf.modified}
 
 
-def _mm_print_import(result, verb: str) -> None:
+def print_import(result, verb: str) -> None:
     for sf in result.added:
         print(f"  + {sf.label:<4} {sf.title} ({sf.finding.test})")
     for sf in result.updated:
@@ -39,7 +34,7 @@ def _mm_print_import(result, verb: str) -> None:
     print(f"{verb} {result.total} findings: {result.summary()}")
 
 
-def _mm_group(text: str) -> dict:
+def parse_group(text: str) -> dict:
     """``NAME:N:M:SD`` (empty parts allowed; the name may not contain ':')."""
     parts = text.rsplit(":", 3)
     if len(parts) != 4:
@@ -48,19 +43,19 @@ def _mm_group(text: str) -> dict:
     return {"name": name, "n": n or None, "mean": mean or None, "sd": sd or None}
 
 
-_MM_FIELDS = ("instrument", "scale", "comparison", "test", "statistic", "df", "p", "p_reported",
+FINDING_FIELDS = ("instrument", "scale", "comparison", "test", "statistic", "df", "p", "p_reported",
               "effect_size", "effect_label", "n", "statement", "source", "variables")
 
 
-def _mm_fields(args) -> dict:
+def finding_fields(args) -> dict:
     """The finding fields given on the command line ('' clears a field when editing)."""
     out = {}
-    for name in _MM_FIELDS:
+    for name in FINDING_FIELDS:
         value = getattr(args, name, None)
         if value is not None:
             out[name] = value if value != "" else None
     if getattr(args, "group", None):
-        out["groups"] = [_mm_group(g) for g in args.group]
+        out["groups"] = [parse_group(g) for g in args.group]
     return out
 
 
@@ -68,7 +63,7 @@ def cmd_findings_import(args) -> int:
     from themecoder.core.findings import import_findings_file
 
     with open_project(args.project, args.coder) as project:
-        _mm_print_import(import_findings_file(project, args.file), "imported")
+        print_import(import_findings_file(project, args.file), "imported")
     return 0
 
 
@@ -76,22 +71,21 @@ def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
 
     with open_project(args.project, args.coder) as project:
-        _mm_print_import(compute_survey_findings(project, args.data, args.scales), "computed")
+        print_import(compute_survey_findings(project, args.data, args.scales), "computed")
     return 0
 
 
 def cmd_findings_list(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
     from themecoder.core.findings import list_findings, list_links
+    from themecoder.io.export import export_lang
 
     with open_project(args.project) as project:
-        lang = _mm_lang(args, project)
+        lang = export_lang(project, args.lang)
         stored = list_findings(project)
-        n_links: dict[str, int] = {}
-        for link in list_links(project):
-            n_links[link.finding_id] = n_links.get(link.finding_id, 0) + 1
+        n_links = Counter(link.finding_id for link in list_links(project))
         if args.json:
-            emit_json([_mm_finding_json(sf, lang, n_links.get(sf.id, 0)) for sf in stored])
+            emit_json([finding_json(sf, lang, n_links.get(sf.id, 0)) for sf in stored])
             return 0
         for sf in stored:
             links = n_links.get(sf.id, 0)
@@ -135,7 +129,7 @@ def cmd_findings_check(args) -> int:
 def cmd_findings_add(args) -> int:
     from themecoder.core.findings import add_finding
 
-    fields = {k: v for k, v in _mm_fields(args).items() if v is not None}
+    fields = {k: v for k, v in finding_fields(args).items() if v is not None}
     with open_project(args.project, args.coder) as project:
         sf = add_finding(project, fields)
         print(f"added {sf.label}: {sf.title}")
@@ -145,7 +139,7 @@ def cmd_findings_add(args) -> int:
 def cmd_findings_edit(args) -> int:
     from themecoder.core.findings import update_finding
 
-    fields = _mm_fields(args)
+    fields = finding_fields(args)
     if not fields:
         raise user_error("nothing to change: give the fields to set (e.g. --p-reported .03)")
     with open_project(args.project, args.coder) as project:
@@ -232,10 +226,11 @@ def cmd_design(args) -> int:
 def cmd_joint_display(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
     from themecoder.core.findings import joint_display
+    from themecoder.io.export import export_lang
     from themecoder.io.tabular import citation, quote_display
 
     with open_project(args.project) as project:
-        lang = _mm_lang(args, project)
+        lang = export_lang(project, args.lang)
         jd = joint_display(project, include_subthemes=args.subthemes, max_quotes=args.max_quotes)
         if args.json:
             emit_json({"design": jd.design, "participants": jd.participants, "rows": [{

@@ -1,9 +1,8 @@
 """Foundation commands: new, import, info, search, code, codes, memo, undo, redo, history, verify,
-purge-undo, demo, doctor, open. Each parser is declared in `register` below its handler's module
-section; a handler parses, calls one core or io operation, prints."""
+purge-undo, demo, doctor, open. Each command's options are declared right above its handler; a
+handler parses, calls one core or io operation, prints."""
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,16 +10,23 @@ from typing import Any
 
 from themecoder.cli.common import (
     EXIT_ERROR,
+    Commands,
     emit_json,
     json_option,
     open_project,
+    option,
     progress_bar,
     project_argument,
     slots,
     user_error,
 )
 
+commands = Commands()
+register = commands.register
 
+
+@commands.command("new", project_argument, option("--name", help="the project's display name"),
+                  help="create an empty project")
 def cmd_new(args) -> int:
     from themecoder.core.project import Project
 
@@ -29,6 +35,12 @@ def cmd_new(args) -> int:
     return 0
 
 
+@commands.command(
+    "import", project_argument,
+    option("files", nargs="+", help="files to import"),
+    option("--participant", help="pseudonym of the informant (default: from the speaker label)"),
+    option("--check", action="store_true", help="check the new documents for identifiers afterwards"),
+    help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc .qde)")
 def cmd_import(args) -> int:
     from themecoder.io.batch import import_files
 
@@ -49,6 +61,8 @@ def cmd_import(args) -> int:
     return 0 if len(ok) == len(results) else EXIT_ERROR
 
 
+@commands.command("info", project_argument, json_option,
+                  help="counts of documents, participants, codes, codings, themes, memos")
 def cmd_info(args) -> int:
     from themecoder.cli.reads import project_counts
     from themecoder.core.anonymise import anonymisation_status
@@ -78,6 +92,12 @@ def cmd_info(args) -> int:
     return 0
 
 
+@commands.command("search", project_argument,
+                  option("query", help="word(s); a trailing * matches a prefix"),
+                  option("--doc", help="only this document (title or id)"),
+                  option("--limit", type=int, default=1000),
+                  json_option,
+                  help="lemma-aware search with keyword in context")
 def cmd_search(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.search import search
@@ -95,6 +115,13 @@ def cmd_search(args) -> int:
     return 0
 
 
+@commands.command("code", project_argument,
+                  option("--doc", required=True, help="document title or id"),
+                  option("--quote", required=True, help="the exact text (whitespace-insensitive)"),
+                  option("--code", required=True, help="code label (created if new)"),
+                  option("--occurrence", type=int, help="which occurrence when the quote occurs more than once"),
+                  json_option,
+                  help="code an exact quote in a document (for scripting)")
 def cmd_code(args) -> int:
     from themecoder.cli.reads import code_label
     from themecoder.core import resolve
@@ -124,6 +151,7 @@ def existing_or_new_code(project, label: str) -> str:
         return label
 
 
+@commands.command("codes", project_argument, json_option, help="list codes with counts")
 def cmd_codes(args) -> int:
     from themecoder.cli.reads import code_stats
 
@@ -141,11 +169,18 @@ def cmd_codes(args) -> int:
     return 0
 
 
+@commands.command("memo", project_argument,
+                  option("--on", choices=["project", "document", "code", "theme", "coding"], default="project"),
+                  option("--target", help="title/label/id of what the memo is about"),
+                  option("--title"),
+                  option("text"),
+                  help="add a memo to the project, a document, a code, a theme or a coding")
 def cmd_memo(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.memos import add_memo
 
-    find: dict[str, Callable[[Any, str], Any]] = {"document": resolve.document, "code": resolve.code, "theme": resolve.theme, "coding": resolve.coding}
+    find: dict[str, Callable[[Any, str], Any]] = {"document": resolve.document, "code": resolve.code,
+                                                  "theme": resolve.theme, "coding": resolve.coding}
     with open_project(args.project, args.coder) as project:
         target_id = find[args.on](project, args.target or "").id if args.on in find else None
         memo = add_memo(project, args.on, target_id, args.text, title=args.title or "")
@@ -163,6 +198,12 @@ def cmd_undo(args) -> int:
     return 0
 
 
+for _name in ("undo", "redo"):
+    commands.command(_name, project_argument, help=f"{_name} the last action (survives restarts)")(cmd_undo)
+
+
+@commands.command("history", project_argument, option("--limit", type=int, default=50), json_option,
+                  help="the action log: who did what when")
 def cmd_history(args) -> int:
     with open_project(args.project) as project:
         actions = project.history(limit=args.limit)
@@ -175,6 +216,10 @@ def cmd_history(args) -> int:
     return 0
 
 
+@commands.command("verify", project_argument,
+                  option("--repair", action="store_true", help="re-anchor codings whose quote is found again"),
+                  json_option,
+                  help="check the project file and every coding against its transcript")
 def cmd_verify(args) -> int:
     from themecoder.core.integrity import repair, verify
 
@@ -202,6 +247,9 @@ def cmd_verify(args) -> int:
     return 0 if report.ok or (args.repair and repaired == len(report.mismatches)) else EXIT_ERROR
 
 
+@commands.command(
+    "purge-undo", project_argument, option("--yes", action="store_true", help="do not ask for confirmation"),
+    help="forget undo data (e.g. original names kept by undo after pseudonymisation); the action log stays")
 def cmd_purge_undo(args) -> int:
     from themecoder.cli.reads import purge_undo
 
@@ -218,6 +266,10 @@ def cmd_purge_undo(args) -> int:
     return 0
 
 
+@commands.command("demo",
+                  option("--path", help="folder for the demo (default: a new folder here)"),
+                  option("--no-tui", action="store_true", help="only build it; print the project file's path"),
+                  help="build a fresh copy of the demo project and open it")
 def cmd_demo(args) -> int:
     from themecoder.core.demo import build_demo, default_demo_dir
 
@@ -230,6 +282,10 @@ def cmd_demo(args) -> int:
     return _run_tui(str(path), args.coder)
 
 
+@commands.command("doctor",
+                  option("--model", help="model name or path to check (default: THEMECODER_MODEL or nb_core_news_sm)"),
+                  json_option,
+                  help="check the installation and the NLP pipeline")
 def cmd_doctor(args) -> int:
     import platform
     import sqlite3
@@ -266,6 +322,7 @@ def cmd_doctor(args) -> int:
     return EXIT_ERROR if missing else 0
 
 
+@commands.command("open", project_argument, help="open a project in the TUI (same as `themecoder PROJECT`)")
 def cmd_open(args) -> int:
     return _run_tui(args.project, args.coder)
 
@@ -278,92 +335,3 @@ def _run_tui(project_path: str, coder: str | None) -> int:
     from themecoder.tui.app import run
 
     return run(project_path, coder=coder) or 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("new", help="create an empty project")
-    project_argument(p)
-    p.add_argument("--name", help="the project's display name")
-    p.set_defaults(func=cmd_new)
-
-    p = sub.add_parser("import", help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc .qde)")
-    project_argument(p)
-    p.add_argument("files", nargs="+", help="files to import")
-    p.add_argument("--participant", help="pseudonym of the informant (default: from the speaker label)")
-    p.add_argument("--check", action="store_true", help="check the new documents for identifiers afterwards")
-    p.set_defaults(func=cmd_import)
-
-    p = sub.add_parser("info", help="counts of documents, participants, codes, codings, themes, memos")
-    project_argument(p)
-    json_option(p)
-    p.set_defaults(func=cmd_info)
-
-    p = sub.add_parser("search", help="lemma-aware search with keyword in context")
-    project_argument(p)
-    p.add_argument("query", help="word(s); a trailing * matches a prefix")
-    p.add_argument("--doc", help="only this document (title or id)")
-    p.add_argument("--limit", type=int, default=1000)
-    json_option(p)
-    p.set_defaults(func=cmd_search)
-
-    p = sub.add_parser("code", help="code an exact quote in a document (for scripting)")
-    project_argument(p)
-    p.add_argument("--doc", required=True, help="document title or id")
-    p.add_argument("--quote", required=True, help="the exact text (whitespace-insensitive)")
-    p.add_argument("--code", required=True, help="code label (created if new)")
-    p.add_argument("--occurrence", type=int, help="which occurrence when the quote occurs more than once")
-    json_option(p)
-    p.set_defaults(func=cmd_code)
-
-    p = sub.add_parser("codes", help="list codes with counts")
-    project_argument(p)
-    json_option(p)
-    p.set_defaults(func=cmd_codes)
-
-    p = sub.add_parser("memo", help="add a memo to the project, a document, a code, a theme or a coding")
-    project_argument(p)
-    p.add_argument("--on", choices=["project", "document", "code", "theme", "coding"], default="project")
-    p.add_argument("--target", help="title/label/id of what the memo is about")
-    p.add_argument("--title")
-    p.add_argument("text")
-    p.set_defaults(func=cmd_memo)
-
-    for name in ("undo", "redo"):
-        p = sub.add_parser(name, help=f"{name} the last action (survives restarts)")
-        project_argument(p)
-        p.set_defaults(func=cmd_undo)
-
-    p = sub.add_parser("history", help="the action log: who did what when")
-    project_argument(p)
-    p.add_argument("--limit", type=int, default=50)
-    json_option(p)
-    p.set_defaults(func=cmd_history)
-
-    p = sub.add_parser("verify", help="check the project file and every coding against its transcript")
-    project_argument(p)
-    p.add_argument("--repair", action="store_true", help="re-anchor codings whose quote is found again")
-    json_option(p)
-    p.set_defaults(func=cmd_verify)
-
-    p = sub.add_parser(
-        "purge-undo",
-        help="forget undo data (e.g. original names kept by undo after pseudonymisation); the action log stays",
-    )
-    project_argument(p)
-    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    p.set_defaults(func=cmd_purge_undo)
-
-    p = sub.add_parser("demo", help="build a fresh copy of the demo project and open it")
-    p.add_argument("--path", help="folder for the demo (default: a new folder here)")
-    p.add_argument("--no-tui", action="store_true", help="only build it; print the project file's path")
-    p.set_defaults(func=cmd_demo)
-
-    p = sub.add_parser("doctor", help="check the installation and the NLP pipeline")
-    p.add_argument("--model", help="model name or path to check (default: THEMECODER_MODEL or nb_core_news_sm)")
-    json_option(p)
-    p.set_defaults(func=cmd_doctor)
-
-    p = sub.add_parser("open", help="open a project in the TUI (same as `themecoder PROJECT`)")
-    project_argument(p)
-    p.set_defaults(func=cmd_open)
-

@@ -4,9 +4,53 @@ from __future__ import annotations
 
 import argparse
 
-from themecoder.cli.common import allow_unreviewed_option, emit_json, json_option, open_project, project_argument, slots
+from themecoder.cli.common import (
+    Commands,
+    allow_unreviewed_option,
+    emit_json,
+    json_option,
+    open_project,
+    option,
+    project_argument,
+    slots,
+)
 from themecoder.cli.export import run_export_command
 from themecoder.cli.theme import THEME_HELP
+
+
+class _ReviewSubcommands(argparse._SubParsersAction):
+    """`themecoder review PROJECT --as NAME` is the walk: a first word that is not a
+    subcommand is taken as the project."""
+
+    class _AnyWord(dict):
+        def __contains__(self, key) -> bool:  # every word passes the choice check; see __call__
+            return True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = self._AnyWord()
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        if values and values[0] not in self._name_parser_map:
+            values = ["walk", *values]
+        super().__call__(parser, namespace, values, option_string)
+
+
+def run_action(args) -> int:
+    with open_project(args.project, getattr(args, "as_name", None) or args.coder) as project:
+        return args.run_action(project, args)
+
+
+commands = Commands()
+register = commands.register
+review_cmd = commands.group(
+    "review", option("--as", dest="as_name", metavar="NAME", help="your name as reviewer (default: --coder)"),
+    dest="review_command", runner=run_action, required=True, subparsers_kw={"action": _ReviewSubcommands},
+    help="supervisor review: `review PROJECT --as NAME` walks through the themes; "
+         "status, comment, reply, resolve, list, changes, export, import, summary")
+# --as after the action too; SUPPRESS keeps a value given before the action.
+AS_NAME = option("--as", dest="as_name", metavar="NAME", default=argparse.SUPPRESS,
+                 help="your name as reviewer (default: --coder)")
 
 WALK_KEYS = ("Keys: a approve · r needs revision · p proposed · c comment · Enter next · b back · "
              "m more quotes · q quit. Every answer is saved at once (and can be undone).")
@@ -59,6 +103,9 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
     return item
 
 
+@review_cmd.command("walk", project_argument, AS_NAME,
+                option("--unreviewed", action="store_true", help="only what has no status yet"),
+                help="walk through every theme, its codes and their quotes (the default)")
 def walk(project, args) -> int:
     """The interactive walk: one step per theme and per code in it; every answer saved at once."""
     from themecoder.cli.reads import speaker_of_documents
@@ -109,6 +156,10 @@ def _theme_and_code(project, args):
     return theme, code
 
 
+@review_cmd.command("status", project_argument, AS_NAME, option("--theme", required=True, help=THEME_HELP),
+                option("--code", help="the code (for a mapping)"),
+                option("status", choices=["proposed", "approved", "needs-revision"]), option("--comment"),
+                help="set the status of a theme or a code's mapping to it")
 def status(project, args) -> int:
     from themecoder.core import review
 
@@ -118,6 +169,9 @@ def status(project, args) -> int:
     return 0
 
 
+@review_cmd.command("comment", project_argument, AS_NAME, option("--theme", required=True, help=THEME_HELP),
+                option("--code", help="the code (for a mapping)"), option("text"),
+                help="start a comment thread on a theme or a mapping")
 def comment(project, args) -> int:
     from themecoder.core import review
 
@@ -127,6 +181,9 @@ def comment(project, args) -> int:
     return 0
 
 
+@review_cmd.command("reply", project_argument, AS_NAME,
+                option("comment", help="comment id or prefix (see `review list`)"), option("text"),
+                help="answer a comment thread")
 def reply(project, args) -> int:
     from themecoder.core import review
 
@@ -135,6 +192,8 @@ def reply(project, args) -> int:
     return 0
 
 
+@review_cmd.command("resolve", project_argument, AS_NAME, option("comment", help="comment id or prefix"),
+                option("--reopen", action="store_true"), help="mark a comment thread resolved")
 def resolve_thread(project, args) -> int:
     from themecoder.core import review
 
@@ -151,6 +210,11 @@ def _item_json(i) -> dict:
             "threads": [{"resolved": th.resolved, "comments": [slots(c) for c in th.comments]} for th in i.threads]}
 
 
+@review_cmd.command("list", project_argument, AS_NAME,
+                option("--open", action="store_true", help="only items with open threads"),
+                option("--orphans", action="store_true", help="only items whose theme or mapping is gone"),
+                json_option,
+                help="review items with statuses and comment threads")
 def list_items(project, args) -> int:
     from themecoder.core import review
 
@@ -174,6 +238,11 @@ def list_items(project, args) -> int:
     return 0
 
 
+@review_cmd.command("changes", project_argument, AS_NAME,
+                option("--since", type=int, help="action id (see `history`) instead of the last review"),
+                option("--reviewer", help="the last review by this reviewer"),
+                json_option,
+                help="what changed since the last review")
 def changes(project, args) -> int:
     from themecoder.core import review
 
@@ -193,6 +262,21 @@ def changes(project, args) -> int:
     return 0
 
 
+@review_cmd.command("export", project_argument, AS_NAME, option("-o", "--output", required=True),
+                option("--reviewer", help="only this reviewer's statuses and threads"),
+                allow_unreviewed_option,
+                help="write the review to a small JSON file (review on a copy)")
+def export_file(project, args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "review", ExportOptions(fmt="json", reviewer=args.reviewer), project=project)
+
+
+@review_cmd.command("import", project_argument, AS_NAME, option("file"),
+                option("--force", action="store_true", help="import a review of another project"),
+                option("--dry-run", action="store_true", help="report what would change, change nothing"),
+                json_option,
+                help="merge a review file into this project (codings are never touched)")
 def import_file(project, args) -> int:
     from themecoder.core import review
 
@@ -205,90 +289,9 @@ def import_file(project, args) -> int:
     return 0
 
 
-ACTIONS = {"walk": walk, "status": status, "comment": comment, "reply": reply, "resolve": resolve_thread,
-           "list": list_items, "changes": changes, "import": import_file}
-
-
-def cmd_review(args) -> int:
-    op = args.review_command
-    if op == "export":
-        from themecoder.io.export import ExportOptions
-
-        return run_export_command(args, "review", ExportOptions(fmt="json", reviewer=args.reviewer))
-    if op == "summary":
-        return run_export_command(args, "review-summary")
-    with open_project(args.project, getattr(args, "as_name", None) or args.coder) as project:
-        return ACTIONS[op](project, args)
-
-
-class _ReviewSubcommands(argparse._SubParsersAction):
-    """`themecoder review PROJECT --as NAME` is the walk: a first word that is not a
-    subcommand is taken as the project."""
-
-    class _AnyWord(dict):
-        def __contains__(self, key) -> bool:  # every word passes the choice check; see __call__
-            return True
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.choices = self._AnyWord()
-
-    def __call__(self, parser, namespace, values, option_string=None):
-        if values and values[0] not in self._name_parser_map:
-            values = ["walk", *values]
-        super().__call__(parser, namespace, values, option_string)
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("review", help="supervisor review: `review PROJECT --as NAME` walks through the themes; "
-                                      "status, comment, reply, resolve, list, changes, export, import, summary")
-    p.add_argument("--as", dest="as_name", metavar="NAME", help="your name as reviewer (default: --coder)")
-    rv = p.add_subparsers(dest="review_command", metavar="ACTION", required=True, action=_ReviewSubcommands)
-    p.set_defaults(func=cmd_review)
-
-    def review_cmd(name: str, help: str) -> argparse.ArgumentParser:
-        q = rv.add_parser(name, help=help)
-        project_argument(q)
-        q.add_argument("--as", dest="as_name", metavar="NAME", default=argparse.SUPPRESS,
-                       help="your name as reviewer (default: --coder)")
-        return q
-
-    q = review_cmd("walk", "walk through every theme, its codes and their quotes (the default)")
-    q.add_argument("--unreviewed", action="store_true", help="only what has no status yet")
-    for name, help in (("status", "set the status of a theme or a code's mapping to it"),
-                       ("comment", "start a comment thread on a theme or a mapping")):
-        q = review_cmd(name, help)
-        q.add_argument("--theme", required=True, help=THEME_HELP)
-        q.add_argument("--code", help="the code (for a mapping)")
-        if name == "status":
-            q.add_argument("status", choices=["proposed", "approved", "needs-revision"])
-            q.add_argument("--comment")
-        else:
-            q.add_argument("text")
-    q = review_cmd("reply", "answer a comment thread")
-    q.add_argument("comment", help="comment id or prefix (see `review list`)")
-    q.add_argument("text")
-    q = review_cmd("resolve", "mark a comment thread resolved")
-    q.add_argument("comment", help="comment id or prefix")
-    q.add_argument("--reopen", action="store_true")
-    q = review_cmd("list", "review items with statuses and comment threads")
-    q.add_argument("--open", action="store_true", help="only items with open threads")
-    q.add_argument("--orphans", action="store_true", help="only items whose theme or mapping is gone")
-    json_option(q)
-    q = review_cmd("changes", "what changed since the last review")
-    q.add_argument("--since", type=int, help="action id (see `history`) instead of the last review")
-    q.add_argument("--reviewer", help="the last review by this reviewer")
-    json_option(q)
-    q = review_cmd("export", "write the review to a small JSON file (review on a copy)")
-    q.add_argument("-o", "--output", required=True)
-    q.add_argument("--reviewer", help="only this reviewer's statuses and threads")
-    allow_unreviewed_option(q)
-    q = review_cmd("import", "merge a review file into this project (codings are never touched)")
-    q.add_argument("file")
-    q.add_argument("--force", action="store_true", help="import a review of another project")
-    q.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
-    json_option(q)
-    q = review_cmd("summary", "write the review summary for the supervision meeting (.docx or .md)")
-    q.add_argument("-o", "--output", required=True)
-    q.add_argument("--lang", choices=["nb", "en"], default="nb")
-    allow_unreviewed_option(q)
+@review_cmd.command("summary", project_argument, AS_NAME, option("-o", "--output", required=True),
+                option("--lang", choices=["nb", "en"], default="nb"),
+                allow_unreviewed_option,
+                help="write the review summary for the supervision meeting (.docx or .md)")
+def summary(project, args) -> int:
+    return run_export_command(args, "review-summary", project=project)

@@ -1,14 +1,41 @@
 """`themecoder theme ACTION` (themes and subthemes, code mappings, lists) and `themecoder matrix`."""
 from __future__ import annotations
 
-import argparse
 import sys
 
-from themecoder.cli.common import confirm, emit_json, json_option, open_project, project_argument, slots, user_error
+from themecoder.cli.common import (
+    Commands,
+    confirm,
+    emit_json,
+    exclusive,
+    json_option,
+    open_project,
+    option,
+    project_argument,
+    slots,
+    user_error,
+)
 
 THEME_HELP = "theme name, id, or path «Theme/Subtheme»"
+THEME = option("theme", help=THEME_HELP)
+CODES = option("codes", nargs="+", help="code labels or ids")
 
 
+def run_action(args) -> int:
+    with open_project(args.project, args.coder) as project:
+        args.run_action(project, args)
+    return 0
+
+
+commands = Commands()
+register = commands.register
+theme_cmd = commands.group(
+    "theme", dest="theme_command", runner=run_action, required=True,
+    help="themes and subthemes: create, rename, move, reorder, delete, map codes, list")
+
+
+@theme_cmd.command("create", project_argument, option("name"), option("--parent", help=THEME_HELP),
+               option("--description"), help="create a theme (or a subtheme with --parent)")
 def create(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -17,6 +44,7 @@ def create(project, args) -> None:
     print(f"created theme «{themes.theme_path(project, t.id)}» ({t.id[:8]})")
 
 
+@theme_cmd.command("rename", project_argument, THEME, option("name"), help="rename a theme")
 def rename(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -25,6 +53,7 @@ def rename(project, args) -> None:
     print(f"renamed «{t.name}» → «{new.name}»")
 
 
+@theme_cmd.command("describe", project_argument, THEME, option("text"), help="set a theme's description")
 def describe(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -32,6 +61,10 @@ def describe(project, args) -> None:
     print(f"description of «{t.name}» set")
 
 
+@theme_cmd.command("set", project_argument, THEME, option("--description"),
+               option("--analytic-text", dest="analytic_text"), option("--condensate"),
+               option("--key-quote", dest="key_quote", help="coding id or prefix; 'none' clears it"),
+               help="set analytic text, condensate, key quote (\"-\" reads the text from stdin)")
 def set_fields(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -50,6 +83,10 @@ def set_fields(project, args) -> None:
     print(f"theme «{t.name}» updated")
 
 
+@theme_cmd.command("move", project_argument, THEME,
+               exclusive(option("--under", help=THEME_HELP), option("--top", action="store_true"), required=True),
+               option("--position", type=int, help="1-based place among its new siblings (default: last)"),
+               help="move a theme under another theme or to the top level")
 def move(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -59,6 +96,10 @@ def move(project, args) -> None:
     print(f"moved to «{themes.theme_path(project, t.id)}»")
 
 
+@theme_cmd.command("reorder", project_argument, THEME,
+               exclusive(option("--up", action="store_true"), option("--down", action="store_true"),
+                         option("--to", type=int, help="1-based position"), required=True),
+               help="move a theme up, down or to a position among its siblings")
 def reorder(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -70,6 +111,10 @@ def reorder(project, args) -> None:
     print(f"«{t.name}» is number {t.position} at its level")
 
 
+@theme_cmd.command("delete", project_argument, THEME,
+               option("--keep-subthemes", action="store_true", help="move its subthemes up instead"),
+               option("--yes", action="store_true", help="do not ask"),
+               help="delete a theme (codes are only unmapped)")
 def delete(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -81,19 +126,29 @@ def delete(project, args) -> None:
     print(f"deleted theme «{t.name}»{what}; {r.mappings} code mappings removed, no codes deleted")
 
 
+@theme_cmd.command("map", project_argument, THEME, CODES, help="put codes in a theme")
 def map_codes(project, args) -> None:
     from themecoder.core import resolve, themes
 
     t = resolve.theme(project, args.theme)
     ids = [resolve.code(project, ref).id for ref in args.codes]
-    if args.theme_command == "map":
-        n = themes.map_codes(project, ids, t.id)
-        print(f"{n} codes put in «{t.name}»" + (f" ({len(ids) - n} were there already)" if n < len(ids) else ""))
-    else:
-        n = themes.unmap_codes(project, ids, t.id)
-        print(f"{n} codes taken out of «{t.name}»")
+    n = themes.map_codes(project, ids, t.id)
+    print(f"{n} codes put in «{t.name}»" + (f" ({len(ids) - n} were there already)" if n < len(ids) else ""))
 
 
+@theme_cmd.command("unmap", project_argument, THEME, CODES, help="take codes out of a theme")
+def unmap_codes(project, args) -> None:
+    from themecoder.core import resolve, themes
+
+    t = resolve.theme(project, args.theme)
+    ids = [resolve.code(project, ref).id for ref in args.codes]
+    n = themes.unmap_codes(project, ids, t.id)
+    print(f"{n} codes taken out of «{t.name}»")
+
+
+@theme_cmd.command("move-codes", project_argument, CODES, option("--to", required=True, help=THEME_HELP),
+               option("--from", dest="source", help="the theme they leave (default: they only join --to)"),
+               help="move codes from one theme to another in one action")
 def move_codes(project, args) -> None:
     from themecoder.core import resolve, themes
 
@@ -119,11 +174,20 @@ def _node_json(project, n, *, tree: bool) -> dict:
     return d
 
 
-def list_or_tree(project, args) -> None:
+@theme_cmd.command("list", project_argument, json_option, help="themes with counts")
+def list_themes(project, args) -> None:
+    _list_or_tree(project, args, "list")
+
+
+@theme_cmd.command("tree", project_argument, json_option, help="themes, subthemes and their codes")
+def tree(project, args) -> None:
+    _list_or_tree(project, args, "tree")
+
+
+def _list_or_tree(project, args, op: str) -> None:
     from themecoder.core import themes
     from themecoder.core.review import status_of
 
-    op = args.theme_command
     nodes = themes.flatten(themes.theme_tree(project))
     if args.json:
         top = [n for n in nodes if n.depth == 0] if op == "tree" else nodes
@@ -145,6 +209,7 @@ def list_or_tree(project, args) -> None:
         print(f"{len(nodes)} themes (columns: codings, informants)")
 
 
+@theme_cmd.command("unthemed", project_argument, json_option, help="codes in no theme")
 def unthemed(project, args) -> None:
     from themecoder.cli.reads import code_stats
     from themecoder.core import themes
@@ -159,6 +224,7 @@ def unthemed(project, args) -> None:
     print(f"{len(codes)} codes in no theme")
 
 
+@theme_cmd.command("several", project_argument, json_option, help="codes in more than one theme")
 def several(project, args) -> None:
     from themecoder.core import themes
 
@@ -170,17 +236,6 @@ def several(project, args) -> None:
     for c, ts in rows:
         print(f"{c.label}: " + ", ".join(themes.theme_path(project, t.id) for t in ts))
     print(f"{len(rows)} codes in more than one theme")
-
-
-ACTIONS = {"create": create, "rename": rename, "describe": describe, "set": set_fields, "move": move,
-           "reorder": reorder, "delete": delete, "map": map_codes, "unmap": map_codes, "move-codes": move_codes,
-           "list": list_or_tree, "tree": list_or_tree, "unthemed": unthemed, "several": several}
-
-
-def cmd_theme(args) -> int:
-    with open_project(args.project, args.coder) as project:
-        ACTIONS[args.theme_command](project, args)
-    return 0
 
 
 # -- matrix --------------------------------------------------------------------------------
@@ -197,6 +252,12 @@ def matrix_cell(m, row_ref: str, col_ref: str):
     return row, col
 
 
+@commands.command("matrix", project_argument,
+                  option("--rows", choices=["themes", "codes"], default="themes"),
+                  option("--by", choices=["participant", "document"], default="participant"),
+                  option("--cell", nargs=2, metavar=("ROW", "COLUMN"), help="print the quotes behind one cell"),
+                  json_option,
+                  help="code matrix: coded segments per theme or code by participant")
 def cmd_matrix(args) -> int:
     from themecoder.core import themes
 
@@ -223,67 +284,3 @@ def cmd_matrix(args) -> int:
             print(f"{name:<{width}}  " + " ".join(f"{v if v else '·':>10}" for v in m.counts[i])
                   + f" {m.row_total(i):>7}")
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("theme", help="themes and subthemes: create, rename, move, reorder, delete, map codes, list")
-    th = p.add_subparsers(dest="theme_command", metavar="ACTION", required=True)
-    p.set_defaults(func=cmd_theme)
-
-    def theme_cmd(name: str, help: str) -> argparse.ArgumentParser:
-        q = th.add_parser(name, help=help)
-        project_argument(q)
-        return q
-
-    q = theme_cmd("create", "create a theme (or a subtheme with --parent)")
-    q.add_argument("name")
-    q.add_argument("--parent", help=THEME_HELP)
-    q.add_argument("--description")
-    q = theme_cmd("rename", "rename a theme")
-    q.add_argument("theme", help=THEME_HELP)
-    q.add_argument("name")
-    q = theme_cmd("describe", "set a theme's description")
-    q.add_argument("theme", help=THEME_HELP)
-    q.add_argument("text")
-    q = theme_cmd("set", "set analytic text, condensate, key quote (\"-\" reads the text from stdin)")
-    q.add_argument("theme", help=THEME_HELP)
-    q.add_argument("--description")
-    q.add_argument("--analytic-text", dest="analytic_text")
-    q.add_argument("--condensate")
-    q.add_argument("--key-quote", dest="key_quote", help="coding id or prefix; 'none' clears it")
-    q = theme_cmd("move", "move a theme under another theme or to the top level")
-    q.add_argument("theme", help=THEME_HELP)
-    where = q.add_mutually_exclusive_group(required=True)
-    where.add_argument("--under", help=THEME_HELP)
-    where.add_argument("--top", action="store_true")
-    q.add_argument("--position", type=int, help="1-based place among its new siblings (default: last)")
-    q = theme_cmd("reorder", "move a theme up, down or to a position among its siblings")
-    q.add_argument("theme", help=THEME_HELP)
-    how = q.add_mutually_exclusive_group(required=True)
-    how.add_argument("--up", action="store_true")
-    how.add_argument("--down", action="store_true")
-    how.add_argument("--to", type=int, help="1-based position")
-    q = theme_cmd("delete", "delete a theme (codes are only unmapped)")
-    q.add_argument("theme", help=THEME_HELP)
-    q.add_argument("--keep-subthemes", action="store_true", help="move its subthemes up instead")
-    q.add_argument("--yes", action="store_true", help="do not ask")
-    for name, help in (("map", "put codes in a theme"), ("unmap", "take codes out of a theme")):
-        q = theme_cmd(name, help)
-        q.add_argument("theme", help=THEME_HELP)
-        q.add_argument("codes", nargs="+", help="code labels or ids")
-    q = theme_cmd("move-codes", "move codes from one theme to another in one action")
-    q.add_argument("codes", nargs="+", help="code labels or ids")
-    q.add_argument("--to", required=True, help=THEME_HELP)
-    q.add_argument("--from", dest="source", help="the theme they leave (default: they only join --to)")
-    for name, help in (("list", "themes with counts"), ("tree", "themes, subthemes and their codes"),
-                       ("unthemed", "codes in no theme"), ("several", "codes in more than one theme")):
-        q = theme_cmd(name, help)
-        json_option(q)
-
-    p = sub.add_parser("matrix", help="code matrix: coded segments per theme or code by participant")
-    project_argument(p)
-    p.add_argument("--rows", choices=["themes", "codes"], default="themes")
-    p.add_argument("--by", choices=["participant", "document"], default="participant")
-    p.add_argument("--cell", nargs=2, metavar=("ROW", "COLUMN"), help="print the quotes behind one cell")
-    json_option(p)
-    p.set_defaults(func=cmd_matrix)
