@@ -2,15 +2,16 @@
 status, key-delete), and the summary `import --check` prints."""
 from __future__ import annotations
 
-import argparse
 import sys
 
 from themecoder.cli.common import (
     EXIT_ERROR,
+    Commands,
     confirm,
     emit_json,
     json_option,
     open_project,
+    option,
     progress_bar,
     project_argument,
     user_error,
@@ -18,8 +19,11 @@ from themecoder.cli.common import (
 
 # core.identifiers.KINDS, repeated so that building the parser does not import the detector.
 ANON_KINDS = ("person", "place", "organisation", "phone", "email", "national_id", "d_number",
-               "birth_date", "date", "address", "postcode", "url", "vehicle", "age", "job_title",
-               "workplace")
+              "birth_date", "date", "address", "postcode", "url", "vehicle", "age", "job_title",
+              "workplace")
+
+commands = Commands()
+register = commands.register
 
 
 def document_ids(project, refs) -> list[str] | None:
@@ -43,13 +47,13 @@ def pipeline_note(name: str) -> str:
     return f"rules, gazetteers, the known-names list and named entities from {name}"
 
 
-def print_import_check(project, document_ids: list[str]) -> None:
+def print_import_check(project, doc_ids: list[str]) -> None:
     """`themecoder import --check`: check the new documents, print a summary per document."""
     from themecoder.core import anonymise as an
 
     with progress_bar("checking") as progress:
-        summary = an.check(project, document_ids, progress=progress)
-    found = an.findings(project, document_ids)
+        summary = an.check(project, doc_ids, progress=progress)
+    found = an.findings(project, doc_ids)
     print(f"identifier check — {pipeline_note(summary.pipeline)}:")
     by_doc: dict[str, list] = {}
     for f in found:
@@ -71,6 +75,23 @@ def print_import_check(project, document_ids: list[str]) -> None:
         print(f"  see all: themecoder check {project.path}")
 
 
+@commands.command(
+    "check",
+    project_argument,
+    option("--doc", action="append", help="only this document (title or id); repeatable"),
+    option("--kind", action="append", choices=ANON_KINDS, help="only this kind; repeatable"),
+    option("--blocking", action="store_true", help="only findings that block exports"),
+    option("--force", action="store_true", help="check again even if nothing changed"),
+    option("--strict", action="store_true", help="exit with status 1 if findings block exports"),
+    json_option,
+    help="list suspected identifiers (names, numbers, places, workplaces ...) per document",
+    description="Checks the transcripts for direct and indirect identifiers: rules (identity numbers "
+                "with valid check digits, phone, e-mail, addresses, dates, ages, job titles, "
+                "workplaces), Norwegian name and place lists, the project's known-names list and, if "
+                "the full spaCy model is installed, its named entities. Speaker labels and "
+                "[placeholders] are skipped. Results are stored and redone when the text changes. "
+                "BLOCKS marks findings that stop exports until resolved."
+)
 def cmd_check(args) -> int:
     from themecoder.cli.reads import participant_pseudonyms
     from themecoder.core import anonymise as an
@@ -114,6 +135,15 @@ def cmd_check(args) -> int:
     return EXIT_ERROR if args.strict and blocking else 0
 
 
+anonymise_cmd = commands.group(
+    "anonymise", dest="anonymise_command", subparsers_kw={"metavar": "WHAT"},
+    help="resolve identifier findings: replace, mark as not identifying, known names, key",
+    description="Resolve what `themecoder check` finds. Every change is one action (themecoder undo). "
+                "Pseudonyms are linked to the real names in a key file you choose (--key FILE, "
+                "JSON, owner-only), kept outside the project; categories ([navn], [sted] ...) need "
+                "no key. While a key exists the project is 'avidentifisert' (pseudonymised).")
+
+
 def open_key_file(args, project, *, required: bool):
     from themecoder.core.anonymise import key_path
     from themecoder.io.key_file import open_key
@@ -130,6 +160,25 @@ def open_key_file(args, project, *, required: bool):
     return key
 
 
+@anonymise_cmd.command(
+    "replace",
+    project_argument,
+    option("finding", nargs="?", help="finding id (or a unique prefix) from themecoder check"),
+    option("--text", help="replace this text instead of a finding"),
+    option("--pseudonym", nargs="?", const="", metavar="NAME",
+    help="a pseudonym (needs --key); without NAME a suggestion is used"),
+    option("--category", nargs="?", const="", metavar="[CATEGORY]",
+    help="a bracketed category; without a value the kind's, e.g. [navn], [sted], [telefon]"),
+    option("--key", help="the key file (created if new; default: the project's key)"),
+    option("--kind", choices=ANON_KINDS, default="person", help="kind of --text (default person)"),
+    option("--gender", choices=["f", "m"], help="for the pseudonym suggestion"),
+    option("--doc", action="append", help="with --text: only this document; repeatable"),
+    option("--here", action="store_true", help="only the finding's own place"),
+    help="replace a finding (or --text) everywhere, with a pseudonym or a [category]",
+    description="Replaces every whole-word, same-case occurrence in all documents (or --doc; --here: "
+                "only the finding's place) in one undoable action. Codings, turns and shortened "
+                "quotes move with the text; quotes and the search index are updated."
+)
 def cmd_anonymise_replace(args) -> int:
     from themecoder.core import anonymise as an
     if args.pseudonym is None and args.category is None:
@@ -168,6 +217,14 @@ def cmd_anonymise_replace(args) -> int:
     return 0
 
 
+@anonymise_cmd.command(
+    "ignore",
+    project_argument,
+    option("finding", nargs="?", help="finding id (or a unique prefix)"),
+    option("--text", help="the text instead of a finding"),
+    option("--undo", action="store_true", help="check that text again"),
+    help="mark a finding's text (or --text) as not identifying, everywhere"
+)
 def cmd_anonymise_ignore(args) -> int:
     from themecoder.core import anonymise as an
     if bool(args.finding) == bool(args.text):
@@ -189,6 +246,15 @@ def cmd_anonymise_ignore(args) -> int:
     return 0
 
 
+@anonymise_cmd.command(
+    "known-name",
+    project_argument,
+    option("name"),
+    option("--kind", choices=ANON_KINDS, default="person"),
+    option("--gender", choices=["f", "m"], help="used for pseudonym suggestions"),
+    option("--remove", action="store_true", help="remove it from the list"),
+    help="add a name to the project's known-names list (found everywhere)"
+)
 def cmd_anonymise_known_name(args) -> int:
     from themecoder.core import anonymise as an
 
@@ -215,6 +281,12 @@ def known_name_hits(project, name: str) -> list:
             and an.fold(an._strip_genitive(f.text)) == an.fold(name)]
 
 
+@anonymise_cmd.command(
+    "list",
+    project_argument,
+    json_option,
+    help="known names, texts marked as not identifying, replacements applied"
+)
 def cmd_anonymise_list(args) -> int:
     from themecoder.cli.reads import anonymisation_replacements
     from themecoder.core import anonymise as an
@@ -246,6 +318,16 @@ def suggestion_source(f) -> tuple[str, str]:
     return f.text, f.kind
 
 
+@anonymise_cmd.command(
+    "suggest",
+    project_argument,
+    option("finding", nargs="?"),
+    option("--text"),
+    option("--kind", choices=ANON_KINDS, default="person"),
+    option("--gender", choices=["f", "m"]),
+    option("--key", help="the key file (its pseudonyms are reused and avoided)"),
+    help="suggest a pseudonym for a finding or --text"
+)
 def cmd_anonymise_suggest(args) -> int:
     from themecoder.core import anonymise as an
     if bool(args.finding) == bool(args.text):
@@ -260,6 +342,12 @@ def cmd_anonymise_suggest(args) -> int:
     return 0
 
 
+@anonymise_cmd.command(
+    "status",
+    project_argument,
+    json_option,
+    help="the anonymisation label (avidentifisert, anonymisert ...) and counts"
+)
 def cmd_anonymise_status(args) -> int:
     from themecoder.core import anonymise as an
 
@@ -279,6 +367,16 @@ def cmd_anonymise_status(args) -> int:
     return 0
 
 
+@anonymise_cmd.command(
+    "key-delete",
+    project_argument,
+    option("--key", help="the key file (default: where the project last used it)"),
+    option("--yes", action="store_true", help="do not ask"),
+    help="delete the key file at the end of the project",
+    description="Overwrites and deletes the key file and records in the project that "
+                "the key is gone; the pseudonyms can then no longer be linked to "
+                "anyone. Delete copies and backups yourself."
+)
 def cmd_anonymise_key_delete(args) -> int:
     from themecoder.core import anonymise as an
 
@@ -294,94 +392,3 @@ def cmd_anonymise_key_delete(args) -> int:
         print(f"the project is now «{an.anonymisation_label(project)}»; delete copies and backups of the "
               f"key yourself")
     return 0
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-
-    p = sub.add_parser(
-        "check", help="list suspected identifiers (names, numbers, places, workplaces ...) per document",
-        description="Checks the transcripts for direct and indirect identifiers: rules (identity numbers "
-                    "with valid check digits, phone, e-mail, addresses, dates, ages, job titles, "
-                    "workplaces), Norwegian name and place lists, the project's known-names list and, if "
-                    "the full spaCy model is installed, its named entities. Speaker labels and "
-                    "[placeholders] are skipped. Results are stored and redone when the text changes. "
-                    "BLOCKS marks findings that stop exports until resolved.")
-    project_argument(p)
-    p.add_argument("--doc", action="append", help="only this document (title or id); repeatable")
-    p.add_argument("--kind", action="append", choices=ANON_KINDS, help="only this kind; repeatable")
-    p.add_argument("--blocking", action="store_true", help="only findings that block exports")
-    p.add_argument("--force", action="store_true", help="check again even if nothing changed")
-    p.add_argument("--strict", action="store_true", help="exit with status 1 if findings block exports")
-    json_option(p)
-    p.set_defaults(func=cmd_check)
-
-    anon = sub.add_parser(
-        "anonymise", help="resolve identifier findings: replace, mark as not identifying, known names, key",
-        description="Resolve what `themecoder check` finds. Every change is one action (themecoder undo). "
-                    "Pseudonyms are linked to the real names in a key file you choose (--key FILE, "
-                    "JSON, owner-only), kept outside the project; categories ([navn], [sted] ...) need "
-                    "no key. While a key exists the project is 'avidentifisert' (pseudonymised).")
-    asub = anon.add_subparsers(dest="anonymise_command", metavar="WHAT")
-    anon.set_defaults(func=lambda a: (anon.print_help(), 0)[1])
-
-    p = asub.add_parser(
-        "replace", help="replace a finding (or --text) everywhere, with a pseudonym or a [category]",
-        description="Replaces every whole-word, same-case occurrence in all documents (or --doc; --here: "
-                    "only the finding's place) in one undoable action. Codings, turns and shortened "
-                    "quotes move with the text; quotes and the search index are updated.")
-    project_argument(p)
-    p.add_argument("finding", nargs="?", help="finding id (or a unique prefix) from themecoder check")
-    p.add_argument("--text", help="replace this text instead of a finding")
-    p.add_argument("--pseudonym", nargs="?", const="", metavar="NAME",
-                   help="a pseudonym (needs --key); without NAME a suggestion is used")
-    p.add_argument("--category", nargs="?", const="", metavar="[CATEGORY]",
-                   help="a bracketed category; without a value the kind's, e.g. [navn], [sted], [telefon]")
-    p.add_argument("--key", help="the key file (created if new; default: the project's key)")
-    p.add_argument("--kind", choices=ANON_KINDS, default="person", help="kind of --text (default person)")
-    p.add_argument("--gender", choices=["f", "m"], help="for the pseudonym suggestion")
-    p.add_argument("--doc", action="append", help="with --text: only this document; repeatable")
-    p.add_argument("--here", action="store_true", help="only the finding's own place")
-    p.set_defaults(func=cmd_anonymise_replace)
-
-    p = asub.add_parser("ignore", help="mark a finding's text (or --text) as not identifying, everywhere")
-    project_argument(p)
-    p.add_argument("finding", nargs="?", help="finding id (or a unique prefix)")
-    p.add_argument("--text", help="the text instead of a finding")
-    p.add_argument("--undo", action="store_true", help="check that text again")
-    p.set_defaults(func=cmd_anonymise_ignore)
-
-    p = asub.add_parser("known-name", help="add a name to the project's known-names list (found everywhere)")
-    project_argument(p)
-    p.add_argument("name")
-    p.add_argument("--kind", choices=ANON_KINDS, default="person")
-    p.add_argument("--gender", choices=["f", "m"], help="used for pseudonym suggestions")
-    p.add_argument("--remove", action="store_true", help="remove it from the list")
-    p.set_defaults(func=cmd_anonymise_known_name)
-
-    p = asub.add_parser("list", help="known names, texts marked as not identifying, replacements applied")
-    project_argument(p)
-    json_option(p)
-    p.set_defaults(func=cmd_anonymise_list)
-
-    p = asub.add_parser("suggest", help="suggest a pseudonym for a finding or --text")
-    project_argument(p)
-    p.add_argument("finding", nargs="?")
-    p.add_argument("--text")
-    p.add_argument("--kind", choices=ANON_KINDS, default="person")
-    p.add_argument("--gender", choices=["f", "m"])
-    p.add_argument("--key", help="the key file (its pseudonyms are reused and avoided)")
-    p.set_defaults(func=cmd_anonymise_suggest)
-
-    p = asub.add_parser("status", help="the anonymisation label (avidentifisert, anonymisert ...) and counts")
-    project_argument(p)
-    json_option(p)
-    p.set_defaults(func=cmd_anonymise_status)
-
-    p = asub.add_parser("key-delete", help="delete the key file at the end of the project",
-                        description="Overwrites and deletes the key file and records in the project that "
-                                    "the key is gone; the pseudonyms can then no longer be linked to "
-                                    "anyone. Delete copies and backups yourself.")
-    project_argument(p)
-    p.add_argument("--key", help="the key file (default: where the project last used it)")
-    p.add_argument("--yes", action="store_true", help="do not ask")
-    p.set_defaults(func=cmd_anonymise_key_delete)

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -109,6 +110,27 @@ def exclusive(*options: Option, required: bool = False) -> Option:
     return add
 
 
+@dataclass
+class _Entry:
+    """One declared command (with its handler) or group (with its actions)."""
+
+    name: str
+    options: tuple[Option, ...]
+    parser_kw: dict[str, Any]
+    func: Callable | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    group: Group | None = None
+
+    def add_to(self, sub: argparse._SubParsersAction, key: str = "func") -> None:
+        p = sub.add_parser(self.name, **self.parser_kw)
+        for opt in self.options:
+            opt(p)
+        if self.group is not None:
+            self.group.build(p)
+        else:
+            p.set_defaults(**{key: self.func}, **self.defaults)
+
+
 class Commands:
     """The commands of one module, declared by a decorator right above each handler:
 
@@ -120,12 +142,12 @@ class Commands:
     """
 
     def __init__(self) -> None:
-        self._entries: list[tuple[str, Any]] = []
+        self._entries: list[_Entry] = []
 
     def command(self, name: str, *options: Option, defaults: dict | None = None,
                 **parser_kw: Any) -> Callable[[Callable], Callable]:
         def decorate(func: Callable) -> Callable:
-            self._entries.append(("command", (name, options, defaults or {}, parser_kw, func)))
+            self._entries.append(_Entry(name, options, parser_kw, func, defaults or {}))
             return func
         return decorate
 
@@ -134,23 +156,12 @@ class Commands:
         """`runner(args)` runs every action (e.g. opens the project and calls `args.run_action`);
         without a runner each action's handler is the command's `func`."""
         group = Group(dest=dest, runner=runner, required=required, subparsers_kw=subparsers_kw or {})
-        self._entries.append(("group", (name, options, parser_kw, group)))
+        self._entries.append(_Entry(name, options, parser_kw, group=group))
         return group
 
     def register(self, sub: argparse._SubParsersAction) -> None:
-        for kind, entry in self._entries:
-            if kind == "command":
-                name, options, defaults, parser_kw, func = entry
-                p = sub.add_parser(name, **parser_kw)
-                for opt in options:
-                    opt(p)
-                p.set_defaults(func=func, **defaults)
-            else:
-                name, options, parser_kw, group = entry
-                p = sub.add_parser(name, **parser_kw)
-                for opt in options:
-                    opt(p)
-                group.build(p)
+        for entry in self._entries:
+            entry.add_to(sub)
 
 
 class Group(Commands):
@@ -165,12 +176,11 @@ class Group(Commands):
         sub = p.add_subparsers(dest=self.dest, required=self.required, **kw)
         if self.runner is not None:
             p.set_defaults(func=self.runner)
-        elif not self.required:
-            p.set_defaults(func=lambda args: (p.print_help(), 0)[1])
-        for kind, entry in self._entries:
-            name, options, defaults, parser_kw, func = entry
-            q = sub.add_parser(name, **parser_kw)
-            for opt in options:
-                opt(q)
-            key = "run_action" if self.runner is not None else "func"
-            q.set_defaults(**{key: func}, **defaults)
+        elif not self.required:  # `themecoder export` alone: show what it can do
+            def show_help(args: argparse.Namespace) -> int:
+                p.print_help()
+                return 0
+
+            p.set_defaults(func=show_help)
+        for entry in self._entries:
+            entry.add_to(sub, "run_action" if self.runner is not None else "func")

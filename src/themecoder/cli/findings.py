@@ -2,19 +2,53 @@
 `links`, `design`, `joint-display` and `report` (through io.export)."""
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 
 from themecoder.cli.common import (
     EXIT_ERROR,
+    Commands,
+    Option,
     allow_unreviewed_option,
     emit_json,
     json_option,
     open_project,
+    option,
     project_argument,
     user_error,
 )
 from themecoder.cli.export import run_export_command
+
+commands = Commands()
+register = commands.register
+findings_cmd = commands.group(
+    "findings", dest="findings_command", subparsers_kw={"metavar": "WHAT"},
+    help="quantitative findings: import, compute from survey data, list, check, add, edit, delete",
+    description="Quantitative findings stored in the project, numbered F1, F2 ... A finding is referred "
+                "to by its number (F3 or 3), its id, or a text matching one finding's scale/comparison.")
+OUTCOMES = "confirmation, expansion or discordance"
+
+
+def finding_options(*, adding: bool) -> tuple[Option, ...]:
+    """The fields of a finding; `findings add` needs --test."""
+    return (
+        option("--test", required=adding,
+               help="t-test, welch, mann-whitney, pearson, spearman, descriptive or cronbach-alpha"),
+        option("--instrument", help="e.g. QPS Nordic"),
+        option("--scale", help="e.g. Støtte fra leder"),
+        option("--comparison", help="e.g. 'med vs. uten brukererfaring'"),
+        option("--variables", help="names separated by ';'"),
+        option("--group", action="append", metavar="NAME:N:M:SD",
+               help="a group with n, mean and SD (repeat for each group; replaces all groups)"),
+        option("--statistic", help="t, U, r, rho or alpha as printed (\"-2.51\")"),
+        option("--df", help="degrees of freedom"),
+        option("--p", help="the exact p value, if known"),
+        option("--p-reported", dest="p_reported", help="p as printed in the source: '.02', '< .001'"),
+        option("--effect-size", dest="effect_size", help="e.g. 0.83"),
+        option("--effect-label", dest="effect_label", help="d, g, r, rho, rank-biserial ..."),
+        option("--n", help="total sample size"),
+        option("--statement", help="the finding in words"),
+        option("--source", choices=["reported", "computed"]),
+    )
 
 
 def finding_json(sf, lang: str, links: int = 0) -> dict:
@@ -59,6 +93,14 @@ def finding_fields(args) -> dict:
     return out
 
 
+@findings_cmd.command(
+    "import",
+    project_argument,
+    option("file", help="findings file (.csv or .yaml)"),
+    help="import findings from a .csv or .yaml file",
+    description="Formats: see the documentation of themecoder.core.quant. A finding whose "
+                "id is already in the project is updated; its number and links are kept."
+)
 def cmd_findings_import(args) -> int:
     from themecoder.core.findings import import_findings_file
 
@@ -67,6 +109,16 @@ def cmd_findings_import(args) -> int:
     return 0
 
 
+@findings_cmd.command(
+    "compute",
+    project_argument,
+    option("data", help="survey data (.csv, one row per respondent)"),
+    option("--scales", required=True, help="scoring key (scales.yaml)"),
+    help="score a survey and store its findings (source 'computed')",
+    description="Runs the scoring key over the data: descriptives and Cronbach's alpha per "
+                "scale, the comparisons and correlations it names. Re-running after a data "
+                "correction updates the same findings (stable ids)."
+)
 def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
 
@@ -75,6 +127,13 @@ def cmd_findings_compute(args) -> int:
     return 0
 
 
+@findings_cmd.command(
+    "list",
+    project_argument,
+    json_option,
+    option("--lang", choices=["nb", "en"], help="APA style: nb (decimal comma) or en (default: project)"),
+    help="list findings with their APA result"
+)
 def cmd_findings_list(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
     from themecoder.core.findings import list_findings, list_links
@@ -98,6 +157,17 @@ def cmd_findings_list(args) -> int:
     return 0
 
 
+@findings_cmd.command(
+    "check",
+    project_argument,
+    json_option,
+    option("--alpha", type=float, default=0.05, help="significance level (default .05)"),
+    help="recompute p values and flag inconsistent findings (statcheck-style)",
+    description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
+                "allowing for rounding, and flags a finding whose reported p does not match, whose "
+                "numbers do not add up, or whose significance decision flips. Exit status: 0 when no "
+                "finding is flagged, 1 when at least one is (or on an error)."
+)
 def cmd_findings_check(args) -> int:
     from themecoder.core.findings import check_project_findings
 
@@ -126,6 +196,12 @@ def cmd_findings_check(args) -> int:
     return EXIT_ERROR if flagged else 0
 
 
+@findings_cmd.command(
+    "add",
+    project_argument,
+    *finding_options(adding=True),
+    help="add a finding by hand (one undoable action)"
+)
 def cmd_findings_add(args) -> int:
     from themecoder.core.findings import add_finding
 
@@ -136,6 +212,13 @@ def cmd_findings_add(args) -> int:
     return 0
 
 
+@findings_cmd.command(
+    "edit",
+    project_argument,
+    option("finding", help="F3, 3, id or scale"),
+    *finding_options(adding=False),
+    help="change fields of a finding ('' clears a field)"
+)
 def cmd_findings_edit(args) -> int:
     from themecoder.core.findings import update_finding
 
@@ -148,6 +231,12 @@ def cmd_findings_edit(args) -> int:
     return 0
 
 
+@findings_cmd.command(
+    "delete",
+    project_argument,
+    option("finding", help="F3, 3, id or scale"),
+    help="delete a finding and its links (undo brings them back)"
+)
 def cmd_findings_delete(args) -> int:
     from themecoder.core.findings import delete_finding
 
@@ -157,6 +246,18 @@ def cmd_findings_delete(args) -> int:
     return 0
 
 
+@commands.command(
+    "link",
+    project_argument,
+    option("--theme", required=True, help="theme or subtheme: name, 'Theme › Subtheme' or id"),
+    option("--finding", required=True, help="F3, 3, id or scale"),
+    option("--outcome", help=OUTCOMES),
+    option("--text", help="the meta-inference: what the two strands say together"),
+    help="link a theme to a finding with an outcome and a meta-inference",
+    description=f"Outcome: {OUTCOMES} (Fetters, Curry & Creswell 2013; Norwegian "
+                "bekreftelse, utvidelse, uoverensstemmelse also work). Linking again "
+                "changes the outcome and, with --text, the meta-inference."
+)
 def cmd_link(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.findings import find_finding, get_link, link_theme
@@ -175,6 +276,13 @@ def cmd_link(args) -> int:
     return 0
 
 
+@commands.command(
+    "unlink",
+    project_argument,
+    option("--theme", required=True),
+    option("--finding", required=True),
+    help="remove the link between a theme and a finding"
+)
 def cmd_unlink(args) -> int:
     from themecoder.core import resolve
     from themecoder.core.findings import unlink_theme
@@ -185,6 +293,12 @@ def cmd_unlink(args) -> int:
     return 0
 
 
+@commands.command(
+    "links",
+    project_argument,
+    json_option,
+    help="list the links between themes and findings"
+)
 def cmd_links(args) -> int:
     from themecoder.cli.reads import theme_paths
     from themecoder.core.findings import get_finding, list_links
@@ -209,6 +323,15 @@ def cmd_links(args) -> int:
     return 0
 
 
+@commands.command(
+    "design",
+    project_argument,
+    option("design", nargs="?", help="convergent | explanatory-sequential | exploratory-sequential"),
+    option("--clear", action="store_true", help="forget the design"),
+    help="show or set the mixed-methods design",
+    description="convergent, explanatory-sequential or exploratory-sequential "
+                "(Creswell & Plano Clark). Without a design: show the current one."
+)
 def cmd_design(args) -> int:
     from themecoder.core.findings import get_design, set_design
 
@@ -223,6 +346,15 @@ def cmd_design(args) -> int:
     return 0
 
 
+@commands.command(
+    "joint-display",
+    project_argument,
+    json_option,
+    option("--lang", choices=["nb", "en"]),
+    option("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)"),
+    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    help="the joint display as text or JSON: themes, quotes, linked findings"
+)
 def cmd_joint_display(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
     from themecoder.core.findings import joint_display
@@ -262,146 +394,27 @@ def cmd_joint_display(args) -> int:
     return 0
 
 
+@commands.command(
+    "report",
+    project_argument,
+    option("-o", "--output", help="output file: .docx, .md or .html"),
+    option("--format", help="docx, md or html (default: from -o, else docx)"),
+    option("--lang", choices=["nb", "en"], help="language and typography (default: the project's, nb)"),
+    option("--layout", choices=["side-by-side", "stats-by-themes"], default="side-by-side",
+    help="joint display: a row per theme (default) or a row per finding"),
+    option("--subthemes", action="store_true", help="a joint-display row for every subtheme"),
+    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--no-check", action="store_true", help="leave out the consistency check"),
+    allow_unreviewed_option,
+    help="the mixed-methods report (.docx, .md, .html): design, joint display, themes, findings",
+    description="Design, the joint display table, a figure of themes per participant, each theme's "
+                "analytic text and quotes, the findings table and the consistency check. Without -o the "
+                "report goes to exports/<project>-rapport.docx beside the project. Cells resting on "
+                "five or fewer participants are marked ⚠ n ≤ 5. Written atomically."
+)
 def cmd_report(args) -> int:
     from themecoder.io.export import ExportOptions
 
     return run_export_command(args, "report", ExportOptions(
         layout=args.layout, include_subthemes=args.subthemes, max_quotes=args.max_quotes,
         check=not args.no_check))
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    outcomes = "confirmation, expansion or discordance"
-
-    def finding_options(p, *, adding: bool) -> None:
-        p.add_argument("--test", required=adding,
-                       help="t-test, welch, mann-whitney, pearson, spearman, descriptive or cronbach-alpha")
-        p.add_argument("--instrument", help="e.g. QPS Nordic")
-        p.add_argument("--scale", help="e.g. Støtte fra leder")
-        p.add_argument("--comparison", help="e.g. 'med vs. uten brukererfaring'")
-        p.add_argument("--variables", help="names separated by ';'")
-        p.add_argument("--group", action="append", metavar="NAME:N:M:SD",
-                       help="a group with n, mean and SD (repeat for each group; replaces all groups)")
-        p.add_argument("--statistic", help="t, U, r, rho or alpha as printed (\"-2.51\")")
-        p.add_argument("--df", help="degrees of freedom")
-        p.add_argument("--p", help="the exact p value, if known")
-        p.add_argument("--p-reported", dest="p_reported", help="p as printed in the source: '.02', '< .001'")
-        p.add_argument("--effect-size", dest="effect_size", help="e.g. 0.83")
-        p.add_argument("--effect-label", dest="effect_label", help="d, g, r, rho, rank-biserial ...")
-        p.add_argument("--n", help="total sample size")
-        p.add_argument("--statement", help="the finding in words")
-        p.add_argument("--source", choices=["reported", "computed"])
-
-    findings = sub.add_parser(
-        "findings", help="quantitative findings: import, compute from survey data, list, check, add, edit, delete",
-        description="Quantitative findings stored in the project, numbered F1, F2 ... A finding is referred "
-                    "to by its number (F3 or 3), its id, or a text matching one finding's scale/comparison.")
-    fsub = findings.add_subparsers(dest="findings_command", metavar="WHAT")
-    findings.set_defaults(func=lambda a: (findings.print_help(), 0)[1])
-
-    p = fsub.add_parser("import", help="import findings from a .csv or .yaml file",
-                        description="Formats: see the documentation of themecoder.core.quant. A finding whose "
-                                    "id is already in the project is updated; its number and links are kept.")
-    project_argument(p)
-    p.add_argument("file", help="findings file (.csv or .yaml)")
-    p.set_defaults(func=cmd_findings_import)
-
-    p = fsub.add_parser("compute", help="score a survey and store its findings (source 'computed')",
-                        description="Runs the scoring key over the data: descriptives and Cronbach's alpha per "
-                                    "scale, the comparisons and correlations it names. Re-running after a data "
-                                    "correction updates the same findings (stable ids).")
-    project_argument(p)
-    p.add_argument("data", help="survey data (.csv, one row per respondent)")
-    p.add_argument("--scales", required=True, help="scoring key (scales.yaml)")
-    p.set_defaults(func=cmd_findings_compute)
-
-    p = fsub.add_parser("list", help="list findings with their APA result")
-    project_argument(p)
-    json_option(p)
-    p.add_argument("--lang", choices=["nb", "en"], help="APA style: nb (decimal comma) or en (default: project)")
-    p.set_defaults(func=cmd_findings_list)
-
-    p = fsub.add_parser(
-        "check", help="recompute p values and flag inconsistent findings (statcheck-style)",
-        description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
-                    "allowing for rounding, and flags a finding whose reported p does not match, whose "
-                    "numbers do not add up, or whose significance decision flips. Exit status: 0 when no "
-                    "finding is flagged, 1 when at least one is (or on an error).")
-    project_argument(p)
-    json_option(p)
-    p.add_argument("--alpha", type=float, default=0.05, help="significance level (default .05)")
-    p.set_defaults(func=cmd_findings_check)
-
-    p = fsub.add_parser("add", help="add a finding by hand (one undoable action)")
-    project_argument(p)
-    finding_options(p, adding=True)
-    p.set_defaults(func=cmd_findings_add)
-
-    p = fsub.add_parser("edit", help="change fields of a finding ('' clears a field)")
-    project_argument(p)
-    p.add_argument("finding", help="F3, 3, id or scale")
-    finding_options(p, adding=False)
-    p.set_defaults(func=cmd_findings_edit)
-
-    p = fsub.add_parser("delete", help="delete a finding and its links (undo brings them back)")
-    project_argument(p)
-    p.add_argument("finding", help="F3, 3, id or scale")
-    p.set_defaults(func=cmd_findings_delete)
-
-    p = sub.add_parser("link", help="link a theme to a finding with an outcome and a meta-inference",
-                       description=f"Outcome: {outcomes} (Fetters, Curry & Creswell 2013; Norwegian "
-                                   "bekreftelse, utvidelse, uoverensstemmelse also work). Linking again "
-                                   "changes the outcome and, with --text, the meta-inference.")
-    project_argument(p)
-    p.add_argument("--theme", required=True, help="theme or subtheme: name, 'Theme › Subtheme' or id")
-    p.add_argument("--finding", required=True, help="F3, 3, id or scale")
-    p.add_argument("--outcome", help=outcomes)
-    p.add_argument("--text", help="the meta-inference: what the two strands say together")
-    p.set_defaults(func=cmd_link)
-
-    p = sub.add_parser("unlink", help="remove the link between a theme and a finding")
-    project_argument(p)
-    p.add_argument("--theme", required=True)
-    p.add_argument("--finding", required=True)
-    p.set_defaults(func=cmd_unlink)
-
-    p = sub.add_parser("links", help="list the links between themes and findings")
-    project_argument(p)
-    json_option(p)
-    p.set_defaults(func=cmd_links)
-
-    p = sub.add_parser("design", help="show or set the mixed-methods design",
-                       description="convergent, explanatory-sequential or exploratory-sequential "
-                                   "(Creswell & Plano Clark). Without a design: show the current one.")
-    project_argument(p)
-    p.add_argument("design", nargs="?", help="convergent | explanatory-sequential | exploratory-sequential")
-    p.add_argument("--clear", action="store_true", help="forget the design")
-    p.set_defaults(func=cmd_design)
-
-    p = sub.add_parser("joint-display", help="the joint display as text or JSON: themes, quotes, linked findings")
-    project_argument(p)
-    json_option(p)
-    p.add_argument("--lang", choices=["nb", "en"])
-    p.add_argument("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)")
-    p.add_argument("--max-quotes", type=int, default=3, help="quotes per theme (default 3)")
-    p.set_defaults(func=cmd_joint_display)
-
-    p = sub.add_parser(
-        "report", help="the mixed-methods report (.docx, .md, .html): design, joint display, themes, findings",
-        description="Design, the joint display table, a figure of themes per participant, each theme's "
-                    "analytic text and quotes, the findings table and the consistency check. Without -o the "
-                    "report goes to exports/<project>-rapport.docx beside the project. Cells resting on "
-                    "five or fewer participants are marked ⚠ n ≤ 5. Written atomically.")
-    project_argument(p)
-    p.add_argument("-o", "--output", help="output file: .docx, .md or .html")
-    p.add_argument("--format", help="docx, md or html (default: from -o, else docx)")
-    p.add_argument("--lang", choices=["nb", "en"], help="language and typography (default: the project's, nb)")
-    p.add_argument("--layout", choices=["side-by-side", "stats-by-themes"], default="side-by-side",
-                   help="joint display: a row per theme (default) or a row per finding")
-    p.add_argument("--subthemes", action="store_true", help="a joint-display row for every subtheme")
-    p.add_argument("--max-quotes", type=int, default=3, help="quotes per theme (default 3)")
-    p.add_argument("--no-check", action="store_true", help="leave out the consistency check")
-    allow_unreviewed_option(p)
-    p.set_defaults(func=cmd_report)
-
-
