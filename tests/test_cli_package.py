@@ -41,7 +41,8 @@ def test_an_unknown_theme_is_worded_once_everywhere(demo_project, capsys):
     for argv in (("memo", p, "--on", "theme", "--target", "Nettverk og tilhorighet", "x"),
                  ("review", "status", p, "--theme", "Nettverk og tilhorighet", "approved"),
                  ("link", p, "--theme", "Nettverk og tilhorighet", "--finding", "F1", "--outcome", "expansion"),
-                 ("theme", "rename", p, "Nettverk og tilhorighet", "Nytt")):
+                 ("theme", "rename", p, "Nettverk og tilhorighet", "Nytt"),
+                 ("export", "quotes", p, "--theme", "Nettverk og tilhorighet")):
         code, _, err = run(capsys, *argv)
         assert code == 1
         errors.add(err.strip().split(";")[0])

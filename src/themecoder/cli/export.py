@@ -71,11 +71,14 @@ def run_export_command(args, kind: str, options=None, project=None) -> int:
                 "only if every kept part still matches the transcript. CSV: one row per coding and "
                 "theme, UTF-8 with BOM for Excel.")
 def cmd_export_quotes(args) -> int:
+    from themecoder.core import resolve
     from themecoder.io.export import ExportOptions
 
-    return run_export_command(args, "quotes", ExportOptions(
-        themes=args.theme, max_per_code=args.max_per_code, ellipsis=args.ellipsis,
-        appendix=args.appendix, delimiter=args.delimiter))
+    with open_project(args.project, args.coder) as project:
+        themes = [resolve.theme(project, ref).id for ref in args.theme] if args.theme else None
+        return run_export_command(args, "quotes", ExportOptions(
+            themes=themes, max_per_code=args.max_per_code, ellipsis=args.ellipsis,
+            appendix=args.appendix, delimiter=args.delimiter), project=project)
 
 
 @export_cmd.command(
