@@ -102,3 +102,17 @@ def test_every_command_group_is_registered():
             "purge-undo", "demo", "doctor", "open", "codebook", "theme", "matrix", "review", "export",
             "findings", "link", "unlink", "links", "design", "joint-display", "report", "check",
             "anonymise"} <= set(sub.choices)
+
+
+def test_progress_bar_on_a_terminal_draws_on_stderr_only(monkeypatch, capsys):
+    import sys
+
+    from themecoder.cli.common import progress_bar
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with progress_bar("checking") as update:
+        for i in range(3):
+            update(i, 3, f"doc {i}")
+        update(3, 3)
+    out, _ = capsys.readouterr()
+    assert out == ""
