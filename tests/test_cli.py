@@ -98,7 +98,7 @@ def test_demo_no_tui_prints_project_path_last(tmp_path):
 
 
 def test_project_path_alone_opens_the_tui(monkeypatch, tmp_path):
-    from themecoder import cli
+    from themecoder.cli import foundation as cli
 
     proj = tmp_path / "p.themecoder"
     assert main(["new", str(proj)]) == 0

@@ -1,0 +1,165 @@
+"""`themecoder codebook ACTION`: rename, describe, recolour, merge, split, delete, duplicates, show."""
+from __future__ import annotations
+
+from themecoder.cli.common import (
+    Commands,
+    confirm,
+    emit_json,
+    json_option,
+    open_project,
+    option,
+    project_argument,
+    slots,
+)
+
+
+def run_action(args) -> int:
+    with open_project(args.project, args.coder) as project:
+        args.run_action(project, args)
+    return 0
+
+
+commands = Commands()
+register = commands.register
+codebook_cmd = commands.group(
+    "codebook", dest="codebook_command", runner=run_action, required=True,
+    help="rename, describe, recolour, merge, split, delete codes; near-duplicates")
+
+
+@codebook_cmd.command("rename", project_argument, option("code", help="label or id"),
+                  option("label", help="the new label"), help="give a code a new label")
+def rename(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    code = resolve.code(project, args.code)
+    new = codebook.rename_code(project, code.id, args.label)
+    print(f"renamed «{code.label}» → «{new.label}»")
+
+
+@codebook_cmd.command("describe", project_argument, option("code"), option("text"), help="set a code's description")
+def describe(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    code = codebook.describe_code(project, resolve.code(project, args.code).id, args.text)
+    print(f"description of «{code.label}» set")
+
+
+@codebook_cmd.command("recolour", project_argument, option("code"), option("colour", help="#RRGGBB"),
+                  aliases=["recolor"], defaults={"codebook_command": "recolour"}, help="set a code's colour")
+def recolour(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    code = codebook.recolour_code(project, resolve.code(project, args.code).id, args.colour)
+    print(f"«{code.label}» is now {code.colour}")
+
+
+@codebook_cmd.command("merge", project_argument,
+                  option("codes", nargs="+", help="the codes to merge away"),
+                  option("--into", required=True, help="the surviving code"),
+                  json_option,
+                  help="merge codes into one (one undo restores them)")
+def merge(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    target = resolve.code(project, args.into)
+    sources = [resolve.code(project, ref).id for ref in args.codes]
+    r = codebook.merge_codes(project, sources, target.id)
+    if args.json:
+        emit_json({"code": {"id": r.code.id, "label": r.code.label}, "merged": list(r.merged),
+                   "moved": r.moved, "collapsed": r.collapsed, "mappings": r.mappings, "memos": r.memos})
+        return
+    merged = ", ".join(f"«{m}»" for m in r.merged)
+    print(f"merged {merged} into «{r.code.label}»: {r.moved} codings moved, {r.collapsed} "
+          f"duplicates collapsed, {r.mappings} theme mappings and {r.memos} memos carried over")
+
+
+# INTEGRATION: belongs in core.codebook (choosing the codings of a split is a rule, not printing)
+def codings_to_split(project, code, coding_refs: list[str], doc_ref: str | None, containing: str | None) -> list[str]:
+    """Ids of `code`'s codings chosen by id/prefix, by document and by a text they contain."""
+    from themecoder.cli.reads import codings_of_code
+    from themecoder.core import resolve
+    from themecoder.errors import NotFound
+
+    codings = codings_of_code(project, code.id)
+    chosen = set()
+    for ref in coding_refs:
+        hits = [c.id for c in codings if c.id == ref or (len(ref) >= 6 and c.id.startswith(ref))]
+        if len(hits) != 1:
+            raise NotFound(f"«{code.label}» has no coding {ref!r}")
+        chosen.add(hits[0])
+    if doc_ref:
+        doc = resolve.document(project, doc_ref)
+        chosen.update(c.id for c in codings if c.document_id == doc.id)
+    if containing:
+        needle = containing.casefold()
+        chosen.update(c.id for c in codings if needle in c.quote.casefold())
+    return [c.id for c in codings if c.id in chosen]
+
+
+@codebook_cmd.command(
+    "split", project_argument, option("code"),
+    option("--to", required=True, help="label of the new code"),
+    option("--coding", action="append", help="coding id or prefix (see `codebook show`); repeatable"),
+    option("--doc", help="all codings in this document"),
+    option("--containing", help="all codings whose quote contains this text"),
+    option("--no-themes", action="store_true", help="do not put the new code in the old code's themes"),
+    help="move some codings of a code to a new code")
+def split(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    code = resolve.code(project, args.code)
+    chosen = codings_to_split(project, code, args.coding or [], args.doc, args.containing)
+    new = codebook.split_code(project, code.id, chosen, args.to, keep_themes=not args.no_themes)
+    print(f"moved {len(chosen)} codings of «{code.label}» to the new code «{new.label}»")
+
+
+@codebook_cmd.command("delete", project_argument, option("code"), option("--yes", action="store_true", help="do not ask"),
+                  help="delete a code with its codings, mappings and memos (undoable)")
+def delete(project, args) -> None:
+    from themecoder.core import codebook, resolve
+
+    impact = codebook.delete_impact(project, resolve.code(project, args.code).id)
+    confirm(f"Delete «{impact.code.label}» with {impact.codings} codings, "
+            f"{impact.themes} theme mappings and {impact.memos} memos? (undo brings it back)", args.yes)
+    codebook.delete_code(project, impact.code.id)
+    print(f"deleted «{impact.code.label}» ({impact.codings} codings); `themecoder undo` restores it")
+
+
+@codebook_cmd.command("duplicates", project_argument,
+                  option("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)"),
+                  json_option,
+                  help="clusters of near-duplicate code labels")
+def duplicates(project, args) -> None:
+    from themecoder.core import codebook
+
+    clusters = codebook.near_duplicates(project, threshold=args.threshold)
+    if args.json:
+        emit_json([{"score": cl.score, "survivor": cl.survivor.id,
+                    "codes": [{"id": c.id, "label": c.label, "codings": n} for c, n in zip(cl.codes, cl.codings)],
+                    "pairs": [{"a": cl.codes[i].id, "b": cl.codes[j].id, "score": s} for i, j, s in cl.pairs]}
+                   for cl in clusters])
+        return
+    for cl in clusters:
+        print(f"{cl.score:5.1f}  " + "  |  ".join(f"{c.label} ({n})" for c, n in zip(cl.codes, cl.codings)))
+    print(f"{len(clusters)} groups of similar codes (threshold {args.threshold:g}); merge with "
+          f"`themecoder codebook merge PROJECT CODE... --into CODE`")
+
+
+@codebook_cmd.command("show", project_argument, option("code"), json_option,
+                  help="a code with its codings (ids for split and key quotes)")
+def show(project, args) -> None:
+    from themecoder.cli.reads import codings_of_code, document_titles
+    from themecoder.core import resolve
+
+    code = resolve.code(project, args.code)
+    docs = document_titles(project)
+    codings = codings_of_code(project, code.id)
+    if args.json:
+        emit_json({"id": code.id, "label": code.label, "description": code.description, "colour": code.colour,
+                   "codings": [slots(c) | {"document": docs[c.document_id]} for c in codings]})
+        return
+    print(f"«{code.label}»  {code.colour}  {len(codings)} codings")
+    if code.description:
+        print(f"  {code.description}")
+    for c in codings:
+        print(f"  {c.id[:8]}  {docs[c.document_id]:<16} «{' '.join(c.quote.split())[:90]}»")

@@ -1,0 +1,186 @@
+"""What every command module shares: the project argument, --json, JSON output, confirmation,
+the progress bar and the exit codes.
+
+Nothing here imports more than the standard library at import time, so `themecoder --help`
+stays fast; rich (for the progress bar) is imported only when a bar is shown.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from themecoder.core.project import Project
+
+EXIT_ERROR = 1
+EXIT_BUG = 2
+
+ProgressCallback = Callable[..., None]  # (done, total, what="")
+
+
+def emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def slots(obj: Any) -> dict:
+    """A slotted record as a dict (for --json)."""
+    return {k: getattr(obj, k) for k in obj.__slots__}
+
+
+def open_project(path: str, coder: str | None = None) -> Project:
+    from themecoder.core.project import Project
+
+    return Project.open(path, coder=coder)
+
+
+def project_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", help="the project file (*.themecoder)")
+
+
+def json_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def allow_unreviewed_option(p: argparse.ArgumentParser) -> None:
+    """On every export: they all run through io.export.run_export and its identifier guard."""
+    p.add_argument("--allow-unreviewed", action="store_true",
+                   help="export even though identifier findings are unresolved (recorded in "
+                        "the export's metadata)")
+
+
+def user_error(message: str) -> Exception:
+    from themecoder.errors import UserError
+
+    return UserError(message)
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask on a terminal; without one, --yes is required. Declining changes nothing."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise user_error(f"{question} Add --yes to confirm")
+    answer = input(f"{question} [y/N] ").strip().casefold()
+    if answer not in ("y", "yes", "j", "ja"):
+        raise user_error("cancelled; nothing changed")
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr when it is a terminal; a silent callback otherwise, so
+    scripts and tests see plain output. The callback takes (done, total, what="")."""
+    if not sys.stderr.isatty():
+        yield lambda done, total, what="": None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[what]}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None, what="")
+
+        def update(done: int, total: int, what: str = "") -> None:
+            if total > 0:
+                bar.update(task, completed=done, total=total, what=what[:30])
+
+        yield update
+
+
+# -- declaring commands: options right above the handler -------------------------------------
+Option = Callable[[argparse.ArgumentParser], Any]
+
+
+def option(*names: str, **kw: Any) -> Option:
+    """One `add_argument`, declared now and applied when the parser is built."""
+    return lambda p: p.add_argument(*names, **kw)
+
+
+def exclusive(*options: Option, required: bool = False) -> Option:
+    """Options of which at most one (with required=True: exactly one) may be given."""
+    def add(p: argparse.ArgumentParser) -> None:
+        group = p.add_mutually_exclusive_group(required=required)
+        for opt in options:
+            opt(group)  # type: ignore[arg-type]  # a group has add_argument too
+    return add
+
+
+@dataclass
+class _Entry:
+    """One declared command (with its handler) or group (with its actions)."""
+
+    name: str
+    options: tuple[Option, ...]
+    parser_kw: dict[str, Any]
+    func: Callable | None = None
+    defaults: dict[str, Any] = field(default_factory=dict)
+    group: Group | None = None
+
+    def add_to(self, sub: argparse._SubParsersAction, key: str = "func") -> None:
+        p = sub.add_parser(self.name, **self.parser_kw)
+        for opt in self.options:
+            opt(p)
+        if self.group is not None:
+            self.group.build(p)
+        else:
+            p.set_defaults(**{key: self.func}, **self.defaults)
+
+
+class Commands:
+    """The commands of one module, declared by a decorator right above each handler:
+
+        @commands.command("codes", project_argument, json_option, help="list codes with counts")
+        def cmd_codes(args) -> int: ...
+
+    `register(sub)` adds them to the parser in the order they were declared. A `group` is a
+    command with actions under it (`themecoder theme create ...`), declared the same way.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[_Entry] = []
+
+    def command(self, name: str, *options: Option, defaults: dict | None = None,
+                **parser_kw: Any) -> Callable[[Callable], Callable]:
+        def decorate(func: Callable) -> Callable:
+            self._entries.append(_Entry(name, options, parser_kw, func, defaults or {}))
+            return func
+        return decorate
+
+    def group(self, name: str, *options: Option, dest: str, runner: Callable | None = None,
+              required: bool = False, subparsers_kw: dict | None = None, **parser_kw: Any) -> Group:
+        """`runner(args)` runs every action (e.g. opens the project and calls `args.run_action`);
+        without a runner each action's handler is the command's `func`."""
+        group = Group(dest=dest, runner=runner, required=required, subparsers_kw=subparsers_kw or {})
+        self._entries.append(_Entry(name, options, parser_kw, group=group))
+        return group
+
+    def register(self, sub: argparse._SubParsersAction) -> None:
+        for entry in self._entries:
+            entry.add_to(sub)
+
+
+class Group(Commands):
+    """The actions of one command group; see Commands.group."""
+
+    def __init__(self, *, dest: str, runner: Callable | None, required: bool, subparsers_kw: dict) -> None:
+        super().__init__()
+        self.dest, self.runner, self.required, self.subparsers_kw = dest, runner, required, subparsers_kw
+
+    def build(self, p: argparse.ArgumentParser) -> None:
+        kw = {"metavar": "ACTION", **self.subparsers_kw}
+        sub = p.add_subparsers(dest=self.dest, required=self.required, **kw)
+        if self.runner is not None:
+            p.set_defaults(func=self.runner)
+        elif not self.required:  # `themecoder export` alone: show what it can do
+            def show_help(args: argparse.Namespace) -> int:
+                p.print_help()
+                return 0
+
+            p.set_defaults(func=show_help)
+        for entry in self._entries:
+            entry.add_to(sub, "run_action" if self.runner is not None else "func")

@@ -1,0 +1,420 @@
+"""Mixed methods: `findings` (import, compute, list, check, add, edit, delete), `link`, `unlink`,
+`links`, `design`, `joint-display` and `report` (through io.export)."""
+from __future__ import annotations
+
+from collections import Counter
+
+from themecoder.cli.common import (
+    EXIT_ERROR,
+    Commands,
+    Option,
+    allow_unreviewed_option,
+    emit_json,
+    json_option,
+    open_project,
+    option,
+    project_argument,
+    user_error,
+)
+from themecoder.cli.export import run_export_command
+
+commands = Commands()
+register = commands.register
+findings_cmd = commands.group(
+    "findings", dest="findings_command", subparsers_kw={"metavar": "WHAT"},
+    help="quantitative findings: import, compute from survey data, list, check, add, edit, delete",
+    description="Quantitative findings stored in the project, numbered F1, F2 ... A finding is referred "
+                "to by its number (F3 or 3), its id, or a text matching one finding's scale/comparison.")
+OUTCOMES = "confirmation, expansion or discordance"
+
+
+def finding_options(*, adding: bool) -> tuple[Option, ...]:
+    """The fields of a finding; `findings add` needs --test."""
+    return (
+        option("--test", required=adding,
+               help="t-test, welch, mann-whitney, pearson, spearman, descriptive or cronbach-alpha"),
+        option("--instrument", help="e.g. QPS Nordic"),
+        option("--scale", help="e.g. Støtte fra leder"),
+        option("--comparison", help="e.g. 'med vs. uten brukererfaring'"),
+        option("--variables", help="names separated by ';'"),
+        option("--group", action="append", metavar="NAME:N:M:SD",
+               help="a group with n, mean and SD (repeat for each group; replaces all groups)"),
+        option("--statistic", help="t, U, r, rho or alpha as printed (\"-2.51\")"),
+        option("--df", help="degrees of freedom"),
+        option("--p", help="the exact p value, if known"),
+        option("--p-reported", dest="p_reported", help="p as printed in the source: '.02', '< .001'"),
+        option("--effect-size", dest="effect_size", help="e.g. 0.83"),
+        option("--effect-label", dest="effect_label", help="d, g, r, rho, rank-biserial ..."),
+        option("--n", help="total sample size"),
+        option("--statement", help="the finding in words"),
+        option("--source", choices=["reported", "computed"]),
+    )
+
+
+def finding_json(sf, lang: str, links: int = 0) -> dict:
+    from themecoder.core.apa import format_finding, format_finding_runs, runs_to_text
+
+    return {"number": sf.number, "label": sf.label, "title": sf.title, **sf.finding.to_dict(),
+            "apa": format_finding(sf.finding, lang),
+            "apa_text": runs_to_text(format_finding_runs(sf.finding, lang)),
+            "small_n": sf.small_n, "links": links, "created": sf.created, "modified": sf.modified}
+
+
+def print_import(result, verb: str) -> None:
+    for sf in result.added:
+        print(f"  + {sf.label:<4} {sf.title} ({sf.finding.test})")
+    for sf in result.updated:
+        print(f"  ~ {sf.label:<4} {sf.title} ({sf.finding.test})")
+    print(f"{verb} {result.total} findings: {result.summary()}")
+
+
+def parse_group(text: str) -> dict:
+    """``NAME:N:M:SD`` (empty parts allowed; the name may not contain ':')."""
+    parts = text.rsplit(":", 3)
+    if len(parts) != 4:
+        raise user_error(f"--group takes NAME:N:MEAN:SD (empty parts allowed), not {text!r}")
+    name, n, mean, sd = (p.strip() for p in parts)
+    return {"name": name, "n": n or None, "mean": mean or None, "sd": sd or None}
+
+
+FINDING_FIELDS = ("instrument", "scale", "comparison", "test", "statistic", "df", "p", "p_reported",
+              "effect_size", "effect_label", "n", "statement", "source", "variables")
+
+
+def finding_fields(args) -> dict:
+    """The finding fields given on the command line ('' clears a field when editing)."""
+    out = {}
+    for name in FINDING_FIELDS:
+        value = getattr(args, name, None)
+        if value is not None:
+            out[name] = value if value != "" else None
+    if getattr(args, "group", None):
+        out["groups"] = [parse_group(g) for g in args.group]
+    return out
+
+
+@findings_cmd.command(
+    "import",
+    project_argument,
+    option("file", help="findings file (.csv or .yaml)"),
+    help="import findings from a .csv or .yaml file",
+    description="Formats: see the documentation of themecoder.core.quant. A finding whose "
+                "id is already in the project is updated; its number and links are kept."
+)
+def cmd_findings_import(args) -> int:
+    from themecoder.core.findings import import_findings_file
+
+    with open_project(args.project, args.coder) as project:
+        print_import(import_findings_file(project, args.file), "imported")
+    return 0
+
+
+@findings_cmd.command(
+    "compute",
+    project_argument,
+    option("data", help="survey data (.csv, one row per respondent)"),
+    option("--scales", required=True, help="scoring key (scales.yaml)"),
+    help="score a survey and store its findings (source 'computed')",
+    description="Runs the scoring key over the data: descriptives and Cronbach's alpha per "
+                "scale, the comparisons and correlations it names. Re-running after a data "
+                "correction updates the same findings (stable ids)."
+)
+def cmd_findings_compute(args) -> int:
+    from themecoder.core.findings import compute_survey_findings
+
+    with open_project(args.project, args.coder) as project:
+        print_import(compute_survey_findings(project, args.data, args.scales), "computed")
+    return 0
+
+
+@findings_cmd.command(
+    "list",
+    project_argument,
+    json_option,
+    option("--lang", choices=["nb", "en"], help="APA style: nb (decimal comma) or en (default: project)"),
+    help="list findings with their APA result"
+)
+def cmd_findings_list(args) -> int:
+    from themecoder.core.apa import format_finding_runs, runs_to_text
+    from themecoder.core.findings import list_findings, list_links
+    from themecoder.io.export import export_lang
+
+    with open_project(args.project) as project:
+        lang = export_lang(project, args.lang)
+        stored = list_findings(project)
+        n_links = Counter(link.finding_id for link in list_links(project))
+        if args.json:
+            emit_json([finding_json(sf, lang, n_links.get(sf.id, 0)) for sf in stored])
+            return 0
+        for sf in stored:
+            links = n_links.get(sf.id, 0)
+            extra = f", {links} link{'s' if links != 1 else ''}" if links else ""
+            print(f"{sf.label:<4} {sf.title}  [{sf.finding.test}, {sf.finding.source}{extra}]")
+            apa = runs_to_text(format_finding_runs(sf.finding, lang))
+            if apa:
+                print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
+        print(f"{len(stored)} findings")
+    return 0
+
+
+@findings_cmd.command(
+    "check",
+    project_argument,
+    json_option,
+    option("--alpha", type=float, default=0.05, help="significance level (default .05)"),
+    help="recompute p values and flag inconsistent findings (statcheck-style)",
+    description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
+                "allowing for rounding, and flags a finding whose reported p does not match, whose "
+                "numbers do not add up, or whose significance decision flips. Exit status: 0 when no "
+                "finding is flagged, 1 when at least one is (or on an error)."
+)
+def cmd_findings_check(args) -> int:
+    from themecoder.core.findings import check_project_findings
+
+    with open_project(args.project) as project:
+        checked = check_project_findings(project, alpha=args.alpha)
+    flagged = [c for c in checked if c.flagged]
+    if args.json:
+        emit_json([{"number": c.finding.number, "label": c.finding.label, "id": c.finding.id,
+                    "title": c.finding.title, "status": c.status, "flagged": c.flagged,
+                    "consistent": c.result.consistent, "decision_error": c.result.decision_error,
+                    "checked": c.result.checked, "recomputed_p": c.result.recomputed_p,
+                    "recomputed_range": c.result.recomputed_range, "reported_p": c.result.reported_p,
+                    "recomputed_from": c.result.recomputed_from, "issues": c.result.issues,
+                    "note": c.result.note} for c in checked])
+    else:
+        marks = {"ok": "ok     ", "not-checked": "-      ", "inconsistent": "FLAG   ",
+                 "decision-error": "DECISION"}
+        for c in checked:
+            print(f"{marks[c.status]} {c.finding.label:<4} {c.finding.title}")
+            if c.status != "not-checked":
+                print(f"         {c.result.note}")
+        print(f"{len(checked)} findings: {sum(c.status == 'ok' for c in checked)} consistent, "
+              f"{len(flagged)} flagged "
+              f"({sum(c.result.decision_error for c in checked)} with a decision error), "
+              f"{sum(c.status == 'not-checked' for c in checked)} without a p value to check")
+    return EXIT_ERROR if flagged else 0
+
+
+@findings_cmd.command(
+    "add",
+    project_argument,
+    *finding_options(adding=True),
+    help="add a finding by hand (one undoable action)"
+)
+def cmd_findings_add(args) -> int:
+    from themecoder.core.findings import add_finding
+
+    fields = {k: v for k, v in finding_fields(args).items() if v is not None}
+    with open_project(args.project, args.coder) as project:
+        sf = add_finding(project, fields)
+        print(f"added {sf.label}: {sf.title}")
+    return 0
+
+
+@findings_cmd.command(
+    "edit",
+    project_argument,
+    option("finding", help="F3, 3, id or scale"),
+    *finding_options(adding=False),
+    help="change fields of a finding ('' clears a field)"
+)
+def cmd_findings_edit(args) -> int:
+    from themecoder.core.findings import update_finding
+
+    fields = finding_fields(args)
+    if not fields:
+        raise user_error("nothing to change: give the fields to set (e.g. --p-reported .03)")
+    with open_project(args.project, args.coder) as project:
+        sf = update_finding(project, args.finding, **fields)
+        print(f"changed {sf.label}: {', '.join(sorted(fields))}")
+    return 0
+
+
+@findings_cmd.command(
+    "delete",
+    project_argument,
+    option("finding", help="F3, 3, id or scale"),
+    help="delete a finding and its links (undo brings them back)"
+)
+def cmd_findings_delete(args) -> int:
+    from themecoder.core.findings import delete_finding
+
+    with open_project(args.project, args.coder) as project:
+        sf = delete_finding(project, args.finding)
+        print(f"deleted {sf.label}: {sf.title} (undo brings it back)")
+    return 0
+
+
+@commands.command(
+    "link",
+    project_argument,
+    option("--theme", required=True, help="theme or subtheme: name, 'Theme › Subtheme' or id"),
+    option("--finding", required=True, help="F3, 3, id or scale"),
+    option("--outcome", help=OUTCOMES),
+    option("--text", help="the meta-inference: what the two strands say together"),
+    help="link a theme to a finding with an outcome and a meta-inference",
+    description=f"Outcome: {OUTCOMES} (Fetters, Curry & Creswell 2013; Norwegian "
+                "bekreftelse, utvidelse, uoverensstemmelse also work). Linking again "
+                "changes the outcome and, with --text, the meta-inference."
+)
+def cmd_link(args) -> int:
+    from themecoder.core import resolve
+    from themecoder.core.findings import find_finding, get_link, link_theme
+
+    with open_project(args.project, args.coder) as project:
+        theme = resolve.theme(project, args.theme)
+        sf = find_finding(project, args.finding)
+        outcome = args.outcome
+        if outcome is None:
+            existing = get_link(project, theme.id, sf.id)
+            if existing is None:
+                raise user_error("a new link needs --outcome confirmation, expansion or discordance")
+            outcome = existing.outcome
+        link = link_theme(project, theme.id, sf.id, outcome, args.text)
+        print(f"linked «{theme.name}» ↔ {sf.label} {sf.title}: {link.outcome}")
+    return 0
+
+
+@commands.command(
+    "unlink",
+    project_argument,
+    option("--theme", required=True),
+    option("--finding", required=True),
+    help="remove the link between a theme and a finding"
+)
+def cmd_unlink(args) -> int:
+    from themecoder.core import resolve
+    from themecoder.core.findings import unlink_theme
+
+    with open_project(args.project, args.coder) as project:
+        done = unlink_theme(project, resolve.theme(project, args.theme).id, args.finding)
+        print("unlinked" if done else "there was no such link")
+    return 0
+
+
+@commands.command(
+    "links",
+    project_argument,
+    json_option,
+    help="list the links between themes and findings"
+)
+def cmd_links(args) -> int:
+    from themecoder.cli.reads import theme_paths
+    from themecoder.core.findings import get_finding, list_links
+
+    with open_project(args.project) as project:
+        paths = theme_paths(project)
+        rows = []
+        for link in list_links(project):
+            sf = get_finding(project, link.finding_id)
+            rows.append((link, sf, paths.get(link.theme_id, link.theme_id)))
+        if args.json:
+            emit_json([{"id": l.id, "theme_id": l.theme_id, "theme": path, "finding_id": l.finding_id,
+                        "finding": sf.label, "finding_title": sf.title, "outcome": l.outcome,
+                        "meta_inference": l.meta_inference, "created": l.created, "modified": l.modified}
+                       for l, sf, path in rows])
+            return 0
+        for l, sf, path in rows:
+            print(f"{path}  ↔  {sf.label} {sf.title}  [{l.outcome}]")
+            if l.meta_inference:
+                print(f"    {l.meta_inference}")
+        print(f"{len(rows)} links")
+    return 0
+
+
+@commands.command(
+    "design",
+    project_argument,
+    option("design", nargs="?", help="convergent | explanatory-sequential | exploratory-sequential"),
+    option("--clear", action="store_true", help="forget the design"),
+    help="show or set the mixed-methods design",
+    description="convergent, explanatory-sequential or exploratory-sequential "
+                "(Creswell & Plano Clark). Without a design: show the current one."
+)
+def cmd_design(args) -> int:
+    from themecoder.core.findings import get_design, set_design
+
+    with open_project(args.project, args.coder) as project:
+        if args.clear:
+            set_design(project, None)
+            print("design cleared")
+        elif args.design:
+            print(f"design: {set_design(project, args.design)}")
+        else:
+            print(f"design: {get_design(project) or '(not set)'}")
+    return 0
+
+
+@commands.command(
+    "joint-display",
+    project_argument,
+    json_option,
+    option("--lang", choices=["nb", "en"]),
+    option("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)"),
+    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    help="the joint display as text or JSON: themes, quotes, linked findings"
+)
+def cmd_joint_display(args) -> int:
+    from themecoder.core.apa import format_finding_runs, runs_to_text
+    from themecoder.core.findings import joint_display
+    from themecoder.io.export import export_lang
+    from themecoder.io.tabular import citation, quote_display
+
+    with open_project(args.project) as project:
+        lang = export_lang(project, args.lang)
+        jd = joint_display(project, include_subthemes=args.subthemes, max_quotes=args.max_quotes)
+        if args.json:
+            emit_json({"design": jd.design, "participants": jd.participants, "rows": [{
+                "theme_id": r.theme.id, "theme": r.path, "level": r.level,
+                "participants": r.participants, "n_participants": r.n_participants,
+                "codings": r.codings, "small_n": r.small_n,
+                "quotes": [{"coding_id": q.coding.id, "text": quote_display(q, lang, marks=False),
+                            "participant": q.participant, "document": q.document,
+                            "citation": citation(q, lang), "key": q.coding.id == r.key_coding_id}
+                           for q in r.quotes],
+                "findings": [{"finding": e.finding.label, "finding_id": e.finding.id,
+                              "title": e.finding.title,
+                              "apa": runs_to_text(format_finding_runs(e.finding.finding, lang)),
+                              "outcome": e.outcome, "meta_inference": e.meta_inference,
+                              "small_n": e.finding.small_n} for e in r.entries],
+            } for r in jd.rows]})
+            return 0
+        print(f"design: {jd.design or '(not set)'}")
+        for r in jd.rows:
+            warn = "  ⚠ n ≤ 5" if r.small_n else ""
+            print(f"\n{r.path}  ({r.n_participants} participants, {r.codings} codings){warn}")
+            for q in r.quotes:
+                print(f"    {quote_display(q, lang)} ({citation(q, lang)})")
+            for e in r.entries:
+                apa = runs_to_text(format_finding_runs(e.finding.finding, lang))
+                print(f"  ↔ {e.finding.label} {e.finding.title}: {apa}  [{e.outcome}]")
+                if e.meta_inference:
+                    print(f"      {e.meta_inference}")
+    return 0
+
+
+@commands.command(
+    "report",
+    project_argument,
+    option("-o", "--output", help="output file: .docx, .md or .html"),
+    option("--format", help="docx, md or html (default: from -o, else docx)"),
+    option("--lang", choices=["nb", "en"], help="language and typography (default: the project's, nb)"),
+    option("--layout", choices=["side-by-side", "stats-by-themes"], default="side-by-side",
+    help="joint display: a row per theme (default) or a row per finding"),
+    option("--subthemes", action="store_true", help="a joint-display row for every subtheme"),
+    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--no-check", action="store_true", help="leave out the consistency check"),
+    allow_unreviewed_option,
+    help="the mixed-methods report (.docx, .md, .html): design, joint display, themes, findings",
+    description="Design, the joint display table, a figure of themes per participant, each theme's "
+                "analytic text and quotes, the findings table and the consistency check. Without -o the "
+                "report goes to exports/<project>-rapport.docx beside the project. Cells resting on "
+                "five or fewer participants are marked ⚠ n ≤ 5. Written atomically."
+)
+def cmd_report(args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "report", ExportOptions(
+        layout=args.layout, include_subthemes=args.subthemes, max_quotes=args.max_quotes,
+        check=not args.no_check))
