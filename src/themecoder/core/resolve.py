@@ -13,8 +13,9 @@ a unique id prefix (6+ characters); a unique name prefix (3+ characters).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from themecoder import store
 from themecoder.errors import Ambiguous, NotFound, UserError

@@ -129,6 +129,22 @@ def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme
     return store.themes.theme(project.db, theme_id)
 
 
+def set_texts(conn, project: Project, theme_id: str, *, only_if_empty: bool = False, **texts: str) -> list[str]:
+    """Set a theme's description, analytic text or condensate inside the caller's action
+    (importers; `only_if_empty` keeps what is there). Returns the fields changed."""
+    theme = store.themes.theme(project.db, theme_id)
+    changes: dict[str, str | None] = {}
+    for key, value in texts.items():
+        if key not in _FIELDS:
+            raise UserError(f"a theme has no field {key!r}")
+        value = (value or "").strip()
+        current = getattr(theme, key)
+        if current != value and not (only_if_empty and current):
+            changes[key] = value
+    store.themes.update(conn, theme.id, **changes)
+    return sorted(changes)
+
+
 def describe_theme(project: Project, theme_id: str, description: str) -> Theme:
     return update_theme(project, theme_id, description=description)
 

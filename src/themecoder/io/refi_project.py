@@ -63,12 +63,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from themecoder.core.coding import PALETTE, trim_span
-from themecoder.errors import UserError
+from themecoder import store
+from themecoder.core import memos, themes
+from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
-from themecoder.core.quotes import PATH_SEPARATOR
-from themecoder.core.text import context
+from themecoder.core.resolve import PATH_SEPARATOR
 from themecoder.core.turns import parse_turns
+from themecoder.errors import UserError
 from themecoder.io.refi import (
     RefiCase,
     RefiCode,
@@ -311,6 +312,7 @@ class ImportStats:
     attributes: int = 0
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
+    repaired: Counter = field(default_factory=Counter)    # what the project's rules changed -> how often
     named: int = 0
     matched: int = 0
     positions: list[str] = field(default_factory=list)   # per source: how positions were read
@@ -327,6 +329,8 @@ class ImportStats:
             text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
         elif self.positions:
             text += "; no quote text in the file to check against; positions read as " + ", ".join(self.positions)
+        if self.repaired:
+            text += "; repaired: " + "; ".join(f"{n} {what}" for what, n in self.repaired.items())
         if self.skipped:
             text += "; skipped: " + "; ".join(self.skipped)
         return text
@@ -342,50 +346,61 @@ class _Importer:
         self.coding_ids: dict[str, list[str]] = defaultdict(list)   # selection/coding guid -> coding ids
         self.users = {u.guid: (u.name or u.id or "") for u in rp.users}
         self.used_ids: set[str] = set()
-        self.labels = {r[0].casefold(): r[1] for r in conn.execute("SELECT label, id FROM codes")}
+        self.labels = {label.casefold(): cid for cid, label in store.codes.ids_and_labels(conn)}
         self.new_labels: set[str] = set()
-        self.n_codes = conn.execute("SELECT count(*) FROM codes").fetchone()[0]
         self.new_documents: list[str] = []
 
     # -- ids -------------------------------------------------------------------------------------
     def _id(self, guid: str | None, table: str) -> str:
-        if guid and _is_uuid(guid) and guid not in self.used_ids and self.conn.execute(
-                f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is None:
+        """The file's GUID as the new row's id when it is a UUID not in use yet; else a new id."""
+        if guid and _is_uuid(guid) and guid not in self.used_ids and not self._taken(table, guid):
             self.used_ids.add(guid)
             return guid
         nid = new_id()
         self.used_ids.add(nid)
         return nid
 
+    def _taken(self, table: str, guid: str) -> bool:
+        mine = {"codes": store.codes.exists, "themes": store.themes.exists, "codings": store.codings.exists,
+                "memos": store.memos.exists}
+        if table in mine:
+            return mine[table](self.conn, guid)
+        # documents, participants, attributes: not yet behind store functions of their own
+        return self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is not None
+
     # -- codes and themes ----------------------------------------------------------------------
     def _theme(self, name: str, parent: str | None, description: str | None, guid: str | None) -> str:
-        name = " ".join((name or "").split()) or "Tema"
-        row = self.conn.execute("SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)",
-                                (parent, name)).fetchone()
-        if row:
+        """Find or create a theme by the project's rules: a nameless one is named "Tema", one
+        nested deeper than the limit is attached at the deepest level allowed (both reported)."""
+        try:
+            name = themes.clean_name(name)
+        except UserError:
+            name = "Tema"
+            self.stats.repaired['theme(s) without a name, named "Tema"'] += 1
+        allowed = themes.deepest_allowed_parent(self.project, parent)
+        if allowed != parent:
+            self.stats.repaired[f"theme(s) nested deeper than {themes.MAX_DEPTH} levels, "
+                                f"attached at level {themes.MAX_DEPTH}"] += 1
+            parent = allowed
+        existing = store.themes.named(self.conn, parent, name)
+        if existing is not None:
             if description:
-                self.conn.execute("UPDATE themes SET description = ? WHERE id = ? AND description = ''",
-                                  (description, row[0]))
-            return row[0]
-        tid = self._id(guid, "themes")
-        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes WHERE parent_id IS ?",
-                                     (parent,)).fetchone()[0]
-        self.conn.execute(
-            "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (tid, parent, name, description or "", position, now()))
+                themes.set_texts(self.conn, self.project, existing, only_if_empty=True, description=description)
+            return existing
+        tid = themes.new_theme(self.conn, self.project, name, parent, description=description or "",
+                               theme_id=self._id(guid, "themes"))
         self.stats.themes += 1
         return tid
 
     def _map(self, code_id: str, theme_id: str) -> None:
-        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM code_themes WHERE theme_id = ?",
-                                     (theme_id,)).fetchone()[0]
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-            (code_id, theme_id, position, now()))
-        self.stats.mappings += cur.rowcount
+        self.stats.mappings += themes.map_code(self.conn, code_id, theme_id)
 
     def _code(self, code: RefiCode, parent_name: str | None) -> str:
-        label = " ".join((code.name or "").split()) or "Kode"
+        try:
+            label = check_label(code.name)
+        except UserError:
+            label = "Kode"
+            self.stats.repaired['code(s) without a name, named "Kode"'] += 1
         key = label.casefold()
         if key in self.labels and key not in self.new_labels:
             self.stats.reused_codes += 1
@@ -395,12 +410,9 @@ class _Importer:
             label, n = base, 2
             while label.casefold() in self.labels:
                 label, n = f"{base} ({n})", n + 1
-        cid = self._id(code.guid, "codes")
-        colour = code.colour if code.colour and _HEX.match(code.colour) else PALETTE[self.n_codes % len(PALETTE)]
-        self.n_codes += 1
-        self.conn.execute(
-            "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, 0, ?, ?)",
-            (cid, label, code.description or "", colour.upper(), self.project.coder, now()))
+        colour = code.colour if code.colour and _HEX.match(code.colour) else None
+        cid = new_code(self.conn, self.project, label, description=code.description or "", colour=colour,
+                       code_id=self._id(code.guid, "codes"))
         self.labels[label.casefold()] = cid
         self.new_labels.add(label.casefold())
         self.stats.codes += 1
@@ -519,7 +531,6 @@ class _Importer:
                 if not (0 <= s < e <= len(text)):
                     empty += len(codings)
                     continue
-                before, after = context(text, s, e)
                 for c in codings:
                     cid = self.code_id.get(c.code_guid)
                     if cid is None:
@@ -528,21 +539,14 @@ class _Importer:
                     coder = self.users.get(c.creating_user or "") or (
                         self.users.get(sel.creating_user or "") if sel else None) or self.project.coder
                     created = _date(c.creation_date_time) or (sel and _date(sel.creation_date_time)) or now()
-                    rows.append((sel, c, did, cid, s, e, text[s:e], before, after, coder, created))
-        for sel, c, did, cid, s, e, quote, before, after, coder, created in rows:
-            exists = self.conn.execute(
-                "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
-                (did, cid, s, e)).fetchone()
-            if exists:
-                self.stats.duplicate_codings += 1
-                coding_id = exists[0]
-            else:
-                coding_id = self._id(c.guid, "codings")
-                self.conn.execute(
-                    "INSERT INTO codings(id, document_id, code_id, start, end, quote, context_before, context_after, "
-                    "coder, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (coding_id, did, cid, s, e, quote, before, after, coder, created))
+                    rows.append((sel, c, did, cid, s, e, text, coder, created))
+        for sel, c, did, cid, s, e, text, coder, created in rows:
+            coding_id, is_new = place_coding(self.conn, self.project, did, cid, s, e, text=text, coder=coder,
+                                             created=created, coding_id=self._id(c.guid, "codings"), reuse=True)
+            if is_new:
                 self.stats.codings += 1
+            else:
+                self.stats.duplicate_codings += 1
             self.coding_ids[c.guid].append(coding_id)
             if sel is not None:
                 self.coding_ids[sel.guid].append(coding_id)
@@ -631,13 +635,9 @@ class _Importer:
     # -- notes ---------------------------------------------------------------------------------
     def _memo(self, target_type: str, target_id: str | None, title: str, text: str,
               author: str | None, created: str | None, modified: str | None, guid: str | None) -> None:
-        mid = self._id(guid, "memos")
-        stamp = now()
-        self.conn.execute(
-            "INSERT INTO memos(id, target_type, target_id, title, text, author, created, modified) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (mid, target_type, target_id, title or "", text or "", author or self.project.coder,
-             created or stamp, modified or created or stamp))
+        memos.new_memo(self.conn, self.project, target_type, target_id, text or "", title=title or "",
+                       author=author, created=created, modified=modified, memo_id=self._id(guid, "memos"),
+                       allow_empty=True)
         self.stats.memos += 1
 
     def notes(self) -> None:
@@ -662,7 +662,7 @@ class _Importer:
             if len(placed) == 1 and placed[0][0] == "theme":
                 for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
                     if name.startswith(prefix):
-                        self.conn.execute(f"UPDATE themes SET {col} = ? WHERE id = ?", (note.text, placed[0][1]))
+                        themes.set_texts(self.conn, self.project, placed[0][1], **{col: note.text})
                         break
                 else:
                     self._memo("theme", placed[0][1], name, note.text, author, created, modified, note.guid)
@@ -728,7 +728,7 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
 
             for did in importer.new_documents:
                 index_document(project, did)
-        except Exception as exc:  # the import stands; the index is rebuilt lazily later
+        except Exception as exc:  # noqa: BLE001 -- the import stands; the index is rebuilt lazily later
             summary += f"; text index not built yet ({type(exc).__name__})"
     return summary, stats
 

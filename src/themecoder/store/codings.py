@@ -139,3 +139,7 @@ def coding_units(db: Database) -> list[tuple[str, str, str]]:
 def coding_places(db: Database) -> list[tuple[str, str, str]]:
     """(coding id, code id, document id) of every coding."""
     return [tuple(r) for r in db.query_tuples("SELECT id, code_id, document_id FROM codings")]
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM codings WHERE id = ?", (row_id,)).fetchone() is not None

@@ -83,3 +83,7 @@ def delete_for_codings_of(conn: sqlite3.Connection, *, code_id: str | None = Non
     return conn.execute(
         f"DELETE FROM memos WHERE target_type = 'coding' AND target_id IN (SELECT id FROM codings WHERE {col} = ?)",
         (value,)).rowcount
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM memos WHERE id = ?", (row_id,)).fetchone() is not None

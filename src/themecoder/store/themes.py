@@ -209,3 +209,7 @@ def codes_by_theme(db: Database) -> list[tuple[str, Code]]:
     return [(r["theme_id"], _code(r)) for r in db.query(
         "SELECT ct.theme_id, c.* FROM code_themes ct JOIN codes c ON c.id = ct.code_id "
         "ORDER BY ct.theme_id, ct.position, c.label COLLATE NOCASE")]
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM themes WHERE id = ?", (row_id,)).fetchone() is not None
