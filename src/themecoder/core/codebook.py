@@ -236,7 +236,7 @@ def norwegian_processor(label: str) -> str:
     and a few function words dropped, whitespace folded."""
     s = unicodedata.normalize("NFC", label).casefold()
     s = s.replace("aa", "å")
-    out = []
+    out: list[str] = []
     for ch in unicodedata.normalize("NFD", s):
         if unicodedata.combining(ch):
             # Keep the ring of å (a + U+030A); drop other accents.

@@ -203,8 +203,9 @@ def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, o
             f"the quote occurs {len(places)} times in {doc.title!r}; give --occurrence N (1-{len(places)})"
         )
     start, end = places[(occurrence or 1) - 1] if occurrence and occurrence <= len(places) else places[0]
-    code = store.codes.code_by_label(project.db, check_label(code_label))
-    if code is None:
+    try:  # whole names only: "use this code, or create it"
+        code = resolve.code(project, check_label(code_label), prefix=False)
+    except NotFound:
         return apply_new_code(project, doc.id, start, end, code_label)
     return apply_code(project, doc.id, start, end, code.id)
 

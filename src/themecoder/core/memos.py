@@ -30,9 +30,14 @@ def resolve_target(project: Project, target_type: str, ref: str | None) -> tuple
         check_target(project, target_type, None)
     if target_type == "project":
         return "project", None
-    finders = {"document": resolve.document, "code": resolve.code, "theme": resolve.theme,
-               "coding": resolve.coding}
-    return target_type, finders[target_type](project, ref or "").id
+    ref = ref or ""
+    if target_type == "document":
+        return target_type, resolve.document(project, ref).id
+    if target_type == "code":
+        return target_type, resolve.code(project, ref).id
+    if target_type == "theme":
+        return target_type, resolve.theme(project, ref).id
+    return target_type, resolve.coding(project, ref).id
 
 
 def new_memo(conn, project: Project, target_type: str, target_id: str | None, text: str, *, title: str = "",

@@ -147,7 +147,9 @@ def theme_paths(themes: Sequence[Theme]) -> dict[str, str]:
     by_id = {t.id: t for t in themes}
     out: dict[str, str] = {}
     for t in themes:
-        names, cur, seen = [], t, set()
+        names: list[str] = []
+        seen: set[str] = set()
+        cur: Theme | None = t
         while cur is not None and cur.id not in seen:
             seen.add(cur.id)
             names.append(cur.name)

@@ -415,12 +415,12 @@ def theme_tree(project: Project) -> list[ThemeNode]:
         nodes[t.id] = node
         (parent.children if parent else roots).append(node)
     for theme_id, code in store.themes.codes_by_theme(db):
-        node = nodes.get(theme_id)
-        if node is not None:
-            node.codes.append(code)
-            node.code_codings[code.id] = per_code.get(code.id, 0)
+        holder = nodes.get(theme_id)
+        if holder is not None:
+            holder.codes.append(code)
+            holder.code_codings[code.id] = per_code.get(code.id, 0)
     # Distinct codings and informants per theme, subthemes included.
-    unit_of_coding: dict[str, tuple[str, str]] = {}
+    unit_of_coding: dict[str, str] = {}
     codings_of_code: dict[str, list[str]] = defaultdict(list)
     for cid, code_id, unit in store.codings.coding_units(db):
         codings_of_code[code_id].append(cid)
