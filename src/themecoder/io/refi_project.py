@@ -67,7 +67,7 @@ from themecoder import store
 from themecoder.core import memos, themes
 from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
-from themecoder.core.resolve import PATH_SEPARATOR
+from themecoder.core.resolve import PATH_SEPARATOR, theme_paths
 from themecoder.core.turns import parse_turns
 from themecoder.errors import UserError
 from themecoder.io.refi import (
@@ -86,6 +86,7 @@ from themecoder.io.refi import (
     write_qdc,
     write_qdpx,
 )
+from themecoder.store import exchange
 from themecoder.store.db import now
 
 THEMES_AS = ("codes", "sets")
@@ -135,139 +136,125 @@ def project_to_refi(project: Project, *, themes_as: str = "codes", with_sources:
         raise UserError(f"--themes-as must be one of {', '.join(THEMES_AS)}")
     db = project.db
     rp = RefiProject(name=project.name, creation_date_time=_date(project.setting("created")))
-
-    # users: the coders, plus any coder name only found on codings or memos
-    users: dict[str, str] = {}
-    for r in db.query("SELECT id, name FROM coders ORDER BY name"):
-        gid = r[0] if _is_uuid(r[0]) else stable_guid("user", r[1])
-        users[r[1]] = gid
-    for (name,) in db.query("SELECT DISTINCT coder FROM codings WHERE coder IS NOT NULL "
-                            "UNION SELECT DISTINCT author FROM memos WHERE author IS NOT NULL"):
-        users.setdefault(name, stable_guid("user", name))
+    users = _users(db)
     rp.users = [RefiUser(guid=g, name=n) for n, g in users.items()]
-
-    # codes and themes
-    codes = {r["id"]: RefiCode(guid=r["id"], name=r["label"], description=r["description"] or None,
-                               colour=r["colour"].upper() if _HEX.match(r["colour"] or "") else None)
-             for r in db.query("SELECT id, label, description, colour FROM codes ORDER BY label COLLATE NOCASE")}
-    themes = db.query("SELECT * FROM themes ORDER BY position, name")
-    children: dict[str | None, list] = defaultdict(list)
-    for t in themes:
-        children[t["parent_id"]].append(t)
-    theme_by_id = {t["id"]: t for t in themes}
-
-    def path(theme_id: str) -> str:
-        names = []
-        t = theme_by_id.get(theme_id)
-        while t is not None:
-            names.append(t["name"])
-            t = theme_by_id.get(t["parent_id"]) if t["parent_id"] else None
-        return PATH_SEPARATOR.join(reversed(names))
-
+    codes = {c.id: RefiCode(guid=c.id, name=c.label, description=c.description or None,
+                            colour=c.colour.upper() if _HEX.match(c.colour or "") else None)
+             for c in store.codes.codes(db)}
+    ordered_themes = store.themes.themes(db)    # parents before children, in order
+    paths = theme_paths(ordered_themes)
     members: dict[str, list[str]] = defaultdict(list)
-    for r in db.query("SELECT theme_id, code_id FROM code_themes ORDER BY position"):
-        members[r[0]].append(r[1])
-    ordered_themes: list = []
-
-    def walk(parent: str | None) -> None:
-        for t in children.get(parent, []):
-            ordered_themes.append(t)
-            walk(t["id"])
-
-    walk(None)
+    for code_id, theme_id in store.themes.code_theme_pairs(db):
+        members[theme_id].append(code_id)
     if themes_as == "codes":
-        placed: set[str] = set()
-        extra: dict[str, list[str]] = defaultdict(list)
-        theme_codes: dict[str, RefiCode] = {}
-        for t in ordered_themes:
-            tc = RefiCode(guid=t["id"], name=t["name"], description=t["description"] or None, is_codable=False)
-            theme_codes[t["id"]] = tc
-            if t["parent_id"]:
-                theme_codes[t["parent_id"]].children.append(tc)
-            else:
-                rp.codes.append(tc)
-        for t in ordered_themes:
-            for code_id in members.get(t["id"], []):
-                if code_id in placed:
-                    extra[t["id"]].append(code_id)
-                else:
-                    placed.add(code_id)
-        # Codes after subthemes inside each theme, in the theme's order.
-        for t in ordered_themes:
-            for code_id in members.get(t["id"], []):
-                if code_id not in extra[t["id"]]:
-                    theme_codes[t["id"]].children.append(codes[code_id])
-        rp.codes.extend(c for cid, c in codes.items() if cid not in placed)
-        for theme_id, code_ids in extra.items():
-            if code_ids:
-                rp.sets.append(RefiSet(guid=stable_guid("theme-set", theme_id), name=path(theme_id),
-                                       member_codes=list(code_ids)))
+        _themes_as_codes(rp, codes, ordered_themes, members, paths)
     else:
         rp.codes = list(codes.values())
         for t in ordered_themes:
-            rp.sets.append(RefiSet(guid=t["id"], name=path(t["id"]), description=t["description"] or None,
-                                   member_codes=list(members.get(t["id"], []))))
-
-    # attributes and participants
-    attr_rows = db.query("SELECT id, name, type FROM attributes ORDER BY name")
-    rp.variables = [RefiVariable(guid=r[0] if _is_uuid(r[0]) else stable_guid("variable", r[1]),
-                                 name=r[1], type=ATTR_TO_REFI.get(r[2], "Text")) for r in attr_rows]
-    values: dict[str, dict] = defaultdict(dict)
-    for r in db.query("SELECT pa.participant_id, a.name, a.type, pa.value FROM participant_attributes pa "
-                      "JOIN attributes a ON a.id = pa.attribute_id ORDER BY a.name"):
-        values[r[0]][r[1]] = (ATTR_TO_REFI.get(r[2], "Text"), _value(r[2], r[3]))
-    docs_of: dict[str, list[str]] = defaultdict(list)
-    for r in db.query("SELECT id, participant_id FROM documents WHERE participant_id IS NOT NULL ORDER BY position"):
-        docs_of[r[1]].append(r[0])
-    for r in db.query("SELECT id, pseudonym FROM participants ORDER BY pseudonym COLLATE NOCASE"):
-        rp.cases.append(RefiCase(guid=r[0], name=r[1], variables=values.get(r[0], {}),
-                                 source_refs=docs_of.get(r[0], [])))
-
-    # sources and codings
+            rp.sets.append(RefiSet(guid=t.id, name=paths[t.id], description=t.description or None,
+                                   member_codes=list(members.get(t.id, []))))
+    _cases(rp, db)
     if with_sources:
-        by_doc: dict[str, list] = defaultdict(list)
-        for r in db.query("SELECT id, document_id, code_id, start, end, coder, created FROM codings "
-                          "ORDER BY document_id, start, end"):
-            by_doc[r[1]].append(r)
-        for d in db.query("SELECT id, title, text, imported FROM documents ORDER BY position, title"):
-            src = RefiTextSource(guid=d["id"], name=d["title"], text=d["text"],
-                                 creation_date_time=_date(d["imported"]))
-            for c in by_doc.get(d["id"], []):
-                user = users.get(c["coder"]) if c["coder"] else None
-                created = _date(c["created"])
-                src.selections.append(RefiSelection(
-                    guid=stable_guid("selection", c["id"]), start=c["start"], end=c["end"],
-                    codings=[RefiCoding(c["id"], c["code_id"], user, created)],
-                    creating_user=user, creation_date_time=created))
-            rp.sources.append(src)
+        _sources(rp, db, users)
+        _notes(rp, db, users, codes, ordered_themes, paths)
+    return rp
 
-    # memos
-    coding_ids = {r[0] for r in db.query("SELECT id FROM codings")} if with_sources else set()
-    valid = {
-        "document": {r[0] for r in db.query("SELECT id FROM documents")} if with_sources else set(),
-        "code": set(codes), "theme": set(theme_by_id), "coding": coding_ids,
-    }
-    for m in db.query("SELECT * FROM memos ORDER BY created"):
-        note = RefiNote(guid=m["id"] if _is_uuid(m["id"]) else stable_guid("memo", m["id"]),
-                        name=m["title"] or None, text=m["text"],
-                        creating_user=users.get(m["author"]) if m["author"] else None,
-                        creation_date_time=_date(m["created"]), modified_date_time=_date(m["modified"]))
-        if m["target_type"] == "project":
-            rp.note_refs.append(note.guid)
-        elif m["target_id"] in valid.get(m["target_type"], ()):
-            note.refs.append(m["target_id"])
+
+def _users(db) -> dict[str, str]:
+    """Coder name -> GUID: the coders, plus any name only found on codings or memos."""
+    users: dict[str, str] = {}
+    for coder_id, name in exchange.coders(db):
+        users[name] = coder_id if _is_uuid(coder_id) else stable_guid("user", name)
+    for name in exchange.coding_and_memo_authors(db):
+        users.setdefault(name, stable_guid("user", name))
+    return users
+
+
+def _themes_as_codes(rp: RefiProject, codes: dict[str, RefiCode], ordered_themes: list,
+                     members: dict[str, list[str]], paths: dict[str, str]) -> None:
+    """Themes as non-codable parent codes; a code's further themes as sets named by path."""
+    placed: set[str] = set()
+    extra: dict[str, list[str]] = defaultdict(list)
+    theme_codes: dict[str, RefiCode] = {}
+    for t in ordered_themes:
+        tc = RefiCode(guid=t.id, name=t.name, description=t.description or None, is_codable=False)
+        theme_codes[t.id] = tc
+        if t.parent_id:
+            theme_codes[t.parent_id].children.append(tc)
         else:
-            continue  # a memo on something not exported (e.g. codebook-only export)
+            rp.codes.append(tc)
+    for t in ordered_themes:
+        for code_id in members.get(t.id, []):
+            if code_id in placed:
+                extra[t.id].append(code_id)
+            else:
+                placed.add(code_id)
+    # Codes after subthemes inside each theme, in the theme's order.
+    for t in ordered_themes:
+        for code_id in members.get(t.id, []):
+            if code_id not in extra[t.id]:
+                theme_codes[t.id].children.append(codes[code_id])
+    rp.codes.extend(c for cid, c in codes.items() if cid not in placed)
+    for theme_id, code_ids in extra.items():
+        if code_ids:
+            rp.sets.append(RefiSet(guid=stable_guid("theme-set", theme_id), name=paths[theme_id],
+                                   member_codes=list(code_ids)))
+
+
+def _cases(rp: RefiProject, db) -> None:
+    """Attributes as variables, participants as cases with their documents and values."""
+    rp.variables = [RefiVariable(guid=aid if _is_uuid(aid) else stable_guid("variable", name),
+                                 name=name, type=ATTR_TO_REFI.get(type_, "Text"))
+                    for aid, name, type_ in exchange.attributes(db)]
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for d in store.documents.documents(db):
+        if d.participant_id is not None:
+            docs_of[d.participant_id].append(d.id)
+    for p in store.participants.participants(db):
+        values = {a.name: (ATTR_TO_REFI.get(a.type, "Text"), _value(a.type, a.value)) for a in p.attributes}
+        rp.cases.append(RefiCase(guid=p.id, name=p.pseudonym, variables=values, source_refs=docs_of.get(p.id, [])))
+
+
+def _sources(rp: RefiProject, db, users: dict[str, str]) -> None:
+    """Documents as text sources, each coding as a selection with one coding."""
+    for d in store.documents.documents(db):
+        src = RefiTextSource(guid=d.id, name=d.title, text=store.documents.document_text(db, d.id),
+                             creation_date_time=_date(d.imported))
+        for c in store.codings.codings_for_document(db, d.id):
+            user = users.get(c.coder) if c.coder else None
+            created = _date(c.created)
+            src.selections.append(RefiSelection(
+                guid=stable_guid("selection", c.id), start=c.start, end=c.end,
+                codings=[RefiCoding(c.id, c.code_id, user, created)],
+                creating_user=user, creation_date_time=created))
+        rp.sources.append(src)
+
+
+def _notes(rp: RefiProject, db, users: dict[str, str], codes: dict[str, RefiCode], ordered_themes: list,
+           paths: dict[str, str]) -> None:
+    """Memos as notes on what they are about; theme texts as notes named after the theme."""
+    valid = {
+        "document": {s.guid for s in rp.sources}, "code": set(codes), "theme": set(paths),
+        "coding": {c.guid for s in rp.sources for sel in s.selections for c in sel.codings},
+    }
+    for m in store.memos.memos(db):
+        note = RefiNote(guid=m.id if _is_uuid(m.id) else stable_guid("memo", m.id),
+                        name=m.title or None, text=m.text,
+                        creating_user=users.get(m.author) if m.author else None,
+                        creation_date_time=_date(m.created), modified_date_time=_date(m.modified))
+        if m.target_type == "project":
+            rp.note_refs.append(note.guid)
+        elif m.target_id in valid.get(m.target_type, ()):
+            note.refs.append(m.target_id)
+        else:
+            continue  # a memo on something not exported
         rp.notes.append(note)
     for t in ordered_themes:
-        for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
-            if t[col]:
-                rp.notes.append(RefiNote(guid=stable_guid(col, t["id"]), name=prefix + path(t["id"]),
-                                         text=t[col], refs=[t["id"]]))
-    if not with_sources:
-        rp.notes = []
-        rp.note_refs = []
-    return rp
+        for prefix, text in ((ANALYTIC_PREFIX, t.analytic_text), (CONDENSATE_PREFIX, t.condensate)):
+            if text:
+                col = "analytic_text" if prefix == ANALYTIC_PREFIX else "condensate"
+                rp.notes.append(RefiNote(guid=stable_guid(col, t.id), name=prefix + paths[t.id],
+                                         text=text, refs=[t.id]))
 
 
 def export_qdpx(project: Project, path: str | Path, *, themes_as: str = "codes") -> str:
@@ -278,8 +265,8 @@ def export_qdpx(project: Project, path: str | Path, *, themes_as: str = "codes")
     rp = project_to_refi(project, themes_as=themes_as)
     write_qdpx(rp, path)
     n_codings = sum(len(s.selections) for s in rp.sources)
-    n_themes = project.db.scalar("SELECT count(*) FROM themes") or 0
-    n_codes = project.db.scalar("SELECT count(*) FROM codes") or 0
+    n_themes = store.themes.count(project.db)
+    n_codes = store.codes.count(project.db)
     return (f"{len(rp.sources)} documents, {n_codes} codes, "
             f"{n_themes} themes (as {'parent codes' if themes_as == 'codes' else 'sets'}), "
             f"{n_codings} codings, {len(rp.cases)} participants, {len(rp.notes)} notes")
