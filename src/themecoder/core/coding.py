@@ -85,10 +85,6 @@ def place_coding(conn, project: Project, doc_id: str, code_id: str, start: int, 
     return coding_id, True
 
 
-def _insert_coding(conn, project: Project, doc_id: str, code_id: str, start: int, end: int) -> str:
-    return place_coding(conn, project, doc_id, code_id, start, end)[0]
-
-
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Codings never start or end in whitespace."""
     start, end = max(0, start), min(len(text), end)
@@ -117,7 +113,7 @@ def create_code(
 def apply_code(project: Project, doc_id: str, start: int, end: int, code_id: str) -> Coding:
     code = store.codes.code(project.db, code_id)
     with project.action("apply-code", f"code passage with «{code.label}»", {"code": code.label}) as conn:
-        coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
+        coding_id, _new = place_coding(conn, project, doc_id, code_id, start, end)
     return store.codings.coding(project.db, coding_id)
 
 
@@ -130,7 +126,7 @@ def apply_new_code(
     kind = "in-vivo-code" if in_vivo else "create-and-apply-code"
     with project.action(kind, f"new code «{label}» on a passage", {"code": label}) as conn:
         code_id = new_code(conn, project, label, description=description, colour=colour, in_vivo=in_vivo)
-        coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
+        coding_id, _new = place_coding(conn, project, doc_id, code_id, start, end)
     return store.codings.coding(project.db, coding_id)
 
 

@@ -9,7 +9,6 @@ from themecoder.model import Memo
 from themecoder.store.db import now
 
 TARGET_TYPES = ("project", "document", "code", "theme", "coding")
-TARGET_TABLES = {"document": "documents", "code": "codes", "theme": "themes", "coding": "codings"}
 
 
 def check_target(project: Project, target_type: str, target_id: str | None) -> str | None:

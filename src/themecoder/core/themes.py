@@ -75,9 +75,6 @@ def map_code(conn, code_id: str, theme_id: str) -> int:
     return store.themes.map_code(conn, code_id, theme_id, created=now())
 
 
-_map = map_code  # the old private name, kept for callers inside this package
-
-
 def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
     name = clean_name(name)
     if parent_id is not None:
@@ -192,9 +189,6 @@ def descendants(project: Project, theme_id: str) -> list[str]:
     return store.themes.descendant_ids(project.db, theme_id)
 
 
-_siblings = store.themes.sibling_ids
-_renumber = store.themes.renumber
-
 
 def move_theme(project: Project, theme_id: str, parent_id: str | None, *, position: int | None = None) -> Theme:
     """Reparent a theme (None: top level), at `position` (1-based; default last). No cycles."""
@@ -210,13 +204,13 @@ def move_theme(project: Project, theme_id: str, parent_id: str | None, *, positi
                         {"theme_id": theme.id, "theme": theme.name,
                          "from_parent": theme.parent_id, "to_parent": parent_id}) as conn:
         _check_sibling_name(conn, parent_id, theme.name, theme.id)
-        order = _siblings(conn, parent_id, theme.id)
+        order = store.themes.sibling_ids(conn, parent_id, theme.id)
         pos = len(order) + 1 if position is None else max(1, min(position, len(order) + 1))
         order.insert(pos - 1, theme.id)
         store.themes.update(conn, theme.id, parent_id=parent_id)
-        _renumber(conn, order)
+        store.themes.renumber(conn, order)
         if theme.parent_id != parent_id:
-            _renumber(conn, _siblings(conn, theme.parent_id, theme.id))
+            store.themes.renumber(conn, store.themes.sibling_ids(conn, theme.parent_id, theme.id))
     return store.themes.theme(project.db, theme_id)
 
 
@@ -231,10 +225,10 @@ def reorder_theme(project: Project, theme_id: str, position: int) -> Theme:
     theme = store.themes.theme(project.db, theme_id)
     with project.action("reorder-theme", f"theme «{theme.name}» to position {position}",
                         {"theme_id": theme.id, "theme": theme.name, "position": position}) as conn:
-        order = _siblings(conn, theme.parent_id, theme.id)
+        order = store.themes.sibling_ids(conn, theme.parent_id, theme.id)
         pos = max(1, min(position, len(order) + 1))
         order.insert(pos - 1, theme.id)
-        _renumber(conn, order)
+        store.themes.renumber(conn, order)
     return store.themes.theme(project.db, theme_id)
 
 
@@ -267,21 +261,21 @@ def delete_theme(project: Project, theme_id: str, *, keep_subthemes: bool = Fals
     with project.action("delete-theme", f"delete theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name, "keep_subthemes": keep_subthemes}) as conn:
         if keep_subthemes:
-            kids = _siblings(conn, theme.id)
+            kids = store.themes.sibling_ids(conn, theme.id)
             for kid in kids:
                 _check_sibling_name(conn, theme.parent_id, store.themes.name_of(conn, kid), theme.id)
-            order = _siblings(conn, theme.parent_id)
+            order = store.themes.sibling_ids(conn, theme.parent_id)
             at = order.index(theme.id)
             order[at:at + 1] = kids
             for kid in kids:
                 store.themes.update(conn, kid, parent_id=theme.parent_id)
-            _renumber(conn, order)
+            store.themes.renumber(conn, order)
         mappings = 0
         for tid in doomed:
             mappings += store.themes.unmap(conn, theme_id=tid)
             store.memos.delete_for(conn, "theme", tid)
             store.themes.delete(conn, tid)
-        _renumber(conn, _siblings(conn, theme.parent_id))
+        store.themes.renumber(conn, store.themes.sibling_ids(conn, theme.parent_id))
         project.db.update_action_summary(
             conn, f"delete theme «{theme.name}»" + (f" and {len(doomed) - 1} subthemes" if len(doomed) > 1 else ""))
     return ThemeDeletion(theme, len(doomed) - 1, mappings)
@@ -292,7 +286,7 @@ def add_code_to_theme(project: Project, code_id: str, theme_id: str) -> None:
     code, theme = store.codes.code(project.db, code_id), store.themes.theme(project.db, theme_id)
     with project.action("map-code", f"«{code.label}» → theme «{theme.name}»",
                         {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
-        _map(conn, code_id, theme_id)
+        map_code(conn, code_id, theme_id)
 
 
 def remove_code_from_theme(project: Project, code_id: str, theme_id: str) -> None:
@@ -320,7 +314,7 @@ def map_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
     with project.action("map-codes", f"{_labels(codes)} → theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name,
                          "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
-        return sum(_map(conn, c.id, theme.id) for c in codes)
+        return sum(map_code(conn, c.id, theme.id) for c in codes)
 
 
 def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
@@ -349,7 +343,7 @@ def move_mappings(project: Project, items: Sequence[tuple[str, str | None]], to_
         for cid, src in items:
             if src is not None and src != target.id:
                 store.themes.unmap(conn, code_id=cid, theme_id=src)
-            _map(conn, cid, target.id)
+            map_code(conn, cid, target.id)
     return len(items)
 
 
