@@ -109,3 +109,60 @@ def test_memo_on_a_theme_named_by_its_path(project):
         memos.add_memo_on(project, "theme", "Relasjoner › Tilit", "x")
     assert str(err.value).startswith("no theme 'Relasjoner › Tilit'; did you mean")
     assert "'Relasjoner › Tillit'" in str(err.value)
+
+
+# -- the YAML codebook: the same rules; it refuses with one clear line ------------------------------
+def _nested(depth: int) -> dict:
+    item: dict = {"name": f"Nivå {depth}", "codes": ["dyp kode"]}
+    for n in range(depth - 1, 0, -1):
+        item = {"name": f"Nivå {n}", "subthemes": [item]}
+    return item
+
+
+def test_yaml_codebook_refuses_too_deep_themes_and_writes_nothing(project, tmp_path):
+    import yaml
+
+    from themecoder.core.codebook_io import import_codebook_file
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text(yaml.safe_dump({"codes": [{"label": "dyp kode"}],
+                                    "themes": [_nested(themes.MAX_DEPTH + 1)]}, allow_unicode=True),
+                    encoding="utf-8")
+    with pytest.raises(UserError) as err:
+        import_codebook_file(project, path)
+    assert str(err.value) == (f"codebook.yaml: theme 'Nivå {themes.MAX_DEPTH + 1}': "
+                              f"themes nest at most {themes.MAX_DEPTH} levels deep")
+    assert store.codes.codes(project.db) == [] and store.themes.themes(project.db) == []
+    path.write_text(yaml.safe_dump({"codes": [{"label": "dyp kode"}], "themes": [_nested(themes.MAX_DEPTH)]},
+                                   allow_unicode=True), encoding="utf-8")
+    assert import_codebook_file(project, path)["themes"] == themes.MAX_DEPTH
+
+
+def test_yaml_codebook_cleans_and_refuses_labels_like_the_core(project, tmp_path):
+    from themecoder.core.codebook_io import import_codebook_file
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text("codes:\n  - label: '  tillit \t tar  tid '\n", encoding="utf-8")
+    import_codebook_file(project, path)
+    assert [c.label for c in store.codes.codes(project.db)] == ["tillit tar tid"]
+    path.write_text("codes:\n  - label: '   '\n", encoding="utf-8")
+    with pytest.raises(UserError, match="a code needs a label"):
+        import_codebook_file(project, path)
+
+
+def test_yaml_memo_on_a_theme_path(project, tmp_path):
+    from themecoder.core.codebook_io import import_codebook_file
+
+    path = tmp_path / "codebook.yaml"
+    path.write_text("themes:\n  - name: Relasjoner\n    subthemes:\n      - name: Tillit\n"
+                    "memos:\n  - on: theme\n    target: Relasjoner › Tillit\n    text: om tillit\n",
+                    encoding="utf-8")
+    import_codebook_file(project, path)
+    sub = resolve_theme(project, "Relasjoner/Tillit")
+    assert [m.text for m in store.memos.memos(project.db, "theme", sub.id)] == ["om tillit"]
+
+
+def resolve_theme(project, ref):
+    from themecoder.core import resolve
+
+    return resolve.theme(project, ref)

@@ -123,7 +123,8 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
             stats["codings"] += is_new
         stats["memos"] = 0
         for n, item in enumerate(data.get("memos") or [], 1):
-            target_type = str(item.get("on", "project"))
+            # YAML 1.1 reads a bare `on:` key as True.
+            target_type = str(item.get("on", item.get(True, "project")))
             target = str(item.get("target", ""))
             try:
                 if target_type == "code":
