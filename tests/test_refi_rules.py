@@ -166,3 +166,20 @@ def resolve_theme(project, ref):
     from themecoder.core import resolve
 
     return resolve.theme(project, ref)
+
+
+def test_reimport_follows_renames_and_merges(project, tmp_path):
+    from themecoder.core import codebook
+    from themecoder.io.refi_project import export_codebook_qdc
+
+    a = coding.create_code(project, "tillit")
+    b = coding.create_code(project, "tiltro")
+    path = export_codebook_qdc(project, tmp_path / "book.qdc")
+    codebook.merge_codes(project, [b.id], a.id)
+    codebook.rename_code(project, a.id, "tillit over tid")
+
+    _summary, stats = import_refi_file(project, path)
+
+    # Neither the merged code nor the old label comes back: both are the survivor now.
+    assert [c.label for c in store.codes.codes(project.db)] == ["tillit over tid"]
+    assert (stats.codes, stats.reused_codes) == (0, 2)

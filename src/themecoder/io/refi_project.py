@@ -41,7 +41,13 @@ Import (``import_refi``), one action (one undo) for the whole file:
       codable code -> a code; a codable code *with* children (MAXQDA) -> a code, plus a
       theme of the same name holding it and its children, so the hierarchy survives;
       codes with the same name in different branches get the parent's name added;
+      a code whose GUID is a code of the project (or was merged into one) is that code, and
       a code whose label exists in the project already is reused;
+    * every code, theme, mapping, coding and memo is made by the core's own operations
+      (core.coding.new_code/place_coding, core.themes.new_theme/map_code, core.memos.new_memo),
+      so the TUI's rules hold: a nameless code or theme is named "Kode"/"Tema", a theme nested
+      deeper than themes.MAX_DEPTH is attached at the deepest level allowed; the summary
+      lists each repair;
     * sets of codes -> themes (a name "A › B" -> subtheme B of A; an existing theme of that
       path gets the members); sets of documents only are reported and skipped;
     * selections -> codings, quote = text[start:end] (trimmed of surrounding whitespace),
@@ -65,6 +71,7 @@ from pathlib import Path
 
 from themecoder import store
 from themecoder.core import memos, themes
+from themecoder.core.codebook import resolve_alias
 from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
 from themecoder.core.resolve import PATH_SEPARATOR, theme_paths
@@ -383,6 +390,12 @@ class _Importer:
         self.stats.mappings += themes.map_code(self.conn, code_id, theme_id)
 
     def _code(self, code: RefiCode, parent_name: str | None) -> str:
+        # A code of this project (an export coming back), or one merged here since: the survivor.
+        here = resolve_alias(self.project, code.guid) if code.guid not in self.used_ids else None
+        if here is not None:
+            self.used_ids.add(code.guid)
+            self.stats.reused_codes += 1
+            return here
         try:
             label = check_label(code.name)
         except UserError:
@@ -708,7 +721,7 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
             conn, f"import {path.name}: {stats.documents} documents, {stats.codes} codes, {stats.codings} codings",
             {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
              "codings": stats.codings, "participants": stats.participants, "memos": stats.memos,
-             "skipped": stats.skipped})
+             "skipped": stats.skipped, "repaired": dict(stats.repaired)})
     if index and importer.new_documents:
         try:
             from themecoder.core.indexing import index_document
