@@ -126,7 +126,7 @@ def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme
     return store.themes.theme(project.db, theme_id)
 
 
-def set_texts(conn, project: Project, theme_id: str, *, only_if_empty: bool = False, **texts: str) -> list[str]:
+def set_texts(conn, project: Project, theme_id: str, texts: dict[str, str], *, only_if_empty: bool = False) -> list[str]:
     """Set a theme's description, analytic text or condensate inside the caller's action
     (importers; `only_if_empty` keeps what is there). Returns the fields changed."""
     theme = store.themes.theme(project.db, theme_id)

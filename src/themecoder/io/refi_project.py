@@ -251,7 +251,7 @@ def _notes(rp: RefiProject, db, users: dict[str, str], codes: dict[str, RefiCode
                         creation_date_time=_date(m.created), modified_date_time=_date(m.modified))
         if m.target_type == "project":
             rp.note_refs.append(note.guid)
-        elif m.target_id in valid.get(m.target_type, ()):
+        elif m.target_id is not None and m.target_id in valid.get(m.target_type, ()):
             note.refs.append(m.target_id)
         else:
             continue  # a memo on something not exported
@@ -379,7 +379,7 @@ class _Importer:
         existing = store.themes.named(self.conn, parent, name)
         if existing is not None:
             if description:
-                themes.set_texts(self.conn, self.project, existing, only_if_empty=True, description=description)
+                themes.set_texts(self.conn, self.project, existing, {"description": description}, only_if_empty=True)
             return existing
         tid = themes.new_theme(self.conn, self.project, name, parent, description=description or "",
                                theme_id=self._id(guid, "themes"))
@@ -451,11 +451,12 @@ class _Importer:
             if not s.member_codes and (s.member_sources or s.member_notes):
                 doc_sets += 1
                 continue
-            parent = None
+            parent: str | None = None
             names = [n.strip() for n in (s.name or "Sett").split(PATH_SEPARATOR.strip()) if n.strip()] or ["Sett"]
             for i, name in enumerate(names):
                 last = i == len(names) - 1
                 parent = self._theme(name, parent, s.description if last else None, s.guid if last else None)
+            assert parent is not None  # names is never empty
             self.theme_id[s.guid] = parent
             for cid in member_codes:
                 self._map(cid, parent)
@@ -524,7 +525,8 @@ class _Importer:
             if did is None or src.text is None:
                 continue
             text = src.text
-            spans = [(sel, sel.start, sel.end, sel.codings) for sel in src.selections]
+            spans: list[tuple[RefiSelection | None, int, int, list[RefiCoding]]] = [
+                (sel, sel.start, sel.end, sel.codings) for sel in src.selections]
             spans += [(None, 0, len(text), src.codings)] if src.codings else []
             for sel, start, end, codings in spans:
                 s, e = trim_span(text, start, end)
@@ -662,7 +664,7 @@ class _Importer:
             if len(placed) == 1 and placed[0][0] == "theme":
                 for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
                     if name.startswith(prefix):
-                        themes.set_texts(self.conn, self.project, placed[0][1], **{col: note.text})
+                        themes.set_texts(self.conn, self.project, placed[0][1], {col: note.text or ""})
                         break
                 else:
                     self._memo("theme", placed[0][1], name, note.text, author, created, modified, note.guid)
