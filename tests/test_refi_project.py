@@ -17,12 +17,13 @@ from themecoder.io.refi_project import (
     export_codebook_qdc, export_qdpx, import_refi, import_refi_file, project_to_refi,
 )
 from themecoder import store
+from themecoder.core import resolve
 
 
 @pytest.fixture
 def project(tmp_path):
     p = build_project(tmp_path / "studie")
-    theme = store.themes.find_theme(p.db, "Systemet rundt")
+    theme = resolve.theme(p, "Systemet rundt")
     with p.action("analytic", "analytic text") as conn:
         conn.execute("UPDATE themes SET analytic_text = ?, condensate = ? WHERE id = ?",
                      ("Informantene beskriver rammene som styrende.", "Vi har for mange brukere.", theme.id))

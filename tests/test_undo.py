@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from themecoder.core import coding, documents, memos, themes
+from themecoder.core import coding, documents, memos, resolve, themes
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
@@ -33,7 +33,7 @@ def test_undo_and_redo_each_kind_of_action(coded):
                               store.codes.code_by_label(project.db, "personlig prosess").id),
         lambda: themes.create_theme(project, "Recovery"),
         lambda: themes.add_code_to_theme(project, store.codes.code_by_label(project.db, "personlig prosess").id,
-                                         store.themes.find_theme(project.db, "Recovery").id),
+                                         resolve.theme(project, "Recovery").id),
         lambda: memos.add_memo(project, "document", doc.id, "Intervjuet gikk bra."),
         lambda: documents.set_attribute(project, "Anna", "alder_gruppe", "30-39"),
         lambda: documents.rename_document(project, doc.id, "Intervju Anna"),

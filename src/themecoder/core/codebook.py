@@ -10,26 +10,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
-from themecoder.core.coding import check_colour, check_label, next_colour
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.model import Code
-from themecoder.core.project import Project, new_id
 from themecoder import store
+from themecoder.core.coding import check_colour, check_label, check_label_free, new_code
+from themecoder.core.project import Project, new_id
+from themecoder.errors import NotFound, UserError
+from themecoder.model import Code
 from themecoder.store.db import now
 
 
 def _code(project: Project, code_id: str) -> Code:
     return store.codes.code(project.db, code_id)
-
-
-def _label_clash(conn, label: str, except_id: str | None) -> str | None:
-    row = conn.execute(
-        "SELECT label FROM codes WHERE lower(label) = lower(?) AND id IS NOT ?", (label, except_id)
-    ).fetchone()
-    return None if row is None else row[0]
 
 
 # -- rename, describe, recolour -------------------------------------------------------------
@@ -40,10 +33,9 @@ def rename_code(project: Project, code_id: str, label: str) -> Code:
         return code
     with project.action("rename-code", f"rename code «{code.label}» → «{label}»",
                         {"code_id": code.id, "from": code.label, "to": label}) as conn:
-        clash = _label_clash(conn, label, code.id)
-        if clash:
-            raise Conflict(f"a code called {clash!r} exists already; merge the two codes instead")
-        conn.execute("UPDATE codes SET label = ? WHERE id = ?", (label, code.id))
+        check_label_free(conn, label, except_id=code.id, ignore_case=True,
+                         hint="; merge the two codes instead")
+        store.codes.update(conn, code.id, label=label)
     return _code(project, code_id)
 
 
@@ -54,7 +46,7 @@ def describe_code(project: Project, code_id: str, description: str) -> Code:
         return code
     with project.action("describe-code", f"describe code «{code.label}»",
                         {"code_id": code.id, "code": code.label}) as conn:
-        conn.execute("UPDATE codes SET description = ? WHERE id = ?", (description, code.id))
+        store.codes.update(conn, code.id, description=description)
     return _code(project, code_id)
 
 
@@ -65,7 +57,7 @@ def recolour_code(project: Project, code_id: str, colour: str) -> Code:
         return code
     with project.action("recolour-code", f"recolour code «{code.label}» {colour}",
                         {"code_id": code.id, "code": code.label, "from": code.colour, "to": colour}) as conn:
-        conn.execute("UPDATE codes SET colour = ? WHERE id = ?", (colour, code.id))
+        store.codes.update(conn, code.id, colour=colour)
     return _code(project, code_id)
 
 
@@ -100,46 +92,28 @@ def merge_codes(project: Project, source_ids: str | Sequence[str], target_id: st
         descriptions = [target.description] if target.description else []
         for src in sources:
             # Codings: move, or collapse into the survivor's coding at the same span.
-            for cid, doc_id, start, end in conn.execute(
-                "SELECT id, document_id, start, end FROM codings WHERE code_id = ?", (src.id,)
-            ).fetchall():
-                twin = conn.execute(
-                    "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
-                    (doc_id, target.id, start, end),
-                ).fetchone()
+            for cid, doc_id, start, end in store.codings.spans_of_code(conn, src.id):
+                twin = store.codings.at_span(conn, doc_id, target.id, start, end)
                 if twin is None:
-                    conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (target.id, cid))
+                    store.codings.set_code(conn, cid, target.id)
                     moved += 1
                 else:
-                    _collapse_coding(conn, cid, twin[0])
+                    _collapse_coding(conn, cid, twin)
                     collapsed += 1
             # Theme mappings: carried over, keeping the merged code's place in the theme.
-            for theme_id, position, created in conn.execute(
-                "SELECT theme_id, position, created FROM code_themes WHERE code_id = ?", (src.id,)
-            ).fetchall():
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-                    (target.id, theme_id, position, created),
-                )
-                mappings += cur.rowcount
-            conn.execute("DELETE FROM code_themes WHERE code_id = ?", (src.id,))
+            for theme_id, position, created in store.themes.mappings_of_code(conn, src.id):
+                mappings += store.themes.map_code(conn, target.id, theme_id, position=position, created=created)
+            store.themes.unmap(conn, code_id=src.id)
             # Memos on the code follow it.
-            memos += conn.execute(
-                "UPDATE memos SET target_id = ? WHERE target_type = 'code' AND target_id = ?",
-                (target.id, src.id),
-            ).rowcount
+            memos += store.memos.retarget(conn, "code", src.id, target.id)
             if src.description and src.description not in descriptions:
                 descriptions.append(f"[{src.label}] {src.description}")
             _retarget_reviews(conn, src.id, target.id)
-            conn.execute(
-                "INSERT OR REPLACE INTO code_aliases(old_id, new_id, old_label, created) VALUES (?, ?, ?, ?)",
-                (src.id, target.id, src.label, now()),
-            )
-            conn.execute("UPDATE code_aliases SET new_id = ? WHERE new_id = ?", (target.id, src.id))
-            conn.execute("DELETE FROM codes WHERE id = ?", (src.id,))
+            store.codes.add_alias(conn, src.id, target.id, src.label, now())
+            store.codes.delete(conn, src.id)
         description = "\n\n".join(descriptions)
         if description != target.description:
-            conn.execute("UPDATE codes SET description = ? WHERE id = ?", (description, target.id))
+            store.codes.update(conn, target.id, description=description)
         project.db.update_action_summary(
             conn, f"merge {labels} into «{target.label}» ({moved + collapsed} codings)",
             {"into_id": target.id, "into": target.label,
@@ -152,10 +126,9 @@ def merge_codes(project: Project, source_ids: str | Sequence[str], target_id: st
 
 def _collapse_coding(conn, dup_id: str, keep_id: str) -> None:
     """`dup_id` duplicates `keep_id` (same document, span, code after a merge): fold it in."""
-    conn.execute("UPDATE memos SET target_id = ? WHERE target_type = 'coding' AND target_id = ?",
-                 (keep_id, dup_id))
-    conn.execute("UPDATE themes SET key_coding_id = ? WHERE key_coding_id = ?", (keep_id, dup_id))
-    conn.execute("DELETE FROM codings WHERE id = ?", (dup_id,))
+    store.memos.retarget(conn, "coding", dup_id, keep_id)
+    store.themes.replace_key_coding(conn, dup_id, keep_id)
+    store.codings.delete(conn, dup_id)
 
 
 def _retarget_reviews(conn, old_code: str, new_code: str) -> None:
@@ -179,9 +152,9 @@ def resolve_alias(project: Project, code_id: str) -> str | None:
     seen = set()
     while code_id not in seen:
         seen.add(code_id)
-        if project.db.scalar("SELECT 1 FROM codes WHERE id = ?", (code_id,)):
+        if store.codes.code_exists(project.db, code_id):
             return code_id
-        nxt = project.db.scalar("SELECT new_id FROM code_aliases WHERE old_id = ?", (code_id,))
+        nxt = store.codes.alias_target(project.db, code_id)
         if nxt is None:
             return None
         code_id = nxt
@@ -203,27 +176,17 @@ def split_code(
         c = store.codings.coding(project.db, cid)
         if c.code_id != code.id:
             raise UserError(f"coding {cid[:8]} is not coded with «{code.label}»")
-    colour = check_colour(colour) if colour else next_colour(project)
+    colour = check_colour(colour) if colour else None
     new_code_id = new_id()
     with project.action("split-code", f"split {len(coding_ids)} codings of «{code.label}» into «{new_label}»",
                         {"code_id": code.id, "code": code.label, "new_code_id": new_code_id,
                          "new": new_label, "codings": len(coding_ids)}) as conn:
-        clash = _label_clash(conn, new_label, None)
-        if clash:
-            raise Conflict(f"a code called {clash!r} exists already; use recode or merge instead")
-        conn.execute(
-            "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, 0, ?, ?)",
-            (new_code_id, new_label, description, colour, project.coder, now()),
-        )
-        conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?", [(new_code_id, c) for c in coding_ids])
+        check_label_free(conn, new_label, ignore_case=True, hint="; use recode or merge instead")
+        new_code(conn, project, new_label, description=description, colour=colour, code_id=new_code_id)
+        store.codings.set_code(conn, coding_ids, new_code_id)
         if keep_themes:
-            for theme_id, position in conn.execute(
-                "SELECT theme_id, position FROM code_themes WHERE code_id = ?", (code.id,)
-            ).fetchall():
-                conn.execute(
-                    "INSERT INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-                    (new_code_id, theme_id, position, now()),
-                )
+            for theme_id, position, _created in store.themes.mappings_of_code(conn, code.id):
+                store.themes.map_code(conn, new_code_id, theme_id, position=position, created=now())
     return _code(project, new_code_id)
 
 
@@ -240,15 +203,8 @@ def delete_impact(project: Project, code_id: str) -> DeleteImpact:
     """What deleting a code takes with it (for the confirmation question)."""
     code = _code(project, code_id)
     db = project.db
-    return DeleteImpact(
-        code,
-        db.scalar("SELECT count(*) FROM codings WHERE code_id = ?", (code.id,)),
-        db.scalar("SELECT count(*) FROM code_themes WHERE code_id = ?", (code.id,)),
-        db.scalar(
-            "SELECT count(*) FROM memos WHERE (target_type = 'code' AND target_id = ?) OR "
-            "(target_type = 'coding' AND target_id IN (SELECT id FROM codings WHERE code_id = ?))",
-            (code.id, code.id)),
-    )
+    return DeleteImpact(code, store.codings.count_for_code(db, code.id), store.themes.count_for_code(db, code.id),
+                        store.memos.count_for_code(db, code.id))
 
 
 def delete_code(project: Project, code_id: str) -> DeleteImpact:
@@ -257,16 +213,13 @@ def delete_code(project: Project, code_id: str) -> DeleteImpact:
     code = impact.code
     with project.action("delete-code", f"delete code «{code.label}» ({impact.codings} codings)",
                         {"code_id": code.id, "code": code.label, "codings": impact.codings}) as conn:
-        conn.execute(
-            "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN (SELECT id FROM codings WHERE code_id = ?)",
-            (code.id,))
-        conn.execute("DELETE FROM memos WHERE target_type = 'code' AND target_id = ?", (code.id,))
+        store.memos.delete_for_codings_of(conn, code_id=code.id)
+        store.memos.delete_for(conn, "code", code.id)
         # Explicit deletes rather than relying on cascades: every row lands in the action log.
-        conn.execute("UPDATE themes SET key_coding_id = NULL WHERE key_coding_id IN "
-                     "(SELECT id FROM codings WHERE code_id = ?)", (code.id,))
-        conn.execute("DELETE FROM code_themes WHERE code_id = ?", (code.id,))
-        conn.execute("DELETE FROM codings WHERE code_id = ?", (code.id,))
-        conn.execute("DELETE FROM codes WHERE id = ?", (code.id,))
+        store.themes.replace_key_coding(conn, [c[0] for c in store.codings.spans_of_code(conn, code.id)], None)
+        store.themes.unmap(conn, code_id=code.id)
+        store.codings.delete_for_code(conn, code.id)
+        store.codes.delete(conn, code.id)
     return impact
 
 
@@ -274,7 +227,7 @@ def delete_code(project: Project, code_id: str) -> DeleteImpact:
 _PUNCT = re.compile(r"[^\w]+", re.UNICODE)
 # Function words that make two labels look different without changing what they code.
 STOPWORDS = frozenset(
-    "og i på å til av for med som er en et ei det den de om at har ikke seg sin sitt sine".split()
+    ["og", "i", "på", "å", "til", "av", "for", "med", "som", "er", "en", "et", "ei", "det", "den", "de", "om", "at", "har", "ikke", "seg", "sin", "sitt", "sine"]
 )
 
 
@@ -283,7 +236,7 @@ def norwegian_processor(label: str) -> str:
     and a few function words dropped, whitespace folded."""
     s = unicodedata.normalize("NFC", label).casefold()
     s = s.replace("aa", "å")
-    out = []
+    out: list[str] = []
     for ch in unicodedata.normalize("NFD", s):
         if unicodedata.combining(ch):
             # Keep the ring of å (a + U+030A); drop other accents.
@@ -319,7 +272,7 @@ def near_duplicates(
     connected components of the pairs at or above the threshold (single link).
     """
     codes = list(codes if codes is not None else store.codes.codes(project.db))
-    counts = dict(project.db.query("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    counts = store.codings.counts_by_code(project.db)
     return cluster_labels(codes, threshold=threshold, counts=counts)
 
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from themecoder.core.coding import PALETTE, check_colour, check_label, trim_span
-from themecoder.core.documents import ATTRIBUTE_TYPES, _check_value, _participant_id
-from themecoder.errors import UserError
-from themecoder.core.project import Project, new_id
-from themecoder.core.text import context, find_quote
 from themecoder import store
-from themecoder.store.db import now
+from themecoder.core import memos, themes
+from themecoder.core.coding import check_label, new_code, place_coding
+from themecoder.core.documents import ATTRIBUTE_TYPES, _check_value, _participant_id
+from themecoder.core.project import Project, new_id
+from themecoder.core.text import find_quote
+from themecoder.errors import UserError
 
 
 def load_yaml(path: Path):
@@ -68,20 +68,13 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
     texts: dict[str, str] = {}
     with project.action("import-codebook", f"codebook from {path.name}") as conn:
         code_ids: dict[str, str] = {c.label: c.id for c in store.codes.codes(project.db)}
-        n_codes = len(code_ids)
         for item in data.get("codes") or []:
             label = check_label(str(item.get("label", "")))
             if label in code_ids:
                 continue
-            colour = item.get("colour") or item.get("color")
-            colour = check_colour(colour) if colour else _palette(n_codes)
-            code_ids[label] = new_id()
-            n_codes += 1
-            conn.execute(
-                "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (code_ids[label], label, str(item.get("description") or ""), colour,
-                 int(bool(item.get("in_vivo"))), project.coder, now()),
-            )
+            code_ids[label] = new_code(conn, project, label, description=str(item.get("description") or ""),
+                                       colour=item.get("colour") or item.get("color"),
+                                       in_vivo=bool(item.get("in_vivo")))
             stats["codes"] += 1
 
         def code_id(label: str) -> str:
@@ -90,33 +83,28 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
                 raise UserError(f"{path.name}: unknown code {label!r}")
             return code_ids[label]
 
-        def add_theme(item: dict, parent: str | None, position: int) -> None:
-            name = " ".join(str(item.get("name", "")).split())
-            if not name:
-                raise UserError(f"{path.name}: a theme without a name")
-            row = conn.execute("SELECT id FROM themes WHERE parent_id IS ? AND name = ?", (parent, name)).fetchone()
-            if row:
-                theme_id = row[0]
-            else:
-                theme_id = new_id()
-                conn.execute(
-                    "INSERT INTO themes(id, parent_id, name, description, analytic_text, condensate, position, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (theme_id, parent, name, str(item.get("description") or ""),
-                     str(item.get("analytic_text") or ""), str(item.get("condensate") or ""), position, now()),
-                )
+        def add_theme(item: dict, parent: str | None) -> None:
+            try:
+                name = themes.clean_name(str(item.get("name", "")))
+            except UserError:
+                raise UserError(f"{path.name}: a theme without a name") from None
+            theme_id = store.themes.named(conn, parent, name)
+            if theme_id is None:
+                try:
+                    theme_id = themes.new_theme(
+                        conn, project, name, parent, description=str(item.get("description") or ""),
+                        analytic_text=str(item.get("analytic_text") or ""),
+                        condensate=str(item.get("condensate") or ""))
+                except UserError as exc:
+                    raise UserError(f"{path.name}: theme {name!r}: {exc}") from None
                 stats["themes"] += 1
-            for i, label in enumerate(item.get("codes") or [], 1):
-                cur = conn.execute(
-                    "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-                    (code_id(label), theme_id, i, now()),
-                )
-                stats["mappings"] += cur.rowcount
-            for i, sub in enumerate(item.get("subthemes") or [], 1):
-                add_theme(sub, theme_id, i)
+            for label in item.get("codes") or []:
+                stats["mappings"] += themes.map_code(conn, code_id(label), theme_id)
+            for sub in item.get("subthemes") or []:
+                add_theme(sub, theme_id)
 
-        for i, item in enumerate(data.get("themes") or [], 1):
-            add_theme(item, None, i)
+        for item in data.get("themes") or []:
+            add_theme(item, None)
 
         for n, item in enumerate(data.get("codings") or [], 1):
             doc = docs.get(str(item.get("doc", "")).casefold())
@@ -129,45 +117,28 @@ def import_codebook_file(project: Project, path: Path) -> dict[str, int]:
             if not places:
                 raise UserError(f"{path.name}: coding {n}: quote not found in {doc.title!r}")
             occurrence = int(item.get("occurrence", 1))
-            start, end = trim_span(text, *places[min(occurrence, len(places)) - 1])
-            before, after = context(text, start, end)
-            cur = conn.execute(
-                "INSERT OR IGNORE INTO codings(id, document_id, code_id, start, end, quote, context_before, "
-                "context_after, coder, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id(), doc.id, code_id(str(item.get("code", ""))), start, end, text[start:end],
-                 before, after, item.get("coder") or project.coder, now()),
-            )
-            stats["codings"] += cur.rowcount
+            start, end = places[min(occurrence, len(places)) - 1]
+            _cid, is_new = place_coding(conn, project, doc.id, code_id(str(item.get("code", ""))), start, end,
+                                        text=text, coder=item.get("coder"), reuse=True)
+            stats["codings"] += is_new
         stats["memos"] = 0
         for n, item in enumerate(data.get("memos") or [], 1):
-            target_type = str(item.get("on", "project"))
+            # YAML 1.1 reads a bare `on:` key as True.
+            target_type = str(item.get("on", item.get(True, "project")))
             target = str(item.get("target", ""))
-            if target_type == "project":
-                target_id = None
-            elif target_type == "document" and target.casefold() in docs:
-                target_id = docs[target.casefold()].id
-            elif target_type == "code" and check_label(target) in code_ids:
-                target_id = code_ids[check_label(target)]
-            elif target_type == "theme":
-                row = conn.execute("SELECT id FROM themes WHERE name = ?", (target,)).fetchone()
-                target_id = row[0] if row else None
-                if target_id is None:
-                    raise UserError(f"{path.name}: memo {n}: no theme {target!r}")
-            else:
-                raise UserError(f"{path.name}: memo {n}: no {target_type} {target!r}")
-            stamp = now()
-            conn.execute(
-                "INSERT INTO memos(id, target_type, target_id, title, text, author, created, modified) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id(), target_type, target_id, str(item.get("title") or ""), str(item.get("text") or ""),
-                 item.get("author") or project.coder, stamp, stamp),
-            )
+            try:
+                if target_type == "code":
+                    target_id = code_id(target) if check_label(target) in code_ids else None
+                    if target_id is None:
+                        raise UserError(f"no code {target!r}")
+                else:
+                    target_type, target_id = memos.resolve_target(project, target_type, target)
+            except UserError as exc:
+                raise UserError(f"{path.name}: memo {n}: {exc}") from None
+            memos.new_memo(conn, project, target_type, target_id, str(item.get("text") or ""),
+                           title=str(item.get("title") or ""), author=item.get("author"), allow_empty=True)
             stats["memos"] += 1
         project.db.update_action_summary(
             conn, f"codebook from {path.name}: {stats['codes']} codes, {stats['themes']} themes, "
             f"{stats['codings']} codings", stats)
     return stats
-
-
-def _palette(n: int) -> str:
-    return PALETTE[n % len(PALETTE)]

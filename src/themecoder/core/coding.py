@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.model import Code, Coding
+from themecoder import store
+from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import collapse_ws, context, find_quote
-from themecoder import store
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.model import Code, Coding
 from themecoder.store.db import now
 
 # Distinguishable on dark and light terminals; new codes take the next colour.
@@ -27,64 +28,61 @@ def check_colour(colour: str) -> str:
 
 
 def check_label(label: str) -> str:
+    """The label as stored (whitespace folded); UserError if there is nothing left."""
     label = collapse_ws(label or "")
     if not label:
         raise UserError("a code needs a label")
     return label
 
 
+def check_label_free(conn, label: str, *, except_id: str | None = None, ignore_case: bool = False,
+                     hint: str = "") -> None:
+    """Conflict if another code already has this label."""
+    clash = store.codes.label_taken(conn, label, except_id=except_id, ignore_case=ignore_case)
+    if clash is not None:
+        raise Conflict(f"a code called {clash!r} exists already{hint}")
+
+
 def next_colour(project: Project) -> str:
-    n = project.db.scalar("SELECT count(*) FROM codes") or 0
-    return PALETTE[n % len(PALETTE)]
+    return PALETTE[store.codes.count(project.db) % len(PALETTE)]
 
 
-def create_code(
-    project: Project,
-    label: str,
-    *,
-    description: str = "",
-    colour: str | None = None,
-    in_vivo: bool = False,
-) -> Code:
+# -- inside an open action (importers use these to stay one action) ---------------------------
+def new_code(conn, project: Project, label: str, *, description: str = "", colour: str | None = None,
+             in_vivo: bool = False, author: str | None = None, code_id: str | None = None) -> str:
+    """Create a code inside the caller's action, with every rule; returns its id."""
     label = check_label(label)
-    if store.codes.code_by_label(project.db, label) is not None:
-        raise Conflict(f"a code called {label!r} exists already")
+    check_label_free(conn, label)
     colour = check_colour(colour) if colour else next_colour(project)
-    code_id = new_id()
-    with project.action("create-code", f"create code «{label}»", {"code": label}) as conn:
-        _insert_code(conn, code_id, label, description, colour, in_vivo, project.coder)
-    return store.codes.code(project.db, code_id)
+    code_id = code_id or new_id()
+    store.codes.insert(conn, code_id, label, description=description or "", colour=colour, in_vivo=in_vivo,
+                       author=author or project.coder, created=now())
+    return code_id
 
 
-def _insert_code(conn, code_id, label, description, colour, in_vivo, author) -> None:
-    conn.execute(
-        "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (code_id, label, description, colour, int(in_vivo), author, now()),
-    )
+def place_coding(conn, project: Project, doc_id: str, code_id: str, start: int, end: int, *,
+                 text: str | None = None, coder: str | None = None, created: str | None = None,
+                 coding_id: str | None = None, reuse: bool = False) -> tuple[str, bool]:
+    """Code a passage inside the caller's action: (coding id, whether it is new).
 
-
-def _insert_coding(conn, project: Project, doc_id: str, code_id: str, start: int, end: int) -> str:
-    text = conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    The span is trimmed of whitespace; a passage that already has the code is a Conflict,
+    or with `reuse` that coding's id. `text` saves reading the document again (importers).
+    """
     if text is None:
-        raise NotFound(f"no document with id {doc_id}")
-    text = text[0]
+        text = store.documents.document_text(project.db, doc_id)
     start, end = trim_span(text, start, end)
     if not (0 <= start < end <= len(text)):
         raise UserError("select some text to code")
-    exists = conn.execute(
-        "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
-        (doc_id, code_id, start, end),
-    ).fetchone()
-    if exists:
+    exists = store.codings.at_span(conn, doc_id, code_id, start, end)
+    if exists is not None:
+        if reuse:
+            return exists, False
         raise Conflict("that passage already has that code")
     before, after = context(text, start, end)
-    coding_id = new_id()
-    conn.execute(
-        "INSERT INTO codings(id, document_id, code_id, start, end, quote, context_before, context_after, coder, created) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (coding_id, doc_id, code_id, start, end, text[start:end], before, after, project.coder, now()),
-    )
-    return coding_id
+    coding_id = coding_id or new_id()
+    store.codings.insert(conn, coding_id, doc_id, code_id, start, end, quote=text[start:end], before=before,
+                         after=after, coder=coder or project.coder, created=created or now())
+    return coding_id, True
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -97,10 +95,25 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# -- the public operations: one action each -------------------------------------------------------
+def create_code(
+    project: Project,
+    label: str,
+    *,
+    description: str = "",
+    colour: str | None = None,
+    in_vivo: bool = False,
+) -> Code:
+    label = check_label(label)
+    with project.action("create-code", f"create code «{label}»", {"code": label}) as conn:
+        code_id = new_code(conn, project, label, description=description, colour=colour, in_vivo=in_vivo)
+    return store.codes.code(project.db, code_id)
+
+
 def apply_code(project: Project, doc_id: str, start: int, end: int, code_id: str) -> Coding:
     code = store.codes.code(project.db, code_id)
     with project.action("apply-code", f"code passage with «{code.label}»", {"code": code.label}) as conn:
-        coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
+        coding_id, _new = place_coding(conn, project, doc_id, code_id, start, end)
     return store.codings.coding(project.db, coding_id)
 
 
@@ -110,14 +123,10 @@ def apply_new_code(
 ) -> Coding:
     """Create a code and code the passage with it: one action, one undo."""
     label = check_label(label)
-    if store.codes.code_by_label(project.db, label) is not None:
-        raise Conflict(f"a code called {label!r} exists already")
-    colour = check_colour(colour) if colour else next_colour(project)
-    code_id = new_id()
     kind = "in-vivo-code" if in_vivo else "create-and-apply-code"
     with project.action(kind, f"new code «{label}» on a passage", {"code": label}) as conn:
-        _insert_code(conn, code_id, label, description, colour, in_vivo, project.coder)
-        coding_id = _insert_coding(conn, project, doc_id, code_id, start, end)
+        code_id = new_code(conn, project, label, description=description, colour=colour, in_vivo=in_vivo)
+        coding_id, _new = place_coding(conn, project, doc_id, code_id, start, end)
     return store.codings.coding(project.db, coding_id)
 
 
@@ -135,7 +144,7 @@ def remove_coding(project: Project, coding_id: str) -> None:
     code = store.codes.code(project.db, c.code_id)
     with project.action("remove-coding", f"remove «{code.label}» from a passage",
                         {"code": code.label, "quote": c.quote[:200]}) as conn:
-        conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+        store.codings.delete(conn, coding_id)
 
 
 def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
@@ -145,14 +154,11 @@ def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
         return c
     with project.action("recode", f"recode passage «{old.label}» → «{new.label}»",
                         {"from": old.label, "to": new.label}) as conn:
-        clash = conn.execute(
-            "SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
-            (c.document_id, new.id, c.start, c.end),
-        ).fetchone()
+        clash = store.codings.at_span(conn, c.document_id, new.id, c.start, c.end) is not None
         if clash:
-            conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+            store.codings.delete(conn, coding_id)
         else:
-            conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (new.id, coding_id))
+            store.codings.set_code(conn, coding_id, new.id)
     return store.codings.coding(project.db, coding_id) if not clash else c
 
 
@@ -162,14 +168,10 @@ def recode_to_new_code(project: Project, coding_id: str, label: str, *, descript
     c = store.codings.coding(project.db, coding_id)
     old = store.codes.code(project.db, c.code_id)
     label = check_label(label)
-    if store.codes.code_by_label(project.db, label) is not None:
-        raise Conflict(f"a code called {label!r} exists already")
-    colour = check_colour(colour) if colour else next_colour(project)
-    code_id = new_id()
     with project.action("recode", f"recode passage «{old.label}» → new code «{label}»",
                         {"from": old.label, "to": label}) as conn:
-        _insert_code(conn, code_id, label, description, colour, False, project.coder)
-        conn.execute("UPDATE codings SET code_id = ? WHERE id = ?", (code_id, coding_id))
+        code_id = new_code(conn, project, label, description=description, colour=colour)
+        store.codings.set_code(conn, coding_id, code_id)
     return store.codings.coding(project.db, coding_id)
 
 
@@ -181,16 +183,13 @@ def resize_coding(project: Project, coding_id: str, start: int, end: int) -> Cod
         raise UserError("a coding needs some text")
     before, after = context(text, start, end)
     with project.action("resize-coding", "change the extent of a coding") as conn:
-        conn.execute(
-            "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
-            (start, end, text[start:end], before, after, coding_id),
-        )
+        store.codings.update_span(conn, coding_id, start, end, text[start:end], before, after)
     return store.codings.coding(project.db, coding_id)
 
 
 def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, occurrence: int | None = None) -> Coding:
     """Find `quote` in a document (whitespace-insensitively) and code it; creates the code if new."""
-    doc = store.documents.find_document(project.db, doc_ref)
+    doc = resolve.document(project, doc_ref)
     text = store.documents.document_text(project.db, doc.id)
     places = find_quote(text, quote)
     if not places:
@@ -200,8 +199,9 @@ def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, o
             f"the quote occurs {len(places)} times in {doc.title!r}; give --occurrence N (1-{len(places)})"
         )
     start, end = places[(occurrence or 1) - 1] if occurrence and occurrence <= len(places) else places[0]
-    code = store.codes.code_by_label(project.db, check_label(code_label))
-    if code is None:
+    try:  # whole names only: "use this code, or create it"
+        code = resolve.code(project, check_label(code_label), prefix=False)
+    except NotFound:
         return apply_new_code(project, doc.id, start, end, code_label)
     return apply_code(project, doc.id, start, end, code.id)
 

@@ -13,8 +13,9 @@ a unique id prefix (6+ characters); a unique name prefix (3+ characters).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, Iterable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from themecoder import store
 from themecoder.errors import Ambiguous, NotFound, UserError
@@ -146,7 +147,9 @@ def theme_paths(themes: Sequence[Theme]) -> dict[str, str]:
     by_id = {t.id: t for t in themes}
     out: dict[str, str] = {}
     for t in themes:
-        names, cur, seen = [], t, set()
+        names: list[str] = []
+        seen: set[str] = set()
+        cur: Theme | None = t
         while cur is not None and cur.id not in seen:
             seen.add(cur.id)
             names.append(cur.name)

@@ -9,19 +9,22 @@ participant or document).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.model import Code, Coding, Theme
-from themecoder.core.project import Project, new_id
 from themecoder import store
+from themecoder.core import resolve
+from themecoder.core.project import Project, new_id
+from themecoder.errors import Conflict, UserError
+from themecoder.model import Code, Coding, Theme
 from themecoder.store.db import now
 
 MAX_DEPTH = 8  # theme > subtheme > ... ; deeper nesting is almost always a mistake
 
 
-def _clean_name(name: str) -> str:
+# -- the rules ------------------------------------------------------------------------------
+def clean_name(name: str) -> str:
+    """The name as stored (whitespace folded); UserError if there is nothing left."""
     name = " ".join((name or "").split())
     if not name:
         raise UserError("a theme needs a name")
@@ -29,43 +32,71 @@ def _clean_name(name: str) -> str:
 
 
 def _check_sibling_name(conn, parent_id: str | None, name: str, except_id: str | None = None) -> None:
-    clash = conn.execute(
-        "SELECT 1 FROM themes WHERE parent_id IS ? AND lower(name) = lower(?) AND id IS NOT ?",
-        (parent_id, name, except_id),
-    ).fetchone()
-    if clash:
+    if store.themes.named(conn, parent_id, name, except_id=except_id) is not None:
         raise Conflict(f"a theme called {name!r} exists already at that level")
 
 
-def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
-    name = _clean_name(name)
+def level(project: Project, theme_id: str) -> int:
+    """1 for a top-level theme, 2 for its subthemes, ..."""
+    return len(ancestors(project, theme_id)) + 1
+
+
+def check_depth(project: Project, parent_id: str | None, height: int = 0) -> None:
+    """UserError if a theme with `height` levels below it may not sit under `parent_id`."""
+    if parent_id is not None and level(project, parent_id) + 1 + height > MAX_DEPTH:
+        raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
+
+
+def deepest_allowed_parent(project: Project, parent_id: str | None) -> str | None:
+    """`parent_id`, or the nearest ancestor under which a new theme may still sit (importers
+    attach too-deep themes there instead of refusing the file)."""
+    while parent_id is not None and level(project, parent_id) + 1 > MAX_DEPTH:
+        parent_id = store.themes.parent_of(project.db, parent_id)
+    return parent_id
+
+
+# -- inside an open action (importers use these to stay one action) ---------------------------
+def new_theme(conn, project: Project, name: str, parent_id: str | None = None, *, description: str = "",
+              analytic_text: str = "", condensate: str = "", theme_id: str | None = None) -> str:
+    """Create a theme inside the caller's action, with every rule; returns its id."""
+    name = clean_name(name)
     if parent_id is not None:
-        parent = store.themes.theme(project.db, parent_id)
-        if len(ancestors(project, parent.id)) + 1 >= MAX_DEPTH:
-            raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
+        store.themes.theme(project.db, parent_id)  # NotFound if it is not there
+    check_depth(project, parent_id)
+    _check_sibling_name(conn, parent_id, name)
+    theme_id = theme_id or new_id()
+    store.themes.insert(conn, theme_id, parent_id, name, created=now(), description=description or "",
+                        analytic_text=analytic_text or "", condensate=condensate or "")
+    return theme_id
+
+
+def map_code(conn, code_id: str, theme_id: str) -> int:
+    """Put a code last in a theme inside the caller's action; 1 if it was not there yet."""
+    return store.themes.map_code(conn, code_id, theme_id, created=now())
+
+
+def create_theme(project: Project, name: str, *, parent_id: str | None = None, description: str = "") -> Theme:
+    name = clean_name(name)
+    if parent_id is not None:
+        store.themes.theme(project.db, parent_id)
+    check_depth(project, parent_id)
     theme_id = new_id()
     with project.action("create-theme", f"create theme «{name}»",
                         {"theme_id": theme_id, "theme": name, "parent_id": parent_id}) as conn:
-        _check_sibling_name(conn, parent_id, name)
-        position = conn.execute(
-            "SELECT coalesce(max(position), 0) + 1 FROM themes WHERE parent_id IS ?", (parent_id,)).fetchone()[0]
-        conn.execute(
-            "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (theme_id, parent_id, name, description, position, now()),
-        )
+        new_theme(conn, project, name, parent_id, description=description, theme_id=theme_id)
     return store.themes.theme(project.db, theme_id)
 
 
 # -- texts ----------------------------------------------------------------------------------
 def rename_theme(project: Project, theme_id: str, name: str) -> Theme:
     theme = store.themes.theme(project.db, theme_id)
-    name = _clean_name(name)
+    name = clean_name(name)
     if name == theme.name:
         return theme
     with project.action("rename-theme", f"rename theme «{theme.name}» → «{name}»",
                         {"theme_id": theme.id, "from": theme.name, "to": name}) as conn:
         _check_sibling_name(conn, theme.parent_id, name, theme.id)
-        conn.execute("UPDATE themes SET name = ? WHERE id = ?", (name, theme.id))
+        store.themes.update(conn, theme.id, name=name)
     return store.themes.theme(project.db, theme_id)
 
 
@@ -91,9 +122,24 @@ def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme
     what = ", ".join(_FIELDS.get(k, "key quote") for k in changes)
     with project.action("edit-theme", f"theme «{theme.name}»: set {what}",
                         {"theme_id": theme.id, "theme": theme.name, "fields": sorted(changes)}) as conn:
-        for key, value in changes.items():
-            conn.execute(f"UPDATE themes SET {key} = ? WHERE id = ?", (value, theme.id))
+        store.themes.update(conn, theme.id, **changes)
     return store.themes.theme(project.db, theme_id)
+
+
+def set_texts(conn, project: Project, theme_id: str, texts: dict[str, str], *, only_if_empty: bool = False) -> list[str]:
+    """Set a theme's description, analytic text or condensate inside the caller's action
+    (importers; `only_if_empty` keeps what is there). Returns the fields changed."""
+    theme = store.themes.theme(project.db, theme_id)
+    changes: dict[str, str | None] = {}
+    for key, value in texts.items():
+        if key not in _FIELDS:
+            raise UserError(f"a theme has no field {key!r}")
+        value = (value or "").strip()
+        current = getattr(theme, key)
+        if current != value and not (only_if_empty and current):
+            changes[key] = value
+    store.themes.update(conn, theme.id, **changes)
+    return sorted(changes)
 
 
 def describe_theme(project: Project, theme_id: str, description: str) -> Theme:
@@ -114,7 +160,7 @@ def set_key_quote(project: Project, theme_id: str, coding_id: str | None) -> The
 
 
 def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
-    coding = find_coding(project, coding_ref)
+    coding = resolve.coding(project, coding_ref)
     inside = {c.id for c in store.codings.codings_for_theme(project.db, theme.id, recursive=True)}
     if coding.id not in inside:
         code = store.codes.code(project.db, coding.code_id)
@@ -123,70 +169,25 @@ def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
     return coding.id
 
 
-def find_coding(project: Project, ref: str) -> Coding:
-    """A coding by id or unique id prefix (at least 6 characters)."""
-    ref = (ref or "").strip()
-    row = project.db.query_one("SELECT id FROM codings WHERE id = ?", (ref,))
-    if row is None and len(ref) >= 6:
-        rows = project.db.query("SELECT id FROM codings WHERE id LIKE ? || '%'", (ref,))
-        if len(rows) > 1:
-            raise NotFound(f"several codings start with {ref!r}; give more of the id")
-        row = rows[0] if rows else None
-    if row is None:
-        raise NotFound(f"no coding {ref!r}")
-    return store.codings.coding(project.db, row[0])
-
-
-def find_theme(project: Project, ref: str) -> Theme:
-    """A theme by id, name, unique id prefix, or path ("Theme › Subtheme", "Theme/Subtheme")."""
-    ref = " ".join((ref or "").split())
-    try:
-        return store.themes.find_theme(project.db, ref)
-    except NotFound as first:
-        for sep in ("›", ">", "/"):
-            if sep in ref:
-                parts = [p.strip() for p in ref.split(sep) if p.strip()]
-                parent: str | None = None
-                theme = None
-                for part in parts:
-                    row = project.db.query_one(
-                        "SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)", (parent, part))
-                    if row is None:
-                        break
-                    theme = store.themes.theme(project.db, row[0])
-                    parent = theme.id
-                else:
-                    if theme is not None:
-                        return theme
-        raise first
+# TRANSITIONAL: remove at integration (callers use core.resolve.coding / core.resolve.theme)
+find_coding = resolve.coding
+find_theme = resolve.theme
 
 
 # -- structure ------------------------------------------------------------------------------
 def ancestors(project: Project, theme_id: str) -> list[str]:
     """Ids from the theme's parent up to the top level."""
     out: list[str] = []
-    parent = project.db.scalar("SELECT parent_id FROM themes WHERE id = ?", (theme_id,))
+    parent = store.themes.parent_of(project.db, theme_id)
     while parent is not None and parent not in out:
         out.append(parent)
-        parent = project.db.scalar("SELECT parent_id FROM themes WHERE id = ?", (parent,))
+        parent = store.themes.parent_of(project.db, parent)
     return out
 
 
 def descendants(project: Project, theme_id: str) -> list[str]:
-    return [r[0] for r in project.db.query(
-        "WITH RECURSIVE sub(id) AS (SELECT id FROM themes WHERE parent_id = ? "
-        "UNION SELECT t.id FROM themes t JOIN sub ON t.parent_id = sub.id) SELECT id FROM sub", (theme_id,))]
+    return store.themes.descendant_ids(project.db, theme_id)
 
-
-def _siblings(conn, parent_id: str | None, except_id: str | None = None) -> list[str]:
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM themes WHERE parent_id IS ? AND id IS NOT ? ORDER BY position, name",
-        (parent_id, except_id)).fetchall()]
-
-
-def _renumber(conn, ordered_ids: list[str]) -> None:
-    for pos, tid in enumerate(ordered_ids, 1):
-        conn.execute("UPDATE themes SET position = ? WHERE id = ? AND position IS NOT ?", (pos, tid, pos))
 
 
 def move_theme(project: Project, theme_id: str, parent_id: str | None, *, position: int | None = None) -> Theme:
@@ -198,26 +199,24 @@ def move_theme(project: Project, theme_id: str, parent_id: str | None, *, positi
         parent_name = f"«{parent.name}»"
         if parent.id == theme.id or parent.id in descendants(project, theme.id):
             raise UserError(f"cannot move «{theme.name}» into itself or one of its subthemes")
-        depth = len(ancestors(project, parent.id)) + 2 + _height(project, theme.id)
-        if depth > MAX_DEPTH:
-            raise UserError(f"themes nest at most {MAX_DEPTH} levels deep")
+        check_depth(project, parent.id, _height(project, theme.id))
     with project.action("move-theme", f"move theme «{theme.name}» to {parent_name}",
                         {"theme_id": theme.id, "theme": theme.name,
                          "from_parent": theme.parent_id, "to_parent": parent_id}) as conn:
         _check_sibling_name(conn, parent_id, theme.name, theme.id)
-        order = _siblings(conn, parent_id, theme.id)
+        order = store.themes.sibling_ids(conn, parent_id, theme.id)
         pos = len(order) + 1 if position is None else max(1, min(position, len(order) + 1))
         order.insert(pos - 1, theme.id)
-        conn.execute("UPDATE themes SET parent_id = ? WHERE id = ?", (parent_id, theme.id))
-        _renumber(conn, order)
+        store.themes.update(conn, theme.id, parent_id=parent_id)
+        store.themes.renumber(conn, order)
         if theme.parent_id != parent_id:
-            _renumber(conn, _siblings(conn, theme.parent_id, theme.id))
+            store.themes.renumber(conn, store.themes.sibling_ids(conn, theme.parent_id, theme.id))
     return store.themes.theme(project.db, theme_id)
 
 
 def _height(project: Project, theme_id: str) -> int:
     """Levels below the theme (0 for a theme without subthemes)."""
-    kids = [r[0] for r in project.db.query("SELECT id FROM themes WHERE parent_id = ?", (theme_id,))]
+    kids = store.themes.child_ids(project.db, theme_id)
     return 0 if not kids else 1 + max(_height(project, k) for k in kids)
 
 
@@ -226,10 +225,10 @@ def reorder_theme(project: Project, theme_id: str, position: int) -> Theme:
     theme = store.themes.theme(project.db, theme_id)
     with project.action("reorder-theme", f"theme «{theme.name}» to position {position}",
                         {"theme_id": theme.id, "theme": theme.name, "position": position}) as conn:
-        order = _siblings(conn, theme.parent_id, theme.id)
+        order = store.themes.sibling_ids(conn, theme.parent_id, theme.id)
         pos = max(1, min(position, len(order) + 1))
         order.insert(pos - 1, theme.id)
-        _renumber(conn, order)
+        store.themes.renumber(conn, order)
     return store.themes.theme(project.db, theme_id)
 
 
@@ -262,22 +261,21 @@ def delete_theme(project: Project, theme_id: str, *, keep_subthemes: bool = Fals
     with project.action("delete-theme", f"delete theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name, "keep_subthemes": keep_subthemes}) as conn:
         if keep_subthemes:
-            kids = [r[0] for r in conn.execute(
-                "SELECT id FROM themes WHERE parent_id = ? ORDER BY position, name", (theme.id,)).fetchall()]
+            kids = store.themes.sibling_ids(conn, theme.id)
             for kid in kids:
-                name = conn.execute("SELECT name FROM themes WHERE id = ?", (kid,)).fetchone()[0]
-                _check_sibling_name(conn, theme.parent_id, name, theme.id)
-            order = _siblings(conn, theme.parent_id)
+                _check_sibling_name(conn, theme.parent_id, store.themes.name_of(conn, kid), theme.id)
+            order = store.themes.sibling_ids(conn, theme.parent_id)
             at = order.index(theme.id)
             order[at:at + 1] = kids
-            conn.executemany("UPDATE themes SET parent_id = ? WHERE id = ?", [(theme.parent_id, k) for k in kids])
-            _renumber(conn, order)
+            for kid in kids:
+                store.themes.update(conn, kid, parent_id=theme.parent_id)
+            store.themes.renumber(conn, order)
         mappings = 0
         for tid in doomed:
-            mappings += conn.execute("DELETE FROM code_themes WHERE theme_id = ?", (tid,)).rowcount
-            conn.execute("DELETE FROM memos WHERE target_type = 'theme' AND target_id = ?", (tid,))
-            conn.execute("DELETE FROM themes WHERE id = ?", (tid,))
-        _renumber(conn, _siblings(conn, theme.parent_id))
+            mappings += store.themes.unmap(conn, theme_id=tid)
+            store.memos.delete_for(conn, "theme", tid)
+            store.themes.delete(conn, tid)
+        store.themes.renumber(conn, store.themes.sibling_ids(conn, theme.parent_id))
         project.db.update_action_summary(
             conn, f"delete theme «{theme.name}»" + (f" and {len(doomed) - 1} subthemes" if len(doomed) > 1 else ""))
     return ThemeDeletion(theme, len(doomed) - 1, mappings)
@@ -288,23 +286,14 @@ def add_code_to_theme(project: Project, code_id: str, theme_id: str) -> None:
     code, theme = store.codes.code(project.db, code_id), store.themes.theme(project.db, theme_id)
     with project.action("map-code", f"«{code.label}» → theme «{theme.name}»",
                         {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
-        _map(conn, code_id, theme_id)
-
-
-def _map(conn, code_id: str, theme_id: str) -> int:
-    position = conn.execute(
-        "SELECT coalesce(max(position), 0) + 1 FROM code_themes WHERE theme_id = ?", (theme_id,)).fetchone()[0]
-    return conn.execute(
-        "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-        (code_id, theme_id, position, now()),
-    ).rowcount
+        map_code(conn, code_id, theme_id)
 
 
 def remove_code_from_theme(project: Project, code_id: str, theme_id: str) -> None:
     code, theme = store.codes.code(project.db, code_id), store.themes.theme(project.db, theme_id)
     with project.action("unmap-code", f"«{code.label}» out of theme «{theme.name}»",
                         {"code_id": code.id, "code": code.label, "theme_id": theme.id, "theme": theme.name}) as conn:
-        conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?", (code_id, theme_id))
+        store.themes.unmap(conn, code_id=code_id, theme_id=theme_id)
 
 
 def _codes(project: Project, code_ids: Iterable[str]) -> list[Code]:
@@ -325,7 +314,7 @@ def map_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
     with project.action("map-codes", f"{_labels(codes)} → theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name,
                          "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
-        return sum(_map(conn, c.id, theme.id) for c in codes)
+        return sum(map_code(conn, c.id, theme.id) for c in codes)
 
 
 def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int:
@@ -333,8 +322,7 @@ def unmap_codes(project: Project, code_ids: Iterable[str], theme_id: str) -> int
     with project.action("unmap-codes", f"{_labels(codes)} out of theme «{theme.name}»",
                         {"theme_id": theme.id, "theme": theme.name,
                          "codes": [{"id": c.id, "label": c.label} for c in codes]}) as conn:
-        return sum(conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?",
-                                (c.id, theme.id)).rowcount for c in codes)
+        return sum(store.themes.unmap(conn, code_id=c.id, theme_id=theme.id) for c in codes)
 
 
 def move_mappings(project: Project, items: Sequence[tuple[str, str | None]], to_theme_id: str) -> int:
@@ -354,8 +342,8 @@ def move_mappings(project: Project, items: Sequence[tuple[str, str | None]], to_
                                    for (cid, src), c in zip(items, codes)]}) as conn:
         for cid, src in items:
             if src is not None and src != target.id:
-                conn.execute("DELETE FROM code_themes WHERE code_id = ? AND theme_id = ?", (cid, src))
-            _map(conn, cid, target.id)
+                store.themes.unmap(conn, code_id=cid, theme_id=src)
+            map_code(conn, cid, target.id)
     return len(items)
 
 
@@ -375,16 +363,14 @@ def reorder_code(project: Project, theme_id: str, code_id: str, position: int) -
     order.insert(max(0, min(position - 1, len(order))), code.id)
     with project.action("reorder-code", f"«{code.label}» to position {position} in «{theme.name}»",
                         {"theme_id": theme.id, "code_id": code.id, "position": position}) as conn:
-        for pos, cid in enumerate(order, 1):
-            conn.execute("UPDATE code_themes SET position = ? WHERE theme_id = ? AND code_id = ? AND position IS NOT ?",
-                         (pos, theme.id, cid, pos))
+        store.themes.order_codes(conn, theme.id, order)
 
 
 # -- queries --------------------------------------------------------------------------------
 def unthemed_codes(project: Project) -> list[Code]:
     """Codes in no theme (alphabetical)."""
-    return [c for c in store.codes.codes(project.db)
-            if project.db.scalar("SELECT 1 FROM code_themes WHERE code_id = ?", (c.id,)) is None]
+    mapped = store.themes.mapped_code_ids(project.db)
+    return [c for c in store.codes.codes(project.db) if c.id not in mapped]
 
 
 def codes_in_several_themes(project: Project) -> list[tuple[Code, list[Theme]]]:
@@ -406,7 +392,7 @@ class ThemeNode:
     depth: int
     codes: list[Code] = field(default_factory=list)
     code_codings: dict[str, int] = field(default_factory=dict)  # code id -> codings
-    children: list["ThemeNode"] = field(default_factory=list)
+    children: list[ThemeNode] = field(default_factory=list)
     codings: int = 0        # distinct codings under the theme, subthemes included
     participants: int = 0   # distinct participants (documents without one count by document)
 
@@ -414,7 +400,7 @@ class ThemeNode:
 def theme_tree(project: Project) -> list[ThemeNode]:
     """The top-level themes, each with its codes and subthemes, in order."""
     db = project.db
-    per_code = dict(db.query_tuples("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+    per_code = store.codings.counts_by_code(db)
     nodes: dict[str, ThemeNode] = {}
     roots: list[ThemeNode] = []
     for t in store.themes.themes(db):  # parents before children
@@ -422,20 +408,15 @@ def theme_tree(project: Project) -> list[ThemeNode]:
         node = ThemeNode(t, 0 if parent is None else parent.depth + 1)
         nodes[t.id] = node
         (parent.children if parent else roots).append(node)
-    for r in db.query(
-        "SELECT ct.theme_id, c.* FROM code_themes ct JOIN codes c ON c.id = ct.code_id "
-        "ORDER BY ct.theme_id, ct.position, c.label COLLATE NOCASE"
-    ):
-        node = nodes.get(r["theme_id"])
-        if node is not None:
-            node.codes.append(store.codes._code(r))
-            node.code_codings[r["id"]] = per_code.get(r["id"], 0)
+    for theme_id, code in store.themes.codes_by_theme(db):
+        holder = nodes.get(theme_id)
+        if holder is not None:
+            holder.codes.append(code)
+            holder.code_codings[code.id] = per_code.get(code.id, 0)
     # Distinct codings and informants per theme, subthemes included.
-    unit_of_coding: dict[str, tuple[str, str]] = {}
+    unit_of_coding: dict[str, str] = {}
     codings_of_code: dict[str, list[str]] = defaultdict(list)
-    for cid, code_id, unit in db.query_tuples(
-            "SELECT c.id, c.code_id, coalesce(d.participant_id, 'doc:' || d.id) FROM codings c "
-            "JOIN documents d ON d.id = c.document_id"):
+    for cid, code_id, unit in store.codings.coding_units(db):
         codings_of_code[code_id].append(cid)
         unit_of_coding[cid] = unit
 
@@ -550,7 +531,7 @@ def code_matrix(project: Project, *, rows: str = "themes", by: str = "participan
     participant (documents without a participant get a column of their own) or document."""
     db = project.db
     columns, doc_col = _units(project, by)
-    coding_rows = db.query_tuples("SELECT id, code_id, document_id FROM codings")
+    coding_rows = store.codings.coding_places(db)
     if rows == "codes":
         heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in store.codes.codes(db)]
         at = {h.id: n for n, h in enumerate(heads)}

@@ -41,7 +41,13 @@ Import (``import_refi``), one action (one undo) for the whole file:
       codable code -> a code; a codable code *with* children (MAXQDA) -> a code, plus a
       theme of the same name holding it and its children, so the hierarchy survives;
       codes with the same name in different branches get the parent's name added;
+      a code whose GUID is a code of the project (or was merged into one) is that code, and
       a code whose label exists in the project already is reused;
+    * every code, theme, mapping, coding and memo is made by the core's own operations
+      (core.coding.new_code/place_coding, core.themes.new_theme/map_code, core.memos.new_memo),
+      so the TUI's rules hold: a nameless code or theme is named "Kode"/"Tema", a theme nested
+      deeper than themes.MAX_DEPTH is attached at the deepest level allowed; the summary
+      lists each repair;
     * sets of codes -> themes (a name "A › B" -> subtheme B of A; an existing theme of that
       path gets the members); sets of documents only are reported and skipped;
     * selections -> codings, quote = text[start:end] (trimmed of surrounding whitespace),
@@ -63,12 +69,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from themecoder.core.coding import PALETTE, trim_span
-from themecoder.errors import UserError
+from themecoder import store
+from themecoder.core import memos, themes
+from themecoder.core.codebook import resolve_alias
+from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
-from themecoder.core.quotes import PATH_SEPARATOR
-from themecoder.core.text import context
+from themecoder.core.resolve import PATH_SEPARATOR, theme_paths
 from themecoder.core.turns import parse_turns
+from themecoder.errors import UserError
 from themecoder.io.refi import (
     RefiCase,
     RefiCode,
@@ -85,6 +93,7 @@ from themecoder.io.refi import (
     write_qdc,
     write_qdpx,
 )
+from themecoder.store import exchange
 from themecoder.store.db import now
 
 THEMES_AS = ("codes", "sets")
@@ -134,139 +143,125 @@ def project_to_refi(project: Project, *, themes_as: str = "codes", with_sources:
         raise UserError(f"--themes-as must be one of {', '.join(THEMES_AS)}")
     db = project.db
     rp = RefiProject(name=project.name, creation_date_time=_date(project.setting("created")))
-
-    # users: the coders, plus any coder name only found on codings or memos
-    users: dict[str, str] = {}
-    for r in db.query("SELECT id, name FROM coders ORDER BY name"):
-        gid = r[0] if _is_uuid(r[0]) else stable_guid("user", r[1])
-        users[r[1]] = gid
-    for (name,) in db.query("SELECT DISTINCT coder FROM codings WHERE coder IS NOT NULL "
-                            "UNION SELECT DISTINCT author FROM memos WHERE author IS NOT NULL"):
-        users.setdefault(name, stable_guid("user", name))
+    users = _users(db)
     rp.users = [RefiUser(guid=g, name=n) for n, g in users.items()]
-
-    # codes and themes
-    codes = {r["id"]: RefiCode(guid=r["id"], name=r["label"], description=r["description"] or None,
-                               colour=r["colour"].upper() if _HEX.match(r["colour"] or "") else None)
-             for r in db.query("SELECT id, label, description, colour FROM codes ORDER BY label COLLATE NOCASE")}
-    themes = db.query("SELECT * FROM themes ORDER BY position, name")
-    children: dict[str | None, list] = defaultdict(list)
-    for t in themes:
-        children[t["parent_id"]].append(t)
-    theme_by_id = {t["id"]: t for t in themes}
-
-    def path(theme_id: str) -> str:
-        names = []
-        t = theme_by_id.get(theme_id)
-        while t is not None:
-            names.append(t["name"])
-            t = theme_by_id.get(t["parent_id"]) if t["parent_id"] else None
-        return PATH_SEPARATOR.join(reversed(names))
-
+    codes = {c.id: RefiCode(guid=c.id, name=c.label, description=c.description or None,
+                            colour=c.colour.upper() if _HEX.match(c.colour or "") else None)
+             for c in store.codes.codes(db)}
+    ordered_themes = store.themes.themes(db)    # parents before children, in order
+    paths = theme_paths(ordered_themes)
     members: dict[str, list[str]] = defaultdict(list)
-    for r in db.query("SELECT theme_id, code_id FROM code_themes ORDER BY position"):
-        members[r[0]].append(r[1])
-    ordered_themes: list = []
-
-    def walk(parent: str | None) -> None:
-        for t in children.get(parent, []):
-            ordered_themes.append(t)
-            walk(t["id"])
-
-    walk(None)
+    for code_id, theme_id in store.themes.code_theme_pairs(db):
+        members[theme_id].append(code_id)
     if themes_as == "codes":
-        placed: set[str] = set()
-        extra: dict[str, list[str]] = defaultdict(list)
-        theme_codes: dict[str, RefiCode] = {}
-        for t in ordered_themes:
-            tc = RefiCode(guid=t["id"], name=t["name"], description=t["description"] or None, is_codable=False)
-            theme_codes[t["id"]] = tc
-            if t["parent_id"]:
-                theme_codes[t["parent_id"]].children.append(tc)
-            else:
-                rp.codes.append(tc)
-        for t in ordered_themes:
-            for code_id in members.get(t["id"], []):
-                if code_id in placed:
-                    extra[t["id"]].append(code_id)
-                else:
-                    placed.add(code_id)
-        # Codes after subthemes inside each theme, in the theme's order.
-        for t in ordered_themes:
-            for code_id in members.get(t["id"], []):
-                if code_id not in extra[t["id"]]:
-                    theme_codes[t["id"]].children.append(codes[code_id])
-        rp.codes.extend(c for cid, c in codes.items() if cid not in placed)
-        for theme_id, code_ids in extra.items():
-            if code_ids:
-                rp.sets.append(RefiSet(guid=stable_guid("theme-set", theme_id), name=path(theme_id),
-                                       member_codes=list(code_ids)))
+        _themes_as_codes(rp, codes, ordered_themes, members, paths)
     else:
         rp.codes = list(codes.values())
         for t in ordered_themes:
-            rp.sets.append(RefiSet(guid=t["id"], name=path(t["id"]), description=t["description"] or None,
-                                   member_codes=list(members.get(t["id"], []))))
-
-    # attributes and participants
-    attr_rows = db.query("SELECT id, name, type FROM attributes ORDER BY name")
-    rp.variables = [RefiVariable(guid=r[0] if _is_uuid(r[0]) else stable_guid("variable", r[1]),
-                                 name=r[1], type=ATTR_TO_REFI.get(r[2], "Text")) for r in attr_rows]
-    values: dict[str, dict] = defaultdict(dict)
-    for r in db.query("SELECT pa.participant_id, a.name, a.type, pa.value FROM participant_attributes pa "
-                      "JOIN attributes a ON a.id = pa.attribute_id ORDER BY a.name"):
-        values[r[0]][r[1]] = (ATTR_TO_REFI.get(r[2], "Text"), _value(r[2], r[3]))
-    docs_of: dict[str, list[str]] = defaultdict(list)
-    for r in db.query("SELECT id, participant_id FROM documents WHERE participant_id IS NOT NULL ORDER BY position"):
-        docs_of[r[1]].append(r[0])
-    for r in db.query("SELECT id, pseudonym FROM participants ORDER BY pseudonym COLLATE NOCASE"):
-        rp.cases.append(RefiCase(guid=r[0], name=r[1], variables=values.get(r[0], {}),
-                                 source_refs=docs_of.get(r[0], [])))
-
-    # sources and codings
+            rp.sets.append(RefiSet(guid=t.id, name=paths[t.id], description=t.description or None,
+                                   member_codes=list(members.get(t.id, []))))
+    _cases(rp, db)
     if with_sources:
-        by_doc: dict[str, list] = defaultdict(list)
-        for r in db.query("SELECT id, document_id, code_id, start, end, coder, created FROM codings "
-                          "ORDER BY document_id, start, end"):
-            by_doc[r[1]].append(r)
-        for d in db.query("SELECT id, title, text, imported FROM documents ORDER BY position, title"):
-            src = RefiTextSource(guid=d["id"], name=d["title"], text=d["text"],
-                                 creation_date_time=_date(d["imported"]))
-            for c in by_doc.get(d["id"], []):
-                user = users.get(c["coder"]) if c["coder"] else None
-                created = _date(c["created"])
-                src.selections.append(RefiSelection(
-                    guid=stable_guid("selection", c["id"]), start=c["start"], end=c["end"],
-                    codings=[RefiCoding(c["id"], c["code_id"], user, created)],
-                    creating_user=user, creation_date_time=created))
-            rp.sources.append(src)
+        _sources(rp, db, users)
+        _notes(rp, db, users, codes, ordered_themes, paths)
+    return rp
 
-    # memos
-    coding_ids = {r[0] for r in db.query("SELECT id FROM codings")} if with_sources else set()
-    valid = {
-        "document": {r[0] for r in db.query("SELECT id FROM documents")} if with_sources else set(),
-        "code": set(codes), "theme": set(theme_by_id), "coding": coding_ids,
-    }
-    for m in db.query("SELECT * FROM memos ORDER BY created"):
-        note = RefiNote(guid=m["id"] if _is_uuid(m["id"]) else stable_guid("memo", m["id"]),
-                        name=m["title"] or None, text=m["text"],
-                        creating_user=users.get(m["author"]) if m["author"] else None,
-                        creation_date_time=_date(m["created"]), modified_date_time=_date(m["modified"]))
-        if m["target_type"] == "project":
-            rp.note_refs.append(note.guid)
-        elif m["target_id"] in valid.get(m["target_type"], ()):
-            note.refs.append(m["target_id"])
+
+def _users(db) -> dict[str, str]:
+    """Coder name -> GUID: the coders, plus any name only found on codings or memos."""
+    users: dict[str, str] = {}
+    for coder_id, name in exchange.coders(db):
+        users[name] = coder_id if _is_uuid(coder_id) else stable_guid("user", name)
+    for name in exchange.coding_and_memo_authors(db):
+        users.setdefault(name, stable_guid("user", name))
+    return users
+
+
+def _themes_as_codes(rp: RefiProject, codes: dict[str, RefiCode], ordered_themes: list,
+                     members: dict[str, list[str]], paths: dict[str, str]) -> None:
+    """Themes as non-codable parent codes; a code's further themes as sets named by path."""
+    placed: set[str] = set()
+    extra: dict[str, list[str]] = defaultdict(list)
+    theme_codes: dict[str, RefiCode] = {}
+    for t in ordered_themes:
+        tc = RefiCode(guid=t.id, name=t.name, description=t.description or None, is_codable=False)
+        theme_codes[t.id] = tc
+        if t.parent_id:
+            theme_codes[t.parent_id].children.append(tc)
         else:
-            continue  # a memo on something not exported (e.g. codebook-only export)
+            rp.codes.append(tc)
+    for t in ordered_themes:
+        for code_id in members.get(t.id, []):
+            if code_id in placed:
+                extra[t.id].append(code_id)
+            else:
+                placed.add(code_id)
+    # Codes after subthemes inside each theme, in the theme's order.
+    for t in ordered_themes:
+        for code_id in members.get(t.id, []):
+            if code_id not in extra[t.id]:
+                theme_codes[t.id].children.append(codes[code_id])
+    rp.codes.extend(c for cid, c in codes.items() if cid not in placed)
+    for theme_id, code_ids in extra.items():
+        if code_ids:
+            rp.sets.append(RefiSet(guid=stable_guid("theme-set", theme_id), name=paths[theme_id],
+                                   member_codes=list(code_ids)))
+
+
+def _cases(rp: RefiProject, db) -> None:
+    """Attributes as variables, participants as cases with their documents and values."""
+    rp.variables = [RefiVariable(guid=aid if _is_uuid(aid) else stable_guid("variable", name),
+                                 name=name, type=ATTR_TO_REFI.get(type_, "Text"))
+                    for aid, name, type_ in exchange.attributes(db)]
+    docs_of: dict[str, list[str]] = defaultdict(list)
+    for d in store.documents.documents(db):
+        if d.participant_id is not None:
+            docs_of[d.participant_id].append(d.id)
+    for p in store.participants.participants(db):
+        values = {a.name: (ATTR_TO_REFI.get(a.type, "Text"), _value(a.type, a.value)) for a in p.attributes}
+        rp.cases.append(RefiCase(guid=p.id, name=p.pseudonym, variables=values, source_refs=docs_of.get(p.id, [])))
+
+
+def _sources(rp: RefiProject, db, users: dict[str, str]) -> None:
+    """Documents as text sources, each coding as a selection with one coding."""
+    for d in store.documents.documents(db):
+        src = RefiTextSource(guid=d.id, name=d.title, text=store.documents.document_text(db, d.id),
+                             creation_date_time=_date(d.imported))
+        for c in store.codings.codings_for_document(db, d.id):
+            user = users.get(c.coder) if c.coder else None
+            created = _date(c.created)
+            src.selections.append(RefiSelection(
+                guid=stable_guid("selection", c.id), start=c.start, end=c.end,
+                codings=[RefiCoding(c.id, c.code_id, user, created)],
+                creating_user=user, creation_date_time=created))
+        rp.sources.append(src)
+
+
+def _notes(rp: RefiProject, db, users: dict[str, str], codes: dict[str, RefiCode], ordered_themes: list,
+           paths: dict[str, str]) -> None:
+    """Memos as notes on what they are about; theme texts as notes named after the theme."""
+    valid = {
+        "document": {s.guid for s in rp.sources}, "code": set(codes), "theme": set(paths),
+        "coding": {c.guid for s in rp.sources for sel in s.selections for c in sel.codings},
+    }
+    for m in store.memos.memos(db):
+        note = RefiNote(guid=m.id if _is_uuid(m.id) else stable_guid("memo", m.id),
+                        name=m.title or None, text=m.text,
+                        creating_user=users.get(m.author) if m.author else None,
+                        creation_date_time=_date(m.created), modified_date_time=_date(m.modified))
+        if m.target_type == "project":
+            rp.note_refs.append(note.guid)
+        elif m.target_id is not None and m.target_id in valid.get(m.target_type, ()):
+            note.refs.append(m.target_id)
+        else:
+            continue  # a memo on something not exported
         rp.notes.append(note)
     for t in ordered_themes:
-        for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
-            if t[col]:
-                rp.notes.append(RefiNote(guid=stable_guid(col, t["id"]), name=prefix + path(t["id"]),
-                                         text=t[col], refs=[t["id"]]))
-    if not with_sources:
-        rp.notes = []
-        rp.note_refs = []
-    return rp
+        for prefix, text in ((ANALYTIC_PREFIX, t.analytic_text), (CONDENSATE_PREFIX, t.condensate)):
+            if text:
+                col = "analytic_text" if prefix == ANALYTIC_PREFIX else "condensate"
+                rp.notes.append(RefiNote(guid=stable_guid(col, t.id), name=prefix + paths[t.id],
+                                         text=text, refs=[t.id]))
 
 
 def export_qdpx(project: Project, path: str | Path, *, themes_as: str = "codes") -> str:
@@ -277,8 +272,8 @@ def export_qdpx(project: Project, path: str | Path, *, themes_as: str = "codes")
     rp = project_to_refi(project, themes_as=themes_as)
     write_qdpx(rp, path)
     n_codings = sum(len(s.selections) for s in rp.sources)
-    n_themes = project.db.scalar("SELECT count(*) FROM themes") or 0
-    n_codes = project.db.scalar("SELECT count(*) FROM codes") or 0
+    n_themes = store.themes.count(project.db)
+    n_codes = store.codes.count(project.db)
     return (f"{len(rp.sources)} documents, {n_codes} codes, "
             f"{n_themes} themes (as {'parent codes' if themes_as == 'codes' else 'sets'}), "
             f"{n_codings} codings, {len(rp.cases)} participants, {len(rp.notes)} notes")
@@ -311,6 +306,7 @@ class ImportStats:
     attributes: int = 0
     memos: int = 0
     skipped: list[str] = field(default_factory=list)
+    repaired: Counter = field(default_factory=Counter)    # what the project's rules changed -> how often
     named: int = 0
     matched: int = 0
     positions: list[str] = field(default_factory=list)   # per source: how positions were read
@@ -327,6 +323,8 @@ class ImportStats:
             text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
         elif self.positions:
             text += "; no quote text in the file to check against; positions read as " + ", ".join(self.positions)
+        if self.repaired:
+            text += "; repaired: " + "; ".join(f"{n} {what}" for what, n in self.repaired.items())
         if self.skipped:
             text += "; skipped: " + "; ".join(self.skipped)
         return text
@@ -342,50 +340,67 @@ class _Importer:
         self.coding_ids: dict[str, list[str]] = defaultdict(list)   # selection/coding guid -> coding ids
         self.users = {u.guid: (u.name or u.id or "") for u in rp.users}
         self.used_ids: set[str] = set()
-        self.labels = {r[0].casefold(): r[1] for r in conn.execute("SELECT label, id FROM codes")}
+        self.labels = {label.casefold(): cid for cid, label in store.codes.ids_and_labels(conn)}
         self.new_labels: set[str] = set()
-        self.n_codes = conn.execute("SELECT count(*) FROM codes").fetchone()[0]
         self.new_documents: list[str] = []
 
     # -- ids -------------------------------------------------------------------------------------
     def _id(self, guid: str | None, table: str) -> str:
-        if guid and _is_uuid(guid) and guid not in self.used_ids and self.conn.execute(
-                f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is None:
+        """The file's GUID as the new row's id when it is a UUID not in use yet; else a new id."""
+        if guid and _is_uuid(guid) and guid not in self.used_ids and not self._taken(table, guid):
             self.used_ids.add(guid)
             return guid
         nid = new_id()
         self.used_ids.add(nid)
         return nid
 
+    def _taken(self, table: str, guid: str) -> bool:
+        mine = {"codes": store.codes.exists, "themes": store.themes.exists, "codings": store.codings.exists,
+                "memos": store.memos.exists}
+        if table in mine:
+            return mine[table](self.conn, guid)
+        # documents, participants, attributes: not yet behind store functions of their own
+        return self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is not None
+
     # -- codes and themes ----------------------------------------------------------------------
     def _theme(self, name: str, parent: str | None, description: str | None, guid: str | None) -> str:
-        name = " ".join((name or "").split()) or "Tema"
-        row = self.conn.execute("SELECT id FROM themes WHERE parent_id IS ? AND lower(name) = lower(?)",
-                                (parent, name)).fetchone()
-        if row:
+        """Find or create a theme by the project's rules: a nameless one is named "Tema", one
+        nested deeper than the limit is attached at the deepest level allowed (both reported)."""
+        try:
+            name = themes.clean_name(name)
+        except UserError:
+            name = "Tema"
+            self.stats.repaired['theme(s) without a name, named "Tema"'] += 1
+        allowed = themes.deepest_allowed_parent(self.project, parent)
+        if allowed != parent:
+            self.stats.repaired[f"theme(s) nested deeper than {themes.MAX_DEPTH} levels, "
+                                f"attached at level {themes.MAX_DEPTH}"] += 1
+            parent = allowed
+        existing = store.themes.named(self.conn, parent, name)
+        if existing is not None:
             if description:
-                self.conn.execute("UPDATE themes SET description = ? WHERE id = ? AND description = ''",
-                                  (description, row[0]))
-            return row[0]
-        tid = self._id(guid, "themes")
-        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM themes WHERE parent_id IS ?",
-                                     (parent,)).fetchone()[0]
-        self.conn.execute(
-            "INSERT INTO themes(id, parent_id, name, description, position, created) VALUES (?, ?, ?, ?, ?, ?)",
-            (tid, parent, name, description or "", position, now()))
+                themes.set_texts(self.conn, self.project, existing, {"description": description}, only_if_empty=True)
+            return existing
+        tid = themes.new_theme(self.conn, self.project, name, parent, description=description or "",
+                               theme_id=self._id(guid, "themes"))
         self.stats.themes += 1
         return tid
 
     def _map(self, code_id: str, theme_id: str) -> None:
-        position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM code_themes WHERE theme_id = ?",
-                                     (theme_id,)).fetchone()[0]
-        cur = self.conn.execute(
-            "INSERT OR IGNORE INTO code_themes(code_id, theme_id, position, created) VALUES (?, ?, ?, ?)",
-            (code_id, theme_id, position, now()))
-        self.stats.mappings += cur.rowcount
+        self.stats.mappings += themes.map_code(self.conn, code_id, theme_id)
 
     def _code(self, code: RefiCode, parent_name: str | None) -> str:
-        label = " ".join((code.name or "").split()) or "Kode"
+        # A code of this project (an export coming back), or one merged here since: the survivor.
+        here = resolve_alias(self.project, code.guid) if code.guid not in self.used_ids else None
+        if here is not None:
+            self.used_ids.add(code.guid)
+            self.stats.reused_codes += 1
+            return here
+        try:
+            label = check_label(code.name)
+        except UserError:
+            label = "Kode"
+            self.stats.repaired['code(s) without a name, named "Kode"'] += 1
         key = label.casefold()
         if key in self.labels and key not in self.new_labels:
             self.stats.reused_codes += 1
@@ -395,12 +410,9 @@ class _Importer:
             label, n = base, 2
             while label.casefold() in self.labels:
                 label, n = f"{base} ({n})", n + 1
-        cid = self._id(code.guid, "codes")
-        colour = code.colour if code.colour and _HEX.match(code.colour) else PALETTE[self.n_codes % len(PALETTE)]
-        self.n_codes += 1
-        self.conn.execute(
-            "INSERT INTO codes(id, label, description, colour, in_vivo, author, created) VALUES (?, ?, ?, ?, 0, ?, ?)",
-            (cid, label, code.description or "", colour.upper(), self.project.coder, now()))
+        colour = code.colour if code.colour and _HEX.match(code.colour) else None
+        cid = new_code(self.conn, self.project, label, description=code.description or "", colour=colour,
+                       code_id=self._id(code.guid, "codes"))
         self.labels[label.casefold()] = cid
         self.new_labels.add(label.casefold())
         self.stats.codes += 1
@@ -439,11 +451,12 @@ class _Importer:
             if not s.member_codes and (s.member_sources or s.member_notes):
                 doc_sets += 1
                 continue
-            parent = None
+            parent: str | None = None
             names = [n.strip() for n in (s.name or "Sett").split(PATH_SEPARATOR.strip()) if n.strip()] or ["Sett"]
             for i, name in enumerate(names):
                 last = i == len(names) - 1
                 parent = self._theme(name, parent, s.description if last else None, s.guid if last else None)
+            assert parent is not None  # names is never empty
             self.theme_id[s.guid] = parent
             for cid in member_codes:
                 self._map(cid, parent)
@@ -512,14 +525,14 @@ class _Importer:
             if did is None or src.text is None:
                 continue
             text = src.text
-            spans = [(sel, sel.start, sel.end, sel.codings) for sel in src.selections]
+            spans: list[tuple[RefiSelection | None, int, int, list[RefiCoding]]] = [
+                (sel, sel.start, sel.end, sel.codings) for sel in src.selections]
             spans += [(None, 0, len(text), src.codings)] if src.codings else []
             for sel, start, end, codings in spans:
                 s, e = trim_span(text, start, end)
                 if not (0 <= s < e <= len(text)):
                     empty += len(codings)
                     continue
-                before, after = context(text, s, e)
                 for c in codings:
                     cid = self.code_id.get(c.code_guid)
                     if cid is None:
@@ -528,21 +541,14 @@ class _Importer:
                     coder = self.users.get(c.creating_user or "") or (
                         self.users.get(sel.creating_user or "") if sel else None) or self.project.coder
                     created = _date(c.creation_date_time) or (sel and _date(sel.creation_date_time)) or now()
-                    rows.append((sel, c, did, cid, s, e, text[s:e], before, after, coder, created))
-        for sel, c, did, cid, s, e, quote, before, after, coder, created in rows:
-            exists = self.conn.execute(
-                "SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
-                (did, cid, s, e)).fetchone()
-            if exists:
-                self.stats.duplicate_codings += 1
-                coding_id = exists[0]
-            else:
-                coding_id = self._id(c.guid, "codings")
-                self.conn.execute(
-                    "INSERT INTO codings(id, document_id, code_id, start, end, quote, context_before, context_after, "
-                    "coder, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (coding_id, did, cid, s, e, quote, before, after, coder, created))
+                    rows.append((sel, c, did, cid, s, e, text, coder, created))
+        for sel, c, did, cid, s, e, text, coder, created in rows:
+            coding_id, is_new = place_coding(self.conn, self.project, did, cid, s, e, text=text, coder=coder,
+                                             created=created, coding_id=self._id(c.guid, "codings"), reuse=True)
+            if is_new:
                 self.stats.codings += 1
+            else:
+                self.stats.duplicate_codings += 1
             self.coding_ids[c.guid].append(coding_id)
             if sel is not None:
                 self.coding_ids[sel.guid].append(coding_id)
@@ -631,13 +637,9 @@ class _Importer:
     # -- notes ---------------------------------------------------------------------------------
     def _memo(self, target_type: str, target_id: str | None, title: str, text: str,
               author: str | None, created: str | None, modified: str | None, guid: str | None) -> None:
-        mid = self._id(guid, "memos")
-        stamp = now()
-        self.conn.execute(
-            "INSERT INTO memos(id, target_type, target_id, title, text, author, created, modified) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (mid, target_type, target_id, title or "", text or "", author or self.project.coder,
-             created or stamp, modified or created or stamp))
+        memos.new_memo(self.conn, self.project, target_type, target_id, text or "", title=title or "",
+                       author=author, created=created, modified=modified, memo_id=self._id(guid, "memos"),
+                       allow_empty=True)
         self.stats.memos += 1
 
     def notes(self) -> None:
@@ -662,7 +664,7 @@ class _Importer:
             if len(placed) == 1 and placed[0][0] == "theme":
                 for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
                     if name.startswith(prefix):
-                        self.conn.execute(f"UPDATE themes SET {col} = ? WHERE id = ?", (note.text, placed[0][1]))
+                        themes.set_texts(self.conn, self.project, placed[0][1], {col: note.text or ""})
                         break
                 else:
                     self._memo("theme", placed[0][1], name, note.text, author, created, modified, note.guid)
@@ -721,14 +723,14 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
             conn, f"import {path.name}: {stats.documents} documents, {stats.codes} codes, {stats.codings} codings",
             {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
              "codings": stats.codings, "participants": stats.participants, "memos": stats.memos,
-             "skipped": stats.skipped})
+             "skipped": stats.skipped, "repaired": dict(stats.repaired)})
     if index and importer.new_documents:
         try:
             from themecoder.core.indexing import index_document
 
             for did in importer.new_documents:
                 index_document(project, did)
-        except Exception as exc:  # the import stands; the index is rebuilt lazily later
+        except Exception as exc:  # noqa: BLE001 -- the import stands; the index is rebuilt lazily later
             summary += f"; text index not built yet ({type(exc).__name__})"
     return summary, stats
 

@@ -1,4 +1,8 @@
-"""Codings: reads."""
+"""Codings: reads, and the one writer of the `codings` table.
+
+Write functions take the open connection of the action; the rules (spans trimmed, no
+duplicate coding of a passage) live in core.coding.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -66,3 +70,76 @@ def _document_order(db: Database):
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:
     return [r[0] for r in db.query_tuples(
         "SELECT id FROM codings WHERE id LIKE ? || '%' ORDER BY id LIMIT ?", (prefix, limit))]
+
+
+def at_span(conn: sqlite3.Connection, doc_id: str, code_id: str, start: int, end: int) -> str | None:
+    """The id of the coding of this passage with this code, if there is one."""
+    row = conn.execute("SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND end = ?",
+                       (doc_id, code_id, start, end)).fetchone()
+    return None if row is None else row[0]
+
+
+def spans_of_code(conn: sqlite3.Connection, code_id: str) -> list[tuple[str, str, int, int]]:
+    """(id, document_id, start, end) of every coding with the code."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT id, document_id, start, end FROM codings WHERE code_id = ?", (code_id,)).fetchall()]
+
+
+def count_for_code(db: Database, code_id: str) -> int:
+    return db.scalar("SELECT count(*) FROM codings WHERE code_id = ?", (code_id,)) or 0
+
+
+# -- writes ------------------------------------------------------------------------------------
+def insert(conn: sqlite3.Connection, coding_id: str, doc_id: str, code_id: str, start: int, end: int, *,
+           quote: str, before: str, after: str, coder: str | None, created: str) -> None:
+    conn.execute(
+        "INSERT INTO codings(id, document_id, code_id, start, end, quote, context_before, context_after, coder, "
+        "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (coding_id, doc_id, code_id, start, end, quote, before, after, coder, created),
+    )
+
+
+def set_code(conn: sqlite3.Connection, coding_ids: str | list[str], code_id: str) -> None:
+    """Move one coding or several to another code."""
+    ids = [coding_ids] if isinstance(coding_ids, str) else list(coding_ids)
+    conn.executemany("UPDATE codings SET code_id = ? WHERE id = ?", [(code_id, c) for c in ids])
+
+
+def update_span(conn: sqlite3.Connection, coding_id: str, start: int, end: int, quote: str | None = None,
+                before: str | None = None, after: str | None = None) -> None:
+    """A coding's new extent; with quote/context (None: leave them, e.g. while re-anchoring)."""
+    if quote is None:
+        conn.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (start, end, coding_id))
+    else:
+        conn.execute(
+            "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
+            (start, end, quote, before or "", after or "", coding_id),
+        )
+
+
+def delete(conn: sqlite3.Connection, coding_id: str) -> None:
+    conn.execute("DELETE FROM codings WHERE id = ?", (coding_id,))
+
+
+def delete_for_code(conn: sqlite3.Connection, code_id: str) -> None:
+    conn.execute("DELETE FROM codings WHERE code_id = ?", (code_id,))
+
+
+def counts_by_code(db: Database) -> dict[str, int]:
+    return dict(db.query_tuples("SELECT code_id, count(*) FROM codings GROUP BY code_id"))
+
+
+def coding_units(db: Database) -> list[tuple[str, str, str]]:
+    """(coding id, code id, unit) where the unit is the participant, or 'doc:<id>' without one."""
+    return [tuple(r) for r in db.query_tuples(
+        "SELECT c.id, c.code_id, coalesce(d.participant_id, 'doc:' || d.id) FROM codings c "
+        "JOIN documents d ON d.id = c.document_id")]
+
+
+def coding_places(db: Database) -> list[tuple[str, str, str]]:
+    """(coding id, code id, document id) of every coding."""
+    return [tuple(r) for r in db.query_tuples("SELECT id, code_id, document_id FROM codings")]
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM codings WHERE id = ?", (row_id,)).fetchone() is not None
