@@ -18,8 +18,9 @@ from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from themecoder.errors import UserError
+from themecoder.core import views
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.tui import registry
 from themecoder.tui.commands import WorkbenchCommands
 
@@ -155,9 +156,8 @@ class ThemecoderApp(App[int]):
     def _index_missing(self) -> None:
         """In a worker thread: build the sentence/lemma index of documents without one."""
         from themecoder.core.indexing import ensure_index
-        from themecoder import store
 
-        if not store.documents.unindexed_documents(self.project.db):
+        if not views.needs_indexing(self.project):
             return
         label = "indexing documents"
         self.call_from_thread(self._task_start, label, 1)
@@ -247,9 +247,7 @@ class ThemecoderApp(App[int]):
             return
         self.notify(f"{verb}: {action.summary}", timeout=4)
         self.data_changed()
-        from themecoder import store
-
-        if store.documents.unindexed_documents(self.project.db):
+        if views.needs_indexing(self.project):
             self.ensure_index()
 
     # -- navigation ----------------------------------------------------------------------
@@ -321,12 +319,10 @@ class ThemecoderApp(App[int]):
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(title, help, callback) for the command palette beyond the key bindings."""
-        from themecoder import store
-
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for e in registry.SCREENS:
             out.append((f"Open: {e.title}", e.description, lambda e=e: self.action_open_screen(e.id)))
-        for d in store.documents.documents(self.project.db):
+        for d in views.documents(self.project):
             out.append((f"Open document: {d.title}", "Read and code this transcript",
                         lambda d=d: self.show_document(d.id)))
         return out

@@ -22,9 +22,9 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     """Every binding, grouped by where it works. Imports the screens' classes (not the
     registry's teammate screens, which are listed by key and title)."""
     from themecoder.tui.app import ThemecoderApp
-    from themecoder.tui.screens.code_picker import CodePicker
+    from themecoder.tui.dialogs.code_picker import CodePicker
+    from themecoder.tui.dialogs.memo_editor import MemoScreen
     from themecoder.tui.screens.codes import CodeListScreen
-    from themecoder.tui.screens.memo import MemoScreen
     from themecoder.tui.screens.overview import OverviewScreen
     from themecoder.tui.screens.search import SearchScreen
     from themecoder.tui.screens.transcript import TranscriptScreen

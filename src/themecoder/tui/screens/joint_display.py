@@ -22,10 +22,12 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from themecoder.core import findings as F
 from themecoder.core.apa import format_finding_runs, runs_to_text
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.widgets.joint_display_dialogs import (
-    NEW_FINDING, JointConfirm, JointDesignChooser, JointFindingChooser, JointFindingForm,
-    JointMetaInferenceEditor, JointOutcomeChooser,
-)
+from themecoder.tui.dialogs.joint_confirm import JointConfirm
+from themecoder.tui.dialogs.joint_design_chooser import JointDesignChooser
+from themecoder.tui.dialogs.joint_finding_chooser import NEW_FINDING, JointFindingChooser
+from themecoder.tui.dialogs.joint_finding_form import JointFindingForm
+from themecoder.tui.dialogs.joint_meta_inference_editor import JointMetaInferenceEditor
+from themecoder.tui.dialogs.joint_outcome_chooser import JointOutcomeChooser
 from themecoder.tui.widgets.status_bar import StatusBar
 
 OUTCOME_STYLE = {"confirmation": "green", "expansion": "cyan", "discordance": "magenta"}

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import themes, views
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -108,14 +107,11 @@ class MatrixScreen(WorkbenchScreen):
             return
         r, c = m.rows[row], m.columns[column - 1]
         self.cell_codings = themes.matrix_cell_codings(self.app.project, r, c, by=self.by)
-        codes = {x.id: x for x in store.codes.codes(self.app.project.db)}
-        turns: dict[str, list] = {}
+        codes = views.codes_by_id(self.app.project)
+        places = views.coding_places(self.app.project, self.cell_codings)
         items = []
-        for coding in self.cell_codings:
-            if coding.document_id not in turns:
-                turns[coding.document_id] = store.documents.turns(self.app.project.db, coding.document_id)
+        for coding, place in zip(self.cell_codings, places):
             code = codes.get(coding.code_id)
-            place = views.place_of(turns[coding.document_id], coding.start)
             items.append(Option(Content.assemble(("■ ", code.colour if code else ""),
                                                  (f"{code.label if code else ''} · {place}", "dim"), "\n",
                                                  f"«{' '.join(coding.quote.split())[:300]}»"), id=coding.id))
@@ -128,7 +124,7 @@ class MatrixScreen(WorkbenchScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        coding = store.codings.coding(self.app.project.db, event.option.id)
+        coding = views.coding(self.app.project, event.option.id)
         self.app.show_document(coding.document_id, (coding.start, coding.end))
 
     def action_toggle_rows(self) -> None:

@@ -6,7 +6,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from themecoder.core import views
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -54,7 +53,7 @@ class OverviewScreen(WorkbenchScreen):
                           str(r.codings), share_bar(r.coded_share), key=r.id)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        counts = store.project.counts(project.db)
+        counts = views.counts(project)
         words = sum(r.words for r in rows)
         self.query_one("#overview-summary", Static).update(
             f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "
@@ -82,13 +81,13 @@ class OverviewScreen(WorkbenchScreen):
     def action_memo(self) -> None:
         doc = self._current_doc()
         if doc:
-            from themecoder.tui.screens.memo import edit_memo_for
+            from themecoder.tui.dialogs.memo_editor import edit_memo_for
 
-            title = store.documents.document(self.app.project.db, doc).title
+            title = views.document(self.app.project, doc).title
             edit_memo_for(self.app, "document", doc, f"Memo on document {title}")
 
     def action_import(self) -> None:
-        from themecoder.tui.screens.import_files import ImportScreen, run_import
+        from themecoder.tui.dialogs.import_files import ImportScreen, run_import
 
         def done(result) -> None:
             if result:

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import review, views
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.screens.themes_dialogs import AskText
+from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.widgets.status_bar import StatusBar
 
 MARK = {"approved": ("✓", "green"), "needs-revision": ("!", "red"), "proposed": ("·", "dim")}
@@ -154,9 +154,7 @@ class ReviewScreen(WorkbenchScreen):
         event.stop()
         list_id = event.option_list.id
         if list_id == "rv-quotes":
-            from themecoder import store
-
-            c = store.codings.coding(self.app.project.db, event.option.id)
+            c = views.coding(self.app.project, event.option.id)
             self.app.show_document(c.document_id, (c.start, c.end))
         elif list_id == "rv-open":
             root = event.option.id
@@ -199,9 +197,7 @@ class ReviewScreen(WorkbenchScreen):
             key = f"theme:{step.theme.id}"
             if self._quotes_for != key:
                 self._quotes_for = key
-                from themecoder import store
-
-                codes = store.themes.theme_codes(self.app.project.db, step.theme.id)
+                codes = views.theme_codes(self.app.project, step.theme.id)
                 quotes.set_options([Option(Content.assemble(("■ ", c.colour), c.label), id=f"code:{c.id}",
                                            disabled=True) for c in codes])
         elif step is not None:

@@ -10,9 +10,9 @@ from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import coding as coding_ops
+from themecoder.core import views
 from themecoder.core.search import Hit
 from themecoder.core.text import collapse_ws
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -122,7 +122,7 @@ class SearchScreen(WorkbenchScreen):
             self.focused.action_cursor_down()
 
     def action_code_hit(self) -> None:
-        from themecoder.tui.screens.code_picker import CodePicker
+        from themecoder.tui.dialogs.code_picker import CodePicker
 
         current = self._current()
         if current is None:
@@ -130,7 +130,7 @@ class SearchScreen(WorkbenchScreen):
         index, hit = current
         app = self.app
         start, end = hit.sentence_start, hit.sentence_end
-        text = store.documents.document_text(app.project.db, hit.document_id)
+        text = views.document_text(app.project, hit.document_id)
 
         def done(pick) -> None:
             if pick is None:
@@ -140,14 +140,14 @@ class SearchScreen(WorkbenchScreen):
             else:
                 result = app.act(coding_ops.apply_new_code, hit.document_id, start, end, pick.label)
             if result is not None:
-                label = store.codes.code(app.project.db, result.code_id).label
+                label = views.code(app.project, result.code_id).label
                 app.notify(f"Coded the hit's sentence with «{label}».", timeout=3)
                 self.coded.setdefault(index, []).append(label)
                 self.query_one("#search-results", OptionList).replace_option_prompt_at_index(
                     index, kwic(hit, self._kwic_width(), self.coded[index]))
 
-        counts = {s.code.id: s.codings for s in store.codes.code_stats(app.project.db)}
-        app.push_screen(CodePicker(store.codes.codes(app.project.db), counts, heading="Code the hit's sentence",
+        counts = views.coding_counts(app.project)
+        app.push_screen(CodePicker(views.codes(app.project), counts, heading="Code the hit's sentence",
                                    quote=text[start:end]), done)
 
     def action_back(self) -> None:

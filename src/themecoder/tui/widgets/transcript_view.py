@@ -1,10 +1,10 @@
 """TranscriptView: a Line-API reader for long transcripts with coded spans.
 
-Built on `ScrollView.render_line` (as Toolong does), not `TextArea`:
+Built on `ScrollView.render_line` (as Toolong does), not `TextArea`. What to paint comes from
+the headless model in tui/transcript_layout.py (word wrap, highlight runs, gutter stripes,
+margin notes: tested without an app); this widget turns it into styled strips, caches them
+per line, and handles keys and the mouse:
 
-* the text is word-wrapped once per width into visual lines (offsets only, no copies);
-* coded spans are swept once into *runs* of constant coding sets, so a line's styled pieces
-  are found by bisection and cached per line;
 * the selection is an overlay applied at render time, so moving the cursor repaints only the
   lines of the old and the new selection;
 * a gutter on the left shows one coloured stripe per overlapping coding (as NVivo and MAXQDA
@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from collections.abc import Hashable
 
-from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
@@ -34,113 +33,22 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from themecoder.model import Code, Coding, Turn
-from themecoder.core.turns import is_interviewer
+from themecoder.tui.transcript_layout import (
+    GUTTER,
+    INTERVIEWER,
+    SPEAKER,
+    STRIPES,
+    Marks,
+    TranscriptLayout,
+    overlay,
+    text_widths,
+    wrap,
+)
 
-GUTTER = 5  # four stripe columns and a space
-STRIPES = 4
-MARGIN = 24  # code labels on the right, when there is room
-MIN_TEXT_FOR_MARGIN = 60
-_CONTROL = {i: " " for i in list(range(0, 32)) + [127] if i != 10}
-_NOT_NARROW = re.compile(r"[^\x20-\u02ff]")  # anything that might not be one cell wide
+# wrap and GUTTER: the tests and the benchmark import them from here
+__all__ = ["GUTTER", "TranscriptView", "wrap"]
+
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
-
-# -- layout ----------------------------------------------------------------------------------
-def _cell(ch: str) -> int:
-    return get_character_cell_size(ch)
-
-
-def wrap(display: str, width: int) -> tuple[list[int], list[int]]:
-    """Visual lines of `display` at `width` cells: (starts, ends), ends exclusive and without
-    trailing blanks. A paragraph (text between line breaks) wraps at spaces; a word longer
-    than the width is cut. Every offset belongs to exactly one [starts[i], starts[i+1])."""
-    width = max(2, width)
-    starts: list[int] = []
-    ends: list[int] = []
-    n = len(display)
-    pos = 0
-    while True:
-        nl = display.find("\n", pos)
-        pe = n if nl < 0 else nl
-        if _NOT_NARROW.search(display, pos, pe):
-            _wrap_wide(display, pos, pe, width, starts, ends)
-        else:
-            _wrap_narrow(display, pos, pe, width, starts, ends)
-        if nl < 0:
-            break
-        pos = nl + 1
-    return starts, ends
-
-
-def _wrap_narrow(d: str, s: int, b: int, width: int, starts: list[int], ends: list[int]) -> None:
-    while b - s > width:
-        cut = d.rfind(" ", s + 1, s + width + 1)
-        if cut < 0:
-            e = nxt = s + width
-        else:
-            e, nxt = cut, cut + 1
-            while e > s and d[e - 1] == " ":
-                e -= 1
-            while nxt < b and d[nxt] == " ":
-                nxt += 1
-        starts.append(s)
-        ends.append(e)
-        s = nxt
-    e = b
-    while e > s and d[e - 1] == " ":
-        e -= 1
-    starts.append(s)
-    ends.append(e)
-
-
-def _wrap_wide(d: str, s: int, b: int, width: int, starts: list[int], ends: list[int]) -> None:
-    while True:
-        w = 0
-        i = s
-        last_space = -1
-        while i < b:
-            cw = _cell(d[i])
-            if w + cw > width and i > s:
-                break
-            if d[i] == " ":
-                last_space = i
-            w += cw
-            i += 1
-        if i >= b:
-            e = b
-            while e > s and d[e - 1] == " ":
-                e -= 1
-            starts.append(s)
-            ends.append(e)
-            return
-        if d[i] == " ":
-            e, nxt = i, i
-        elif last_space > s:
-            e, nxt = last_space, last_space
-        else:
-            e = nxt = i
-        while e > s and d[e - 1] == " ":
-            e -= 1
-        while nxt < b and d[nxt] == " ":
-            nxt += 1
-        starts.append(s)
-        ends.append(e)
-        if nxt >= b:
-            return
-        s = nxt
-
-
-@dataclass(slots=True)
-class _Marks:
-    """Everything derived from the codings for one layout: runs, stripes, margin labels."""
-
-    run_pos: list[int] = field(default_factory=list)  # boundaries, sorted
-    run_top: list[int] = field(default_factory=list)  # coding index shown in the run, -1 none
-    run_count: list[int] = field(default_factory=list)  # codings covering the run
-    col_first: list[list[int]] = field(default_factory=list)  # per column: first lines
-    col_last: list[list[int]] = field(default_factory=list)
-    col_coding: list[list[int]] = field(default_factory=list)
-    margin: dict[int, int] = field(default_factory=dict)  # line -> coding index
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -182,34 +90,22 @@ class TranscriptView(ScrollView, can_focus=True):
     ]
 
     class SelectionChanged(Message):
-        def __init__(self, view: "TranscriptView", start: int, end: int) -> None:
+        def __init__(self, view: TranscriptView, start: int, end: int) -> None:
             super().__init__()
             self.view = view
             self.start = start
             self.end = end
 
         @property
-        def control(self) -> "TranscriptView":
+        def control(self) -> TranscriptView:
             return self.view
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.text = ""
-        self._display = ""
-        self.turns: list[Turn] = []
+        self.layout_model = TranscriptLayout()
         self.sentences: list[tuple[int, int]] = []
         self._sent_starts: list[int] = []
-        self.codings: list[Coding] = []
-        self.codes: dict[str, Code] = {}
-        self.memo_codings: set[str] = set()  # codings with a memo: ✎ in the margin
-        self._labels: list[tuple[int, int, bool]] = []  # (label_start, start, interviewer)
-        self._label_starts: list[int] = []
-        # layout
-        self._text_width = 0
-        self._margin = 0
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        self._marks = _Marks()
+        # painting: styled pieces per visual line, styles per key
         self._pieces: dict[int, list[tuple[int, int, Style]]] = {}
         self._styles: dict[tuple, Style] = {}
         self._base: Style | None = None
@@ -221,18 +117,62 @@ class TranscriptView(ScrollView, can_focus=True):
         self._pending_center: tuple[int, int] | None = None
         self.render_count = 0  # lines rendered (for the benchmark)
 
+    # -- the model, as the screen and the tests see it -----------------------------------------
+    @property
+    def text(self) -> str:
+        return self.layout_model.text
+
+    @property
+    def turns(self) -> list[Turn]:
+        return self.layout_model.turns
+
+    @property
+    def codings(self) -> list[Coding]:
+        return self.layout_model.codings
+
+    @property
+    def codes(self) -> dict[str, Code]:
+        return self.layout_model.codes
+
+    @property
+    def memo_codings(self) -> set[str]:
+        return self.layout_model.memo_codings
+
+    @memo_codings.setter
+    def memo_codings(self, ids: set[str]) -> None:
+        self.layout_model.memo_codings = ids
+
+    @property
+    def _display(self) -> str:
+        return self.layout_model.display
+
+    @property
+    def _starts(self) -> list[int]:
+        return self.layout_model.starts
+
+    @property
+    def _ends(self) -> list[int]:
+        return self.layout_model.ends
+
+    @property
+    def _text_width(self) -> int:
+        return self.layout_model.text_width
+
+    @property
+    def _margin(self) -> int:
+        return self.layout_model.margin
+
+    @property
+    def _marks(self) -> Marks:
+        return self.layout_model.marks
+
     # -- data ----------------------------------------------------------------------------
     def load(self, text: str, turns: list[Turn], sentences: list[tuple[int, int]],
              codings: list[Coding], codes: dict[str, Code]) -> None:
-        self.text = text
-        self._display = text.translate(_CONTROL)
-        self.turns = turns
-        self._labels = [(t.label_start, t.start, is_interviewer(t.speaker)) for t in turns if t.start > t.label_start]
-        self._label_starts = [x[0] for x in self._labels]
+        model = self.layout_model
+        model.load(text, turns)
         self.set_sentences(sentences)
-        self.codings = codings
-        self.codes = codes
-        self._text_width = 0  # force a new layout
+        model.codings, model.codes = codings, codes
         self._relayout()
         if self.sentences:
             self._set_selection(*self.sentences[0], head_at_end=True, scroll=False)
@@ -242,9 +182,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._sent_starts = [s for s, _ in self.sentences]
 
     def set_codings(self, codings: list[Coding], codes: dict[str, Code]) -> None:
-        self.codings = codings
-        self.codes = codes
-        self._compute_marks()
+        self.layout_model.set_codings(codings, codes)
         self._pieces.clear()
         self.refresh()
 
@@ -258,7 +196,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        return len(self._starts)
+        return self.layout_model.line_count
 
     def select_range(self, start: int, end: int, *, center: bool = True) -> None:
         start = max(0, min(start, len(self.text)))
@@ -274,16 +212,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- geometry ------------------------------------------------------------------------
     def line_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self._starts, offset) - 1)
-
-    def _widths(self) -> tuple[int, int]:
-        total = max(1, self.scrollable_content_region.width)
-        text_width = total - GUTTER
-        margin = 0
-        if text_width - MARGIN >= MIN_TEXT_FOR_MARGIN:
-            margin = MARGIN
-            text_width -= MARGIN
-        return max(8, text_width), margin
+        return self.layout_model.line_of(offset)
 
     def on_resize(self, event: Resize) -> None:
         self._relayout()
@@ -291,16 +220,14 @@ class TranscriptView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         if not self.is_mounted or self.scrollable_content_region.width <= 0:
             return
-        text_width, margin = self._widths()
-        if text_width == self._text_width and margin == self._margin and self._starts:
+        model = self.layout_model
+        starts = model.starts
+        top = starts[min(self.scroll_offset.y, len(starts) - 1)] if starts else 0
+        head_visible = bool(starts) and self._is_visible(self.line_of(self._head()))
+        if not model.layout(*text_widths(self.scrollable_content_region.width)):
             return
-        top = self._starts[min(self.scroll_offset.y, len(self._starts) - 1)] if self._starts else 0
-        head_visible = bool(self._starts) and self._is_visible(self.line_of(self._head()))
-        self._text_width, self._margin = text_width, margin
-        self._starts, self._ends = wrap(self._display, text_width)
-        self._compute_marks()
         self._pieces.clear()
-        self.virtual_size = Size(GUTTER + text_width + margin, len(self._starts))
+        self.virtual_size = Size(model.width, model.line_count)
         if top:
             self.scroll_to(y=self.line_of(top), animate=False)
         if head_visible:  # what the reader was looking at stays in view
@@ -311,64 +238,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def _compute_marks(self) -> None:
-        marks = _Marks()
-        codings = self.codings
-        if not self._starts:
-            self._marks = marks
-            return
-        # Runs of constant coding sets: a sweep over start/end events.
-        events: list[tuple[int, int, int]] = []
-        for i, c in enumerate(codings):
-            events.append((c.start, 1, i))
-            events.append((c.end, 0, i))
-        events.sort()
-        active: set[int] = set()
-        k = 0
-        while k < len(events):
-            pos = events[k][0]
-            while k < len(events) and events[k][0] == pos:
-                _, kind, i = events[k]
-                if kind:
-                    active.add(i)
-                else:
-                    active.discard(i)
-                k += 1
-            if active:
-                # The most specific (shortest) coding gives the colour.
-                top = min(active, key=lambda j: (codings[j].end - codings[j].start, j))
-                marks.run_top.append(top)
-            else:
-                marks.run_top.append(-1)
-            marks.run_pos.append(pos)
-            marks.run_count.append(len(active))
-        # Gutter columns: interval partitioning, longest first at equal starts.
-        order = sorted(range(len(codings)), key=lambda j: (codings[j].start, -codings[j].end))
-        col_end: list[int] = []
-        for j in order:
-            c = codings[j]
-            for col, end in enumerate(col_end):
-                if end <= c.start:
-                    break
-            else:
-                col = len(col_end)
-                col_end.append(0)
-                marks.col_first.append([])
-                marks.col_last.append([])
-                marks.col_coding.append([])
-            col_end[col] = c.end
-            marks.col_first[col].append(self.line_of(c.start))
-            marks.col_last[col].append(self.line_of(max(c.start, c.end - 1)))
-            marks.col_coding[col].append(j)
-        if self._margin:
-            taken: set[int] = set()
-            for j in order:
-                first = self.line_of(codings[j].start)
-                for y in range(first, min(first + 6, len(self._starts))):
-                    if y not in taken:
-                        taken.add(y)
-                        marks.margin[y] = j
-                        break
-        self._marks = marks
+        self.layout_model.compute_marks()
+        self._pieces.clear()
 
     # -- styles --------------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -384,7 +255,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._base = self.rich_style
         return self._base
 
-    def _style(self, key: tuple) -> Style:
+    def _style(self, key: tuple[Hashable, ...]) -> Style:
         style = self._styles.get(key)
         if style is not None:
             return style
@@ -393,9 +264,9 @@ class TranscriptView(ScrollView, can_focus=True):
         if kind == "text":
             _, label, colour, overlap = key
             style = base
-            if label == 1:
+            if label == SPEAKER:
                 style = style + self.get_component_rich_style("transcript--speaker", partial=True)
-            elif label == 2:
+            elif label == INTERVIEWER:
                 style = style + self.get_component_rich_style("transcript--interviewer", partial=True)
             if colour:
                 bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
@@ -420,40 +291,9 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------------
     def _line_pieces(self, y: int) -> list[tuple[int, int, Style]]:
         pieces = self._pieces.get(y)
-        if pieces is not None:
-            return pieces
-        ls, le = self._starts[y], self._ends[y]
-        cuts = {ls, le}
-        marks = self._marks
-        r0 = max(0, bisect.bisect_right(marks.run_pos, ls) - 1)
-        r = r0
-        while r < len(marks.run_pos) and marks.run_pos[r] < le:
-            if marks.run_pos[r] > ls:
-                cuts.add(marks.run_pos[r])
-            r += 1
-        li = max(0, bisect.bisect_right(self._label_starts, ls) - 1)
-        labels = self._labels
-        while li < len(labels) and labels[li][0] < le:
-            for p in labels[li][:2]:
-                if ls < p < le:
-                    cuts.add(p)
-            li += 1
-        bounds = sorted(cuts)
-        pieces = []
-        for s, e in zip(bounds, bounds[1:]):
-            # label?
-            label = 0
-            k = bisect.bisect_right(self._label_starts, s) - 1
-            if k >= 0 and labels[k][0] <= s < labels[k][1]:
-                label = 2 if labels[k][2] else 1
-            colour, overlap = None, False
-            ri = bisect.bisect_right(marks.run_pos, s) - 1
-            if ri >= 0 and marks.run_top[ri] >= 0 and label == 0:
-                code = self.codes.get(self.codings[marks.run_top[ri]].code_id)
-                colour = code.colour if code else "#808080"
-                overlap = marks.run_count[ri] > 1
-            pieces.append((s, e, self._style(("text", label, colour, overlap))))
-        self._pieces[y] = pieces
+        if pieces is None:
+            pieces = [(s, e, self._style(key)) for s, e, key in self.layout_model.line_pieces(y)]
+            self._pieces[y] = pieces
         return pieces
 
     def render_line(self, y: int) -> Strip:
@@ -465,25 +305,11 @@ class TranscriptView(ScrollView, can_focus=True):
         return self._render_visual_line(line, total)
 
     def _render_visual_line(self, y: int, total: int) -> Strip:
+        model = self.layout_model
         segments: list[Segment] = []
         # gutter
-        marks = self._marks
         gutter_style = self._style(("gutter",))
-        overflow = False
-        cols = []
-        for col in range(len(marks.col_first)):
-            firsts = marks.col_first[col]
-            i = bisect.bisect_right(firsts, y) - 1
-            hit = None
-            if i >= 0 and marks.col_last[col][i] >= y:
-                code = self.codes.get(self.codings[marks.col_coding[col][i]].code_id)
-                hit = code.colour if code else "#808080"
-            if col < STRIPES:
-                cols.append(hit)
-            elif hit:
-                overflow = True
-                break
-        cols += [None] * (STRIPES - len(cols))
+        cols, overflow = model.stripes(y)
         for col, colour in enumerate(cols):
             if overflow and col == STRIPES - 1:
                 segments.append(Segment("+", gutter_style))
@@ -492,49 +318,31 @@ class TranscriptView(ScrollView, can_focus=True):
             else:
                 segments.append(Segment(" ", gutter_style))
         segments.append(Segment(" " * (GUTTER - STRIPES), gutter_style))
-        # text
-        d = self._display
+        # text, the selection laid over it
+        d = model.display
         ss, se = self._sel
-        for s, e, style in self._line_pieces(y):
-            if se <= s or e <= ss:
-                segments.append(Segment(d[s:e], style))
-                continue
-            a, b = max(s, ss), min(e, se)
-            if a > s:
-                segments.append(Segment(d[s:a], style))
-            segments.append(Segment(d[a:b], self._style(("sel", style))))
-            if e > b:
-                segments.append(Segment(d[b:e], style))
+        for s, e, style, selected in overlay(self._line_pieces(y), ss, se):
+            segments.append(Segment(d[s:e], self._style(("sel", style)) if selected else style))
         # a selected line break or wrap point shows as one selected cell
-        le = self._ends[y]
-        nxt = self._starts[y + 1] if y + 1 < len(self._starts) else len(d)
+        text_width = model.text_width
         text_cells = sum(seg.cell_length for seg in segments) - GUTTER
         pad_style = self.base_style
-        if ss <= le < se and le < nxt and text_cells < self._text_width:
+        if text_cells < text_width and model.break_selected(y, ss, se):
             segments.append(Segment(" ", self._style(("sel", pad_style))))
             text_cells += 1
-        if text_cells < self._text_width:
-            segments.append(Segment(" " * (self._text_width - text_cells), pad_style))
-        elif text_cells > self._text_width:  # a wide character at the edge
-            strip = Strip(segments).crop(0, GUTTER + self._text_width)
-            segments = list(strip)
+        if text_cells < text_width:
+            segments.append(Segment(" " * (text_width - text_cells), pad_style))
+        elif text_cells > text_width:  # a wide character at the edge
+            segments = list(Strip(segments).crop(0, GUTTER + text_width))
         # margin
-        if self._margin:
-            j = marks.margin.get(y)
-            if j is None:
-                segments.append(Segment(" " * self._margin, self._style(("margin", None))))
+        if model.margin:
+            note = model.margin_note(y)
+            if note is None:
+                segments.append(Segment(" " * model.margin, self._style(("margin", None))))
             else:
-                code = self.codes.get(self.codings[j].code_id)
-                label = code.label if code else "?"
-                colour = code.colour if code else "#808080"
-                room = self._margin - 3
-                if len(label) > room:
-                    label = label[: room - 1] + "…"
-                mark = " ✎ " if self.codings[j].id in self.memo_codings else " ■ "
-                segments.append(Segment(mark, self._style(("margin", colour))))
-                segments.append(Segment(label.ljust(room), self._style(("margin", None))))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(total, pad_style)
+                segments.append(Segment(note.mark, self._style(("margin", note.colour))))
+                segments.append(Segment(note.label.ljust(model.margin - 3), self._style(("margin", None))))
+        return Strip(segments).adjust_cell_length(total, pad_style)
 
     # -- selection -----------------------------------------------------------------------
     def _refresh_span(self, start: int, end: int) -> None:
@@ -710,24 +518,7 @@ class TranscriptView(ScrollView, can_focus=True):
         """Text offset of the boundary nearest to content cell (x, y)."""
         if not self._starts:
             return None
-        line = self.scroll_offset.y + y
-        if line < 0:
-            return 0
-        if line >= len(self._starts):
-            return len(self.text)
-        ls, le = self._starts[line], self._ends[line]
-        col = x - GUTTER
-        if col <= 0:
-            return ls
-        d = self._display
-        if not _NOT_NARROW.search(d, ls, le):
-            return min(le, ls + col)
-        w = 0
-        for i in range(ls, le):
-            w += _cell(d[i])
-            if w > col:
-                return i
-        return le
+        return self.layout_model.offset_at(self.scroll_offset.y + y, x - GUTTER)
 
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = event.get_content_offset(self)

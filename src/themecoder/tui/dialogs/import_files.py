@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+
 SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt", ".qdpx", ".qdc"}
 
 
