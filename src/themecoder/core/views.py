@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from themecoder import store
 from themecoder.core.text import collapse_ws, word_count
 from themecoder.core.turns import format_timestamp
-from themecoder.model import Code, Coding, CodeStats, Document, Memo, Theme, Turn
+from themecoder.model import Code, CodeStats, Coding, Document, Memo, Theme, Turn
 from themecoder.store import views as store_views
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def covered_length(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-def document_overview(project: "Project") -> list[DocumentRow]:
+def document_overview(project: Project) -> list[DocumentRow]:
     db = project.db
     people = participant_names(project)
     spans = store_views.coding_spans(db)
@@ -90,7 +90,7 @@ def place_of(turns: list[Turn], offset: int) -> str:
     return f"turn {i + 1}" + (f", {stamp}" if stamp else "")
 
 
-def quotes_for_code(project: "Project", code_id: str) -> list[QuoteRow]:
+def quotes_for_code(project: Project, code_id: str) -> list[QuoteRow]:
     db = project.db
     docs = {d.id: d for d in store.documents.documents(db)}
     people = {p.id: p.pseudonym for p in store.participants.participants(db)}
@@ -138,19 +138,20 @@ def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> No
         out.append((s, e))
 
 
-def memo_for(project: "Project", target_type: str, target_id: str | None) -> Memo | None:
+def memo_for(project: Project, target_type: str, target_id: str | None) -> Memo | None:
     """The memo on a target written by the current coder (else anyone's newest), if any."""
-    memos = store.memos.memos(project.db, target_type, target_id) if target_id else store.memos.memos(project.db, target_type)
+    db = project.db
+    memos = store.memos.memos(db, target_type, target_id) if target_id else store.memos.memos(db, target_type)
     mine = [m for m in memos if m.author == project.coder]
     pool = mine or memos
     return pool[-1] if pool else None
 
 
-def memo_counts(project: "Project", target_type: str) -> dict[str, int]:
+def memo_counts(project: Project, target_type: str) -> dict[str, int]:
     return store_views.memo_counts(project.db, target_type)
 
 
-def codes_by_id(project: "Project") -> dict[str, Code]:
+def codes_by_id(project: Project) -> dict[str, Code]:
     return {c.id: c for c in store.codes.codes(project.db)}
 
 
@@ -188,82 +189,82 @@ def rank_codes(suggestions: list, query: str) -> tuple[list, int]:
 
 # -- plain reads for the screens -------------------------------------------------------------
 # Thin on purpose: the screens name what they need, the store stays behind this module.
-def documents(project: "Project") -> list[Document]:
+def documents(project: Project) -> list[Document]:
     return store.documents.documents(project.db)
 
 
-def document(project: "Project", doc_id: str) -> Document:
+def document(project: Project, doc_id: str) -> Document:
     return store.documents.document(project.db, doc_id)
 
 
-def document_text(project: "Project", doc_id: str) -> str:
+def document_text(project: Project, doc_id: str) -> str:
     return store.documents.document_text(project.db, doc_id)
 
 
-def turns(project: "Project", doc_id: str) -> list[Turn]:
+def turns(project: Project, doc_id: str) -> list[Turn]:
     return store.documents.turns(project.db, doc_id)
 
 
-def sentences(project: "Project", doc_id: str) -> list[tuple[int, int]]:
+def sentences(project: Project, doc_id: str) -> list[tuple[int, int]]:
     """The indexed sentences of a document ([] until it has been indexed)."""
     return store.documents.sentences(project.db, doc_id)
 
 
-def needs_indexing(project: "Project") -> bool:
+def needs_indexing(project: Project) -> bool:
     """Is any document without its sentence/lemma index (new, or its text changed)?"""
     return bool(store.documents.unindexed_documents(project.db))
 
 
-def participant_names(project: "Project") -> dict[str, str]:
+def participant_names(project: Project) -> dict[str, str]:
     """Participant id -> pseudonym."""
     return {p.id: p.pseudonym for p in store.participants.participants(project.db)}
 
 
-def counts(project: "Project") -> dict[str, int]:
+def counts(project: Project) -> dict[str, int]:
     """Rows per kind: documents, participants, sentences, codes, codings, themes, memos."""
     return store.project.counts(project.db)
 
 
-def codes(project: "Project") -> list[Code]:
+def codes(project: Project) -> list[Code]:
     return store.codes.codes(project.db)
 
 
-def code(project: "Project", code_id: str) -> Code:
+def code(project: Project, code_id: str) -> Code:
     return store.codes.code(project.db, code_id)
 
 
-def code_with_label(project: "Project", label: str) -> Code | None:
+def code_with_label(project: Project, label: str) -> Code | None:
     """The code with exactly this label (the in-vivo check: reuse, don't duplicate)."""
     return store.codes.code_by_label(project.db, label)
 
 
-def code_stats(project: "Project") -> list[CodeStats]:
+def code_stats(project: Project) -> list[CodeStats]:
     return store.codes.code_stats(project.db)
 
 
-def coding_counts(project: "Project") -> dict[str, int]:
+def coding_counts(project: Project) -> dict[str, int]:
     """Code id -> number of codings (shown beside each code in the pickers)."""
     return {s.code.id: s.codings for s in code_stats(project)}
 
 
-def coding(project: "Project", coding_id: str) -> Coding:
+def coding(project: Project, coding_id: str) -> Coding:
     return store.codings.coding(project.db, coding_id)
 
 
-def codings_for_document(project: "Project", doc_id: str) -> list[Coding]:
+def codings_for_document(project: Project, doc_id: str) -> list[Coding]:
     return store.codings.codings_for_document(project.db, doc_id)
 
 
-def theme(project: "Project", theme_id: str) -> Theme:
+def theme(project: Project, theme_id: str) -> Theme:
     return store.themes.theme(project.db, theme_id)
 
 
-def theme_codes(project: "Project", theme_id: str) -> list[Code]:
+def theme_codes(project: Project, theme_id: str) -> list[Code]:
     """The codes mapped to a theme, in their order."""
     return store.themes.theme_codes(project.db, theme_id)
 
 
-def code_theme_pairs(project: "Project") -> list[tuple[str, str]]:
+def code_theme_pairs(project: Project) -> list[tuple[str, str]]:
     """(code id, theme id) of every mapping."""
     return store.themes.code_theme_pairs(project.db)
 
@@ -283,7 +284,7 @@ class TranscriptData:
     memo_codings: set[str]  # codings with a memo
 
 
-def transcript(project: "Project", doc_id: str) -> TranscriptData:
+def transcript(project: Project, doc_id: str) -> TranscriptData:
     doc = document(project, doc_id)
     return TranscriptData(
         doc, participant_names(project).get(doc.participant_id or ""), document_text(project, doc_id),
@@ -292,7 +293,7 @@ def transcript(project: "Project", doc_id: str) -> TranscriptData:
     )
 
 
-def key_quote_rows(project: "Project", theme_id: str) -> list[tuple[str, str, str]]:
+def key_quote_rows(project: Project, theme_id: str) -> list[tuple[str, str, str]]:
     """(coding id, "who · code", quote) for every quote of a theme: the key-quote choices."""
     db = project.db
     labels = {c.id: c.label for c in codes(project)}
@@ -306,7 +307,7 @@ def key_quote_rows(project: "Project", theme_id: str) -> list[tuple[str, str, st
     return rows
 
 
-def coding_places(project: "Project", codings: list[Coding]) -> list[str]:
+def coding_places(project: Project, codings: list[Coding]) -> list[str]:
     """ "turn 12, 00:14:03" (or "char 1234") for each coding, reading each document's turns once."""
     turns_of: dict[str, list[Turn]] = {}
     out = []

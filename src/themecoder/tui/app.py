@@ -9,12 +9,13 @@ picks up changes made in another window (a supervisor on the same file).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -33,7 +34,7 @@ class ThemecoderApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo", "Undo", show=True),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("f1,question_mark", "help", "Help", show=True),
@@ -218,7 +219,7 @@ class ThemecoderApp(App[int]):
         """Cheap: one indexed query. Another window's actions refresh this one."""
         try:
             last = self.project.last_action_id()
-        except Exception:  # the file is busy: try again next time
+        except Exception:  # noqa: BLE001 (the file is busy, or anything else: try again next time)
             return
         if last != self._seen_action:
             self.data_changed()

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from rich.cells import get_character_cell_size

@@ -1,8 +1,10 @@
 """AskText: one line of text in a dialog (a name, a comment)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -13,7 +15,7 @@ from themecoder.core.text import collapse_ws
 class AskText(ModalScreen[str | None]):
     """One line of text: Enter accepts, escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def __init__(self, heading: str, initial: str = "", *, placeholder: str = "", hint: str = "",
                  allow_empty: bool = False) -> None:

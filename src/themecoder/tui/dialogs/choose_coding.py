@@ -1,8 +1,10 @@
 """Which of the codings here? (remove, recode and memo when several overlap.)"""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -16,7 +18,7 @@ from themecoder.model import Code
 class ChooseCoding(ModalScreen[str | None]):
     """Which of the codings here? (for remove, recode and memo when several overlap)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def __init__(self, heading: str, rows: list[tuple[str, Code, str]]) -> None:
         super().__init__()

@@ -5,9 +5,10 @@ created, similar existing codes are shown ("did you mean …") so near-duplicate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -35,7 +36,7 @@ def code_prompt(code: Code, count: int | None = None) -> Content:
 
 
 class CodePicker(FilterPicker, ModalScreen[Pick | None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("down", "move(1)", "Next code", show=False),
         Binding("up", "move(-1)", "Previous code", show=False),

@@ -1,8 +1,10 @@
 """Confirm: a yes/no question with an optional detail line."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
@@ -11,7 +13,7 @@ from textual.widgets import Label, Static
 class Confirm(ModalScreen[bool]):
     """y confirms, n or escape cancels."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,j", "answer(True)", "Yes", show=True),
         Binding("n,escape", "answer(False)", "No", show=True),
     ]

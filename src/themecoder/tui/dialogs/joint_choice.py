@@ -1,8 +1,10 @@
 """A short list of choices (1, 2, 3 or Enter): the base of the outcome and design choosers."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -13,14 +15,14 @@ from textual.widgets.option_list import Option
 class JointChoice(ModalScreen[str | None]):
     """A short list: 1, 2, 3 or Enter chooses."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("1", "pick(0)", show=False),
         Binding("2", "pick(1)", show=False),
         Binding("3", "pick(2)", show=False),
     ]
     CHOICES: tuple[str, ...] = ()
-    HELP: dict[str, str] = {}
+    HELP: ClassVar[dict[str, str]] = {}
 
     def __init__(self, heading: str, current: str | None = None) -> None:
         super().__init__()

@@ -1,15 +1,17 @@
 """Confirm a removal on the joint display: y yes, n or escape no."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
 
 class JointConfirm(ModalScreen[bool]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y,j", "answer(True)", "Yes", show=True),
         Binding("n,escape", "answer(False)", "No", show=True),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from themecoder.core.findings import DESIGNS
 from themecoder.tui.dialogs.joint_choice import JointChoice
 
-
 DESIGN_HELP = {
     "convergent": "survey and interviews in parallel, compared afterwards",
     "explanatory-sequential": "survey first; interviews explain its results",

@@ -1,8 +1,10 @@
 """Choose a survey finding to link to a theme (or the form for a new one)."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -12,14 +14,13 @@ from textual.widgets.option_list import Option
 from themecoder.core.findings import StoredFinding
 from themecoder.tui.screens.base import FilterPicker
 
-
 NEW_FINDING = "__new__"
 
 
 class JointFindingChooser(FilterPicker, ModalScreen[str | None]):
     """Type to filter the findings; Enter chooses one (or the form for a new finding)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),

@@ -1,16 +1,15 @@
 """Enter or correct a quantitative finding in a form."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
 from themecoder.core.quant import TESTS, Finding, FindingError
-
 
 # -- the fields ---------------------------------------------------------------------------------
 FIELDS = [
@@ -35,7 +34,7 @@ class JointFindingForm(ModalScreen[Finding | None]):
     """Enter (or correct) a quantitative finding. ctrl+s checks and saves; a problem is
     shown in the form, which stays open."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", show=True),
         Binding("escape", "cancel", "Cancel", show=True),
     ]

@@ -1,8 +1,10 @@
 """The meta-inference of a link: what the two strands say together."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static, TextArea
@@ -11,7 +13,7 @@ from textual.widgets import Label, Static, TextArea
 class JointMetaInferenceEditor(ModalScreen[str | None]):
     """The meta-inference: what the two strands say together. ctrl+s saves."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", show=True),
         Binding("escape", "cancel", "Cancel", show=True),
     ]

@@ -4,7 +4,6 @@ from __future__ import annotations
 from themecoder.core.findings import OUTCOMES
 from themecoder.tui.dialogs.joint_choice import JointChoice
 
-
 OUTCOME_HELP = {
     "confirmation": "the two strands point the same way",
     "expansion": "one strand elaborates on or explains the other",

@@ -1,8 +1,10 @@
 """Choose the key quote ("gullsitat") of a theme."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -16,7 +18,7 @@ class KeyQuotePicker(ModalScreen[str | None]):
     """Choose the key quote ("gullsitat") among the quotes of a theme's codes. Returns a
     coding id, "" to clear, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
     DEFAULT_CSS = """
     KeyQuotePicker #key-quotes { height: auto; max-height: 20; }
     """

@@ -2,8 +2,10 @@
 opens it on a target and saves the result as one action."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
@@ -12,7 +14,7 @@ from themecoder.core import memos, views
 
 
 class MemoScreen(ModalScreen[str | None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save memo", show=True),
         Binding("escape", "cancel", "Cancel", show=True),
     ]

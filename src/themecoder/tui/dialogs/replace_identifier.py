@@ -3,9 +3,10 @@ when the project has none yet (pseudonyms only), everywhere or only here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Static
@@ -29,7 +30,7 @@ class ReplaceDialog(ModalScreen[ReplaceChoice | None]):
     #anon-dialog-context { color: $text-muted; max-height: 3; }
     #anon-key-label { color: $text-warning; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def __init__(self, finding: an.IdentifierFinding, mode: str, suggestion: str, *,
                  needs_key: bool) -> None:

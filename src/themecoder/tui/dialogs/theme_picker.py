@@ -1,19 +1,25 @@
 """The fuzzy "move to …" theme picker, which can also make a new theme or subtheme."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from themecoder.core import resolve
 from themecoder.core.text import collapse_ws
+from themecoder.errors import UserError
 from themecoder.model import Theme
 from themecoder.tui.screens.base import FilterPicker
+
+_PATH_SPLIT = re.compile(r"\s*(?:›|>|/)\s*")  # as core.resolve splits a theme path
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +35,7 @@ class ThemePicker(FilterPicker, ModalScreen[ThemePick | None]):
     that is not a theme offers a new theme, at the top level or under `context` (and
     "Parent/Name" makes a subtheme of Parent)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", show=True),
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
@@ -107,13 +113,20 @@ class ThemePicker(FilterPicker, ModalScreen[ThemePick | None]):
             options.highlighted = 0
 
     def _parent_and_name(self, query: str) -> tuple[Theme | None, str]:
+        """"Parent/Name" or "Parent › Name": the parent (its whole name or path, read as
+        core.resolve reads theme references) and the new name; else (None, query)."""
+        candidates = [resolve.Candidate(t.id, (path, t.name), t) for t, path in self.themes]
         for sep in ("›", "/"):
             if sep in query:
                 head, _, name = query.rpartition(sep)
                 head, name = collapse_ws(head), collapse_ws(name)
-                for t, path in self.themes:
-                    if name and head and (path.casefold() == head.casefold() or t.name.casefold() == head.casefold()):
-                        return t, name
+                if not (head and name):
+                    continue
+                head = resolve.PATH_SEPARATOR.join(p for p in _PATH_SPLIT.split(head) if p)
+                try:
+                    return resolve.pick("theme", head, candidates, prefix=False), name
+                except UserError:  # no such theme, or several: a new top-level name
+                    continue
         return None, query
 
     def _choose(self, option_id: str | None) -> None:

@@ -11,8 +11,10 @@ Registry line for the integrator (tui/registry.py):
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, OptionList, Static
@@ -43,7 +45,7 @@ class AnonymisationScreen(WorkbenchScreen):
     #anon-findings { width: 3fr; height: 1fr; }
     #anon-detail { width: 2fr; height: 1fr; padding: 0 1; border-left: solid $panel; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("enter", "show", "Show in transcript", show=False),
         Binding("p", "pseudonym", "Pseudonym", show=True),

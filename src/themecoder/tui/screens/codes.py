@@ -2,8 +2,10 @@
 the highlighted code across documents; Enter on a quote jumps to it in its transcript."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
@@ -11,15 +13,15 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import views
 from themecoder.core.coding import fuzzy_codes
-from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.dialogs.code_picker import code_prompt
+from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
 QUOTE_CHARS = 220
 
 
 class CodeListScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("m", "memo", "Memo", show=True),
         Binding("down", "to_list", "To the codes", show=False),

@@ -1,8 +1,10 @@
 """Help: every key binding of the workbench, by screen, plus the mouse and the registry."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -41,7 +43,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Project overview", bindings(OverviewScreen)),
         ("Transcript: moving and selecting", bindings(TranscriptView)),
         ("Transcript: coding", bindings(TranscriptScreen)),
-        ("Code picker", bindings(CodePicker) + [Binding("enter", "", "Apply the highlighted code / create the new one")]),
+        ("Code picker",
+         bindings(CodePicker) + [Binding("enter", "", "Apply the highlighted code / create the new one")]),
         ("Codes", bindings(CodeListScreen) + [Binding("enter", "", "Show the quotes / jump to the quote")]),
         ("Search", bindings(SearchScreen) + [Binding("enter", "", "Search / jump to the hit")]),
         ("Memo", bindings(MemoScreen)),
@@ -49,7 +52,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
 
 
 class HelpScreen(Screen):
-    BINDINGS = [Binding("escape,q,f1,question_mark", "close", "Close help", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "close", "Close help", show=True)]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")

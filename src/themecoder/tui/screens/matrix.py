@@ -3,9 +3,11 @@ document), coded segments per cell, the cell coloured by its count. Enter on a c
 its quotes below; Enter on a quote opens it in its transcript."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, OptionList
@@ -28,7 +30,7 @@ def shade(value: int, top: int) -> str:
 
 
 class MatrixScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("t", "toggle_rows", "Themes/codes", show=True),
         Binding("b", "toggle_columns", "By participant/document", show=True),
@@ -86,7 +88,8 @@ class MatrixScreen(WorkbenchScreen):
             table.add_row(*cells, key=r.id)
         if m.rows:
             table.add_row(Text("Total", style="bold"),
-                          *[Text(str(m.column_total(c)), style="bold", justify="center") for c in range(len(m.columns))],
+                          *[Text(str(m.column_total(c)), style="bold", justify="center")
+                            for c in range(len(m.columns))],
                           Text(str(sum(m.row_total(i) for i in range(len(m.rows)))), style="bold", justify="right"),
                           key="__total__")
             table.move_cursor(row=min(cursor.row, len(m.rows) - 1), column=max(1, min(cursor.column, len(m.columns))))

@@ -1,8 +1,10 @@
 """The project overview: documents with participant, words, codings and share coded."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from themecoder.core import views
@@ -16,7 +18,7 @@ def share_bar(share: float, width: int = 10) -> str:
 
 
 class OverviewScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("i", "import", "Import", show=True),
         Binding("m", "memo", "Document memo", show=False),

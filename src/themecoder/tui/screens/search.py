@@ -2,9 +2,11 @@
 to a hit (its sentence selected); c codes the hit's sentence without leaving the list."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
@@ -15,6 +17,7 @@ from themecoder.core.search import Hit
 from themecoder.core.text import collapse_ws
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
+
 
 def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
     """Two lines: who and where; then the match centred in its context (keyword in context)."""
@@ -31,7 +34,7 @@ def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
 
 
 class SearchScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("c", "code_hit", "Code hit", show=True),
         Binding("down", "to_results", "To the results", show=False),
@@ -73,7 +76,7 @@ class SearchScreen(WorkbenchScreen):
         app.call_from_thread(app._task_start, "searching")
         try:
             hits = search(app.project, query, pipeline=app.pipeline_in_thread())
-        except Exception as exc:  # a UserError or a broken pipeline: say so, keep the screen
+        except Exception as exc:  # noqa: BLE001 (a UserError or a broken pipeline: say so, keep the screen)
             app.call_from_thread(self._show_error, str(exc))
             return
         finally:

@@ -8,28 +8,32 @@ Every change is one action: ctrl+z undoes it.
 """
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import codebook, review, themes, views
+from themecoder.errors import NotFound
 from themecoder.model import Theme
-from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.dialogs.confirm import Confirm
 from themecoder.tui.dialogs.key_quote_picker import KeyQuotePicker
 from themecoder.tui.dialogs.theme_picker import ThemePick, ThemePicker
 from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
+from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
 STATUS_MARK = {"approved": ("✓ ", "green"), "needs-revision": ("! ", "red"), "proposed": ("", "")}
 
 
 class ThemesScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("space", "mark", "Mark", show=True),
         Binding("m", "move", "Move to…", show=True),
@@ -193,15 +197,14 @@ class ThemesScreen(WorkbenchScreen):
             if t.description:
                 bits.append(Content(t.description))
             if t.key_coding_id:
-                try:
-                    bits.append(Content.assemble(("Key quote: ", "italic"), f"«{views.coding(project, t.key_coding_id).quote}»"))
-                except Exception:
-                    pass
+                with suppress(NotFound):  # the key quote's coding was just removed
+                    quote = views.coding(project, t.key_coding_id).quote
+                    bits.append(Content.assemble(("Key quote: ", "italic"), f"«{quote}»"))
             detail.update(Content("\n").join(bits))
         elif code_id:
             try:
                 code = views.code(project, code_id)
-            except Exception:
+            except NotFound:  # the code was just merged or deleted
                 detail.update("")
                 return
             where = [self.paths.get(t, "") for c, t in views.code_theme_pairs(project) if c == code_id]

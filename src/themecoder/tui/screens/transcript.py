@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import bisect
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
@@ -18,7 +19,7 @@ from themecoder.tui.widgets.transcript_view import TranscriptView
 
 
 class TranscriptScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "code", "Code", show=True),
         Binding("v", "in_vivo", "In vivo", show=True),
         Binding("x", "remove_coding", "Uncode", show=True),
@@ -266,7 +267,7 @@ class TranscriptScreen(WorkbenchScreen):
         if not self.codings:
             self.notify("Nothing is coded in this document yet.", timeout=2)
             return
-        start, end = self.view.selection
+        start, _end = self.view.selection
         if delta > 0:
             after = [c for c in self.codings if c.start > start]
             target = after[0] if after else None

@@ -20,11 +20,12 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Hashable
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.events import Click, MouseDown, MouseMove, MouseUp, Resize
 from textual.geometry import Size
@@ -56,7 +57,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     ALLOW_SELECT = False  # the view handles the mouse itself (character ranges)
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--speaker",
         "transcript--interviewer",
         "transcript--selection",
@@ -71,7 +72,7 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "sentence(1)", "Next sentence", show=False),
         Binding("up,k", "sentence(-1)", "Previous sentence", show=False),
         Binding("shift+down", "extend(1)", "Extend selection down", show=False),
