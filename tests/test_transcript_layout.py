@@ -204,7 +204,7 @@ def test_relayout_only_when_the_width_changes():
 
 
 def test_the_model_imports_no_textual():
-    code = ("import sys\nimport themecoder.tui.transcript_layout\n"
+    code = ("import sys\nimport themecoder.tui.transcript_layout, themecoder.tui.transcript_cursor\n"
             "assert 'textual' not in sys.modules, 'textual imported'\nprint('ok')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr

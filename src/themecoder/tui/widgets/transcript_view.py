@@ -2,7 +2,8 @@
 
 Built on `ScrollView.render_line` (as Toolong does), not `TextArea`. What to paint comes from
 the headless model in tui/transcript_layout.py (word wrap, highlight runs, gutter stripes,
-margin notes: tested without an app); this widget turns it into styled strips, caches them
+margin notes), and where a key or a click moves the selection from tui/transcript_cursor.py;
+both are tested without an app. This widget turns the model into styled strips, caches them
 per line, and handles keys and the mouse:
 
 * the selection is an overlay applied at render time, so moving the cursor repaints only the
@@ -17,8 +18,6 @@ adjusts its ends by a word; the mouse selects any character range by dragging.
 """
 from __future__ import annotations
 
-import bisect
-import re
 from collections.abc import Hashable
 from typing import ClassVar
 
@@ -34,6 +33,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from themecoder.model import Code, Coding, Turn
+from themecoder.tui.transcript_cursor import Selection, Sentences, end_word, head, start_word, word_at
 from themecoder.tui.transcript_layout import (
     GUTTER,
     INTERVIEWER,
@@ -48,9 +48,6 @@ from themecoder.tui.transcript_layout import (
 
 # wrap and GUTTER: the tests and the benchmark import them from here
 __all__ = ["GUTTER", "TranscriptView", "wrap"]
-
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
 
 class TranscriptView(ScrollView, can_focus=True):
     """A long transcript, word-wrapped, with coded spans, a selection and a coding gutter."""
@@ -104,8 +101,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.layout_model = TranscriptLayout()
-        self.sentences: list[tuple[int, int]] = []
-        self._sent_starts: list[int] = []
+        self._sentences = Sentences([])
         # painting: styled pieces per visual line, styles per key
         self._pieces: dict[int, list[tuple[int, int, Style]]] = {}
         self._styles: dict[tuple, Style] = {}
@@ -179,8 +175,15 @@ class TranscriptView(ScrollView, can_focus=True):
             self._set_selection(*self.sentences[0], head_at_end=True, scroll=False)
 
     def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
-        self.sentences = list(sentences) or ([(0, len(self.text))] if self.text else [])
-        self._sent_starts = [s for s, _ in self.sentences]
+        self._sentences = Sentences(list(sentences) or ([(0, len(self.text))] if self.text else []))
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        return self._sentences.spans
+
+    @property
+    def _sent_starts(self) -> list[int]:
+        return self._sentences.starts
 
     def set_codings(self, codings: list[Coding], codes: dict[str, Code]) -> None:
         self.layout_model.set_codings(codings, codes)
@@ -390,129 +393,51 @@ class TranscriptView(ScrollView, can_focus=True):
         y = first - max(0, (height - span) // 2) if span < height else first
         self.scroll_to(y=max(0, y), animate=False)
 
-    def _sentence_index(self, offset: int) -> int:
-        """Index of the sentence containing offset, else the one before it (-1 if none)."""
-        return bisect.bisect_right(self._sent_starts, offset) - 1
+    def _apply(self, sel: Selection | None, *, scroll: bool = True) -> None:
+        if sel is not None:
+            self._set_selection(sel[0], sel[1], head_at_end=sel[2], scroll=scroll)
 
-    def _select_sentence(self, i: int) -> None:
-        if not self.sentences:
-            return
-        i = max(0, min(i, len(self.sentences) - 1))
-        self._set_selection(*self.sentences[i], head_at_end=True)
+    @property
+    def _cursor(self) -> Selection:
+        return self._sel[0], self._sel[1], self._head_at_end
 
     def _head(self) -> int:
-        s, e = self._sel
-        return e - 1 if self._head_at_end else s
+        return head(self._cursor)
 
     def action_sentence(self, delta: int) -> None:
-        if not self.sentences:
-            return
-        head = self._head()
-        i = self._sentence_index(head)
-        s, e = self._sel
-        if delta > 0:
-            self._select_sentence(i + 1 if i >= 0 else 0)
-        elif i >= 0 and self.sentences[i][0] < s and e <= self.sentences[i][1]:
-            self._select_sentence(i)  # from inside a sentence: up goes to its start
-        else:
-            self._select_sentence(i - 1 if i >= 0 else 0)
+        self._apply(self._sentences.step(self._cursor, delta))
 
     def action_extend(self, delta: int) -> None:
-        sents = self.sentences
-        if not sents:
-            return
-        s, e = self._sel
-        n = len(sents)
-        if delta > 0:
-            if not self._head_at_end:
-                i = self._sentence_index(s)
-                if i + 1 < n and sents[i + 1][0] < e:
-                    self._set_selection(sents[i + 1][0], e, head_at_end=False)
-                    return
-            j = self._sentence_index(e - 1)
-            if j >= 0 and sents[j][1] > e:
-                e = sents[j][1]
-            elif j + 1 < n:
-                e = sents[j + 1][1]
-            self._set_selection(s, e, head_at_end=True)
-        else:
-            if self._head_at_end:
-                i = self._sentence_index(e - 1)
-                if i > 0 and sents[i - 1][1] > s and sents[i][0] >= s:
-                    self._set_selection(s, sents[i - 1][1], head_at_end=True)
-                    return
-            j = self._sentence_index(s)
-            if j >= 0 and sents[j][0] < s:
-                s = sents[j][0]
-            elif j > 0:
-                s = sents[j - 1][0]
-            elif j < 0:
-                s = sents[0][0]
-            self._set_selection(s, max(e, s + 1), head_at_end=False)
-
-    def _word_boundary(self, pos: int, delta: int, *, want: str) -> int:
-        """Next word end (delta > 0) or previous word start (delta < 0) from pos."""
-        text = self.text
-        if delta > 0:
-            m = _WORD.search(text, pos + (1 if want == "start" else 0))
-            if m is None:
-                return len(text)
-            return m.start() if want == "start" else m.end()
-        starts = [m.start() if want == "start" else m.end()
-                  for m in _WORD.finditer(text, max(0, pos - 200), pos)]
-        starts = [p for p in starts if p < pos]
-        return starts[-1] if starts else max(0, pos - 1)
+        self._apply(self._sentences.extend(self._cursor, delta))
 
     def action_end_word(self, delta: int) -> None:
-        s, e = self._sel
-        new = self._word_boundary(e, delta, want="end")
-        if new <= s:
-            return
-        self._set_selection(s, new, head_at_end=True)
+        self._apply(end_word(self.text, self._cursor, delta))
 
     def action_start_word(self, delta: int) -> None:
-        s, e = self._sel
-        new = self._word_boundary(s, delta, want="start")
-        if new >= e:
-            return
-        self._set_selection(new, e, head_at_end=False)
+        self._apply(start_word(self.text, self._cursor, delta))
 
     def action_turn(self, delta: int) -> None:
         if not self.turns:
             raise SkipAction()
-        head = self._head()
-        starts = [t.label_start for t in self.turns]
-        i = bisect.bisect_right(starts, head) - 1
-        target = max(0, min(len(self.turns) - 1, i + delta if i >= 0 else 0))
-        turn = self.turns[target]
-        k = bisect.bisect_left(self._sent_starts, turn.start)
-        if k < len(self.sentences) and self.sentences[k][0] < max(turn.end, turn.start + 1):
-            self._select_sentence(k)
-        elif turn.end > turn.start:
-            self._set_selection(turn.start, turn.end, head_at_end=True)
+        self._apply(self._sentences.turn(self.turns, self._cursor, delta))
 
     def action_page(self, delta: int) -> None:
         if not self._starts or not self.sentences:
             return
         height = max(1, self.scrollable_content_region.height - 2)
         line = max(0, min(len(self._starts) - 1, self.line_of(self._head()) + delta * height))
-        target = self._starts[line]
-        i = self._sentence_index(target)
-        if delta > 0 and (i < 0 or self.sentences[i][1] <= target):
-            i += 1
+        sel = self._sentences.page(self._starts[line], delta)
         self.scroll_to(y=max(0, self.scroll_offset.y + delta * height), animate=False)
-        self._select_sentence(max(0, i))
+        self._apply(sel)
 
     def action_edge(self, delta: int) -> None:
-        self._select_sentence(0 if delta < 0 else len(self.sentences) - 1)
+        self._apply(self._sentences.select(0 if delta < 0 else len(self._sentences) - 1))
 
     def action_collapse(self) -> None:
-        s, e = self._sel
-        i = self._sentence_index(self._head())
-        if i >= 0 and (s, e) != self.sentences[i]:
-            self._select_sentence(i)
-            return
-        raise SkipAction()
+        sel = self._sentences.collapse(self._cursor)
+        if sel is None:
+            raise SkipAction()
+        self._apply(sel)
 
     # -- mouse ---------------------------------------------------------------------------
     def _offset_at(self, x: int, y: int) -> int | None:
@@ -557,17 +482,8 @@ class TranscriptView(ScrollView, can_focus=True):
         anchor = self._drag_anchor
         self._drag_anchor = None
         self.release_mouse()
-        if not self._drag_moved:
-            # A click: the sentence under the pointer.
-            i = self._sentence_index(anchor)
-            if i < 0:
-                self._select_sentence(0)
-            elif anchor < self.sentences[i][1] or i + 1 >= len(self.sentences):
-                self._select_sentence(i)
-            else:  # between sentences (a speaker label, a blank line): the nearer one
-                before = anchor - self.sentences[i][1]
-                after = self.sentences[i + 1][0] - anchor
-                self._select_sentence(i if before < after else i + 1)
+        if not self._drag_moved:  # a click: the sentence under the pointer
+            self._apply(self._sentences.at_click(anchor))
         event.stop()
 
     def on_click(self, event: Click) -> None:
@@ -578,7 +494,4 @@ class TranscriptView(ScrollView, can_focus=True):
             pos = self._offset_at(offset.x, offset.y)
             if pos is None:
                 return
-            for m in _WORD.finditer(self.text, max(0, pos - 80), min(len(self.text), pos + 80)):
-                if m.start() <= pos < m.end():
-                    self._set_selection(m.start(), m.end(), head_at_end=True, scroll=False)
-                    break
+            self._apply(word_at(self.text, pos), scroll=False)
