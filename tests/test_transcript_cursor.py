@@ -72,3 +72,10 @@ def test_word_keys_move_one_end_by_a_word():
 def test_double_click_selects_the_word():
     assert word_at(TEXT, 10) == (8, 15, True)
     assert word_at(TEXT, 25) is None
+
+
+def test_count_of_sentences_a_selection_touches():
+    assert SENTS.count(3, 7) == 1
+    assert SENTS.count(3, 24) == 2
+    assert SENTS.count(12, 40) == 3
+    assert SENTS.count(0, 2) == 1  # before the first sentence: still one

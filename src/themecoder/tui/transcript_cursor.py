@@ -37,6 +37,12 @@ class Sentences:
         """Index of the sentence containing offset, else the one before it (-1 if none)."""
         return bisect.bisect_right(self.starts, offset) - 1
 
+    def count(self, start: int, end: int) -> int:
+        """How many sentences [start, end) touches (at least one)."""
+        first = self.index(start)
+        last = bisect.bisect_left(self.starts, end) - 1
+        return max(1, last - first + 1) if first >= 0 else 1
+
     def select(self, i: int) -> Selection | None:
         """Sentence i (clamped to the document), head at its end."""
         if not self.spans:

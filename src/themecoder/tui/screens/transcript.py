@@ -1,7 +1,6 @@
 """The transcript reader: read, select and code one document."""
 from __future__ import annotations
 
-import bisect
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -111,9 +110,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     def _update_here(self, start: int, end: int) -> None:
         view = self.view
-        first = bisect.bisect_right(view._sent_starts, start) - 1
-        last = bisect.bisect_left(view._sent_starts, end) - 1
-        n_sent = max(1, last - first + 1) if first >= 0 else 1
+        n_sent = view.sentences_in(start, end)
         where = views.place_of(self.turns, start)
         turn_i = views.turn_index(self.turns, start)
         speaker = f" ({self.turns[turn_i].speaker})" if turn_i is not None else ""
@@ -278,7 +275,7 @@ class TranscriptScreen(WorkbenchScreen):
             self.notify("No more coded passages that way.", timeout=2)
             return
         self.view.select_range(target.start, target.end, center=False)
-        self.view._ensure_visible(self.view.line_of(target.start))
+        self.view.show_offset(target.start)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

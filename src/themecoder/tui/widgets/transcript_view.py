@@ -181,9 +181,9 @@ class TranscriptView(ScrollView, can_focus=True):
     def sentences(self) -> list[tuple[int, int]]:
         return self._sentences.spans
 
-    @property
-    def _sent_starts(self) -> list[int]:
-        return self._sentences.starts
+    def sentences_in(self, start: int, end: int) -> int:
+        """How many sentences [start, end) touches (at least one)."""
+        return self._sentences.count(start, end)
 
     def set_codings(self, codings: list[Coding], codes: dict[str, Code]) -> None:
         self.layout_model.set_codings(codings, codes)
@@ -325,8 +325,12 @@ class TranscriptView(ScrollView, can_focus=True):
         # text, the selection laid over it
         d = model.display
         ss, se = self._sel
-        for s, e, style, selected in overlay(self._line_pieces(y), ss, se):
-            segments.append(Segment(d[s:e], self._style(("sel", style)) if selected else style))
+        pieces = self._line_pieces(y)
+        if se <= model.starts[y] or model.ends[y] <= ss:  # most lines: the selection is elsewhere
+            segments += [Segment(d[s:e], style) for s, e, style in pieces]
+        else:
+            for s, e, style, selected in overlay(pieces, ss, se):
+                segments.append(Segment(d[s:e], self._style(("sel", style)) if selected else style))
         # a selected line break or wrap point shows as one selected cell
         text_width = model.text_width
         text_cells = sum(seg.cell_length for seg in segments) - GUTTER
@@ -368,6 +372,11 @@ class TranscriptView(ScrollView, can_focus=True):
             head = end - 1 if head_at_end else start
             self._ensure_visible(self.line_of(head))
         self.post_message(self.SelectionChanged(self, start, end))
+
+    def show_offset(self, offset: int) -> None:
+        """Scroll (if needed) so the line holding `offset` is in view."""
+        if self._starts:
+            self._ensure_visible(self.line_of(offset))
 
     def _ensure_visible(self, line: int, pad: int = 2) -> None:
         height = self.scrollable_content_region.height
