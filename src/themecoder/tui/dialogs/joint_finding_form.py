@@ -11,7 +11,6 @@ from textual.widgets import Input, Label, Select, Static
 
 from themecoder.core.quant import TESTS, Finding, FindingError
 
-# -- the fields ---------------------------------------------------------------------------------
 FIELDS = [
     # (id, label, placeholder)
     ("instrument", "Instrument", "e.g. QPS Nordic"),
@@ -25,8 +24,6 @@ FIELDS = [
     ("effect_label", "Effect label", "d, g, r …"),
     ("statement", "Statement", "the finding in words"),
 ]
-
-
 GROUP_PARTS = (("name", "group name"), ("n", "n"), ("mean", "M"), ("sd", "SD"))
 
 
