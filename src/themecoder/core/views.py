@@ -1,6 +1,8 @@
-"""Read-only views the workbench (TUI) needs: overview rows, quote lists, spans at a place.
+"""Read-only views the workbench (TUI) needs: overview rows, quote lists, spans at a place,
+and the plain reads its screens make (a document, a code, a coding ...).
 
-Pure queries over the store; nothing here writes, and nothing imports Textual or spaCy.
+The TUI reads the project only through this module (and the core operations), never the
+store. Pure queries; nothing here writes, and nothing imports Textual or spaCy.
 """
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from themecoder.model import Code, Coding, Memo, Turn
+from themecoder import store
 from themecoder.core.text import collapse_ws, word_count
 from themecoder.core.turns import format_timestamp
-from themecoder import store
+from themecoder.model import Code, CodeStats, Coding, Document, Memo, Theme, Turn
+from themecoder.store import views as store_views
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -46,18 +49,15 @@ def covered_length(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-def document_overview(project: "Project") -> list[DocumentRow]:
+def document_overview(project: Project) -> list[DocumentRow]:
     db = project.db
-    people = {p.id: p.pseudonym for p in store.participants.participants(db)}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for r in db.query("SELECT document_id, start, end FROM codings"):
-        spans.setdefault(r[0], []).append((r[1], r[2]))
+    people = participant_names(project)
+    spans = store_views.coding_spans(db)
     rows = []
-    for r in db.query("SELECT id, title, participant_id, text FROM documents ORDER BY position, title"):
-        text = r["text"]
-        doc_spans = spans.get(r["id"], [])
+    for doc_id, title, participant_id, text in store_views.document_texts(db):
+        doc_spans = spans.get(doc_id, [])
         rows.append(DocumentRow(
-            r["id"], r["title"], people.get(r["participant_id"] or ""), word_count(text), len(text),
+            doc_id, title, people.get(participant_id or ""), word_count(text), len(text),
             len(doc_spans), covered_length(doc_spans) / len(text) if text else 0.0,
         ))
     return rows
@@ -90,7 +90,7 @@ def place_of(turns: list[Turn], offset: int) -> str:
     return f"turn {i + 1}" + (f", {stamp}" if stamp else "")
 
 
-def quotes_for_code(project: "Project", code_id: str) -> list[QuoteRow]:
+def quotes_for_code(project: Project, code_id: str) -> list[QuoteRow]:
     db = project.db
     docs = {d.id: d for d in store.documents.documents(db)}
     people = {p.id: p.pseudonym for p in store.participants.participants(db)}
@@ -138,20 +138,20 @@ def _append_trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> No
         out.append((s, e))
 
 
-def memo_for(project: "Project", target_type: str, target_id: str | None) -> Memo | None:
+def memo_for(project: Project, target_type: str, target_id: str | None) -> Memo | None:
     """The memo on a target written by the current coder (else anyone's newest), if any."""
-    memos = store.memos.memos(project.db, target_type, target_id) if target_id else store.memos.memos(project.db, target_type)
+    db = project.db
+    memos = store.memos.memos(db, target_type, target_id) if target_id else store.memos.memos(db, target_type)
     mine = [m for m in memos if m.author == project.coder]
     pool = mine or memos
     return pool[-1] if pool else None
 
 
-def memo_counts(project: "Project", target_type: str) -> dict[str, int]:
-    return {r[0]: r[1] for r in project.db.query(
-        "SELECT target_id, count(*) FROM memos WHERE target_type = ? GROUP BY target_id", (target_type,))}
+def memo_counts(project: Project, target_type: str) -> dict[str, int]:
+    return store_views.memo_counts(project.db, target_type)
 
 
-def codes_by_id(project: "Project") -> dict[str, Code]:
+def codes_by_id(project: Project) -> dict[str, Code]:
     return {c.id: c for c in store.codes.codes(project.db)}
 
 
@@ -185,3 +185,134 @@ def rank_codes(suggestions: list, query: str) -> tuple[list, int]:
     strong = [s for s in suggestions if words_match(query, s.code.label)]
     rest = [s for s in suggestions if not words_match(query, s.code.label)]
     return strong + rest, len(strong)
+
+
+# -- plain reads for the screens -------------------------------------------------------------
+# Thin on purpose: the screens name what they need, the store stays behind this module.
+def documents(project: Project) -> list[Document]:
+    return store.documents.documents(project.db)
+
+
+def document(project: Project, doc_id: str) -> Document:
+    return store.documents.document(project.db, doc_id)
+
+
+def document_text(project: Project, doc_id: str) -> str:
+    return store.documents.document_text(project.db, doc_id)
+
+
+def turns(project: Project, doc_id: str) -> list[Turn]:
+    return store.documents.turns(project.db, doc_id)
+
+
+def sentences(project: Project, doc_id: str) -> list[tuple[int, int]]:
+    """The indexed sentences of a document ([] until it has been indexed)."""
+    return store.documents.sentences(project.db, doc_id)
+
+
+def needs_indexing(project: Project) -> bool:
+    """Is any document without its sentence/lemma index (new, or its text changed)?"""
+    return bool(store.documents.unindexed_documents(project.db))
+
+
+def participant_names(project: Project) -> dict[str, str]:
+    """Participant id -> pseudonym."""
+    return {p.id: p.pseudonym for p in store.participants.participants(project.db)}
+
+
+def counts(project: Project) -> dict[str, int]:
+    """Rows per kind: documents, participants, sentences, codes, codings, themes, memos."""
+    return store.project.counts(project.db)
+
+
+def codes(project: Project) -> list[Code]:
+    return store.codes.codes(project.db)
+
+
+def code(project: Project, code_id: str) -> Code:
+    return store.codes.code(project.db, code_id)
+
+
+def code_with_label(project: Project, label: str) -> Code | None:
+    """The code with exactly this label (the in-vivo check: reuse, don't duplicate)."""
+    return store.codes.code_by_label(project.db, label)
+
+
+def code_stats(project: Project) -> list[CodeStats]:
+    return store.codes.code_stats(project.db)
+
+
+def coding_counts(project: Project) -> dict[str, int]:
+    """Code id -> number of codings (shown beside each code in the pickers)."""
+    return {s.code.id: s.codings for s in code_stats(project)}
+
+
+def coding(project: Project, coding_id: str) -> Coding:
+    return store.codings.coding(project.db, coding_id)
+
+
+def codings_for_document(project: Project, doc_id: str) -> list[Coding]:
+    return store.codings.codings_for_document(project.db, doc_id)
+
+
+def theme(project: Project, theme_id: str) -> Theme:
+    return store.themes.theme(project.db, theme_id)
+
+
+def theme_codes(project: Project, theme_id: str) -> list[Code]:
+    """The codes mapped to a theme, in their order."""
+    return store.themes.theme_codes(project.db, theme_id)
+
+
+def code_theme_pairs(project: Project) -> list[tuple[str, str]]:
+    """(code id, theme id) of every mapping."""
+    return store.themes.code_theme_pairs(project.db)
+
+
+# -- composed views ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class TranscriptData:
+    """Everything the reader shows of one document."""
+
+    document: Document
+    participant: str | None
+    text: str
+    turns: list[Turn]
+    sentences: list[tuple[int, int]]  # [] until indexed
+    codings: list[Coding]
+    codes: dict[str, Code]
+    memo_codings: set[str]  # codings with a memo
+
+
+def transcript(project: Project, doc_id: str) -> TranscriptData:
+    doc = document(project, doc_id)
+    return TranscriptData(
+        doc, participant_names(project).get(doc.participant_id or ""), document_text(project, doc_id),
+        turns(project, doc_id), sentences(project, doc_id), codings_for_document(project, doc_id),
+        codes_by_id(project), set(memo_counts(project, "coding")),
+    )
+
+
+def key_quote_rows(project: Project, theme_id: str) -> list[tuple[str, str, str]]:
+    """(coding id, "who · code", quote) for every quote of a theme: the key-quote choices."""
+    db = project.db
+    labels = {c.id: c.label for c in codes(project)}
+    docs = {d.id: d for d in documents(project)}
+    people = participant_names(project)
+    rows = []
+    for c in store.codings.codings_for_theme(db, theme_id):
+        doc = docs[c.document_id]
+        who = people.get(doc.participant_id or "", doc.title)
+        rows.append((c.id, f"{who} · {labels.get(c.code_id, '')}", " ".join(c.quote.split())[:300]))
+    return rows
+
+
+def coding_places(project: Project, codings: list[Coding]) -> list[str]:
+    """ "turn 12, 00:14:03" (or "char 1234") for each coding, reading each document's turns once."""
+    turns_of: dict[str, list[Turn]] = {}
+    out = []
+    for c in codings:
+        if c.document_id not in turns_of:
+            turns_of[c.document_id] = turns(project, c.document_id)
+        out.append(place_of(turns_of[c.document_id], c.start))
+    return out

@@ -9,17 +9,19 @@ picks up changes made in another window (a supervisor on the same file).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from themecoder.errors import UserError
+from themecoder.core import views
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.tui import registry
 from themecoder.tui.commands import WorkbenchCommands
 
@@ -32,7 +34,7 @@ class ThemecoderApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {WorkbenchCommands}
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo", "Undo", show=True),
         Binding("ctrl+y", "redo", "Redo", show=False),
         Binding("f1,question_mark", "help", "Help", show=True),
@@ -155,9 +157,8 @@ class ThemecoderApp(App[int]):
     def _index_missing(self) -> None:
         """In a worker thread: build the sentence/lemma index of documents without one."""
         from themecoder.core.indexing import ensure_index
-        from themecoder import store
 
-        if not store.documents.unindexed_documents(self.project.db):
+        if not views.needs_indexing(self.project):
             return
         label = "indexing documents"
         self.call_from_thread(self._task_start, label, 1)
@@ -218,7 +219,7 @@ class ThemecoderApp(App[int]):
         """Cheap: one indexed query. Another window's actions refresh this one."""
         try:
             last = self.project.last_action_id()
-        except Exception:  # the file is busy: try again next time
+        except Exception:  # noqa: BLE001 (the file is busy, or anything else: try again next time)
             return
         if last != self._seen_action:
             self.data_changed()
@@ -247,9 +248,7 @@ class ThemecoderApp(App[int]):
             return
         self.notify(f"{verb}: {action.summary}", timeout=4)
         self.data_changed()
-        from themecoder import store
-
-        if store.documents.unindexed_documents(self.project.db):
+        if views.needs_indexing(self.project):
             self.ensure_index()
 
     # -- navigation ----------------------------------------------------------------------
@@ -321,12 +320,10 @@ class ThemecoderApp(App[int]):
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(title, help, callback) for the command palette beyond the key bindings."""
-        from themecoder import store
-
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for e in registry.SCREENS:
             out.append((f"Open: {e.title}", e.description, lambda e=e: self.action_open_screen(e.id)))
-        for d in store.documents.documents(self.project.db):
+        for d in views.documents(self.project):
             out.append((f"Open document: {d.title}", "Read and code this transcript",
                         lambda d=d: self.show_document(d.id)))
         return out

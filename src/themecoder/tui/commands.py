@@ -2,8 +2,9 @@
 screens and the documents. Built on Textual's command Provider API."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -13,7 +14,7 @@ def binding_commands(screen) -> list[tuple[str, str, Callable[[], Any]]]:
     out: list[tuple[str, str, Callable[[], Any]]] = []
     seen: set[str] = set()
     app = screen.app
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description or binding.system or not active.enabled:
             continue

@@ -27,6 +27,9 @@ class whose ``__init__`` takes the app works as it is. From the app you get what
     StatusBar, from themecoder.tui.widgets.status_bar: compose it to show the pipeline,
                                        the coder and progress like the other screens
 
+Screens read the project through themecoder.core.views (and other core modules), never the
+store: no SQL under tui/. Dialogs (ModalScreen subclasses) go one per module in tui/dialogs/.
+
 Screens opened from the registry replace each other (the stack stays overview → transcript →
 one tool screen); escape on them goes back. Keys must not clash: tests/test_tui_registry.py
 checks them against the app's own bindings and each other. Use a capital letter or a

@@ -11,18 +11,18 @@ Registry line for the integrator (tui/registry.py):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import anonymise as an
 from themecoder.errors import UserError
+from themecoder.tui.dialogs.replace_identifier import ReplaceChoice, ReplaceDialog
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -38,67 +38,6 @@ def finding_prompt(f: an.IdentifierFinding) -> Content:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ReplaceChoice:
-    replacement: str
-    mode: str               # "pseudonym" | "category"
-    everywhere: bool = True
-    key_path: str | None = None
-
-
-class ReplaceDialog(ModalScreen[ReplaceChoice | None]):
-    """Choose the replacement (a suggestion is filled in), and the key file if the project has
-    none yet (pseudonyms only). Enter replaces; escape cancels."""
-
-    DEFAULT_CSS = """
-    #anon-dialog-context { color: $text-muted; max-height: 3; }
-    #anon-key-label { color: $text-warning; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
-
-    def __init__(self, finding: an.IdentifierFinding, mode: str, suggestion: str, *,
-                 needs_key: bool) -> None:
-        super().__init__()
-        self.finding = finding
-        self.mode = mode
-        self.suggestion = suggestion
-        self.needs_key = needs_key
-
-    def compose(self) -> ComposeResult:
-        f = self.finding
-        what = "a pseudonym" if self.mode == "pseudonym" else "a category"
-        with Vertical(id="anon-dialog", classes="dialog"):
-            yield Label(f"Replace «{f.text}» ({an.kind_name(f.kind)}) with {what}", classes="dialog-title")
-            yield Static(f.snippet(50), id="anon-dialog-context")
-            yield Input(self.suggestion, id="anon-replacement",
-                        placeholder="pseudonym" if self.mode == "pseudonym" else "[kategori]")
-            if self.needs_key:
-                yield Label("Key file (koblingsnøkkel): a new file outside the project and its exports, "
-                            "on protected storage", id="anon-key-label")
-                yield Input("", id="anon-key", placeholder="e.g. /path/to/safe/place/nokkel.json")
-            yield Checkbox("only this place (default: every occurrence in all documents)", id="anon-here")
-            yield Label("Enter replaces · escape cancels · ctrl+z undoes afterwards", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#anon-replacement", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = self.query_one("#anon-replacement", Input).value.strip()
-        key = self.query_one("#anon-key", Input).value.strip() if self.needs_key else None
-        if not value:
-            self.notify("Type a replacement.", severity="warning")
-            return
-        if self.needs_key and not key:
-            self.query_one("#anon-key", Input).focus()
-            self.notify("A pseudonym needs a key file: type its path.", severity="warning")
-            return
-        self.dismiss(ReplaceChoice(value, self.mode, not self.query_one("#anon-here", Checkbox).value, key))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 class AnonymisationScreen(WorkbenchScreen):
     DEFAULT_CSS = """
     #anon-status { height: 1; padding: 0 1; color: $text-muted; }
@@ -106,7 +45,7 @@ class AnonymisationScreen(WorkbenchScreen):
     #anon-findings { width: 3fr; height: 1fr; }
     #anon-detail { width: 2fr; height: 1fr; padding: 0 1; border-left: solid $panel; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("enter", "show", "Show in transcript", show=False),
         Binding("p", "pseudonym", "Pseudonym", show=True),

@@ -2,8 +2,10 @@
 the highlighted code across documents; Enter on a quote jumps to it in its transcript."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, OptionList, Static
@@ -11,16 +13,15 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import views
 from themecoder.core.coding import fuzzy_codes
-from themecoder import store
+from themecoder.tui.dialogs.code_picker import code_prompt
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.screens.code_picker import code_prompt
 from themecoder.tui.widgets.status_bar import StatusBar
 
 QUOTE_CHARS = 220
 
 
 class CodeListScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("m", "memo", "Memo", show=True),
         Binding("down", "to_list", "To the codes", show=False),
@@ -54,7 +55,7 @@ class CodeListScreen(WorkbenchScreen):
 
     # -- data ----------------------------------------------------------------------------
     def refresh_data(self) -> None:
-        self.stats = store.codes.code_stats(self.app.project.db)
+        self.stats = views.code_stats(self.app.project)
         self._fill_codes(self.query_one("#code-filter", Input).value)
 
     def _fill_codes(self, query: str) -> None:
@@ -84,7 +85,7 @@ class CodeListScreen(WorkbenchScreen):
             detail.update("")
             return
         project = self.app.project
-        code = store.codes.code(project.db, code_id)
+        code = views.code(project, code_id)
         self.quotes = views.quotes_for_code(project, code_id)
         docs = len({q.coding.document_id for q in self.quotes})
         title.update(Content.assemble(("■ ", code.colour), (code.label, "bold"),
@@ -138,7 +139,7 @@ class CodeListScreen(WorkbenchScreen):
             self.jump(event.option.id)
 
     def jump(self, coding_id: str) -> None:
-        c = store.codings.coding(self.app.project.db, coding_id)
+        c = views.coding(self.app.project, coding_id)
         self.app.show_document(c.document_id, (c.start, c.end))
 
     def action_to_list(self) -> None:
@@ -153,7 +154,7 @@ class CodeListScreen(WorkbenchScreen):
         self.query_one("#code-filter", Input).focus()
 
     def action_memo(self) -> None:
-        from themecoder.tui.screens.memo import edit_memo_for
+        from themecoder.tui.dialogs.memo_editor import edit_memo_for
 
         quotes = self.query_one("#quote-list", OptionList)
         if self.focused is quotes and quotes.highlighted is not None and self.quotes:
@@ -161,7 +162,7 @@ class CodeListScreen(WorkbenchScreen):
             edit_memo_for(self.app, "coding", q.coding.id, f"Memo on the quote «{q.quote[:50]}»")
             return
         if self.code_id:
-            code = store.codes.code(self.app.project.db, self.code_id)
+            code = views.code(self.app.project, self.code_id)
             edit_memo_for(self.app, "code", self.code_id, f"Memo on the code «{code.label}»")
 
     def action_back(self) -> None:

@@ -1,8 +1,10 @@
 """Help: every key binding of the workbench, by screen, plus the mouse and the registry."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -22,9 +24,9 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
     """Every binding, grouped by where it works. Imports the screens' classes (not the
     registry's teammate screens, which are listed by key and title)."""
     from themecoder.tui.app import ThemecoderApp
-    from themecoder.tui.screens.code_picker import CodePicker
+    from themecoder.tui.dialogs.code_picker import CodePicker
+    from themecoder.tui.dialogs.memo_editor import MemoScreen
     from themecoder.tui.screens.codes import CodeListScreen
-    from themecoder.tui.screens.memo import MemoScreen
     from themecoder.tui.screens.overview import OverviewScreen
     from themecoder.tui.screens.search import SearchScreen
     from themecoder.tui.screens.transcript import TranscriptScreen
@@ -41,7 +43,8 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
         ("Project overview", bindings(OverviewScreen)),
         ("Transcript: moving and selecting", bindings(TranscriptView)),
         ("Transcript: coding", bindings(TranscriptScreen)),
-        ("Code picker", bindings(CodePicker) + [Binding("enter", "", "Apply the highlighted code / create the new one")]),
+        ("Code picker",
+         bindings(CodePicker) + [Binding("enter", "", "Apply the highlighted code / create the new one")]),
         ("Codes", bindings(CodeListScreen) + [Binding("enter", "", "Show the quotes / jump to the quote")]),
         ("Search", bindings(SearchScreen) + [Binding("enter", "", "Search / jump to the hit")]),
         ("Memo", bindings(MemoScreen)),
@@ -49,7 +52,7 @@ def binding_groups() -> list[tuple[str, list[Binding]]]:
 
 
 class HelpScreen(Screen):
-    BINDINGS = [Binding("escape,q,f1,question_mark", "close", "Close help", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,f1,question_mark", "close", "Close help", show=True)]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")

@@ -13,19 +13,24 @@ links). Every change is one action: ctrl+z undoes it.
 """
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from themecoder.core import findings as F
+from themecoder.core import resolve
 from themecoder.core.apa import format_finding_runs, runs_to_text
+from themecoder.tui.dialogs.joint_confirm import JointConfirm
+from themecoder.tui.dialogs.joint_design_chooser import JointDesignChooser
+from themecoder.tui.dialogs.joint_finding_chooser import NEW_FINDING, JointFindingChooser
+from themecoder.tui.dialogs.joint_finding_form import JointFindingForm
+from themecoder.tui.dialogs.joint_meta_inference_editor import JointMetaInferenceEditor
+from themecoder.tui.dialogs.joint_outcome_chooser import JointOutcomeChooser
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.widgets.joint_display_dialogs import (
-    NEW_FINDING, JointConfirm, JointDesignChooser, JointFindingChooser, JointFindingForm,
-    JointMetaInferenceEditor, JointOutcomeChooser,
-)
 from themecoder.tui.widgets.status_bar import StatusBar
 
 OUTCOME_STYLE = {"confirmation": "green", "expansion": "cyan", "discordance": "magenta"}
@@ -48,7 +53,7 @@ def _apa_rich(sf: F.StoredFinding, lang: str = "nb") -> Text:
 
 
 class JointDisplayScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("a", "add_link", "Link finding", show=True),
         Binding("o", "outcome", "Outcome", show=True),
@@ -338,11 +343,12 @@ class JointDisplayScreen(WorkbenchScreen):
             self.query_one(DataTable).move_cursor(row=self.keys.index(key))
 
     def select_theme(self, theme_ref: str) -> None:
-        """Move the cursor to a theme's first row (by id, name or path)."""
+        """Move the cursor to a theme's first row (by id, name or path, as core.resolve reads
+        them). A subtheme has no row while subthemes are hidden."""
         if self.jd is None:
             return
-        row = self.jd.row(theme_ref)
+        theme = resolve.theme(self.app.project, theme_ref)
         for i, (theme_id, _) in enumerate(self.keys):
-            if theme_id == row.theme.id:
+            if theme_id == theme.id:
                 self.query_one(DataTable).move_cursor(row=i)
                 return

@@ -3,16 +3,17 @@ document), coded segments per cell, the cell coloured by its count. Enter on a c
 its quotes below; Enter on a quote opens it in its transcript."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import themes, views
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -29,7 +30,7 @@ def shade(value: int, top: int) -> str:
 
 
 class MatrixScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("t", "toggle_rows", "Themes/codes", show=True),
         Binding("b", "toggle_columns", "By participant/document", show=True),
@@ -87,7 +88,8 @@ class MatrixScreen(WorkbenchScreen):
             table.add_row(*cells, key=r.id)
         if m.rows:
             table.add_row(Text("Total", style="bold"),
-                          *[Text(str(m.column_total(c)), style="bold", justify="center") for c in range(len(m.columns))],
+                          *[Text(str(m.column_total(c)), style="bold", justify="center")
+                            for c in range(len(m.columns))],
                           Text(str(sum(m.row_total(i) for i in range(len(m.rows)))), style="bold", justify="right"),
                           key="__total__")
             table.move_cursor(row=min(cursor.row, len(m.rows) - 1), column=max(1, min(cursor.column, len(m.columns))))
@@ -108,14 +110,11 @@ class MatrixScreen(WorkbenchScreen):
             return
         r, c = m.rows[row], m.columns[column - 1]
         self.cell_codings = themes.matrix_cell_codings(self.app.project, r, c, by=self.by)
-        codes = {x.id: x for x in store.codes.codes(self.app.project.db)}
-        turns: dict[str, list] = {}
+        codes = views.codes_by_id(self.app.project)
+        places = views.coding_places(self.app.project, self.cell_codings)
         items = []
-        for coding in self.cell_codings:
-            if coding.document_id not in turns:
-                turns[coding.document_id] = store.documents.turns(self.app.project.db, coding.document_id)
+        for coding, place in zip(self.cell_codings, places):
             code = codes.get(coding.code_id)
-            place = views.place_of(turns[coding.document_id], coding.start)
             items.append(Option(Content.assemble(("■ ", code.colour if code else ""),
                                                  (f"{code.label if code else ''} · {place}", "dim"), "\n",
                                                  f"«{' '.join(coding.quote.split())[:300]}»"), id=coding.id))
@@ -128,7 +127,7 @@ class MatrixScreen(WorkbenchScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        coding = store.codings.coding(self.app.project.db, event.option.id)
+        coding = views.coding(self.app.project, event.option.id)
         self.app.show_document(coding.document_id, (coding.start, coding.end))
 
     def action_toggle_rows(self) -> None:

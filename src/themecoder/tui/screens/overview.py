@@ -1,12 +1,13 @@
 """The project overview: documents with participant, words, codings and share coded."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Static
 
 from themecoder.core import views
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -17,7 +18,7 @@ def share_bar(share: float, width: int = 10) -> str:
 
 
 class OverviewScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("i", "import", "Import", show=True),
         Binding("m", "memo", "Document memo", show=False),
@@ -54,7 +55,7 @@ class OverviewScreen(WorkbenchScreen):
                           str(r.codings), share_bar(r.coded_share), key=r.id)
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
-        counts = store.project.counts(project.db)
+        counts = views.counts(project)
         words = sum(r.words for r in rows)
         self.query_one("#overview-summary", Static).update(
             f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "
@@ -82,13 +83,13 @@ class OverviewScreen(WorkbenchScreen):
     def action_memo(self) -> None:
         doc = self._current_doc()
         if doc:
-            from themecoder.tui.screens.memo import edit_memo_for
+            from themecoder.tui.dialogs.memo_editor import edit_memo_for
 
-            title = store.documents.document(self.app.project.db, doc).title
+            title = views.document(self.app.project, doc).title
             edit_memo_for(self.app, "document", doc, f"Memo on document {title}")
 
     def action_import(self) -> None:
-        from themecoder.tui.screens.import_files import ImportScreen, run_import
+        from themecoder.tui.dialogs.import_files import ImportScreen, run_import
 
         def done(result) -> None:
             if result:

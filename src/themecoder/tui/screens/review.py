@@ -5,16 +5,18 @@ changed since the last review. Every status and comment is an action under the c
 (open the project with --coder NAME as the supervisor); ctrl+z undoes."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import ContentSwitcher, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import review, views
+from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.screens.themes_dialogs import AskText
 from themecoder.tui.widgets.status_bar import StatusBar
 
 MARK = {"approved": ("✓", "green"), "needs-revision": ("!", "red"), "proposed": ("·", "dim")}
@@ -22,7 +24,7 @@ QUOTES_SHOWN = 50
 
 
 class ReviewScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("a", "status('approved')", "Approve", show=True),
         Binding("r", "status('needs-revision')", "Needs revision", show=True),
@@ -98,8 +100,8 @@ class ReviewScreen(WorkbenchScreen):
                                                     s.code.label, talk), id=f"step:{n}"))
         for item in self.orphans:
             mark, colour = MARK[item.status]
-            rows.append(Option(Content.assemble((mark + " ", colour), ("gone: ", "red"), item.label,
-                                                (f"  💬{len(item.open_threads)}", "yellow") if item.open_threads else ""),
+            open_talk = (f"  💬{len(item.open_threads)}", "yellow") if item.open_threads else ""
+            rows.append(Option(Content.assemble((mark + " ", colour), ("gone: ", "red"), item.label, open_talk),
                                id=f"orphan:{item.id}"))
         self._fill("#rv-steps", rows)
         counts = {s: 0 for s in review.STATUSES}
@@ -154,9 +156,7 @@ class ReviewScreen(WorkbenchScreen):
         event.stop()
         list_id = event.option_list.id
         if list_id == "rv-quotes":
-            from themecoder import store
-
-            c = store.codings.coding(self.app.project.db, event.option.id)
+            c = views.coding(self.app.project, event.option.id)
             self.app.show_document(c.document_id, (c.start, c.end))
         elif list_id == "rv-open":
             root = event.option.id
@@ -199,9 +199,7 @@ class ReviewScreen(WorkbenchScreen):
             key = f"theme:{step.theme.id}"
             if self._quotes_for != key:
                 self._quotes_for = key
-                from themecoder import store
-
-                codes = store.themes.theme_codes(self.app.project.db, step.theme.id)
+                codes = views.theme_codes(self.app.project, step.theme.id)
                 quotes.set_options([Option(Content.assemble(("■ ", c.colour), c.label), id=f"code:{c.id}",
                                            disabled=True) for c in codes])
         elif step is not None:

@@ -2,19 +2,22 @@
 to a hit (its sentence selected); c codes the hit's sentence without leaving the list."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import coding as coding_ops
+from themecoder.core import views
 from themecoder.core.search import Hit
 from themecoder.core.text import collapse_ws
-from themecoder import store
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
+
 
 def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
     """Two lines: who and where; then the match centred in its context (keyword in context)."""
@@ -31,7 +34,7 @@ def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
 
 
 class SearchScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("c", "code_hit", "Code hit", show=True),
         Binding("down", "to_results", "To the results", show=False),
@@ -73,7 +76,7 @@ class SearchScreen(WorkbenchScreen):
         app.call_from_thread(app._task_start, "searching")
         try:
             hits = search(app.project, query, pipeline=app.pipeline_in_thread())
-        except Exception as exc:  # a UserError or a broken pipeline: say so, keep the screen
+        except Exception as exc:  # noqa: BLE001 (a UserError or a broken pipeline: say so, keep the screen)
             app.call_from_thread(self._show_error, str(exc))
             return
         finally:
@@ -122,7 +125,7 @@ class SearchScreen(WorkbenchScreen):
             self.focused.action_cursor_down()
 
     def action_code_hit(self) -> None:
-        from themecoder.tui.screens.code_picker import CodePicker
+        from themecoder.tui.dialogs.code_picker import CodePicker
 
         current = self._current()
         if current is None:
@@ -130,7 +133,7 @@ class SearchScreen(WorkbenchScreen):
         index, hit = current
         app = self.app
         start, end = hit.sentence_start, hit.sentence_end
-        text = store.documents.document_text(app.project.db, hit.document_id)
+        text = views.document_text(app.project, hit.document_id)
 
         def done(pick) -> None:
             if pick is None:
@@ -140,14 +143,14 @@ class SearchScreen(WorkbenchScreen):
             else:
                 result = app.act(coding_ops.apply_new_code, hit.document_id, start, end, pick.label)
             if result is not None:
-                label = store.codes.code(app.project.db, result.code_id).label
+                label = views.code(app.project, result.code_id).label
                 app.notify(f"Coded the hit's sentence with «{label}».", timeout=3)
                 self.coded.setdefault(index, []).append(label)
                 self.query_one("#search-results", OptionList).replace_option_prompt_at_index(
                     index, kwic(hit, self._kwic_width(), self.coded[index]))
 
-        counts = {s.code.id: s.codings for s in store.codes.code_stats(app.project.db)}
-        app.push_screen(CodePicker(store.codes.codes(app.project.db), counts, heading="Code the hit's sentence",
+        counts = views.coding_counts(app.project)
+        app.push_screen(CodePicker(views.codes(app.project), counts, heading="Code the hit's sentence",
                                    quote=text[start:end]), done)
 
     def action_back(self) -> None:

@@ -2,8 +2,10 @@
 cluster into its most used code (the survivor, which v cycles). Undo restores every code."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, OptionList, Static
@@ -17,7 +19,7 @@ STEP = 5.0
 
 
 class DuplicatesScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("m,enter", "merge", "Merge cluster", show=True),
         Binding("v", "cycle_survivor", "Other survivor", show=True),

@@ -8,27 +8,32 @@ Every change is one action: ctrl+z undoes it.
 """
 from __future__ import annotations
 
+from contextlib import suppress
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from themecoder.core import codebook, review, themes
+from themecoder.core import codebook, review, themes, views
+from themecoder.errors import NotFound
 from themecoder.model import Theme
-from themecoder import store
+from themecoder.tui.dialogs.ask_text import AskText
+from themecoder.tui.dialogs.confirm import Confirm
+from themecoder.tui.dialogs.key_quote_picker import KeyQuotePicker
+from themecoder.tui.dialogs.theme_picker import ThemePick, ThemePicker
+from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
 from themecoder.tui.screens.base import WorkbenchScreen
-from themecoder.tui.screens.themes_dialogs import (
-    AskText, Confirm, KeyQuotePicker, ThemePick, ThemePicker, ThemeTextsEditor,
-)
 from themecoder.tui.widgets.status_bar import StatusBar
 
 STATUS_MARK = {"approved": ("✓ ", "green"), "needs-revision": ("! ", "red"), "proposed": ("", "")}
 
 
 class ThemesScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("space", "mark", "Mark", show=True),
         Binding("m", "move", "Move to…", show=True),
@@ -88,7 +93,7 @@ class ThemesScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         project = self.app.project
         tree = themes.flatten(themes.theme_tree(project))
-        stats = {s.code.id: s for s in store.codes.code_stats(project.db)}
+        stats = {s.code.id: s for s in views.code_stats(project)}
         statuses = {(i.target_type, i.theme_id, i.code_id): i.status for i in review.review_items(project)}
         self.theme_by_id = {n.theme.id: n.theme for n in tree}
         self.paths = {}
@@ -96,7 +101,7 @@ class ThemesScreen(WorkbenchScreen):
             parent = self.paths.get(n.theme.parent_id or "")
             self.paths[n.theme.id] = f"{parent} › {n.theme.name}" if parent else n.theme.name
         # Marks of codes or mappings that no longer exist are dropped.
-        live = {(c, t) for c, t in store.themes.code_theme_pairs(project.db)}
+        live = set(views.code_theme_pairs(project))
         self.marked = {k: v for k, v in self.marked.items()
                        if k[0] in stats and (k[1] is None or (k[0], k[1]) in live)}
         rows: list[Option] = []
@@ -192,18 +197,17 @@ class ThemesScreen(WorkbenchScreen):
             if t.description:
                 bits.append(Content(t.description))
             if t.key_coding_id:
-                try:
-                    bits.append(Content.assemble(("Key quote: ", "italic"), f"«{store.codings.coding(project.db, t.key_coding_id).quote}»"))
-                except Exception:
-                    pass
+                with suppress(NotFound):  # the key quote's coding was just removed
+                    quote = views.coding(project, t.key_coding_id).quote
+                    bits.append(Content.assemble(("Key quote: ", "italic"), f"«{quote}»"))
             detail.update(Content("\n").join(bits))
         elif code_id:
             try:
-                code = store.codes.code(project.db, code_id)
-            except Exception:
+                code = views.code(project, code_id)
+            except NotFound:  # the code was just merged or deleted
                 detail.update("")
                 return
-            where = [self.paths.get(t, "") for c, t in store.themes.code_theme_pairs(project.db) if c == code_id]
+            where = [self.paths.get(t, "") for c, t in views.code_theme_pairs(project) if c == code_id]
             bits = [Content.assemble(("■ ", code.colour), (code.label, "bold"))]
             if code.description:
                 bits.append(Content(code.description))
@@ -221,7 +225,7 @@ class ThemesScreen(WorkbenchScreen):
         if key in self.marked:
             del self.marked[key]
         else:
-            self.marked[key] = store.codes.code(self.app.project.db, code_id).label
+            self.marked[key] = views.code(self.app.project, code_id).label
         focused = self.focused
         self.refresh_data()
         if isinstance(focused, OptionList) and focused.highlighted is not None:
@@ -249,7 +253,7 @@ class ThemesScreen(WorkbenchScreen):
             self.notify("Mark codes with space first, or highlight one.", severity="warning")
             return
         n = len(items)
-        heading = f"Move {n} codes to …" if n > 1 else f"Move «{store.codes.code(self.app.project.db, items[0][0]).label}» to …"
+        heading = f"Move {n} codes to …" if n > 1 else f"Move «{views.code(self.app.project, items[0][0]).label}» to …"
         context = self.theme_by_id.get(theme_id or "")
 
         def done(pick: ThemePick | None) -> None:
@@ -333,7 +337,7 @@ class ThemesScreen(WorkbenchScreen):
             self.app.push_screen(AskText("Rename theme", theme.name), lambda name: name and self.app.act(
                 themes.rename_theme, theme.id, name, done="Theme renamed."))
         elif code_id:
-            code = store.codes.code(self.app.project.db, code_id)
+            code = views.code(self.app.project, code_id)
             self.app.push_screen(AskText("Rename code", code.label), lambda label: label and self.app.act(
                 codebook.rename_code, code.id, label, done="Code renamed."))
 
@@ -348,21 +352,14 @@ class ThemesScreen(WorkbenchScreen):
                              analytic_text=texts.analytic_text, condensate=texts.condensate,
                              done="Theme texts saved.")
 
-        self.app.push_screen(ThemeTextsEditor(store.themes.theme(self.app.project.db, theme.id)), done)
+        self.app.push_screen(ThemeTextsEditor(views.theme(self.app.project, theme.id)), done)
 
     def action_key_quote(self) -> None:
         theme = self._current_theme()
         if theme is None:
             return
         project = self.app.project
-        codes = {c.id: c.label for c in store.codes.codes(project.db)}
-        docs = {d.id: d for d in store.documents.documents(project.db)}
-        people = {p.id: p.pseudonym for p in store.participants.participants(project.db)}
-        rows = []
-        for c in store.codings.codings_for_theme(project.db, theme.id):
-            doc = docs[c.document_id]
-            who = people.get(doc.participant_id or "", doc.title)
-            rows.append((c.id, f"{who} · {codes.get(c.code_id, '')}", " ".join(c.quote.split())[:300]))
+        rows = views.key_quote_rows(project, theme.id)
         if not rows:
             self.notify("The theme has no quotes yet.", severity="warning")
             return
@@ -371,7 +368,7 @@ class ThemesScreen(WorkbenchScreen):
             if coding_id is not None:
                 self.app.act(themes.set_key_quote, theme.id, coding_id or None, done="Key quote set.")
 
-        self.app.push_screen(KeyQuotePicker(store.themes.theme(project.db, theme.id), rows), done)
+        self.app.push_screen(KeyQuotePicker(views.theme(project, theme.id), rows), done)
 
     # -- order and removal --------------------------------------------------------------------
     def action_shift(self, delta: int) -> None:
@@ -379,7 +376,7 @@ class ThemesScreen(WorkbenchScreen):
         if kind == "theme":
             self.app.act(themes.shift_theme, theme_id, delta)
         elif kind == "code":
-            order = [c.id for c in store.themes.theme_codes(self.app.project.db, theme_id)]
+            order = [c.id for c in views.theme_codes(self.app.project, theme_id)]
             pos = order.index(code_id) + 1 + delta
             if 1 <= pos <= len(order):
                 self.app.act(themes.reorder_code, theme_id, code_id, pos)
@@ -388,7 +385,7 @@ class ThemesScreen(WorkbenchScreen):
         kind, theme_id, code_id = self._current()
         project = self.app.project
         if kind == "code":
-            code = store.codes.code(project.db, code_id)
+            code = views.code(project, code_id)
             self.app.act(themes.remove_code_from_theme, code_id, theme_id,
                          done=f"«{code.label}» taken out of «{self.theme_by_id[theme_id].name}» (the code stays).")
         elif kind == "theme":

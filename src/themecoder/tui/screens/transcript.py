@@ -1,25 +1,24 @@
 """The transcript reader: read, select and code one document."""
 from __future__ import annotations
 
-import bisect
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
 from themecoder.core import coding as coding_ops
 from themecoder.core import views
-from themecoder.errors import NotFound
 from themecoder.core.text import collapse_ws
-from themecoder import store
+from themecoder.errors import NotFound
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
 from themecoder.tui.widgets.transcript_view import TranscriptView
 
 
 class TranscriptScreen(WorkbenchScreen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "code", "Code", show=True),
         Binding("v", "in_vivo", "In vivo", show=True),
         Binding("x", "remove_coding", "Uncode", show=True),
@@ -57,8 +56,7 @@ class TranscriptScreen(WorkbenchScreen):
             view.call_after_refresh(view.select_range, *self._initial)
         view.focus()
 
-    def _sentences(self, text: str, turns) -> list[tuple[int, int]]:
-        sentences = store.documents.sentences(self.app.project.db, self.doc_id)
+    def _sentences(self, text: str, turns, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
         self._quick_sentences = not sentences and bool(text)
         if self._quick_sentences:
             self.app.ensure_index()
@@ -66,22 +64,21 @@ class TranscriptScreen(WorkbenchScreen):
         return sentences
 
     def _load(self) -> None:
-        db = self.app.project.db
-        doc = store.documents.document(db, self.doc_id)
-        people = {p.id: p.pseudonym for p in store.participants.participants(db)}
-        self.title = doc.title
-        self.sub_title = people.get(doc.participant_id or "", "") or ""
-        self.text = store.documents.document_text(db, self.doc_id)
-        self.turns = store.documents.turns(db, self.doc_id)
-        self.codings = store.codings.codings_for_document(db, self.doc_id)
-        self.codes = views.codes_by_id(self.app.project)
-        self.view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
-        self.view.load(self.text, self.turns, self._sentences(self.text, self.turns), self.codings, self.codes)
+        data = views.transcript(self.app.project, self.doc_id)
+        self.title = data.document.title
+        self.sub_title = data.participant or ""
+        self.text = data.text
+        self.turns = data.turns
+        self.codings = data.codings
+        self.codes = data.codes
+        self.view.memo_codings = data.memo_codings
+        self.view.load(self.text, self.turns, self._sentences(self.text, self.turns, data.sentences), self.codings,
+                       self.codes)
 
     def refresh_data(self) -> None:
-        db = self.app.project.db
+        project = self.app.project
         try:
-            text = store.documents.document_text(db, self.doc_id)
+            text = views.document_text(project, self.doc_id)
         except NotFound:
             self.notify("This document no longer exists.", severity="warning")
             self.app.pop_screen()
@@ -92,11 +89,11 @@ class TranscriptScreen(WorkbenchScreen):
             self._load()
             view.select_range(*sel, center=False)
             return
-        self.codings = store.codings.codings_for_document(db, self.doc_id)
-        self.codes = views.codes_by_id(self.app.project)
-        view.memo_codings = set(views.memo_counts(self.app.project, "coding"))
+        self.codings = views.codings_for_document(project, self.doc_id)
+        self.codes = views.codes_by_id(project)
+        view.memo_codings = set(views.memo_counts(project, "coding"))
         if self._quick_sentences:
-            sentences = store.documents.sentences(db, self.doc_id)
+            sentences = views.sentences(project, self.doc_id)
             if sentences:
                 self._quick_sentences = False
                 view.set_sentences(sentences)
@@ -113,9 +110,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     def _update_here(self, start: int, end: int) -> None:
         view = self.view
-        first = bisect.bisect_right(view._sent_starts, start) - 1
-        last = bisect.bisect_left(view._sent_starts, end) - 1
-        n_sent = max(1, last - first + 1) if first >= 0 else 1
+        n_sent = view.sentences_in(start, end)
         where = views.place_of(self.turns, start)
         turn_i = views.turn_index(self.turns, start)
         speaker = f" ({self.turns[turn_i].speaker})" if turn_i is not None else ""
@@ -144,7 +139,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     # -- coding --------------------------------------------------------------------------
     def _code_counts(self) -> dict[str, int]:
-        return {s.code.id: s.codings for s in store.codes.code_stats(self.app.project.db)}
+        return views.coding_counts(self.app.project)
 
     def codable_span(self) -> tuple[int, int]:
         """The selection without a speaker label at either edge: a coding never starts or
@@ -166,7 +161,7 @@ class TranscriptScreen(WorkbenchScreen):
         self.code_span(start, end)
 
     def code_span(self, start: int, end: int) -> None:
-        from themecoder.tui.screens.code_picker import CodePicker
+        from themecoder.tui.dialogs.code_picker import CodePicker
 
         app = self.app
         doc_id = self.doc_id
@@ -176,13 +171,13 @@ class TranscriptScreen(WorkbenchScreen):
             if pick is None:
                 return
             if pick.code_id:
-                code = store.codes.code(app.project.db, pick.code_id)
+                code = views.code(app.project, pick.code_id)
                 app.act(coding_ops.apply_code, doc_id, start, end, pick.code_id, done=f"Coded with «{code.label}».")
             else:
                 app.act(coding_ops.apply_new_code, doc_id, start, end, pick.label,
                         done=f"New code «{pick.label}».")
 
-        codes = store.codes.codes(app.project.db)
+        codes = views.codes(app.project)
         app.push_screen(CodePicker(codes, self._code_counts(), heading="Code the selection", quote=quote), done)
 
     def action_in_vivo(self) -> None:
@@ -191,7 +186,7 @@ class TranscriptScreen(WorkbenchScreen):
         if not label:
             self.notify("Select some words first.", severity="warning")
             return
-        existing = store.codes.code_by_label(self.app.project.db, label)
+        existing = views.code_with_label(self.app.project, label)
         if existing is not None:
             self.app.act(coding_ops.apply_code, self.doc_id, start, end, existing.id,
                          done=f"Coded with the existing code «{label}».")
@@ -200,7 +195,7 @@ class TranscriptScreen(WorkbenchScreen):
                          done=f"In-vivo code «{label}».")
 
     def _with_coding_here(self, verb: str, then) -> None:
-        from themecoder.tui.screens.code_picker import ChooseCoding
+        from themecoder.tui.dialogs.choose_coding import ChooseCoding
 
         start, end = self.view.selection
         here = views.codings_overlapping(self.codings, start, end)
@@ -220,40 +215,40 @@ class TranscriptScreen(WorkbenchScreen):
 
     def action_remove_coding(self) -> None:
         def remove(coding_id: str) -> None:
-            c = store.codings.coding(self.app.project.db, coding_id)
+            c = views.coding(self.app.project, coding_id)
             label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
             self.app.act(coding_ops.remove_coding, coding_id, done=f"Removed «{label}» from the passage.")
 
         self._with_coding_here("remove", remove)
 
     def action_recode(self) -> None:
-        from themecoder.tui.screens.code_picker import CodePicker
+        from themecoder.tui.dialogs.code_picker import CodePicker
 
         app = self.app
 
         def recode(coding_id: str) -> None:
-            c = store.codings.coding(app.project.db, coding_id)
+            c = views.coding(app.project, coding_id)
 
             def done(pick) -> None:
                 if pick is None:
                     return
                 if pick.code_id:
-                    new = store.codes.code(app.project.db, pick.code_id)
+                    new = views.code(app.project, pick.code_id)
                     app.act(coding_ops.recode, coding_id, pick.code_id, done=f"Recoded to «{new.label}».")
                 elif pick.label:
                     app.act(coding_ops.recode_to_new_code, coding_id, pick.label,
                             done=f"Recoded to the new code «{pick.label}».")
 
-            app.push_screen(CodePicker(store.codes.codes(app.project.db), self._code_counts(), heading="Recode to …",
+            app.push_screen(CodePicker(views.codes(app.project), self._code_counts(), heading="Recode to …",
                                        quote=c.quote, allow_new=True, exclude={c.code_id}), done)
 
         self._with_coding_here("recode", recode)
 
     def action_memo_coding(self) -> None:
-        from themecoder.tui.screens.memo import edit_memo_for
+        from themecoder.tui.dialogs.memo_editor import edit_memo_for
 
         def memo(coding_id: str) -> None:
-            c = store.codings.coding(self.app.project.db, coding_id)
+            c = views.coding(self.app.project, coding_id)
             label = self.codes[c.code_id].label if c.code_id in self.codes else "?"
             q = collapse_ws(c.quote)
             edit_memo_for(self.app, "coding", coding_id, f"Memo on «{label}»: {q[:50]}{'…' if len(q) > 50 else ''}")
@@ -261,7 +256,7 @@ class TranscriptScreen(WorkbenchScreen):
         self._with_coding_here("write a memo on", memo)
 
     def action_memo_document(self) -> None:
-        from themecoder.tui.screens.memo import edit_memo_for
+        from themecoder.tui.dialogs.memo_editor import edit_memo_for
 
         edit_memo_for(self.app, "document", self.doc_id, f"Memo on document {self.title}")
 
@@ -269,7 +264,7 @@ class TranscriptScreen(WorkbenchScreen):
         if not self.codings:
             self.notify("Nothing is coded in this document yet.", timeout=2)
             return
-        start, end = self.view.selection
+        start, _end = self.view.selection
         if delta > 0:
             after = [c for c in self.codings if c.start > start]
             target = after[0] if after else None
@@ -280,7 +275,7 @@ class TranscriptScreen(WorkbenchScreen):
             self.notify("No more coded passages that way.", timeout=2)
             return
         self.view.select_range(target.start, target.end, center=False)
-        self.view._ensure_visible(self.view.line_of(target.start))
+        self.view.show_offset(target.start)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -42,7 +42,7 @@ class StatusBar(Horizontal):
 
         try:
             text = anonymisation_label(self.app.project)
-        except Exception:  # a status line must never take the app down
+        except Exception:  # noqa: BLE001 (a status line must never take the app down)
             text = ""
         label = self.query_one("#status-anon", Label)
         label.update(f"anon: {text}" if text else "")

@@ -1,10 +1,11 @@
 """TranscriptView: a Line-API reader for long transcripts with coded spans.
 
-Built on `ScrollView.render_line` (as Toolong does), not `TextArea`:
+Built on `ScrollView.render_line` (as Toolong does), not `TextArea`. What to paint comes from
+the headless model in tui/transcript_layout.py (word wrap, highlight runs, gutter stripes,
+margin notes), and where a key or a click moves the selection from tui/transcript_cursor.py;
+both are tested without an app. This widget turns the model into styled strips, caches them
+per line, and handles keys and the mouse:
 
-* the text is word-wrapped once per width into visual lines (offsets only, no copies);
-* coded spans are swept once into *runs* of constant coding sets, so a line's styled pieces
-  are found by bisection and cached per line;
 * the selection is an overlay applied at render time, so moving the cursor repaints only the
   lines of the old and the new selection;
 * a gutter on the left shows one coloured stripe per overlapping coding (as NVivo and MAXQDA
@@ -17,15 +18,13 @@ adjusts its ends by a word; the mouse selects any character range by dragging.
 """
 from __future__ import annotations
 
-import bisect
-import re
-from dataclasses import dataclass, field
+from collections.abc import Hashable
+from typing import ClassVar
 
-from rich.cells import get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.actions import SkipAction
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.events import Click, MouseDown, MouseMove, MouseUp, Resize
 from textual.geometry import Size
@@ -34,121 +33,28 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from themecoder.model import Code, Coding, Turn
-from themecoder.core.turns import is_interviewer
+from themecoder.tui.transcript_cursor import Selection, Sentences, end_word, head, start_word, word_at
+from themecoder.tui.transcript_layout import (
+    GUTTER,
+    INTERVIEWER,
+    SPEAKER,
+    STRIPES,
+    Marks,
+    TranscriptLayout,
+    overlay,
+    text_widths,
+    wrap,
+)
 
-GUTTER = 5  # four stripe columns and a space
-STRIPES = 4
-MARGIN = 24  # code labels on the right, when there is room
-MIN_TEXT_FOR_MARGIN = 60
-_CONTROL = {i: " " for i in list(range(0, 32)) + [127] if i != 10}
-_NOT_NARROW = re.compile(r"[^\x20-\u02ff]")  # anything that might not be one cell wide
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
-
-
-# -- layout ----------------------------------------------------------------------------------
-def _cell(ch: str) -> int:
-    return get_character_cell_size(ch)
-
-
-def wrap(display: str, width: int) -> tuple[list[int], list[int]]:
-    """Visual lines of `display` at `width` cells: (starts, ends), ends exclusive and without
-    trailing blanks. A paragraph (text between line breaks) wraps at spaces; a word longer
-    than the width is cut. Every offset belongs to exactly one [starts[i], starts[i+1])."""
-    width = max(2, width)
-    starts: list[int] = []
-    ends: list[int] = []
-    n = len(display)
-    pos = 0
-    while True:
-        nl = display.find("\n", pos)
-        pe = n if nl < 0 else nl
-        if _NOT_NARROW.search(display, pos, pe):
-            _wrap_wide(display, pos, pe, width, starts, ends)
-        else:
-            _wrap_narrow(display, pos, pe, width, starts, ends)
-        if nl < 0:
-            break
-        pos = nl + 1
-    return starts, ends
-
-
-def _wrap_narrow(d: str, s: int, b: int, width: int, starts: list[int], ends: list[int]) -> None:
-    while b - s > width:
-        cut = d.rfind(" ", s + 1, s + width + 1)
-        if cut < 0:
-            e = nxt = s + width
-        else:
-            e, nxt = cut, cut + 1
-            while e > s and d[e - 1] == " ":
-                e -= 1
-            while nxt < b and d[nxt] == " ":
-                nxt += 1
-        starts.append(s)
-        ends.append(e)
-        s = nxt
-    e = b
-    while e > s and d[e - 1] == " ":
-        e -= 1
-    starts.append(s)
-    ends.append(e)
-
-
-def _wrap_wide(d: str, s: int, b: int, width: int, starts: list[int], ends: list[int]) -> None:
-    while True:
-        w = 0
-        i = s
-        last_space = -1
-        while i < b:
-            cw = _cell(d[i])
-            if w + cw > width and i > s:
-                break
-            if d[i] == " ":
-                last_space = i
-            w += cw
-            i += 1
-        if i >= b:
-            e = b
-            while e > s and d[e - 1] == " ":
-                e -= 1
-            starts.append(s)
-            ends.append(e)
-            return
-        if d[i] == " ":
-            e, nxt = i, i
-        elif last_space > s:
-            e, nxt = last_space, last_space
-        else:
-            e = nxt = i
-        while e > s and d[e - 1] == " ":
-            e -= 1
-        while nxt < b and d[nxt] == " ":
-            nxt += 1
-        starts.append(s)
-        ends.append(e)
-        if nxt >= b:
-            return
-        s = nxt
-
-
-@dataclass(slots=True)
-class _Marks:
-    """Everything derived from the codings for one layout: runs, stripes, margin labels."""
-
-    run_pos: list[int] = field(default_factory=list)  # boundaries, sorted
-    run_top: list[int] = field(default_factory=list)  # coding index shown in the run, -1 none
-    run_count: list[int] = field(default_factory=list)  # codings covering the run
-    col_first: list[list[int]] = field(default_factory=list)  # per column: first lines
-    col_last: list[list[int]] = field(default_factory=list)
-    col_coding: list[list[int]] = field(default_factory=list)
-    margin: dict[int, int] = field(default_factory=dict)  # line -> coding index
-
+# wrap and GUTTER: the tests and the benchmark import them from here
+__all__ = ["GUTTER", "TranscriptView", "wrap"]
 
 class TranscriptView(ScrollView, can_focus=True):
     """A long transcript, word-wrapped, with coded spans, a selection and a coding gutter."""
 
     ALLOW_SELECT = False  # the view handles the mouse itself (character ranges)
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "transcript--speaker",
         "transcript--interviewer",
         "transcript--selection",
@@ -163,7 +69,7 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down,j", "sentence(1)", "Next sentence", show=False),
         Binding("up,k", "sentence(-1)", "Previous sentence", show=False),
         Binding("shift+down", "extend(1)", "Extend selection down", show=False),
@@ -182,34 +88,21 @@ class TranscriptView(ScrollView, can_focus=True):
     ]
 
     class SelectionChanged(Message):
-        def __init__(self, view: "TranscriptView", start: int, end: int) -> None:
+        def __init__(self, view: TranscriptView, start: int, end: int) -> None:
             super().__init__()
             self.view = view
             self.start = start
             self.end = end
 
         @property
-        def control(self) -> "TranscriptView":
+        def control(self) -> TranscriptView:
             return self.view
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.text = ""
-        self._display = ""
-        self.turns: list[Turn] = []
-        self.sentences: list[tuple[int, int]] = []
-        self._sent_starts: list[int] = []
-        self.codings: list[Coding] = []
-        self.codes: dict[str, Code] = {}
-        self.memo_codings: set[str] = set()  # codings with a memo: ✎ in the margin
-        self._labels: list[tuple[int, int, bool]] = []  # (label_start, start, interviewer)
-        self._label_starts: list[int] = []
-        # layout
-        self._text_width = 0
-        self._margin = 0
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-        self._marks = _Marks()
+        self.layout_model = TranscriptLayout()
+        self._sentences = Sentences([])
+        # painting: styled pieces per visual line, styles per key
         self._pieces: dict[int, list[tuple[int, int, Style]]] = {}
         self._styles: dict[tuple, Style] = {}
         self._base: Style | None = None
@@ -221,30 +114,79 @@ class TranscriptView(ScrollView, can_focus=True):
         self._pending_center: tuple[int, int] | None = None
         self.render_count = 0  # lines rendered (for the benchmark)
 
+    # -- the model, as the screen and the tests see it -----------------------------------------
+    @property
+    def text(self) -> str:
+        return self.layout_model.text
+
+    @property
+    def turns(self) -> list[Turn]:
+        return self.layout_model.turns
+
+    @property
+    def codings(self) -> list[Coding]:
+        return self.layout_model.codings
+
+    @property
+    def codes(self) -> dict[str, Code]:
+        return self.layout_model.codes
+
+    @property
+    def memo_codings(self) -> set[str]:
+        return self.layout_model.memo_codings
+
+    @memo_codings.setter
+    def memo_codings(self, ids: set[str]) -> None:
+        self.layout_model.memo_codings = ids
+
+    @property
+    def _display(self) -> str:
+        return self.layout_model.display
+
+    @property
+    def _starts(self) -> list[int]:
+        return self.layout_model.starts
+
+    @property
+    def _ends(self) -> list[int]:
+        return self.layout_model.ends
+
+    @property
+    def _text_width(self) -> int:
+        return self.layout_model.text_width
+
+    @property
+    def _margin(self) -> int:
+        return self.layout_model.margin
+
+    @property
+    def _marks(self) -> Marks:
+        return self.layout_model.marks
+
     # -- data ----------------------------------------------------------------------------
     def load(self, text: str, turns: list[Turn], sentences: list[tuple[int, int]],
              codings: list[Coding], codes: dict[str, Code]) -> None:
-        self.text = text
-        self._display = text.translate(_CONTROL)
-        self.turns = turns
-        self._labels = [(t.label_start, t.start, is_interviewer(t.speaker)) for t in turns if t.start > t.label_start]
-        self._label_starts = [x[0] for x in self._labels]
+        model = self.layout_model
+        model.load(text, turns)
         self.set_sentences(sentences)
-        self.codings = codings
-        self.codes = codes
-        self._text_width = 0  # force a new layout
+        model.codings, model.codes = codings, codes
         self._relayout()
         if self.sentences:
             self._set_selection(*self.sentences[0], head_at_end=True, scroll=False)
 
     def set_sentences(self, sentences: list[tuple[int, int]]) -> None:
-        self.sentences = list(sentences) or ([(0, len(self.text))] if self.text else [])
-        self._sent_starts = [s for s, _ in self.sentences]
+        self._sentences = Sentences(list(sentences) or ([(0, len(self.text))] if self.text else []))
+
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        return self._sentences.spans
+
+    def sentences_in(self, start: int, end: int) -> int:
+        """How many sentences [start, end) touches (at least one)."""
+        return self._sentences.count(start, end)
 
     def set_codings(self, codings: list[Coding], codes: dict[str, Code]) -> None:
-        self.codings = codings
-        self.codes = codes
-        self._compute_marks()
+        self.layout_model.set_codings(codings, codes)
         self._pieces.clear()
         self.refresh()
 
@@ -258,7 +200,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        return len(self._starts)
+        return self.layout_model.line_count
 
     def select_range(self, start: int, end: int, *, center: bool = True) -> None:
         start = max(0, min(start, len(self.text)))
@@ -274,16 +216,7 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- geometry ------------------------------------------------------------------------
     def line_of(self, offset: int) -> int:
-        return max(0, bisect.bisect_right(self._starts, offset) - 1)
-
-    def _widths(self) -> tuple[int, int]:
-        total = max(1, self.scrollable_content_region.width)
-        text_width = total - GUTTER
-        margin = 0
-        if text_width - MARGIN >= MIN_TEXT_FOR_MARGIN:
-            margin = MARGIN
-            text_width -= MARGIN
-        return max(8, text_width), margin
+        return self.layout_model.line_of(offset)
 
     def on_resize(self, event: Resize) -> None:
         self._relayout()
@@ -291,16 +224,14 @@ class TranscriptView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         if not self.is_mounted or self.scrollable_content_region.width <= 0:
             return
-        text_width, margin = self._widths()
-        if text_width == self._text_width and margin == self._margin and self._starts:
+        model = self.layout_model
+        starts = model.starts
+        top = starts[min(self.scroll_offset.y, len(starts) - 1)] if starts else 0
+        head_visible = bool(starts) and self._is_visible(self.line_of(self._head()))
+        if not model.layout(*text_widths(self.scrollable_content_region.width)):
             return
-        top = self._starts[min(self.scroll_offset.y, len(self._starts) - 1)] if self._starts else 0
-        head_visible = bool(self._starts) and self._is_visible(self.line_of(self._head()))
-        self._text_width, self._margin = text_width, margin
-        self._starts, self._ends = wrap(self._display, text_width)
-        self._compute_marks()
         self._pieces.clear()
-        self.virtual_size = Size(GUTTER + text_width + margin, len(self._starts))
+        self.virtual_size = Size(model.width, model.line_count)
         if top:
             self.scroll_to(y=self.line_of(top), animate=False)
         if head_visible:  # what the reader was looking at stays in view
@@ -311,64 +242,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def _compute_marks(self) -> None:
-        marks = _Marks()
-        codings = self.codings
-        if not self._starts:
-            self._marks = marks
-            return
-        # Runs of constant coding sets: a sweep over start/end events.
-        events: list[tuple[int, int, int]] = []
-        for i, c in enumerate(codings):
-            events.append((c.start, 1, i))
-            events.append((c.end, 0, i))
-        events.sort()
-        active: set[int] = set()
-        k = 0
-        while k < len(events):
-            pos = events[k][0]
-            while k < len(events) and events[k][0] == pos:
-                _, kind, i = events[k]
-                if kind:
-                    active.add(i)
-                else:
-                    active.discard(i)
-                k += 1
-            if active:
-                # The most specific (shortest) coding gives the colour.
-                top = min(active, key=lambda j: (codings[j].end - codings[j].start, j))
-                marks.run_top.append(top)
-            else:
-                marks.run_top.append(-1)
-            marks.run_pos.append(pos)
-            marks.run_count.append(len(active))
-        # Gutter columns: interval partitioning, longest first at equal starts.
-        order = sorted(range(len(codings)), key=lambda j: (codings[j].start, -codings[j].end))
-        col_end: list[int] = []
-        for j in order:
-            c = codings[j]
-            for col, end in enumerate(col_end):
-                if end <= c.start:
-                    break
-            else:
-                col = len(col_end)
-                col_end.append(0)
-                marks.col_first.append([])
-                marks.col_last.append([])
-                marks.col_coding.append([])
-            col_end[col] = c.end
-            marks.col_first[col].append(self.line_of(c.start))
-            marks.col_last[col].append(self.line_of(max(c.start, c.end - 1)))
-            marks.col_coding[col].append(j)
-        if self._margin:
-            taken: set[int] = set()
-            for j in order:
-                first = self.line_of(codings[j].start)
-                for y in range(first, min(first + 6, len(self._starts))):
-                    if y not in taken:
-                        taken.add(y)
-                        marks.margin[y] = j
-                        break
-        self._marks = marks
+        self.layout_model.compute_marks()
+        self._pieces.clear()
 
     # -- styles --------------------------------------------------------------------------
     def notify_style_update(self) -> None:
@@ -384,7 +259,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._base = self.rich_style
         return self._base
 
-    def _style(self, key: tuple) -> Style:
+    def _style(self, key: tuple[Hashable, ...]) -> Style:
         style = self._styles.get(key)
         if style is not None:
             return style
@@ -393,9 +268,9 @@ class TranscriptView(ScrollView, can_focus=True):
         if kind == "text":
             _, label, colour, overlap = key
             style = base
-            if label == 1:
+            if label == SPEAKER:
                 style = style + self.get_component_rich_style("transcript--speaker", partial=True)
-            elif label == 2:
+            elif label == INTERVIEWER:
                 style = style + self.get_component_rich_style("transcript--interviewer", partial=True)
             if colour:
                 bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
@@ -420,40 +295,9 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- rendering -----------------------------------------------------------------------
     def _line_pieces(self, y: int) -> list[tuple[int, int, Style]]:
         pieces = self._pieces.get(y)
-        if pieces is not None:
-            return pieces
-        ls, le = self._starts[y], self._ends[y]
-        cuts = {ls, le}
-        marks = self._marks
-        r0 = max(0, bisect.bisect_right(marks.run_pos, ls) - 1)
-        r = r0
-        while r < len(marks.run_pos) and marks.run_pos[r] < le:
-            if marks.run_pos[r] > ls:
-                cuts.add(marks.run_pos[r])
-            r += 1
-        li = max(0, bisect.bisect_right(self._label_starts, ls) - 1)
-        labels = self._labels
-        while li < len(labels) and labels[li][0] < le:
-            for p in labels[li][:2]:
-                if ls < p < le:
-                    cuts.add(p)
-            li += 1
-        bounds = sorted(cuts)
-        pieces = []
-        for s, e in zip(bounds, bounds[1:]):
-            # label?
-            label = 0
-            k = bisect.bisect_right(self._label_starts, s) - 1
-            if k >= 0 and labels[k][0] <= s < labels[k][1]:
-                label = 2 if labels[k][2] else 1
-            colour, overlap = None, False
-            ri = bisect.bisect_right(marks.run_pos, s) - 1
-            if ri >= 0 and marks.run_top[ri] >= 0 and label == 0:
-                code = self.codes.get(self.codings[marks.run_top[ri]].code_id)
-                colour = code.colour if code else "#808080"
-                overlap = marks.run_count[ri] > 1
-            pieces.append((s, e, self._style(("text", label, colour, overlap))))
-        self._pieces[y] = pieces
+        if pieces is None:
+            pieces = [(s, e, self._style(key)) for s, e, key in self.layout_model.line_pieces(y)]
+            self._pieces[y] = pieces
         return pieces
 
     def render_line(self, y: int) -> Strip:
@@ -465,25 +309,11 @@ class TranscriptView(ScrollView, can_focus=True):
         return self._render_visual_line(line, total)
 
     def _render_visual_line(self, y: int, total: int) -> Strip:
+        model = self.layout_model
         segments: list[Segment] = []
         # gutter
-        marks = self._marks
         gutter_style = self._style(("gutter",))
-        overflow = False
-        cols = []
-        for col in range(len(marks.col_first)):
-            firsts = marks.col_first[col]
-            i = bisect.bisect_right(firsts, y) - 1
-            hit = None
-            if i >= 0 and marks.col_last[col][i] >= y:
-                code = self.codes.get(self.codings[marks.col_coding[col][i]].code_id)
-                hit = code.colour if code else "#808080"
-            if col < STRIPES:
-                cols.append(hit)
-            elif hit:
-                overflow = True
-                break
-        cols += [None] * (STRIPES - len(cols))
+        cols, overflow = model.stripes(y)
         for col, colour in enumerate(cols):
             if overflow and col == STRIPES - 1:
                 segments.append(Segment("+", gutter_style))
@@ -492,49 +322,35 @@ class TranscriptView(ScrollView, can_focus=True):
             else:
                 segments.append(Segment(" ", gutter_style))
         segments.append(Segment(" " * (GUTTER - STRIPES), gutter_style))
-        # text
-        d = self._display
+        # text, the selection laid over it
+        d = model.display
         ss, se = self._sel
-        for s, e, style in self._line_pieces(y):
-            if se <= s or e <= ss:
-                segments.append(Segment(d[s:e], style))
-                continue
-            a, b = max(s, ss), min(e, se)
-            if a > s:
-                segments.append(Segment(d[s:a], style))
-            segments.append(Segment(d[a:b], self._style(("sel", style))))
-            if e > b:
-                segments.append(Segment(d[b:e], style))
+        pieces = self._line_pieces(y)
+        if se <= model.starts[y] or model.ends[y] <= ss:  # most lines: the selection is elsewhere
+            segments += [Segment(d[s:e], style) for s, e, style in pieces]
+        else:
+            for s, e, style, selected in overlay(pieces, ss, se):
+                segments.append(Segment(d[s:e], self._style(("sel", style)) if selected else style))
         # a selected line break or wrap point shows as one selected cell
-        le = self._ends[y]
-        nxt = self._starts[y + 1] if y + 1 < len(self._starts) else len(d)
+        text_width = model.text_width
         text_cells = sum(seg.cell_length for seg in segments) - GUTTER
         pad_style = self.base_style
-        if ss <= le < se and le < nxt and text_cells < self._text_width:
+        if text_cells < text_width and model.break_selected(y, ss, se):
             segments.append(Segment(" ", self._style(("sel", pad_style))))
             text_cells += 1
-        if text_cells < self._text_width:
-            segments.append(Segment(" " * (self._text_width - text_cells), pad_style))
-        elif text_cells > self._text_width:  # a wide character at the edge
-            strip = Strip(segments).crop(0, GUTTER + self._text_width)
-            segments = list(strip)
+        if text_cells < text_width:
+            segments.append(Segment(" " * (text_width - text_cells), pad_style))
+        elif text_cells > text_width:  # a wide character at the edge
+            segments = list(Strip(segments).crop(0, GUTTER + text_width))
         # margin
-        if self._margin:
-            j = marks.margin.get(y)
-            if j is None:
-                segments.append(Segment(" " * self._margin, self._style(("margin", None))))
+        if model.margin:
+            note = model.margin_note(y)
+            if note is None:
+                segments.append(Segment(" " * model.margin, self._style(("margin", None))))
             else:
-                code = self.codes.get(self.codings[j].code_id)
-                label = code.label if code else "?"
-                colour = code.colour if code else "#808080"
-                room = self._margin - 3
-                if len(label) > room:
-                    label = label[: room - 1] + "…"
-                mark = " ✎ " if self.codings[j].id in self.memo_codings else " ■ "
-                segments.append(Segment(mark, self._style(("margin", colour))))
-                segments.append(Segment(label.ljust(room), self._style(("margin", None))))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(total, pad_style)
+                segments.append(Segment(note.mark, self._style(("margin", note.colour))))
+                segments.append(Segment(note.label.ljust(model.margin - 3), self._style(("margin", None))))
+        return Strip(segments).adjust_cell_length(total, pad_style)
 
     # -- selection -----------------------------------------------------------------------
     def _refresh_span(self, start: int, end: int) -> None:
@@ -556,6 +372,11 @@ class TranscriptView(ScrollView, can_focus=True):
             head = end - 1 if head_at_end else start
             self._ensure_visible(self.line_of(head))
         self.post_message(self.SelectionChanged(self, start, end))
+
+    def show_offset(self, offset: int) -> None:
+        """Scroll (if needed) so the line holding `offset` is in view."""
+        if self._starts:
+            self._ensure_visible(self.line_of(offset))
 
     def _ensure_visible(self, line: int, pad: int = 2) -> None:
         height = self.scrollable_content_region.height
@@ -581,153 +402,58 @@ class TranscriptView(ScrollView, can_focus=True):
         y = first - max(0, (height - span) // 2) if span < height else first
         self.scroll_to(y=max(0, y), animate=False)
 
-    def _sentence_index(self, offset: int) -> int:
-        """Index of the sentence containing offset, else the one before it (-1 if none)."""
-        return bisect.bisect_right(self._sent_starts, offset) - 1
+    def _apply(self, sel: Selection | None, *, scroll: bool = True) -> None:
+        if sel is not None:
+            self._set_selection(sel[0], sel[1], head_at_end=sel[2], scroll=scroll)
 
-    def _select_sentence(self, i: int) -> None:
-        if not self.sentences:
-            return
-        i = max(0, min(i, len(self.sentences) - 1))
-        self._set_selection(*self.sentences[i], head_at_end=True)
+    @property
+    def _cursor(self) -> Selection:
+        return self._sel[0], self._sel[1], self._head_at_end
 
     def _head(self) -> int:
-        s, e = self._sel
-        return e - 1 if self._head_at_end else s
+        return head(self._cursor)
 
     def action_sentence(self, delta: int) -> None:
-        if not self.sentences:
-            return
-        head = self._head()
-        i = self._sentence_index(head)
-        s, e = self._sel
-        if delta > 0:
-            self._select_sentence(i + 1 if i >= 0 else 0)
-        elif i >= 0 and self.sentences[i][0] < s and e <= self.sentences[i][1]:
-            self._select_sentence(i)  # from inside a sentence: up goes to its start
-        else:
-            self._select_sentence(i - 1 if i >= 0 else 0)
+        self._apply(self._sentences.step(self._cursor, delta))
 
     def action_extend(self, delta: int) -> None:
-        sents = self.sentences
-        if not sents:
-            return
-        s, e = self._sel
-        n = len(sents)
-        if delta > 0:
-            if not self._head_at_end:
-                i = self._sentence_index(s)
-                if i + 1 < n and sents[i + 1][0] < e:
-                    self._set_selection(sents[i + 1][0], e, head_at_end=False)
-                    return
-            j = self._sentence_index(e - 1)
-            if j >= 0 and sents[j][1] > e:
-                e = sents[j][1]
-            elif j + 1 < n:
-                e = sents[j + 1][1]
-            self._set_selection(s, e, head_at_end=True)
-        else:
-            if self._head_at_end:
-                i = self._sentence_index(e - 1)
-                if i > 0 and sents[i - 1][1] > s and sents[i][0] >= s:
-                    self._set_selection(s, sents[i - 1][1], head_at_end=True)
-                    return
-            j = self._sentence_index(s)
-            if j >= 0 and sents[j][0] < s:
-                s = sents[j][0]
-            elif j > 0:
-                s = sents[j - 1][0]
-            elif j < 0:
-                s = sents[0][0]
-            self._set_selection(s, max(e, s + 1), head_at_end=False)
-
-    def _word_boundary(self, pos: int, delta: int, *, want: str) -> int:
-        """Next word end (delta > 0) or previous word start (delta < 0) from pos."""
-        text = self.text
-        if delta > 0:
-            m = _WORD.search(text, pos + (1 if want == "start" else 0))
-            if m is None:
-                return len(text)
-            return m.start() if want == "start" else m.end()
-        starts = [m.start() if want == "start" else m.end()
-                  for m in _WORD.finditer(text, max(0, pos - 200), pos)]
-        starts = [p for p in starts if p < pos]
-        return starts[-1] if starts else max(0, pos - 1)
+        self._apply(self._sentences.extend(self._cursor, delta))
 
     def action_end_word(self, delta: int) -> None:
-        s, e = self._sel
-        new = self._word_boundary(e, delta, want="end")
-        if new <= s:
-            return
-        self._set_selection(s, new, head_at_end=True)
+        self._apply(end_word(self.text, self._cursor, delta))
 
     def action_start_word(self, delta: int) -> None:
-        s, e = self._sel
-        new = self._word_boundary(s, delta, want="start")
-        if new >= e:
-            return
-        self._set_selection(new, e, head_at_end=False)
+        self._apply(start_word(self.text, self._cursor, delta))
 
     def action_turn(self, delta: int) -> None:
         if not self.turns:
             raise SkipAction()
-        head = self._head()
-        starts = [t.label_start for t in self.turns]
-        i = bisect.bisect_right(starts, head) - 1
-        target = max(0, min(len(self.turns) - 1, i + delta if i >= 0 else 0))
-        turn = self.turns[target]
-        k = bisect.bisect_left(self._sent_starts, turn.start)
-        if k < len(self.sentences) and self.sentences[k][0] < max(turn.end, turn.start + 1):
-            self._select_sentence(k)
-        elif turn.end > turn.start:
-            self._set_selection(turn.start, turn.end, head_at_end=True)
+        self._apply(self._sentences.turn(self.turns, self._cursor, delta))
 
     def action_page(self, delta: int) -> None:
         if not self._starts or not self.sentences:
             return
         height = max(1, self.scrollable_content_region.height - 2)
         line = max(0, min(len(self._starts) - 1, self.line_of(self._head()) + delta * height))
-        target = self._starts[line]
-        i = self._sentence_index(target)
-        if delta > 0 and (i < 0 or self.sentences[i][1] <= target):
-            i += 1
+        sel = self._sentences.page(self._starts[line], delta)
         self.scroll_to(y=max(0, self.scroll_offset.y + delta * height), animate=False)
-        self._select_sentence(max(0, i))
+        self._apply(sel)
 
     def action_edge(self, delta: int) -> None:
-        self._select_sentence(0 if delta < 0 else len(self.sentences) - 1)
+        self._apply(self._sentences.select(0 if delta < 0 else len(self._sentences) - 1))
 
     def action_collapse(self) -> None:
-        s, e = self._sel
-        i = self._sentence_index(self._head())
-        if i >= 0 and (s, e) != self.sentences[i]:
-            self._select_sentence(i)
-            return
-        raise SkipAction()
+        sel = self._sentences.collapse(self._cursor)
+        if sel is None:
+            raise SkipAction()
+        self._apply(sel)
 
     # -- mouse ---------------------------------------------------------------------------
     def _offset_at(self, x: int, y: int) -> int | None:
         """Text offset of the boundary nearest to content cell (x, y)."""
         if not self._starts:
             return None
-        line = self.scroll_offset.y + y
-        if line < 0:
-            return 0
-        if line >= len(self._starts):
-            return len(self.text)
-        ls, le = self._starts[line], self._ends[line]
-        col = x - GUTTER
-        if col <= 0:
-            return ls
-        d = self._display
-        if not _NOT_NARROW.search(d, ls, le):
-            return min(le, ls + col)
-        w = 0
-        for i in range(ls, le):
-            w += _cell(d[i])
-            if w > col:
-                return i
-        return le
+        return self.layout_model.offset_at(self.scroll_offset.y + y, x - GUTTER)
 
     def on_mouse_down(self, event: MouseDown) -> None:
         offset = event.get_content_offset(self)
@@ -765,17 +491,8 @@ class TranscriptView(ScrollView, can_focus=True):
         anchor = self._drag_anchor
         self._drag_anchor = None
         self.release_mouse()
-        if not self._drag_moved:
-            # A click: the sentence under the pointer.
-            i = self._sentence_index(anchor)
-            if i < 0:
-                self._select_sentence(0)
-            elif anchor < self.sentences[i][1] or i + 1 >= len(self.sentences):
-                self._select_sentence(i)
-            else:  # between sentences (a speaker label, a blank line): the nearer one
-                before = anchor - self.sentences[i][1]
-                after = self.sentences[i + 1][0] - anchor
-                self._select_sentence(i if before < after else i + 1)
+        if not self._drag_moved:  # a click: the sentence under the pointer
+            self._apply(self._sentences.at_click(anchor))
         event.stop()
 
     def on_click(self, event: Click) -> None:
@@ -786,7 +503,4 @@ class TranscriptView(ScrollView, can_focus=True):
             pos = self._offset_at(offset.x, offset.y)
             if pos is None:
                 return
-            for m in _WORD.finditer(self.text, max(0, pos - 80), min(len(self.text), pos + 80)):
-                if m.start() <= pos < m.end():
-                    self._set_selection(m.start(), m.end(), head_at_end=True, scroll=False)
-                    break
+            self._apply(word_at(self.text, pos), scroll=False)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import glob
 from pathlib import Path
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
@@ -24,7 +25,7 @@ def expand(spec: str) -> list[Path]:
 
 
 class ImportScreen(ModalScreen[tuple[list[Path], str | None] | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):

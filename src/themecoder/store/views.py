@@ -1,0 +1,27 @@
+"""Reads for the workbench's overview rows and counts that no other store module has.
+
+Plain tuples: these run on every refresh of the overview and the transcript.
+"""
+from __future__ import annotations
+
+from themecoder.store.db import Database
+
+
+def coding_spans(db: Database) -> dict[str, list[tuple[int, int]]]:
+    """Document id -> [start, end) of every coding in it."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for r in db.query("SELECT document_id, start, end FROM codings"):
+        spans.setdefault(r[0], []).append((r[1], r[2]))
+    return spans
+
+
+def document_texts(db: Database) -> list[tuple[str, str, str | None, str]]:
+    """(id, title, participant id, text) of every document, in project order."""
+    return [(r[0], r[1], r[2], r[3])
+            for r in db.query("SELECT id, title, participant_id, text FROM documents ORDER BY position, title")]
+
+
+def memo_counts(db: Database, target_type: str) -> dict[str, int]:
+    """Target id -> number of memos on it, for one kind of target."""
+    return {r[0]: r[1] for r in db.query(
+        "SELECT target_id, count(*) FROM memos WHERE target_type = ? GROUP BY target_id", (target_type,))}

@@ -1,0 +1,33 @@
+"""Confirm: a yes/no question with an optional detail line."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class Confirm(ModalScreen[bool]):
+    """y confirms, n or escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,j", "answer(True)", "Yes", show=True),
+        Binding("n,escape", "answer(False)", "No", show=True),
+    ]
+
+    def __init__(self, question: str, detail: str = "") -> None:
+        super().__init__()
+        self.question, self.detail = question, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.question, classes="dialog-title")
+            if self.detail:
+                yield Static(self.detail)
+            yield Label("y yes · n no", classes="dialog-hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
