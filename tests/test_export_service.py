@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core import anonymise as an
 from themecoder.core.codebook import describe_code
@@ -21,7 +22,6 @@ from themecoder.core.project import Project
 from themecoder.errors import UserError
 from themecoder.io.export import KINDS, ExportOptions, check_output_path, default_path, run_export
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 CASES = [(kind, fmt) for kind, k in KINDS.items() for fmt in k.formats]
 SECRET = "Ring Kari Nordmann på 922 33 444"
