@@ -41,15 +41,15 @@ GROUPS = {"quotes": "#export-quotes", "qdpx": "#export-qdpx", "report": "#export
 
 class ExportScreen(WorkbenchScreen):
     DEFAULT_CSS = """
-    #export-form { height: 1fr; padding: 0 1; }
+    #export-form { height: 1fr; padding: 1 1 0 1; }
     #export-form .export-row { height: auto; margin-bottom: 1; }
-    #export-form .export-label { width: 24; padding: 1 1 0 0; color: $text-muted; }
+    #export-form .export-label { width: 22; padding-right: 1; color: $text-muted; }
     #export-form Select, #export-form Input { width: 1fr; }
-    #export-form SelectionList { width: 1fr; height: auto; max-height: 9; }
+    #export-form SelectionList { width: 1fr; height: auto; max-height: 8; }
     #export-form .export-group { height: auto; }
-    #export-form Checkbox { margin-bottom: 1; }
-    #export-actions { height: auto; }
-    #export-hint { padding: 1 2; color: $text-muted; }
+    #export-form Checkbox { margin: 0 0 1 22; }
+    #export-actions { height: auto; margin-left: 22; }
+    #export-hint { padding: 0 2; color: $text-muted; }
     #export-result { height: auto; min-height: 2; padding: 0 1; border-top: solid $panel; }
     #export-result.-error { color: $text-error; }
     """
@@ -71,41 +71,41 @@ class ExportScreen(WorkbenchScreen):
         yield Header(show_clock=False, icon="≡")
         with VerticalScroll(id="export-form"):
             yield from self._row("What to export", Select(
-                [(k.title, k.name) for k in service.KINDS.values()], allow_blank=False, id="export-kind"))
-            yield from self._row("Format", Select([("Word (.docx)", "docx")], allow_blank=False, id="export-format"))
-            yield from self._row("Language", Select(LANGS, allow_blank=False, id="export-lang"))
-            yield from self._row("Output file", Input(id="export-path", placeholder="exports/<project>-....docx"))
+                [(k.title, k.name) for k in service.KINDS.values()], allow_blank=False, compact=True, id="export-kind"))
+            yield from self._row("Format", Select([("Word (.docx)", "docx")], allow_blank=False, compact=True, id="export-format"))
+            yield from self._row("Language", Select(LANGS, allow_blank=False, compact=True, id="export-lang"))
+            yield from self._row("Output file", Input(compact=True, id="export-path", placeholder="exports/<project>-....docx"))
             with Vertical(id="export-quotes", classes="export-group"):
                 yield from self._row("Themes (space marks; none: every top-level theme)",
                                      SelectionList[str](id="export-themes"))
-                yield from self._row("Quotes per code", Input(id="export-max-per-code", type="integer",
+                yield from self._row("Quotes per code", Input(compact=True, id="export-max-per-code", type="integer",
                                                               placeholder="all (a theme's key quote is always kept)"))
-                yield from self._row("Ellipsis", Input(id="export-ellipsis",
+                yield from self._row("Ellipsis", Input(compact=True, id="export-ellipsis",
                                                        placeholder="marks omitted text: […] (nb), [...] (en)"))
-                yield Checkbox("Appendix: theme › code › every quote", id="export-appendix")
+                yield Checkbox("Appendix: theme › code › every quote", compact=True, id="export-appendix")
             with Vertical(id="export-delimiter-group", classes="export-group"):
-                yield from self._row("CSV separator", Input(id="export-delimiter",
+                yield from self._row("CSV separator", Input(compact=True, id="export-delimiter",
                                                             placeholder="; (nb) or , (en); 'tab' for a tab"))
             with Vertical(id="export-qdpx", classes="export-group"):
                 yield from self._row("Themes as", Select(
                     [("parent codes (every QDA program shows a code tree)", "codes"),
-                     ("sets of codes (the codes stay flat)", "sets")], allow_blank=False, id="export-themes-as"))
+                     ("sets of codes (the codes stay flat)", "sets")], allow_blank=False, compact=True, id="export-themes-as"))
             with Vertical(id="export-report", classes="export-group"):
                 yield from self._row("Joint display", Select(
                     [("a row per theme (side by side)", "side-by-side"),
                      ("a row per finding (statistics by themes)", "stats-by-themes")],
-                    allow_blank=False, id="export-layout"))
-                yield from self._row("Quotes per theme", Input("3", id="export-max-quotes", type="integer"))
-                yield Checkbox("A joint-display row for every subtheme", id="export-subthemes")
-                yield Checkbox("Consistency check", True, id="export-check")
+                    allow_blank=False, compact=True, id="export-layout"))
+                yield from self._row("Quotes per theme", Input("3", compact=True, id="export-max-quotes", type="integer"))
+                yield Checkbox("A joint-display row for every subtheme", compact=True, id="export-subthemes")
+                yield Checkbox("Consistency check", True, compact=True, id="export-check")
             with Vertical(id="export-review", classes="export-group"):
-                yield from self._row("Reviewer", Input(id="export-reviewer",
+                yield from self._row("Reviewer", Input(compact=True, id="export-reviewer",
                                                        placeholder="everyone (or one reviewer's name)"))
             yield Checkbox("Export even though identifier findings are open (the file says so)",
-                           id="export-allow")
+                           compact=True, id="export-allow")
             with Horizontal(id="export-actions"):
-                yield Button("Export", id="export-go", variant="primary")
-                yield Label("tab moves · space opens a list or ticks a box · Enter exports · escape goes back",
+                yield Button("Export", id="export-go", variant="primary", compact=True)
+                yield Label("tab moves · space opens a list or ticks · Enter exports · esc back",
                             id="export-hint")
         yield Static("", id="export-result")
         yield StatusBar()
