@@ -262,3 +262,15 @@ def test_the_guard_looks_at_what_the_export_prints(demo_project, tmp_path):
     assert result.anonymisation["unresolved"] >= 1
     first = (tmp_path / "q.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert first.startswith("# themecoder anonymisation: unreviewed findings allowed by user")
+
+
+def test_review_exports_do_not_follow_a_link_at_a_temporary_name(demo_project, tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    with Project.open(demo_project) as project:
+        for kind, name in (("review", "r.json"), ("review-summary", "s.md"), ("review-summary", "s.docx")):
+            (tmp_path / (name + ".tmp")).symlink_to(victim)
+            result = run_export(project, kind, tmp_path / name)
+            assert result.path == tmp_path / name
+            assert_valid(result.path, result.fmt)
+    assert victim.read_text(encoding="utf-8") == "keep me\n"

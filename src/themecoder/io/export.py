@@ -280,18 +280,30 @@ def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions)
     return ExportResult(path, "report", fmt, f"wrote {path}")
 
 
+# The review summary and file are written here through atomic_write (a fresh temporary name)
+# rather than by their own writers, which use a fixed "<name>.tmp" and would follow a link
+# placed there.
 def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
     from themecoder.core import review
-    from themecoder.io.review_summary import write_review_summary
+    from themecoder.io.review_summary import render_markdown, review_document
+    from themecoder.io.tabular import atomic_write, write_text
 
-    written = write_review_summary(review.summary(project), path, lang=lang)
-    return ExportResult(Path(written), "review-summary", fmt, f"wrote {written}")
+    summary = review.summary(project)
+    if fmt == "md":
+        write_text(path, render_markdown(summary, lang=lang))
+    else:
+        atomic_write(path, review_document(summary, lang=lang).save)
+    return ExportResult(path, "review-summary", fmt, f"wrote {path}")
 
 
 def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
-    from themecoder.core import review
+    import json
 
-    data = review.export_review(project, path, reviewer=o.reviewer)
+    from themecoder.core import review
+    from themecoder.io.tabular import write_text
+
+    data = review.export_review(project, None, reviewer=o.reviewer)
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return ExportResult(path, "review", fmt,
                         f"wrote {path}: {len(data['items'])} items, {len(data['comments'])} comments "
                         f"by {', '.join(data['reviewers']) or 'nobody yet'}")
