@@ -103,6 +103,25 @@ async def test_opens_by_key_and_from_the_palette_with_the_default_path(demo_proj
         await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
 
 
+async def test_the_command_palette_opens_it(demo_project):
+    app = make_app(demo_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "Open: Export")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        # and the help screen lists its key
+        from themecoder.tui.screens.help import HelpScreen
+
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert "Export: Quote tables, codebook" in app.screen.text()
+
+
 @pytest.mark.parametrize("kind", list(KINDS))
 async def test_every_format_of_every_kind_from_the_screen(demo_project, tmp_path, kind):
     app = make_app(demo_project)
