@@ -119,7 +119,7 @@ async def test_the_command_palette_opens_it(demo_project):
         await pilot.pause()
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert "Export: Quote tables, codebook" in app.screen.text()
+        assert "Export: Quote tables, codebook" in app.screen.text
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
