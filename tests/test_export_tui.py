@@ -258,6 +258,9 @@ async def test_typing_a_path_and_exporting(demo_project, tmp_path):
         field = screen.query_one("#export-path", Input)
         field.value = ""
         field.focus()
+        await pilot.press("C", "E", "X")  # capitals are text here, not screen keys
+        assert app.screen is screen and field.value == "CEX"
+        field.value = ""
         out = tmp_path / "veiledning.md"
         await type_text(pilot, str(out))
         assert screen.query_one("#export-format", Select).value == "md"
