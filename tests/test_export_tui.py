@@ -227,7 +227,7 @@ async def test_the_guard_refuses_and_the_box_allows(blocked_project, tmp_path):
         shown = await export(pilot, screen, out)
         assert not out.exists() and not list(tmp_path.glob(".q.docx*"))
         assert "export refused" in shown and "Kari Nordmann" in shown
-        assert "Anonymisation screen" in shown  # what to do about it
+        assert "Press A for the Anonymisation screen" in shown  # what to do about it
         assert screen.last_error.startswith("export refused") and "\n" not in screen.last_error
         # the REFI project (whole documents) is refused too
         await choose(pilot, screen, "qdpx")
@@ -236,7 +236,7 @@ async def test_the_guard_refuses_and_the_box_allows(blocked_project, tmp_path):
         # tick the box with the keyboard, export again: written, and the file says so
         await choose(pilot, screen, "quotes", "docx")
         screen.query_one("#export-path", Input).value = str(out)
-        screen.query_one("#export-allow", Checkbox).focus()
+        assert app.focused is screen.query_one("#export-allow", Checkbox)  # after a refusal
         await pilot.press("space")
         assert screen.query_one("#export-allow", Checkbox).value
         await pilot.press("enter")  # Enter on the box exports (space ticks it)
@@ -244,6 +244,12 @@ async def test_the_guard_refuses_and_the_box_allows(blocked_project, tmp_path):
         assert screen.last_result.path == out and out.is_file()
         shown = str(screen.query_one("#export-result", Static).render())
         assert "unreviewed findings allowed by user" in shown
+        # the hint's key: A opens the Anonymisation screen from here
+        from themecoder.tui.screens.anonymisation import AnonymisationScreen
+
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, AnonymisationScreen))
+        await wait_for(pilot, lambda: not app.screen.checking)
     import docx
 
     props = docx.Document(str(out)).core_properties

@@ -50,7 +50,8 @@ class ExportScreen(WorkbenchScreen):
     #export-form Checkbox { margin: 0 0 1 22; }
     #export-actions { height: auto; margin-left: 22; }
     #export-hint { padding: 0 2; color: $text-muted; }
-    #export-result { height: auto; min-height: 2; padding: 0 1; border-top: solid $panel; }
+    #export-result { height: auto; min-height: 2; max-height: 8; overflow-y: auto; padding: 0 1;
+                     border-top: solid $panel; }
     #export-result.-error { color: $text-error; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -101,8 +102,7 @@ class ExportScreen(WorkbenchScreen):
             with Vertical(id="export-review", classes="export-group"):
                 yield from self._row("Reviewer", Input(compact=True, id="export-reviewer",
                                                        placeholder="everyone (or one reviewer's name)"))
-            yield Checkbox("Export even though identifier findings are open (the file says so)",
-                           compact=True, id="export-allow")
+            yield Checkbox("Export even though identifier findings are open", compact=True, id="export-allow")
             with Horizontal(id="export-actions"):
                 yield Button("Export", id="export-go", variant="primary", compact=True)
                 yield Label("tab moves · space opens a list or ticks · Enter exports · esc back",
@@ -279,9 +279,11 @@ class ExportScreen(WorkbenchScreen):
             return
         result = self.query_one("#export-result", Static)
         result.add_class("-error")
-        hint = ("\nResolve them on the Anonymisation screen (A), or tick “Export even though identifier "
-                "findings are open”: the file then says so." if message.startswith("export refused") else "")
-        result.update(message + hint)
+        hint = ("Press A for the Anonymisation screen, or tick “Export even though identifier findings "
+                "are open” (the file then says so).\n" if message.startswith("export refused") else "")
+        result.update(Content.assemble((hint, "bold"), message))
+        if hint:  # space ticks the box from here, A opens the Anonymisation screen
+            self.query_one("#export-allow", Checkbox).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
