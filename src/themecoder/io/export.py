@@ -14,9 +14,10 @@ from __future__ import annotations
 import os
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from themecoder.errors import UserError
 
@@ -47,6 +48,7 @@ KINDS: dict[str, ExportKind] = {k.name: k for k in (
                {"nb": "veiledning", "en": "review-summary"}, "texts"),
     ExportKind("review", "Review file (JSON)", ("json",), {"nb": "review", "en": "review"}, "texts"),
 )}
+ALL_FORMATS = frozenset(f for k in KINDS.values() for f in k.formats)
 
 
 @dataclass
@@ -88,9 +90,22 @@ class ExportResult:
 
 # -- paths ---------------------------------------------------------------------------------
 def pick_format(kind: str, fmt: str | None, path: str | Path | None) -> str:
+    """The explicit format, else the path's suffix, else the kind's first format. A path named
+    as another export format (``x.md`` with format docx) is refused: the file would hold the
+    wrong content under a name that promises something else (and could not be stamped)."""
     from themecoder.io.tabular import pick_format as _pick
 
-    return _pick(fmt, str(path) if path else None, export_kind(kind).formats)
+    chosen = _pick(fmt, str(path) if path else None, export_kind(kind).formats)
+    suffix = _suffix(path)
+    if suffix != chosen and suffix in ALL_FORMATS:
+        raise UserError(f"{Path(path or '').name!r} is named .{suffix} but the format is {chosen}; "
+                        f"name the file .{chosen} or choose the format {suffix}")
+    return chosen
+
+
+def _suffix(path: str | Path | None) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".") if path else ""
+    return {"markdown": "md", "htm": "html"}.get(suffix, suffix)
 
 
 def export_kind(kind: str) -> ExportKind:
@@ -172,14 +187,26 @@ def guard(project: Project, kind: str, *, allow_unreviewed: bool = False) -> dic
                         allow_unreviewed=allow_unreviewed)
 
 
-def stamp(path: str | Path, meta: dict[str, Any]) -> None:
+def stamp(path: str | Path, meta: dict[str, Any], fmt: str | None = None) -> None:
     """Write the guard's result into an export's metadata: docx core properties (comments,
     keywords), an HTML <meta>, a comment line at the top of markdown, the Description of a
-    qdpx project; a CSV gets a first line only when unreviewed findings were allowed."""
+    qdpx project; a CSV gets a first line only when unreviewed findings were allowed.
+    `fmt` (default: the suffix) says what the file holds, e.g. CSV written as ``data.txt``."""
     from themecoder.io import stamping
 
-    if meta and path is not None and Path(path).is_file():
-        stamping.stamp_file(Path(path), meta)
+    if not meta or path is None or not Path(path).is_file():
+        return
+    path = Path(path)
+    if not fmt or _suffix(path) == fmt:
+        stamping.stamp_file(path, meta)
+        return
+    # stamping picks the format by suffix: stamp under a sibling name, then rename back
+    named = path.with_name(f".{path.name}.stamp.{fmt}")
+    os.replace(path, named)
+    try:
+        stamping.stamp_file(named, meta)
+    finally:
+        os.replace(named, path)
 
 
 # -- the service -----------------------------------------------------------------------------
@@ -192,9 +219,13 @@ def run_export(project: Project, kind: str, path: str | Path | None = None,
     target = Path(path) if path else default_path(project, kind, fmt, lang)
     check_output_path(project, target)
     meta = guard(project, kind, allow_unreviewed=opts.allow_unreviewed)
+    try:  # only after the guard: a refused export leaves nothing behind, not even a folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the folder {target.parent}: {exc.strerror}") from None
     result = _WRITERS[kind](project, target, fmt, lang, opts)
     result.anonymisation = meta
-    stamp(result.path, meta)
+    stamp(result.path, meta, fmt)
     return result
 
 
@@ -249,18 +280,30 @@ def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions)
     return ExportResult(path, "report", fmt, f"wrote {path}")
 
 
+# The review summary and file are written here through atomic_write (a fresh temporary name)
+# rather than by their own writers, which use a fixed "<name>.tmp" and would follow a link
+# placed there.
 def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
     from themecoder.core import review
-    from themecoder.io.review_summary import write_review_summary
+    from themecoder.io.review_summary import render_markdown, review_document
+    from themecoder.io.tabular import atomic_write, write_text
 
-    written = write_review_summary(review.summary(project), path, lang=lang)
-    return ExportResult(Path(written), "review-summary", fmt, f"wrote {written}")
+    summary = review.summary(project)
+    if fmt == "md":
+        write_text(path, render_markdown(summary, lang=lang))
+    else:
+        atomic_write(path, review_document(summary, lang=lang).save)
+    return ExportResult(path, "review-summary", fmt, f"wrote {path}")
 
 
 def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
-    from themecoder.core import review
+    import json
 
-    data = review.export_review(project, path, reviewer=o.reviewer)
+    from themecoder.core import review
+    from themecoder.io.tabular import write_text
+
+    data = review.export_review(project, None, reviewer=o.reviewer)
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return ExportResult(path, "review", fmt,
                         f"wrote {path}: {len(data['items'])} items, {len(data['comments'])} comments "
                         f"by {', '.join(data['reviewers']) or 'nobody yet'}")

@@ -72,6 +72,8 @@ SCREENS: list[ScreenEntry] = [
                 "Mixed methods: themes beside survey findings; link, outcome, meta-inference, enter findings"),
     ScreenEntry("A", "Anonymisation", "themecoder.tui.screens.anonymisation:AnonymisationScreen",
                 "Find identifiers; pseudonymise or replace with a category (navn, sted); the key file"),
+    ScreenEntry("E", "Export", "themecoder.tui.screens.export:ExportScreen",
+                "Quote tables, codebook, REFI-QDA, report, review summary or file; with the identifier guard"),
 ]
 
 
