@@ -8,13 +8,13 @@ from __future__ import annotations
 from themecoder.core.coding import in_vivo_label, trim_span
 from themecoder.core.project import Project
 from themecoder import store
-from themecoder.tui.screens.code_picker import ChooseCoding, CodePicker
+from themecoder.tui.dialogs.choose_coding import ChooseCoding
+from themecoder.tui.dialogs.code_picker import CodePicker
 from themecoder.tui.screens.codes import CodeListScreen
-from themecoder.tui.screens.memo import MemoScreen
+from themecoder.tui.dialogs.memo_editor import MemoScreen
 from themecoder.tui.screens.search import SearchScreen
 from themecoder.tui.screens.transcript import TranscriptScreen
 from themecoder.tui.widgets.transcript_view import GUTTER, TranscriptView
-from tui_fixtures import _tui_project_template, tui_project  # noqa: F401  (fixtures)
 from tui_fixtures import make_app, type_text, wait_for
 
 SIZE = (100, 32)

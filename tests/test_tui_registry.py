@@ -7,7 +7,6 @@ from textual.screen import Screen
 from themecoder.tui import registry
 from themecoder.tui.app import ThemecoderApp
 from themecoder.tui.commands import binding_commands
-from tui_fixtures import _tui_project_template, tui_project  # noqa: F401  (fixtures)
 
 
 def _keys(binding_key: str) -> set[str]:

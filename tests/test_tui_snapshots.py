@@ -12,7 +12,6 @@ from textual.widgets import Input, TextArea
 
 from themecoder.tui import registry
 from themecoder.tui.app import ThemecoderApp
-from tui_fixtures import _tui_project_template, tui_project  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

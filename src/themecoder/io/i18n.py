@@ -78,6 +78,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "csv_description": {"nb": "beskrivelse", "en": "description"},
     "csv_codings": {"nb": "kodinger", "en": "codings"},
     "csv_participants": {"nb": "informanter", "en": "participants"},
+    # review summary (io/review_summary.py)
+    "review.title": {"nb": "Veiledningsgrunnlag: {project}", "en": "Review summary: {project}"},
+    "review.generated": {"nb": "Laget {date}.", "en": "Generated {date}."},
+    "review.reviewers": {"nb": "Veileder(e): {names}.", "en": "Reviewer(s): {names}."},
+    "review.progress": {"nb": "Status: {approved} godkjent, {revision} må revideres, {proposed} foreslått; "
+                       "{open} åpne kommentartråder.",
+                 "en": "Status: {approved} approved, {revision} need revision, {proposed} proposed; "
+                       "{open} open comment threads."},
+    "review.status": {"nb": "Status", "en": "Status"},
+    "review.theme_status": {"nb": "Status for temaet: {status}", "en": "Theme status: {status}"},
+    "review.key_quote": {"nb": "Gullsitat", "en": "Key quote"},
+    "review.condensate": {"nb": "Kondensat", "en": "Condensate"},
+    "review.analytic_text": {"nb": "Analytisk tekst", "en": "Analytic text"},
+    "review.comments": {"nb": "Kommentarer", "en": "Comments"},
+    "review.code": {"nb": "Kode", "en": "Code"},
+    "review.codings": {"nb": "Kodinger", "en": "Codings"},
+    "review.participants": {"nb": "Informanter", "en": "Informants"},
+    "review.no_codes": {"nb": "Ingen koder i temaet.", "en": "No codes in this theme."},
+    "review.no_themes": {"nb": "Prosjektet har ingen temaer ennå.", "en": "The project has no themes yet."},
+    "review.unthemed": {"nb": "Koder uten tema", "en": "Codes in no theme"},
+    "review.orphans": {"nb": "Vurderinger uten mål", "en": "Orphaned review items"},
+    "review.orphans_intro": {"nb": "Disse temaene eller koblingene ble vurdert, men finnes ikke lenger i prosjektet.",
+                      "en": "These themes or mappings were reviewed but no longer exist in the project."},
+    "review.changes": {"nb": "Endringer siden forrige veiledning", "en": "Changes since the last review"},
+    "review.no_changes": {"nb": "Ingen endringer.", "en": "No changes."},
+    "review.resolved": {"nb": "løst", "en": "resolved"},
+    "review.target": {"nb": "Gjelder", "en": "Target"},
+    "review.proposed": {"nb": "foreslått", "en": "proposed"},
+    "review.approved": {"nb": "godkjent", "en": "approved"},
+    "review.needs-revision": {"nb": "må revideres", "en": "needs revision"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}

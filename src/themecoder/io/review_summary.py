@@ -13,48 +13,18 @@ from pathlib import Path
 from themecoder.core.review import ReviewItem, Thread
 from themecoder.core.review_overview import ReviewSummary
 from themecoder.errors import UserError
+from themecoder.io.i18n import LANGS, quote_marks
+from themecoder.io.i18n import t as _t
+from themecoder.io.tabular import atomic_write, write_text
 
-LANGS = ("nb", "en")
-TEXT = {
-    "title": {"nb": "Veiledningsgrunnlag: {project}", "en": "Review summary: {project}"},
-    "generated": {"nb": "Laget {date}.", "en": "Generated {date}."},
-    "reviewers": {"nb": "Veileder(e): {names}.", "en": "Reviewer(s): {names}."},
-    "progress": {"nb": "Status: {approved} godkjent, {revision} må revideres, {proposed} foreslått; "
-                       "{open} åpne kommentartråder.",
-                 "en": "Status: {approved} approved, {revision} need revision, {proposed} proposed; "
-                       "{open} open comment threads."},
-    "status": {"nb": "Status", "en": "Status"},
-    "theme_status": {"nb": "Status for temaet: {status}", "en": "Theme status: {status}"},
-    "key_quote": {"nb": "Gullsitat", "en": "Key quote"},
-    "condensate": {"nb": "Kondensat", "en": "Condensate"},
-    "analytic_text": {"nb": "Analytisk tekst", "en": "Analytic text"},
-    "comments": {"nb": "Kommentarer", "en": "Comments"},
-    "code": {"nb": "Kode", "en": "Code"},
-    "codings": {"nb": "Kodinger", "en": "Codings"},
-    "participants": {"nb": "Informanter", "en": "Informants"},
-    "no_codes": {"nb": "Ingen koder i temaet.", "en": "No codes in this theme."},
-    "no_themes": {"nb": "Prosjektet har ingen temaer ennå.", "en": "The project has no themes yet."},
-    "unthemed": {"nb": "Koder uten tema", "en": "Codes in no theme"},
-    "orphans": {"nb": "Vurderinger uten mål", "en": "Orphaned review items"},
-    "orphans_intro": {"nb": "Disse temaene eller koblingene ble vurdert, men finnes ikke lenger i prosjektet.",
-                      "en": "These themes or mappings were reviewed but no longer exist in the project."},
-    "changes": {"nb": "Endringer siden forrige veiledning", "en": "Changes since the last review"},
-    "no_changes": {"nb": "Ingen endringer.", "en": "No changes."},
-    "resolved": {"nb": "løst", "en": "resolved"},
-    "target": {"nb": "Gjelder", "en": "Target"},
-    "proposed": {"nb": "foreslått", "en": "proposed"},
-    "approved": {"nb": "godkjent", "en": "approved"},
-    "needs-revision": {"nb": "må revideres", "en": "needs revision"},
-}
-
-
-def t(key: str, lang: str, **kw) -> str:
-    s = TEXT[key].get(lang) or TEXT[key]["en"]
-    return s.format(**kw) if kw else s
+def t(key: str, lang: str, **kw: object) -> str:
+    """The summary's strings live in the one string table, under "review."."""
+    return _t("review." + key, lang, **kw)
 
 
 def _q(text: str, lang: str) -> str:
-    return f"«{text}»" if lang == "nb" else f"“{text}”"
+    left, right = quote_marks(lang)
+    return f"{left}{text}{right}"
 
 
 def _comment_lines(threads: list[Thread], lang: str) -> list[tuple[int, str]]:
@@ -242,14 +212,10 @@ def write_review_summary(s: ReviewSummary, path: str | Path, *, lang: str = "nb"
         raise UserError(f"the summary is written as .docx or .md, not {path.suffix or 'no suffix'!r}")
     if not path.parent.exists():
         raise UserError(f"folder {path.parent} does not exist")
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        if suffix == ".md":
-            tmp.write_text(render_markdown(s, lang=lang), encoding="utf-8")
-        else:
-            review_document(s, lang=lang).save(str(tmp))
-        tmp.replace(path)
-    except PermissionError:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path} (is it open in Word?)") from None
+    # atomic_write: a fresh temporary name, so a link planted at a fixed one is never followed
+    if suffix == ".md":
+        write_text(path, render_markdown(s, lang=lang))
+    else:
+        doc = review_document(s, lang=lang)
+        atomic_write(path, doc.save)
     return path
