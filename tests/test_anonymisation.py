@@ -19,7 +19,7 @@ from themecoder.core.documents import add_transcript
 from themecoder.errors import Conflict, UserError
 from themecoder.core.identifiers import valid_fnr
 from themecoder.core.project import Project
-from themecoder.io.key_file import open_key
+from themecoder.core.key_file import open_key
 from themecoder.io.readers import read_transcript
 from themecoder import store
 

@@ -26,7 +26,7 @@ Resolving
     * `add_known_name`: add a name to the project's list; the next check finds it everywhere.
 
 The key (koblingsnøkkel)
-    Pseudonyms need a key file the user chooses (`themecoder.io.key_file`); the project
+    Pseudonyms need a key file the user chooses (`themecoder.core.key_file`); the project
     stores only the replacements it applied, the key's random id and its last path. While a
     key exists the project is *avidentifisert* (pseudonymised), not anonymous:
     `anonymisation_label`. `forget_key` deletes the key at the end of the project.
@@ -68,7 +68,7 @@ from themecoder import store
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
-    from themecoder.io.key_file import KeyFile
+    from themecoder.core.key_file import KeyFile
     from themecoder.nlp import Pipeline
 
 # -- vocabulary -------------------------------------------------------------------------------
@@ -978,7 +978,7 @@ def replace_identifier(
     documents (all, or `document_ids`) is replaced, except in speaker labels and inside
     earlier replacements. With `places` ({document id: [(start, end)]}) only those.
 
-    Pseudonyms need `key` (an open `io.key_file.KeyFile`): the same original always gets the
+    Pseudonyms need `key` (an open `core.key_file.KeyFile`): the same original always gets the
     same pseudonym, written to the key before the project changes. Categories need no key.
     Neither the action log's summary nor the project's tables name the original.
     """
@@ -1123,7 +1123,7 @@ def forget_key(project: Project, *, delete_file: bool = True, path: str | None =
     the pseudonyms can no longer be linked to anyone (unless a copy of the key exists)."""
     from pathlib import Path
 
-    from themecoder.io.key_file import delete_key_file, open_key
+    from themecoder.core.key_file import delete_key_file, open_key
 
     key_id = project.setting("anonymisation.key_id")
     if not key_id:
