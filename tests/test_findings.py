@@ -12,7 +12,7 @@ from themecoder.cli import main
 from themecoder.core import findings as F
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.core.project import Project
-from themecoder.core.quant import Finding, FindingError, Group, load_findings
+from themecoder.core.quant import SurveyFinding, SurveyFindingError, Group, load_findings
 from themecoder.core.themes import create_theme, delete_theme
 
 
@@ -28,14 +28,14 @@ def demo(demo_project):
     p.close()
 
 
-def t_test(**kw) -> Finding:
+def t_test(**kw) -> SurveyFinding:
     base = dict(instrument="QPS Nordic", scale="Støtte fra leder", comparison="A vs. B",
                 variables=["Støtte fra leder", "gruppe"], test="t-test",
                 groups=[Group("A", 10, 3.25, 1.24), Group("B", 30, 3.99, 0.57)],
                 statistic=-2.51, statistic_reported="-2.51", df=38, p_reported=".02", n=40,
                 statement="A opplevde mindre støtte enn B.", details={"note": "fra kilden"})
     base.update(kw)
-    return Finding(**base)
+    return SurveyFinding(**base)
 
 
 def actions(project) -> int:
@@ -61,9 +61,9 @@ def test_add_from_mapping_validates(project):
     sf = F.add_finding(project, {"test": "pearson", "scale": "X", "statistic": "-.315", "n": 40,
                                  "p_reported": ".05"})
     assert sf.finding.statistic == -0.315 and sf.finding.statistic_reported == "-.315"
-    with pytest.raises(FindingError, match="test"):
+    with pytest.raises(SurveyFindingError, match="test"):
         F.add_finding(project, {"test": "anova"})
-    with pytest.raises(FindingError, match="p_reported"):
+    with pytest.raises(SurveyFindingError, match="p_reported"):
         F.add_finding(project, {"test": "t-test", "p_reported": "sometimes"})
     assert len(F.list_findings(project)) == 1
 
@@ -78,7 +78,7 @@ def test_edit_delete_and_undo_redo(project):
     assert [g.n for g in edited.finding.groups] == [11, 29]
     with pytest.raises(UserError, match="no field"):
         F.update_finding(project, "F1", colour="red")
-    with pytest.raises(FindingError):
+    with pytest.raises(SurveyFindingError):
         F.update_finding(project, "F1", p=1.5)
 
     project.undo()  # the groups

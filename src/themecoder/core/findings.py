@@ -2,7 +2,7 @@
 and the data of the joint display.
 
 Findings
-    A stored finding is a :class:`themecoder.core.quant.Finding` (every field kept; lists
+    A stored finding is a :class:`themecoder.core.quant.SurveyFinding` (every field kept; lists
     and mappings as JSON) plus a number: F1, F2, ... in the order they were added, never
     reused, so that "F3" in a draft keeps meaning the same finding. Findings are added by
     hand (:func:`add_finding`), from a CSV or YAML file (:func:`import_findings_file`), or
@@ -47,7 +47,7 @@ from typing import Any, Callable, Sequence
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.model import Theme
 from themecoder.core.project import Project, new_id
-from themecoder.core.quant import Finding, FindingError, Group, load_findings
+from themecoder.core.quant import SurveyFinding, SurveyFindingError, Group, load_findings
 from themecoder import store
 from themecoder.store.db import Database, now
 
@@ -94,10 +94,10 @@ def normalise_design(value: str) -> str:
 
 # -- records ---------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class StoredFinding:
-    """A finding in the project: the :class:`Finding` and its number (F1, F2 ...)."""
+class StoredSurveyFinding:
+    """A finding in the project: the :class:`SurveyFinding` and its number (F1, F2 ...)."""
 
-    finding: Finding
+    finding: SurveyFinding
     number: int
     created: str
     modified: str
@@ -122,7 +122,7 @@ class StoredFinding:
         return finding_small_n(self.finding)
 
 
-def finding_small_n(f: Finding) -> bool:
+def finding_small_n(f: SurveyFinding) -> bool:
     """True when the finding (or one of its groups) rests on SMALL_N or fewer people."""
     sizes = [g.n for g in f.groups if g.n is not None]
     if f.n is not None:
@@ -143,9 +143,9 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class ImportResult:
-    added: list[StoredFinding]
-    updated: list[StoredFinding]
-    unchanged: list[StoredFinding]
+    added: list[StoredSurveyFinding]
+    updated: list[StoredSurveyFinding]
+    unchanged: list[StoredSurveyFinding]
 
     @property
     def total(self) -> int:
@@ -177,7 +177,7 @@ def _finite(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def _values(f: Finding) -> tuple:
+def _values(f: SurveyFinding) -> tuple:
     return (
         f.instrument or "", f.scale or "", f.comparison or "",
         json.dumps(list(f.variables), ensure_ascii=False),
@@ -189,10 +189,10 @@ def _values(f: Finding) -> tuple:
     )
 
 
-def _row_finding(r) -> StoredFinding:
+def _row_finding(r) -> StoredSurveyFinding:
     groups = [Group(g.get("name") or "", g.get("n"), g.get("mean"), g.get("sd"))
               for g in json.loads(r["groups_json"] or "[]")]
-    f = Finding(
+    f = SurveyFinding(
         id=r["id"], instrument=r["instrument"], scale=r["scale"], comparison=r["comparison"],
         variables=list(json.loads(r["variables_json"] or "[]")), groups=groups, test=r["test"],
         statistic=r["statistic"], df=r["df"], p=r["p"], p_reported=r["p_reported"],
@@ -200,15 +200,15 @@ def _row_finding(r) -> StoredFinding:
         statement=r["statement"], source=r["source"], statistic_reported=r["statistic_reported"],
         details=json.loads(r["details_json"] or "{}"),
     )
-    return StoredFinding(f, r["position"], r["created"], r["modified"])
+    return StoredSurveyFinding(f, r["position"], r["created"], r["modified"])
 
 
-def _validate(f: Finding, where: str = "finding") -> Finding:
+def _validate(f: SurveyFinding, where: str = "finding") -> SurveyFinding:
     """Run the finding through quant's checks (from_dict) and return the checked copy."""
     data = f.to_dict()
     data["details"] = _json_safe(data["details"])
     data["groups"] = [{k: v for k, v in g.items() if v is not None} for g in data["groups"]]
-    checked = Finding.from_dict({k: v for k, v in data.items() if v is not None}, where=where)
+    checked = SurveyFinding.from_dict({k: v for k, v in data.items() if v is not None}, where=where)
     checked.id = f.id
     return checked
 
@@ -218,19 +218,19 @@ def _db(project_or_db) -> Database:
     return project_or_db.db if isinstance(project_or_db, Project) else project_or_db
 
 
-def list_findings(project: Project | Database) -> list[StoredFinding]:
+def list_findings(project: Project | Database) -> list[StoredSurveyFinding]:
     db = _db(project)
     return [_row_finding(r) for r in db.query("SELECT * FROM findings ORDER BY position")]
 
 
-def get_finding(project: Project | Database, finding_id: str) -> StoredFinding:
+def get_finding(project: Project | Database, finding_id: str) -> StoredSurveyFinding:
     r = _db(project).query_one("SELECT * FROM findings WHERE id = ?", (finding_id,))
     if r is None:
         raise NotFound(f"no finding with id {finding_id}")
     return _row_finding(r)
 
 
-def find_finding(project: Project | Database, ref: str) -> StoredFinding:
+def find_finding(project: Project | Database, ref: str) -> StoredSurveyFinding:
     """A finding by number (``3`` or ``F3``), id, unique id prefix (6+ characters), or a
     text that matches exactly one finding's instrument, scale, comparison or test."""
     db = _db(project)
@@ -265,7 +265,7 @@ def find_finding(project: Project | Database, ref: str) -> StoredFinding:
     return hits[0]
 
 
-def _haystack(s: StoredFinding) -> str:
+def _haystack(s: StoredSurveyFinding) -> str:
     f = s.finding
     return " ".join([f.instrument, f.scale, f.comparison, f.test, f.statement]).casefold()
 
@@ -281,7 +281,7 @@ def _next_number(conn) -> int:
     return number
 
 
-def _insert(conn, f: Finding, stamp: str) -> None:
+def _insert(conn, f: SurveyFinding, stamp: str) -> None:
     number = _next_number(conn)
     conn.execute(
         f"INSERT INTO findings(id, position, {', '.join(_COLUMNS)}, created, modified) "
@@ -290,7 +290,7 @@ def _insert(conn, f: Finding, stamp: str) -> None:
     )
 
 
-def _update(conn, f: Finding, stamp: str) -> bool:
+def _update(conn, f: SurveyFinding, stamp: str) -> bool:
     """Update the row of ``f.id``; False when nothing changed."""
     old = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM findings WHERE id = ?", (f.id,)).fetchone()
     new = _values(f)
@@ -303,9 +303,9 @@ def _update(conn, f: Finding, stamp: str) -> bool:
     return True
 
 
-def add_finding(project: Project, finding: Finding | dict) -> StoredFinding:
+def add_finding(project: Project, finding: SurveyFinding | dict) -> StoredSurveyFinding:
     """Add one finding (one action). A finding with the same id already present: Conflict."""
-    f = finding if isinstance(finding, Finding) else Finding.from_dict(finding)
+    f = finding if isinstance(finding, SurveyFinding) else SurveyFinding.from_dict(finding)
     f = _validate(f)
     if project.db.scalar("SELECT 1 FROM findings WHERE id = ?", (f.id,)):
         raise Conflict(f"the project has this finding already ({find_finding(project, f.id).label})")
@@ -315,7 +315,7 @@ def add_finding(project: Project, finding: Finding | dict) -> StoredFinding:
     return get_finding(project, f.id)
 
 
-def add_findings(project: Project, findings: Sequence[Finding], *, origin: str = "",
+def add_findings(project: Project, findings: Sequence[SurveyFinding], *, origin: str = "",
                  kind: str = "import-findings") -> ImportResult:
     """Add or update many findings in one action (same id: updated, number and links kept)."""
     checked = []
@@ -323,7 +323,7 @@ def add_findings(project: Project, findings: Sequence[Finding], *, origin: str =
     for i, f in enumerate(findings, 1):
         checked.append(_validate(f, where=f"{origin or 'finding'} {i}"))
         if f.id in seen:
-            raise FindingError(f"{origin or 'findings'}: id {f.id} is used twice")
+            raise SurveyFindingError(f"{origin or 'findings'}: id {f.id} is used twice")
         seen.add(f.id)
     added, updated, unchanged = [], [], []
     stamp = now()
@@ -369,7 +369,7 @@ _EDITABLE = {"instrument", "scale", "comparison", "variables", "groups", "test",
              "statement", "source", "details"}
 
 
-def update_finding(project: Project, ref: str, **fields: Any) -> StoredFinding:
+def update_finding(project: Project, ref: str, **fields: Any) -> StoredSurveyFinding:
     """Change fields of a finding (one action). Values as in a findings file: numbers or
     strings; ``groups`` a list of ``Group`` or of mappings; None clears a field."""
     stored = find_finding(project, ref)
@@ -385,7 +385,7 @@ def update_finding(project: Project, ref: str, **fields: Any) -> StoredFinding:
             data["statistic_reported"] = None
     data["groups"] = [{k: v for k, v in g.items() if v is not None} for g in data.get("groups") or []]
     data["details"] = _json_safe(data.get("details") or {})
-    f = Finding.from_dict({k: v for k, v in data.items() if v is not None}, where=stored.label)
+    f = SurveyFinding.from_dict({k: v for k, v in data.items() if v is not None}, where=stored.label)
     f.id = stored.id
     stamp = now()
     with project.action("edit-finding", f"edit finding {stored.label}: {', '.join(sorted(fields))}",
@@ -394,7 +394,7 @@ def update_finding(project: Project, ref: str, **fields: Any) -> StoredFinding:
     return get_finding(project, stored.id)
 
 
-def replace_finding(project: Project, ref: str, finding: Finding) -> StoredFinding:
+def replace_finding(project: Project, ref: str, finding: SurveyFinding) -> StoredSurveyFinding:
     """Replace every field of a stored finding by those of ``finding`` (its id is kept)."""
     stored = find_finding(project, ref)
     f = _validate(finding, where=stored.label)
@@ -404,7 +404,7 @@ def replace_finding(project: Project, ref: str, finding: Finding) -> StoredFindi
     return get_finding(project, stored.id)
 
 
-def delete_finding(project: Project, ref: str) -> StoredFinding:
+def delete_finding(project: Project, ref: str) -> StoredSurveyFinding:
     """Delete a finding and its links (one action; undo brings both back)."""
     stored = find_finding(project, ref)
     n_links = project.db.scalar("SELECT count(*) FROM finding_links WHERE finding_id = ?", (stored.id,))
@@ -416,14 +416,14 @@ def delete_finding(project: Project, ref: str) -> StoredFinding:
     return stored
 
 
-def _short_title(f: Finding) -> str:
+def _short_title(f: SurveyFinding) -> str:
     return " – ".join(x for x in (f.instrument, f.scale, f.comparison) if x) or f.test
 
 
 # -- consistency check -------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class CheckedFinding:
-    finding: StoredFinding
+class CheckedSurveyFinding:
+    finding: StoredSurveyFinding
     result: Any  # statcheck.CheckResult
 
     @property
@@ -442,13 +442,13 @@ class CheckedFinding:
         return "ok" if r.checked else "not-checked"
 
 
-def check_project_findings(project: Project | Database, alpha: float = 0.05) -> list[CheckedFinding]:
+def check_project_findings(project: Project | Database, alpha: float = 0.05) -> list[CheckedSurveyFinding]:
     """Run :func:`themecoder.core.statcheck.check_findings` over the stored findings."""
     from themecoder.core.statcheck import check_findings
 
     stored = list_findings(project)
     results = check_findings([s.finding for s in stored], alpha=alpha)
-    return [CheckedFinding(s, r) for s, r in zip(stored, results)]
+    return [CheckedSurveyFinding(s, r) for s, r in zip(stored, results)]
 
 
 # -- design ------------------------------------------------------------------------------------
@@ -620,7 +620,7 @@ class JointEntry:
     """One linked finding in a theme's row (or one theme in a finding's row)."""
 
     link: Link
-    finding: StoredFinding
+    finding: StoredSurveyFinding
     theme: Theme
     theme_path: str
 
@@ -662,8 +662,8 @@ class JointRow:
 
 
 @dataclass(slots=True)
-class FindingRow:
-    finding: StoredFinding
+class SurveyFindingRow:
+    finding: StoredSurveyFinding
     entries: list[JointEntry]
 
     @property
@@ -701,17 +701,17 @@ class JointDisplay:
     project_name: str
     design: str | None
     rows: list[JointRow]
-    findings: list[StoredFinding]
+    findings: list[StoredSurveyFinding]
     links: list[Link]
     participants: list[str]
 
-    def by_finding(self, *, linked_only: bool = False) -> list[FindingRow]:
+    def by_finding(self, *, linked_only: bool = False) -> list[SurveyFindingRow]:
         """One row per finding with the themes that speak to it (the stats-by-themes layout)."""
         entries: dict[str, list[JointEntry]] = defaultdict(list)
         for row in self.rows:
             for e in row.entries:
                 entries[e.finding.id].append(e)
-        out = [FindingRow(f, entries.get(f.id, [])) for f in self.findings]
+        out = [SurveyFindingRow(f, entries.get(f.id, [])) for f in self.findings]
         return [r for r in out if r.entries] if linked_only else out
 
     def row(self, theme_ref: str) -> JointRow:
@@ -1048,8 +1048,8 @@ def import_demo_survey(project: Project, survey_dir: str | Path) -> None:
 
 
 __all__ = [
-    "OUTCOMES", "DESIGNS", "SMALL_N", "StoredFinding", "Link", "ImportResult", "CheckedFinding",
-    "JointDisplay", "JointRow", "JointEntry", "FindingRow", "Coverage", "CoverageRow",
+    "OUTCOMES", "DESIGNS", "SMALL_N", "StoredSurveyFinding", "Link", "ImportResult", "CheckedSurveyFinding",
+    "JointDisplay", "JointRow", "JointEntry", "SurveyFindingRow", "Coverage", "CoverageRow",
     "normalise_outcome", "normalise_design", "finding_small_n", "list_findings", "get_finding",
     "find_finding", "add_finding", "add_findings", "import_findings_file",
     "compute_survey_findings", "update_finding", "replace_finding", "delete_finding",
@@ -1057,3 +1057,8 @@ __all__ = [
     "list_links", "get_link", "link_theme", "update_link", "unlink_theme", "delete_link",
     "choose_quotes", "joint_display", "coverage", "import_demo_survey",
 ]
+
+# Old names, for cli.py and tui/ until they are updated.
+StoredFinding = StoredSurveyFinding  # TRANSITIONAL: remove at integration
+CheckedFinding = CheckedSurveyFinding  # TRANSITIONAL: remove at integration
+FindingRow = SurveyFindingRow  # TRANSITIONAL: remove at integration

@@ -15,8 +15,8 @@ and says whether the reported p fits, taking the printed precision into account:
 
 Rounding: a value printed with k decimals stands for the interval value +/- 0.5 * 10^-k
 (t = 2.51 means [2.505, 2.515]; M = 3.25 means [3.245, 3.255]). The precision of the
-statistic is read from ``Finding.statistic_reported`` if present, otherwise from the
-shortest decimal form of ``Finding.statistic`` (so 2.10 stored as a number counts as 2.1,
+statistic is read from ``SurveyFinding.statistic_reported`` if present, otherwise from the
+shortest decimal form of ``SurveyFinding.statistic`` (so 2.10 stored as a number counts as 2.1,
 which is more lenient). For group means and SDs the finding's largest number of decimals
 is taken for all of them (3.2 next to 0.57 counts as 3.20). The reported p is read from
 ``p_reported`` (``"= .02"`` covers [.015, .025]; ``"< .001"`` covers [0, .001]) or, when
@@ -39,7 +39,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.quant import Finding, ReportedP, parse_p_reported
+from themecoder.core.quant import SurveyFinding, ReportedP, parse_p_reported
 
 _EPS = 1e-9
 
@@ -129,7 +129,7 @@ def _recomputed_significance(lo: float, hi: float, alpha: float) -> bool | None:
 # p ranges from the reported statistic
 
 
-def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float, str] | None:
+def _from_statistic(f: SurveyFinding, issues: list[str]) -> tuple[float, float, float, str] | None:
     """(p at the reported value, lowest p, highest p, description) or None."""
     if f.statistic is None:
         return None
@@ -172,7 +172,7 @@ def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float,
     return None
 
 
-def _mann_whitney(f: Finding, u: float, half: float, shown: str, issues: list[str]
+def _mann_whitney(f: SurveyFinding, u: float, half: float, shown: str, issues: list[str]
                   ) -> tuple[float, float, float, str] | None:
     """p range for U. Software differs (exact or normal approximation, with or without
     continuity and tie correction), so every variant is accepted:
@@ -247,7 +247,7 @@ def _u_counts(n1: int, n2: int) -> list[int]:
     return prev[n2]
 
 
-def _two_full_groups(f: Finding) -> bool:
+def _two_full_groups(f: SurveyFinding) -> bool:
     return len(f.groups) == 2 and all(
         g.n is not None and g.mean is not None and g.sd is not None for g in f.groups)
 
@@ -271,7 +271,7 @@ def _t_summary(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int,
     return (m1 - m2) / se, df
 
 
-def _from_summary(f: Finding, issues: list[str], notes: list[str]
+def _from_summary(f: SurveyFinding, issues: list[str], notes: list[str]
                   ) -> tuple[float, float, float] | None:
     """Check df, t and sign against M, SD, n; returns (p, lowest p, highest p)."""
     if f.test not in ("t-test", "welch") or not _two_full_groups(f):
@@ -340,7 +340,7 @@ def _from_summary(f: Finding, issues: list[str], notes: list[str]
 # ---------------------------------------------------------------------------------------
 
 
-def check_finding(f: Finding, alpha: float = 0.05,
+def check_finding(f: SurveyFinding, alpha: float = 0.05,
                   p_equal_alpha_significant: bool = True) -> CheckResult:
     """Check one finding (see the module doc)."""
     issues: list[str] = []
@@ -409,7 +409,7 @@ def _show(rp: ReportedP) -> str:
     return text if text[:1] in "<>=≤≥" else f"= {text}"
 
 
-def check_findings(findings: Iterable[Finding], alpha: float = 0.05,
+def check_findings(findings: Iterable[SurveyFinding], alpha: float = 0.05,
                    p_equal_alpha_significant: bool = True) -> list[CheckResult]:
     """One :class:`CheckResult` per finding, in order."""
     return [check_finding(f, alpha, p_equal_alpha_significant) for f in findings]

@@ -7,7 +7,7 @@ are dropped: per variable for descriptives and group tests, pairwise for correla
 listwise for Cronbach's alpha.
 
 Every function returns a small result dataclass with the numbers and a
-``to_finding(**fields)`` method that turns it into a :class:`~themecoder.core.quant.Finding`
+``to_finding(**fields)`` method that turns it into a :class:`~themecoder.core.quant.SurveyFinding`
 (``fields`` are the descriptive ones: instrument, scale, comparison, variables, statement,
 id, ...). All p values are two-sided.
 
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from themecoder.errors import UserError
-from themecoder.core.quant import Finding, Group
+from themecoder.core.quant import SurveyFinding, Group
 
 Number = float | int | None
 
@@ -92,10 +92,10 @@ class Descriptives:
     def group(self, name: str = "Alle") -> Group:
         return Group(name=name, n=self.n, mean=self.mean, sd=self.sd)
 
-    def to_finding(self, group_name: str = "Alle", **fields: Any) -> Finding:
+    def to_finding(self, group_name: str = "Alle", **fields: Any) -> SurveyFinding:
         details = {"se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
                    "conf": self.conf, "n_missing": self.n_missing}
-        return Finding(test="descriptive", groups=[self.group(group_name)], n=self.n,
+        return SurveyFinding(test="descriptive", groups=[self.group(group_name)], n=self.n,
                        source="computed", details=details, **fields)
 
 
@@ -128,11 +128,11 @@ class AlphaResult:
     alpha_if_deleted: dict[str, float | None]
     item_total: dict[str, float | None]
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"k": self.k, "n_excluded": self.n_excluded,
                    "alpha_if_deleted": dict(self.alpha_if_deleted),
                    "item_total": dict(self.item_total)}
-        return Finding(test="cronbach-alpha", statistic=self.alpha, n=self.n,
+        return SurveyFinding(test="cronbach-alpha", statistic=self.alpha, n=self.n,
                        source="computed", details=details,
                        variables=fields.pop("variables", list(self.items)), **fields)
 
@@ -205,10 +205,10 @@ class TTestResult:
     def test(self) -> str:
         return "t-test" if self.equal_var else "welch"
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"g": self.g, "mean_diff": self.mean_diff, "se": self.se,
                    "ci_low": self.ci_low, "ci_high": self.ci_high, "conf": self.conf}
-        return Finding(test=self.test, groups=list(self.groups), statistic=self.t,
+        return SurveyFinding(test=self.test, groups=list(self.groups), statistic=self.t,
                        df=self.df, p=self.p, effect_size=self.d, effect_label="d",
                        n=sum(g.n or 0 for g in self.groups), source="computed",
                        details=details, **fields)
@@ -292,11 +292,11 @@ class MannWhitneyResult:
     groups: list[Group]
     medians: list[float]
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"z": self.z, "rank_biserial": self.rank_biserial,
                    "medians": list(self.medians), "p_method": self.method,
                    "effect": "r = Z/sqrt(N), Z tie-corrected without continuity correction"}
-        return Finding(test="mann-whitney", groups=list(self.groups), statistic=self.u,
+        return SurveyFinding(test="mann-whitney", groups=list(self.groups), statistic=self.u,
                        p=self.p, effect_size=self.r, effect_label="r",
                        n=sum(g.n or 0 for g in self.groups), source="computed",
                        details=details, **fields)
@@ -357,10 +357,10 @@ class CorrelationResult:
     ci_high: float | None
     conf: float = 0.95
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"ci_low": self.ci_low, "ci_high": self.ci_high, "conf": self.conf}
         label = "r" if self.method == "pearson" else "rho"
-        return Finding(test=self.method, statistic=self.r, df=float(self.df), p=self.p,
+        return SurveyFinding(test=self.method, statistic=self.r, df=float(self.df), p=self.p,
                        effect_size=self.r, effect_label=label, n=self.n, source="computed",
                        details=details, **fields)
 

@@ -39,11 +39,11 @@ from typing import Iterable, Sequence
 
 from themecoder.core.apa import format_finding_runs, format_number
 from themecoder.core.findings import (
-    Coverage, JointDisplay, JointEntry, JointRow, StoredFinding,
+    Coverage, JointDisplay, JointEntry, JointRow, StoredSurveyFinding,
     check_project_findings, coverage, joint_display,
 )
 from themecoder.errors import UserError
-from themecoder.core.quant import Finding, parse_p_reported
+from themecoder.core.quant import SurveyFinding, parse_p_reported
 from themecoder.io.i18n import t
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text
 
@@ -315,18 +315,18 @@ def _quote_paras(row: JointRow, lang: str, *, in_table: bool) -> list[Para]:
     return out
 
 
-def finding_heading(sf: StoredFinding, lang: str) -> list[Run]:
+def finding_heading(sf: StoredSurveyFinding, lang: str) -> list[Run]:
     runs = [Run(sf.label, bold=True), Run(" " + sf.title)]
     if sf.small_n:
         runs.append(Run(f" {WARN}", bold=True))
     return runs
 
 
-def apa_runs(f: Finding, lang: str) -> list[Run]:
+def apa_runs(f: SurveyFinding, lang: str) -> list[Run]:
     return runs_of(format_finding_runs(f, lang))
 
 
-def _finding_paras(sf: StoredFinding, lang: str, *, statement: bool = True) -> list[Para]:
+def _finding_paras(sf: StoredSurveyFinding, lang: str, *, statement: bool = True) -> list[Para]:
     out = [Para(finding_heading(sf, lang), "small")]
     if statement and sf.finding.statement:
         out.append(P(sf.finding.statement, "small"))
@@ -391,7 +391,7 @@ def _num(x: float | None, lang: str, decimals: int = 2, leading_zero: bool = Tru
     return "" if x is None else format_number(x, decimals, lang, leading_zero)
 
 
-def p_text(f: Finding, lang: str) -> str:
+def p_text(f: SurveyFinding, lang: str) -> str:
     """p as reported (operator and decimals kept), else as APA prints it."""
     if f.p_reported:
         rp = parse_p_reported(f.p_reported)
@@ -408,7 +408,7 @@ def p_text(f: Finding, lang: str) -> str:
     return format_number(f.p, 3, lang, False)
 
 
-def stat_runs(f: Finding, lang: str) -> list[Run]:
+def stat_runs(f: SurveyFinding, lang: str) -> list[Run]:
     if f.statistic is None:
         return []
     x = f.statistic
@@ -425,7 +425,7 @@ def stat_runs(f: Finding, lang: str) -> list[Run]:
     return [Run(_num(x, lang))]
 
 
-def effect_runs(f: Finding, lang: str) -> list[Run]:
+def effect_runs(f: SurveyFinding, lang: str) -> list[Run]:
     if f.effect_size is None or not f.effect_label:
         return []
     label = f.effect_label
@@ -436,7 +436,7 @@ def effect_runs(f: Finding, lang: str) -> list[Run]:
     return [Run(label, True), Run(f" = {value}")]
 
 
-def df_text(f: Finding, lang: str) -> str:
+def df_text(f: SurveyFinding, lang: str) -> str:
     df = f.df
     if df is None and f.test in ("pearson", "spearman") and f.n is not None:
         df = f.n - 2
@@ -445,7 +445,7 @@ def df_text(f: Finding, lang: str) -> str:
     return str(int(df)) if float(df).is_integer() else _num(df, lang)
 
 
-def findings_table(findings: Sequence[StoredFinding], lang: str, number: int) -> TableBlock:
+def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: int) -> TableBlock:
     rows: list[list[Cell | None]] = []
     for sf in findings:
         f = sf.finding
