@@ -114,7 +114,7 @@ def test_find_finding_by_number_id_prefix_and_text(demo):
     assert leader.label == "F5"
     assert F.find_finding(demo, leader.id[:8]).id == leader.id
     assert F.find_finding(demo, "rolleforventninger").label == "F6"
-    with pytest.raises(UserError, match="matches 4 findings"):
+    with pytest.raises(UserError, match="fits several findings"):
         F.find_finding(demo, "Totalskår")
     with pytest.raises(NotFound):
         F.find_finding(demo, "F99")

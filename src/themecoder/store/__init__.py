@@ -9,7 +9,9 @@ from themecoder.store import (
     memos,
     participants,
     project,
+    settings,
+    survey,
     themes,
 )
 
-__all__ = ["codes", "codings", "documents", "memos", "participants", "project", "themes"]
+__all__ = ["codes", "codings", "documents", "memos", "participants", "project", "settings", "survey", "themes"]
