@@ -6,6 +6,7 @@ from themecoder.store import (
     codes,
     codings,
     documents,
+    identifiers,
     memos,
     participants,
     project,
@@ -14,4 +15,4 @@ from themecoder.store import (
     themes,
 )
 
-__all__ = ["codes", "codings", "documents", "memos", "participants", "project", "settings", "survey", "themes"]
+__all__ = ["codes", "codings", "documents", "identifiers", "memos", "participants", "project", "settings", "survey", "themes"]
