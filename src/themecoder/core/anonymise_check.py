@@ -52,14 +52,21 @@ def detector_fingerprint() -> str:
     """Changes when the detector or its gazetteers change, so stored findings are redone."""
     from importlib import resources
 
-    from themecoder.core import identifiers
+    from themecoder.core import (
+        identifier_lexicon,
+        identifier_names,
+        identifier_patterns,
+        identifier_rules,
+        identifiers,
+    )
 
     h = hashlib.sha256()
-    try:
-        with open(identifiers.__file__, "rb") as fh:
-            h.update(fh.read())
-    except OSError:
-        h.update(b"identifiers")
+    for module in (identifiers, identifier_rules, identifier_names, identifier_patterns, identifier_lexicon):
+        try:
+            with open(module.__file__ or "", "rb") as fh:
+                h.update(fh.read())
+        except OSError:
+            h.update(module.__name__.encode())
     try:
         folder = resources.files("themecoder") / "data" / "gazetteers"
         for entry in sorted(folder.iterdir(), key=lambda p: p.name):
