@@ -105,6 +105,7 @@ class _Writer:
                 self.sep()
                 self.add("ns")
                 return
+            assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
             value = self.num(rp.value, rp.decimals, leading_zero=False)
             self.symbol("p", value if rp.op == "=" else f"{rp.op} {value}")
         elif p is not None:

@@ -108,6 +108,7 @@ def _reported_significance(rp: ReportedP, alpha: float, equal_is_sig: bool) -> b
     if rp.op == "ns":
         return False
     v = rp.value
+    assert v is not None  # only "ns" has no number
     if rp.op == "=":
         if abs(v - alpha) < _EPS:
             return equal_is_sig
@@ -139,7 +140,8 @@ def _from_statistic(f: SurveyFinding, issues: list[str]) -> tuple[float, float, 
     if f.test in ("t-test", "welch"):
         df = f.df
         if df is None and f.test == "t-test" and _two_full_groups(f):
-            df = float(f.groups[0].n + f.groups[1].n - 2)
+            n1, n2 = _sizes(f)
+            df = float(n1 + n2 - 2)
         if df is None:
             return None
         if df <= 0:
@@ -192,7 +194,7 @@ def _mann_whitney(f: SurveyFinding, u: float, half: float, shown: str, issues: l
     desc = []
     sigma = exact = None
     if groups:
-        n1, n2 = f.groups[0].n, f.groups[1].n
+        n1, n2 = _sizes(f)
         if u < 0 or u > n1 * n2:
             issues.append(f"U = {shown} is outside 0–{n1 * n2} for groups of {n1} and {n2}")
             return None
@@ -208,6 +210,7 @@ def _mann_whitney(f: SurveyFinding, u: float, half: float, shown: str, issues: l
         ranges.append((_p_z(hi_abs), _p_z(max(0.0, lo_abs - cc))))
         desc.append(f"z = {z:g}")
     else:
+        assert sigma is not None  # no z: the groups gave sigma
         mu = n1 * n2 / 2
         dev_lo, dev_hi = _abs_range(u - mu, half)
         p_mid = _p_z((u - mu) / sigma)
@@ -247,6 +250,13 @@ def _u_counts(n1: int, n2: int) -> list[int]:
     return prev[n2]
 
 
+def _sizes(f: SurveyFinding) -> tuple[int, int]:
+    """n of the two groups (the caller made sure both are given)."""
+    n1, n2 = f.groups[0].n, f.groups[1].n
+    assert n1 is not None and n2 is not None
+    return n1, n2
+
+
 def _two_full_groups(f: SurveyFinding) -> bool:
     return len(f.groups) == 2 and all(
         g.n is not None and g.mean is not None and g.sd is not None for g in f.groups)
@@ -277,6 +287,8 @@ def _from_summary(f: SurveyFinding, issues: list[str], notes: list[str]
     if f.test not in ("t-test", "welch") or not _two_full_groups(f):
         return None
     g1, g2 = f.groups
+    assert g1.n is not None and g1.mean is not None and g1.sd is not None  # _two_full_groups
+    assert g2.n is not None and g2.mean is not None and g2.sd is not None
     if g1.n < 2 or g2.n < 2:
         return None
     welch = f.test == "welch"

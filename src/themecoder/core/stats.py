@@ -52,7 +52,7 @@ def _is_missing(x: Any) -> bool:
 
 def clean(values: Sequence[Number]) -> list[float]:
     """The non-missing values as floats."""
-    return [float(x) for x in values if not _is_missing(x)]
+    return [float(x) for x in values if x is not None and not _is_missing(x)]
 
 
 def _mean(xs: Sequence[float]) -> float:
@@ -227,6 +227,8 @@ def t_test_summary(group1: Group, group2: Group, *, equal_var: bool = True,
         if g.n is None or g.mean is None or g.sd is None:
             raise StatsError(f"t-test: group {g.name!r} needs n, mean and SD")
     n1, n2 = group1.n, group2.n
+    assert n1 is not None and n2 is not None  # checked above
+    assert group1.sd is not None and group2.sd is not None and group1.mean is not None and group2.mean is not None
     v1, v2 = group1.sd ** 2, group2.sd ** 2
     diff = group1.mean - group2.mean
     pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2)
@@ -242,9 +244,9 @@ def t_test_summary(group1: Group, group2: Group, *, equal_var: bool = True,
     t = diff / se
     half = float(_tdist().ppf(0.5 + conf / 2, df)) * se
     d = diff / math.sqrt(pooled) if pooled > 0 else None
-    g = d * hedges_j(n1 + n2 - 2) if d is not None else None
+    hedges_g = d * hedges_j(n1 + n2 - 2) if d is not None else None
     return TTestResult(t, df, _two_sided_t(t, df), equal_var, diff, se, diff - half,
-                       diff + half, d, g, [group1, group2], conf)
+                       diff + half, d, hedges_g, [group1, group2], conf)
 
 
 def hedges_j(df: float) -> float:
@@ -394,7 +396,7 @@ def _pairs(x: Sequence[Number], y: Sequence[Number]) -> tuple[list[float], list[
     if len(x) != len(y):
         raise StatsError("correlation: the two variables differ in length")
     kept = [(float(a), float(b)) for a, b in zip(x, y)
-            if not _is_missing(a) and not _is_missing(b)]
+            if a is not None and b is not None and not _is_missing(a) and not _is_missing(b)]
     return [a for a, _ in kept], [b for _, b in kept]
 
 

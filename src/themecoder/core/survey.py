@@ -159,7 +159,7 @@ class ScaleConfig:
         return {item: s.valid_range for s in self.scales for item in s.items}
 
 
-def _mapping(value: Any, where: str, allowed: set[str], required: set[str] = frozenset()
+def _mapping(value: Any, where: str, allowed: set[str], required: set[str] | frozenset[str] = frozenset()
              ) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SurveyError(f"{where}: expected a mapping")
@@ -315,6 +315,7 @@ def _comparisons(comps: Any, config: ScaleConfig) -> list[Comparison]:
         bad = next((t for t in tests if t not in COMPARISON_TESTS), None)
         if bad:
             raise SurveyError(f"{cw}: test {bad!r} is not one of {', '.join(COMPARISON_TESTS)}")
+        assert g1 is not None  # required_where=True
         out.append(Comparison(str(c["name"]), g1_name, g1, g2_name, g2, chosen, tests))
     return out
 
@@ -590,6 +591,7 @@ _TEST_NB = {"t-test": "t-test", "welch": "Welch t-test", "mann-whitney": "Mannâ€
 
 
 def _m(g: Group) -> str:
+    assert g.mean is not None  # a computed group always has its mean
     return f"M = {format_number(g.mean, 2, 'nb')}"
 
 
