@@ -26,7 +26,7 @@ from themecoder.core.text import Regions
 from themecoder.errors import NotFound, UserError
 
 if TYPE_CHECKING:
-    from themecoder.core.key_file import KeyFile
+    from themecoder.core.key_file import KeyEntry, KeyFile
     from themecoder.nlp import Pipeline
 
 
@@ -78,26 +78,61 @@ def replace_identifier(
         raise UserError("say what to replace")
     if mode not in ("pseudonym", "category"):
         raise UserError("replace with a pseudonym or a category")
-    result_warnings: list[str] = []
+    replacement = _choose_replacement(project, original, replacement, mode=mode, kind=kind, gender=gender,
+                                      key=key)
+    doc_edits, skipped_labels = _plan_edits(project, original, replacement, document_ids, places)
+    n = sum(len(v) for v in doc_edits.values())
+    summary = (f"replace a {kind_name(kind)} with «{replacement}» "
+               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''})")
+    key_entry_id = None
     new_entry = None
     if mode == "pseudonym":
-        if key is None:
-            raise UserError("a pseudonym needs a key file (--key FILE) that links it to the real name; "
-                            "a [category] needs none")
-        if replacement is None:
-            entry = key.lookup(original)
-            if entry is None and kind != "person":
-                raise UserError(f"pseudonyms are suggested for names only; give one for this "
-                                f"{kind_name(kind)} or replace it with {category_for(kind)}")
-            replacement = entry.replacement if entry is not None else \
-                suggest_pseudonym(project, original, gender=gender, key=key, kind="person")
-        replacement = _check_pseudonym(project, replacement, original, key)
-    else:
-        replacement = _normalise_category(replacement, kind)
-    doc_ids = _doc_ids(project, document_ids)
+        assert key is not None
+        key_entry_id, new_entry = _keep_in_key(project, key, original, replacement, kind, gender)
+    try:
+        moved = replace_spans(project, doc_edits, kind=kind, mode=mode, key_entry=key_entry_id,
+                              summary=summary, pipeline=pipeline)
+    except BaseException:
+        if new_entry is not None and key is not None:
+            key.entries.remove(new_entry)
+            key.save()
+        raise
+    titles = {d.id: d.title for d in store.documents.documents(project.db)}
+    result = ReplaceResult(replacement, mode, kind, n,
+                           {titles[d]: len(v) for d, v in doc_edits.items()}, skipped_labels,
+                           key_entry_id, moved, [])
+    if skipped_labels:
+        result.warnings.append(f"{skipped_labels} occurrence(s) in speaker labels were not replaced")
+    if recheck:
+        check(project, list(doc_edits), pipeline=pipeline)
+    return result
+
+
+def _choose_replacement(project: Project, original: str, replacement: str | None, *, mode: str, kind: str,
+                        gender: str | None, key: "KeyFile | None") -> str:
+    """The checked pseudonym (the key's, the given one, or a suggestion) or [category]."""
+    if mode != "pseudonym":
+        return _normalise_category(replacement, kind)
+    if key is None:
+        raise UserError("a pseudonym needs a key file (--key FILE) that links it to the real name; "
+                        "a [category] needs none")
+    if replacement is None:
+        entry = key.lookup(original)
+        if entry is None and kind != "person":
+            raise UserError(f"pseudonyms are suggested for names only; give one for this "
+                            f"{kind_name(kind)} or replace it with {category_for(kind)}")
+        replacement = entry.replacement if entry is not None else \
+            suggest_pseudonym(project, original, gender=gender, key=key, kind="person")
+    return _check_pseudonym(project, replacement, original, key)
+
+
+def _plan_edits(project: Project, original: str, replacement: str, document_ids: Iterable[str] | None,
+                places: dict[str, list[tuple[int, int]]] | None) -> tuple[dict[str, list[Edit]], int]:
+    """{document id: edits} and how many places in speaker labels were left alone. Places
+    inside earlier replacements are skipped; NotFound when nothing is left to replace."""
     doc_edits: dict[str, list[Edit]] = {}
     skipped_labels = 0
-    for doc_id in doc_ids:
+    for doc_id in _doc_ids(project, document_ids):
         text = store.documents.document_text(project.db, doc_id)
         labels = Regions(_labels(project, doc_id))
         replaced = Regions(_replacement_spans(project.db, doc_id))
@@ -119,36 +154,19 @@ def replace_identifier(
         where = "the given places" if places is not None else "the text (whole words, same case)"
         raise NotFound(f"nothing to replace: not found in {where}"
                        + (f"; {skipped_labels} in speaker labels are not replaced" if skipped_labels else ""))
-    key_entry_id = None
-    if mode == "pseudonym":
-        assert key is not None
-        link_key(project, key)
-        before = key.lookup(original)
-        entry = key.add(original, replacement, kind=kind, gender=_gender_of(project, original, gender),
-                        coder=project.coder)
-        new_entry = entry if before is None else None
-        key.save()  # the link is safe before the text changes
-        key_entry_id = entry.id
-    n = sum(len(v) for v in doc_edits.values())
-    summary = (f"replace a {kind_name(kind)} with «{replacement}» "
-               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''})")
-    try:
-        moved = replace_spans(project, doc_edits, kind=kind, mode=mode, key_entry=key_entry_id,
-                              summary=summary, pipeline=pipeline)
-    except BaseException:
-        if new_entry is not None and key is not None:
-            key.entries.remove(new_entry)
-            key.save()
-        raise
-    titles = {d.id: d.title for d in store.documents.documents(project.db)}
-    result = ReplaceResult(replacement, mode, kind, n,
-                           {titles[d]: len(v) for d, v in doc_edits.items()}, skipped_labels,
-                           key_entry_id, moved, result_warnings)
-    if skipped_labels:
-        result.warnings.append(f"{skipped_labels} occurrence(s) in speaker labels were not replaced")
-    if recheck:
-        check(project, list(doc_edits), pipeline=pipeline)
-    return result
+    return doc_edits, skipped_labels
+
+
+def _keep_in_key(project: Project, key: "KeyFile", original: str, replacement: str, kind: str,
+                 gender: str | None) -> tuple[str, "KeyEntry | None"]:
+    """Write the link original -> pseudonym to the key (saved before the text changes).
+    Returns the entry's id and the entry when it is new (to take back if the replacement fails)."""
+    link_key(project, key)
+    before = key.lookup(original)
+    entry = key.add(original, replacement, kind=kind, gender=_gender_of(project, original, gender),
+                    coder=project.coder)
+    key.save()  # the link is safe before the text changes
+    return entry.id, (entry if before is None else None)
 
 
 def replace_finding(
