@@ -111,6 +111,7 @@ class JointDisplay:
     findings: list[StoredSurveyFinding]
     links: list[Link]
     participants: list[str]
+    documents: int = 0              # documents in the project
 
     def by_finding(self, *, linked_only: bool = False) -> list[SurveyFindingRow]:
         """One row per finding with the themes that speak to it (the stats-by-themes layout)."""
@@ -329,7 +330,7 @@ def joint_display(project: Project, *, include_subthemes: bool = False,
         entries.sort(key=lambda e: e.finding.number)
         rows.append(JointRow(t, paths[t.id], level, picked, key_id, names, len(candidates), entries))
     return JointDisplay(project.name, get_design(db), rows, stored, links,
-                        [label for _, label in data.units])
+                        [label for _, label in data.units], len(data.docs))
 
 
 def coverage(project: Project, *, include_subthemes: bool = True) -> Coverage:

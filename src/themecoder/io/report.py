@@ -42,6 +42,7 @@ from pathlib import Path
 
 from themecoder.core.apa import format_finding_runs, format_number
 from themecoder.core.findings import (
+    Coverage,
     JointDisplay,
     JointEntry,
     JointRow,
@@ -296,42 +297,70 @@ def build_report(project, options: ReportOptions | None = None) -> Report:
     every = joint_display(project, include_subthemes=True, max_quotes=o.max_quotes)
     jd = every if o.include_subthemes else replace(
         every, rows=[r for r in every.rows if r.level == 0 or r.entries])
-    cov = coverage(project, include_subthemes=True)
     blocks: list[Block] = [Heading(1, s("title", lang)), P(s("project", lang, name=project.name), "small")]
+    blocks += _design_section(jd, every, lang)
+    joint, table_no = _joint_section(jd, o.layout, lang)
+    blocks += joint
+    blocks += _figure_section(coverage(project, include_subthemes=True), lang)
+    blocks += _theme_sections(every, lang)
+    blocks.append(Heading(2, s("findings", lang)))
+    if jd.findings:
+        table_no += 1
+        blocks.append(findings_table(jd.findings, lang, table_no))
+    else:
+        blocks.append(P(s("no_findings", lang), italic=True))
+    refs = list(REFERENCES)
+    if o.check and jd.findings:
+        table_no += 1
+        blocks.append(Heading(2, s("check", lang)))
+        blocks.append(check_table(check_project_findings(project), lang, table_no))
+        refs.append(STATCHECK_REFERENCE)
+        refs.sort(key=lambda r: r[0][0])
+    blocks.append(Heading(2, s("refs", lang)))
+    blocks += [Para(runs_of(ref), "reference") for ref in refs]
+    return Report(lang, f"{s('title', lang)}: {project.name}", blocks)
 
-    # 1 design
-    blocks.append(Heading(2, s("design", lang)))
-    blocks.append(P(DESIGN_TEXT[jd.design][lang] if jd.design else s("design_none", lang)))
-    blocks.append(P(s("integration", lang)))
-    n_docs = project.db.scalar("SELECT count(*) FROM documents") or 0
-    blocks.append(P(s("material", lang, docs=n_docs, people=len(jd.participants),
-                      themes=sum(1 for r in every.rows if r.level == 0), findings=len(jd.findings),
-                      links=len(jd.links))))
 
-    # 2 joint display
-    table_no = 1
-    blocks.append(Heading(2, s("joint", lang)))
+def _design_section(jd: JointDisplay, every: JointDisplay, lang: str) -> list[Block]:
+    return [
+        Heading(2, s("design", lang)),
+        P(DESIGN_TEXT[jd.design][lang] if jd.design else s("design_none", lang)),
+        P(s("integration", lang)),
+        P(s("material", lang, docs=jd.documents, people=len(jd.participants),
+            themes=sum(1 for r in every.rows if r.level == 0), findings=len(jd.findings),
+            links=len(jd.links))),
+    ]
+
+
+def _joint_section(jd: JointDisplay, layout: str, lang: str) -> tuple[list[Block], int]:
+    """The joint display and the number of tables so far (0 or 1)."""
+    blocks: list[Block] = [Heading(2, s("joint", lang))]
     if not jd.links:
         blocks.append(P(s("no_links", lang), italic=True))
-    if o.layout == "side-by-side":
-        blocks.append(joint_table_side_by_side(jd, lang, table_no))
+    if layout == "side-by-side":
+        blocks.append(joint_table_side_by_side(jd, lang, 1))
     elif jd.links:
-        blocks.append(joint_table_stats_by_themes(jd, lang, table_no))
+        blocks.append(joint_table_stats_by_themes(jd, lang, 1))
     else:
-        table_no -= 1
+        return blocks, 0
+    return blocks, 1
 
-    # 3 figure
-    if cov.rows and cov.columns:
-        blocks.append(Heading(2, s("coverage", lang)))
-        from themecoder.io.report_figures import compact
 
-        wide = compact(cov)
-        note = "coverage_note_compact" if wide else "coverage_note"
-        blocks.append(FigureBlock(1, s("coverage_title_compact" if wide else "coverage_title", lang), cov,
-                                  [Run(s(note, lang) + " " + s("warn_note", lang))]))
+def _figure_section(cov: Coverage, lang: str) -> list[Block]:
+    if not (cov.rows and cov.columns):
+        return []
+    from themecoder.io.report_figures import compact
 
-    # 4 the themes
-    blocks.append(Heading(2, s("themes", lang)))
+    wide = compact(cov)
+    note = "coverage_note_compact" if wide else "coverage_note"
+    return [Heading(2, s("coverage", lang)),
+            FigureBlock(1, s("coverage_title_compact" if wide else "coverage_title", lang), cov,
+                        [Run(s(note, lang) + " " + s("warn_note", lang))])]
+
+
+def _theme_sections(every: JointDisplay, lang: str) -> list[Block]:
+    """Each theme: its analytic text (else its description), counts, quotes, linked findings."""
+    blocks: list[Block] = [Heading(2, s("themes", lang))]
     for row in every.rows:
         blocks.append(Heading(3 + min(row.level, 2), row.theme.name if row.level == 0 else row.path))
         text = row.theme.analytic_text.strip() or row.theme.description.strip()
@@ -348,30 +377,7 @@ def build_report(project, options: ReportOptions | None = None) -> Report:
                 if e.meta_inference:
                     runs.append(Run(" " + e.meta_inference))
                 blocks.append(Para(runs, "body"))
-
-    # 5 findings
-    blocks.append(Heading(2, s("findings", lang)))
-    if jd.findings:
-        table_no += 1
-        blocks.append(findings_table(jd.findings, lang, table_no))
-    else:
-        blocks.append(P(s("no_findings", lang), italic=True))
-
-    # 6 consistency
-    refs = list(REFERENCES)
-    if o.check and jd.findings:
-        checked = check_project_findings(project)
-        table_no += 1
-        blocks.append(Heading(2, s("check", lang)))
-        blocks.append(check_table(checked, lang, table_no))
-        refs.append(STATCHECK_REFERENCE)
-        refs.sort(key=lambda r: r[0][0])
-
-    # 7 references
-    blocks.append(Heading(2, s("refs", lang)))
-    for ref in refs:
-        blocks.append(Para(runs_of(ref), "reference"))
-    return Report(lang, f"{s('title', lang)}: {project.name}", blocks)
+    return blocks
 
 
 # -- writing --------------------------------------------------------------------------------------
