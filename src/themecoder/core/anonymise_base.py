@@ -82,7 +82,7 @@ LABEL_UNCHECKED = "ikke kontrollert"
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,60}\]")
 
 
-_WORDS = re.compile(r"\w+")
+WORDS = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
@@ -165,7 +165,7 @@ class ReplaceResult:
 # -- shared rules -------------------------------------------------------------------------------
 
 
-def _sha(text: str) -> str:
+def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -177,13 +177,13 @@ def known_names(project: Project) -> list[dict]:
     return store.identifiers.known_names(project.db)
 
 
-def _doc_ids(project: Project, document_ids: Iterable[str] | None) -> list[str]:
+def doc_ids(project: Project, document_ids: Iterable[str] | None) -> list[str]:
     if document_ids is None:
         return [d.id for d in store.documents.documents(project.db)]
     return list(dict.fromkeys(document_ids))
 
 
-def _replacement_spans(db, doc_id: str) -> list[tuple[int, int]]:
+def replacement_spans(db, doc_id: str) -> list[tuple[int, int]]:
     """Where this module's replacements stand in the document's current text."""
     spans: list[tuple[int, int]] = []
     for value in store.identifiers.replacement_spans(db, doc_id):
@@ -197,14 +197,14 @@ def finding_id(doc_id: str, kind: str, text: str, occurrence: int) -> str:
     return hashlib.sha1(f"{doc_id}:{kind}:{fold(text)}:{occurrence}".encode()).hexdigest()[:12]
 
 
-def _strip_genitive(text: str) -> str:
+def strip_genitive(text: str) -> str:
     for suffix in ("'s", "’s", "'", "’", "s"):
         if text.endswith(suffix) and len(text) > len(suffix) + 1:
             return text[: -len(suffix)]
     return text
 
 
-def _inside_placeholder(text: str, start: int, end: int) -> bool:
+def inside_placeholder(text: str, start: int, end: int) -> bool:
     lo = text.rfind("[", max(0, start - 62), start + 1)
     if lo < 0:
         return False
@@ -221,5 +221,5 @@ def is_blocking(kind: str, confidence: float, source: str = "", *, participant: 
     return confidence >= BLOCKING_CONFIDENCE
 
 
-def _participant_names(project: Project) -> set[str]:
+def participant_names(project: Project) -> set[str]:
     return {fold(p.pseudonym) for p in store.participants.participants(project.db)}

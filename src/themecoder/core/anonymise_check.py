@@ -22,12 +22,12 @@ from themecoder import store
 from themecoder.core.anonymise_base import (
     CheckSummary,
     IdentifierFinding,
-    _doc_ids,
-    _inside_placeholder,
-    _participant_names,
-    _replacement_spans,
-    _sha,
-    _strip_genitive,
+    doc_ids,
+    inside_placeholder,
+    participant_names,
+    replacement_spans,
+    text_hash,
+    strip_genitive,
     finding_id,
     fold,
     ignored_texts,
@@ -101,7 +101,7 @@ def _rules_fingerprint(project: Project, ner: str) -> str:
 def stale_documents(project: Project, document_ids: Iterable[str] | None = None, *,
                     pipeline: "Pipeline | None" = None) -> list[str]:
     """Documents never checked, or whose text or rules changed since their check."""
-    ids = _doc_ids(project, document_ids)
+    ids = doc_ids(project, document_ids)
     if not ids:
         return []
     rules = _rules_fingerprint(project, _ner_name(pipeline))
@@ -110,7 +110,7 @@ def stale_documents(project: Project, document_ids: Iterable[str] | None = None,
     for doc_id, text in store.identifiers.document_texts(project.db):
         if doc_id not in ids:
             continue
-        if checks.get(doc_id) != (_sha(text), rules):
+        if checks.get(doc_id) != (text_hash(text), rules):
             stale.append(doc_id)
     order = {d: i for i, d in enumerate(ids)}
     return sorted(stale, key=lambda d: order[d])
@@ -155,7 +155,7 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
         known_names=[k["name"] for k in known], ignored=ignored, skip_spans=labels,
     )
     known_kind = {fold(k["name"]): k["kind"] for k in known}
-    replaced = Regions(_replacement_spans(project.db, doc_id))
+    replaced = Regions(replacement_spans(project.db, doc_id))
     ignored_keys = {fold(t) for t in ignored}
     out = []
     for s in suspects:
@@ -163,13 +163,13 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
             continue
         if replaced.starts and replaced.covers(s.start, s.end):
             continue  # a pseudonym or category this module put there
-        if _inside_placeholder(text, s.start, s.end):
+        if inside_placeholder(text, s.start, s.end):
             continue
         if fold(s.text) in ignored_keys:
             continue
         kind = s.kind
         if s.source == "known_names":
-            kind = known_kind.get(fold(_strip_genitive(s.text)), known_kind.get(fold(s.text), kind))
+            kind = known_kind.get(fold(strip_genitive(s.text)), known_kind.get(fold(s.text), kind))
         out.append((s, kind))
     return out
 
@@ -188,7 +188,7 @@ def check(
     as a whole per document, and tied to the text hash they were computed from.
     """
     started = time.perf_counter()
-    ids = _doc_ids(project, document_ids)
+    ids = doc_ids(project, document_ids)
     ner = _entity_pipeline(pipeline)
     ner_name = ner.name if ner is not None else "rules"
     todo = ids if force else stale_documents(project, ids, pipeline=ner if ner is not None else pipeline)
@@ -204,7 +204,7 @@ def check(
             store.identifiers.replace_findings(conn, doc_id, [
                 (fid, doc_id, s.start, s.end, s.text, kind, s.reason, float(s.confidence), s.source)
                 for fid, s, kind in _with_ids(doc_id, found)])
-            store.identifiers.record_check(conn, doc_id, _sha(text), rules, ner_name, now())
+            store.identifiers.record_check(conn, doc_id, text_hash(text), rules, ner_name, now())
         if progress:
             progress(i, len(todo))
     summary = CheckSummary(documents=len(ids), rechecked=len(todo), pipeline=ner_name)
@@ -232,13 +232,13 @@ def findings(
     Texts marked as not identifying are left out at once (also before the next check).
     `spans` limits a document's findings to those overlapping the given regions.
     """
-    ids = _doc_ids(project, document_ids)
+    ids = doc_ids(project, document_ids)
     if not ids:
         return []
     wanted = set(kinds) if kinds else None
     ignored = {fold(r["text"]) for r in ignored_texts(project)}
     docs = {d.id: d for d in store.documents.documents(project.db)}
-    participants = _participant_names(project)
+    participants = participant_names(project)
     order = {d: i for i, d in enumerate(ids)}
     rows = store.identifiers.finding_rows(project.db, ids)
     by_doc: dict[str, list[tuple]] = defaultdict(list)
@@ -255,13 +255,13 @@ def findings(
         for fid, _, s, e, ftext, kind, reason, conf, source in by_doc[doc_id]:
             if wanted and kind not in wanted:
                 continue
-            if fold(ftext) in ignored or fold(_strip_genitive(ftext)) in ignored:
+            if fold(ftext) in ignored or fold(strip_genitive(ftext)) in ignored:
                 continue
             if text[s:e] != ftext:
                 continue  # stale row (text changed, not yet re-checked)
             if regions is not None and not regions.overlaps(s, e):
                 continue
-            participant = fold(_strip_genitive(ftext)) in participants or fold(ftext) in participants
+            participant = fold(strip_genitive(ftext)) in participants or fold(ftext) in participants
             if participant:
                 reason = f"{reason}; deltakerens pseudonym (blokkerer ikke)"
             blocking = is_blocking(kind, conf, source, participant=participant)
@@ -300,20 +300,20 @@ def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFin
     known = known_names(project)
     ignored_rows = [r["text"] for r in ignored_texts(project)]
     ignored = {fold(t) for t in ignored_rows}
-    participants = _participant_names(project)
+    participants = participant_names(project)
     known_kind = {fold(k["name"]): k["kind"] for k in known}
     out: list[IdentifierFinding] = []
     for place, text in texts.items():
         if not text.strip():
             continue
         for sus in detect_identifiers(text, known_names=[k["name"] for k in known], ignored=ignored_rows):
-            if _inside_placeholder(text, sus.start, sus.end) or fold(sus.text) in ignored \
-                    or fold(_strip_genitive(sus.text)) in ignored:
+            if inside_placeholder(text, sus.start, sus.end) or fold(sus.text) in ignored \
+                    or fold(strip_genitive(sus.text)) in ignored:
                 continue
             kind = sus.kind
             if sus.source == "known_names":
-                kind = known_kind.get(fold(_strip_genitive(sus.text)), known_kind.get(fold(sus.text), kind))
-            participant = fold(_strip_genitive(sus.text)) in participants or fold(sus.text) in participants
+                kind = known_kind.get(fold(strip_genitive(sus.text)), known_kind.get(fold(sus.text), kind))
+            participant = fold(strip_genitive(sus.text)) in participants or fold(sus.text) in participants
             before, after = context(text, sus.start, sus.end, 60)
             out.append(IdentifierFinding(
                 finding_id("text:" + place, kind, sus.text, sus.start), "", place, sus.start, sus.end,
@@ -334,7 +334,7 @@ def ignore_text(project: Project, text: str, *, kind: str = "") -> int:
     key = fold(text)
     if store.identifiers.is_ignored(project.db, key):
         return 0
-    n = sum(1 for f in findings(project) if fold(f.text) == key or fold(_strip_genitive(f.text)) == key)
+    n = sum(1 for f in findings(project) if fold(f.text) == key or fold(strip_genitive(f.text)) == key)
     with project.action("anonymise-ignore", f"mark «{text}» as not identifying",
                         {"text": text, "kind": kind}) as conn:
         store.identifiers.insert_ignored(conn, key, text, kind, project.coder, now())

@@ -12,7 +12,7 @@ from themecoder.core.anonymise_base import (
     LABEL_PSEUDONYMISED,
     LABEL_UNCHECKED,
     LABEL_UNRESOLVED,
-    _doc_ids,
+    doc_ids,
     kind_name,
 )
 from themecoder.core.anonymise_check import check, findings, stale_documents, text_findings
@@ -188,7 +188,7 @@ def export_guard(
                           "unreviewed findings allowed by user",
          "unresolved": N, "label": "avidentifisert" | ..., "checked": "<time>"}
     """
-    ids = _doc_ids(project, document_ids)
+    ids = doc_ids(project, document_ids)
     check(project, ids, pipeline=pipeline)
     open_ = findings(project, ids, blocking_only=True, spans=spans)
     if texts:

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from themecoder import store
 from themecoder.core.anonymise_base import (
     ReplaceResult,
-    _doc_ids,
-    _replacement_spans,
-    _strip_genitive,
+    doc_ids,
+    replacement_spans,
+    strip_genitive,
     category_for,
     fold,
     kind_name,
@@ -20,8 +20,8 @@ from themecoder.core.anonymise_base import (
 from themecoder.core.anonymise_check import check, find_finding
 from themecoder.core.anonymise_guard import link_key
 from themecoder.core.project import Project
-from themecoder.core.pseudonyms import _check_pseudonym, _gender_of, _normalise_category, suggest_pseudonym
-from themecoder.core.reanchor import Edit, _labels, replace_spans
+from themecoder.core.pseudonyms import check_pseudonym, gender_of, normalise_category, suggest_pseudonym
+from themecoder.core.reanchor import Edit, speaker_labels, replace_spans
 from themecoder.core.text import Regions
 from themecoder.errors import NotFound, UserError
 
@@ -112,7 +112,7 @@ def _choose_replacement(project: Project, original: str, replacement: str | None
                         gender: str | None, key: "KeyFile | None") -> str:
     """The checked pseudonym (the key's, the given one, or a suggestion) or [category]."""
     if mode != "pseudonym":
-        return _normalise_category(replacement, kind)
+        return normalise_category(replacement, kind)
     if key is None:
         raise UserError("a pseudonym needs a key file (--key FILE) that links it to the real name; "
                         "a [category] needs none")
@@ -123,7 +123,7 @@ def _choose_replacement(project: Project, original: str, replacement: str | None
                             f"{kind_name(kind)} or replace it with {category_for(kind)}")
         replacement = entry.replacement if entry is not None else \
             suggest_pseudonym(project, original, gender=gender, key=key, kind="person")
-    return _check_pseudonym(project, replacement, original, key)
+    return check_pseudonym(project, replacement, original, key)
 
 
 def _plan_edits(project: Project, original: str, replacement: str, document_ids: Iterable[str] | None,
@@ -132,10 +132,10 @@ def _plan_edits(project: Project, original: str, replacement: str, document_ids:
     inside earlier replacements are skipped; NotFound when nothing is left to replace."""
     doc_edits: dict[str, list[Edit]] = {}
     skipped_labels = 0
-    for doc_id in _doc_ids(project, document_ids):
+    for doc_id in doc_ids(project, document_ids):
         text = store.documents.document_text(project.db, doc_id)
-        labels = Regions(_labels(project, doc_id))
-        replaced = Regions(_replacement_spans(project.db, doc_id))
+        labels = Regions(speaker_labels(project, doc_id))
+        replaced = Regions(replacement_spans(project.db, doc_id))
         if places is not None:
             spans = places.get(doc_id, [])
         else:
@@ -163,7 +163,7 @@ def _keep_in_key(project: Project, key: "KeyFile", original: str, replacement: s
     Returns the entry's id and the entry when it is new (to take back if the replacement fails)."""
     link_key(project, key)
     before = key.lookup(original)
-    entry = key.add(original, replacement, kind=kind, gender=_gender_of(project, original, gender),
+    entry = key.add(original, replacement, kind=kind, gender=gender_of(project, original, gender),
                     coder=project.coder)
     key.save()  # the link is safe before the text changes
     return entry.id, (entry if before is None else None)
@@ -184,7 +184,7 @@ def replace_finding(
     documents, with a pseudonym or a [category] (default: the finding's kind's category)."""
     f = find_finding(project, finding_ref)
     original, start, end = f.text, f.start, f.end
-    stem = _strip_genitive(original)
+    stem = strip_genitive(original)
     if stem != original and f.kind == "person":
         # «Karis» names Kari: replace the name, keep the genitive
         known = {fold(k["name"]) for k in known_names(project)}

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from themecoder import store
-from themecoder.core.anonymise_base import _WORDS, category_for, fold, known_names
+from themecoder.core.anonymise_base import WORDS, category_for, fold, known_names
 from themecoder.core.project import Project
 from themecoder.errors import Conflict, UserError
 
@@ -48,7 +48,7 @@ SURNAMES = (
 ).split()
 
 
-def _check_pseudonym(project: Project, pseudonym: str, original: str, key: "KeyFile") -> str:
+def check_pseudonym(project: Project, pseudonym: str, original: str, key: "KeyFile") -> str:
     pseudonym = " ".join((pseudonym or "").split())
     if not pseudonym:
         raise UserError("the pseudonym is empty")
@@ -60,7 +60,7 @@ def _check_pseudonym(project: Project, pseudonym: str, original: str, key: "KeyF
     own = entry is not None and fold(entry.replacement) == fold(pseudonym)
     if not own:
         used = _used_words(project)
-        clash = [w for w in _WORDS.findall(pseudonym.casefold()) if w in used]
+        clash = [w for w in WORDS.findall(pseudonym.casefold()) if w in used]
         if clash:
             raise Conflict(f"«{pseudonym}» occurs in the project's text already ({', '.join(clash)}); "
                            f"a pseudonym must not be mistaken for someone in the data: choose another")
@@ -70,15 +70,15 @@ def _check_pseudonym(project: Project, pseudonym: str, original: str, key: "KeyF
 def _used_words(project: Project) -> set[str]:
     used: set[str] = set()
     for _doc_id, text in store.identifiers.document_texts(project.db):
-        used.update(_WORDS.findall(text.casefold()))
+        used.update(WORDS.findall(text.casefold()))
     for p in store.participants.participants(project.db):
-        used.update(_WORDS.findall(p.pseudonym.casefold()))
+        used.update(WORDS.findall(p.pseudonym.casefold()))
     for k in known_names(project):
-        used.update(_WORDS.findall(k["name"].casefold()))
+        used.update(WORDS.findall(k["name"].casefold()))
     return used
 
 
-def _gender_of(project: Project, original: str, gender: str | None) -> str | None:
+def gender_of(project: Project, original: str, gender: str | None) -> str | None:
     if gender in ("f", "m"):
         return gender
     known = store.identifiers.known_name_gender(project.db, fold(original))
@@ -113,7 +113,7 @@ def suggest_pseudonym(
     if key is not None:
         taken = {fold(r) for r in key.replacements()}
         for r in key.replacements():
-            used.update(_WORDS.findall(r.casefold()))
+            used.update(WORDS.findall(r.casefold()))
     parts = original.split()
     seed = fold(original) + (key.key_id if key is not None else project.id)
 
@@ -131,7 +131,7 @@ def suggest_pseudonym(
                     return rparts[0]
                 if len(parts) > 1 and len(eparts) == 1:
                     first_given = rparts[0]
-    g = _gender_of(project, original, gender)
+    g = gender_of(project, original, gender)
     pool = FEMALE_NAMES if g == "f" else MALE_NAMES if g == "m" else FEMALE_NAMES + MALE_NAMES
     first = first_given or pick(list(pool), "first") or pick(FEMALE_NAMES + MALE_NAMES, "first")
     if first is None:
@@ -145,7 +145,7 @@ def suggest_pseudonym(
     return suggestion
 
 
-def _normalise_category(category: str | None, kind: str) -> str:
+def normalise_category(category: str | None, kind: str) -> str:
     if category is None or category.strip() == "":
         return category_for(kind)
     c = " ".join(category.split())

@@ -195,7 +195,7 @@ def _move_replacements(conn, doc_id: str, edits: list[Edit]) -> None:
             store.identifiers.set_replacement_spans(conn, rid, new_value)
 
 
-def _labels(project: Project, doc_id: str) -> list[tuple[int, int]]:
+def speaker_labels(project: Project, doc_id: str) -> list[tuple[int, int]]:
     return [(t.label_start, t.start) for t in store.documents.turns(project.db, doc_id) if t.start > t.label_start]
 
 
@@ -222,7 +222,7 @@ def replace_spans(
         if not edits:
             continue
         text = store.documents.document_text(project.db, doc_id)
-        checked = check_edits(text, edits, labels=_labels(project, doc_id))
+        checked = check_edits(text, edits, labels=speaker_labels(project, doc_id))
         new_text = edited_text(text, checked)
         if not unicodedata.is_normalized("NFC", new_text):
             raise UserError("the replacement would leave the text un-normalised (a combining "

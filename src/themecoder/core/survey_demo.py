@@ -7,7 +7,7 @@ from pathlib import Path
 from themecoder import store
 from themecoder.core.project import Project, new_id
 from themecoder.core.quant import load_findings
-from themecoder.core.survey_findings import DESIGN_KEY, _insert, _validate
+from themecoder.core.survey_findings import DESIGN_KEY, insert_stored, validated
 from themecoder.core.survey_links import theme_paths
 from themecoder.store import settings
 from themecoder.store.db import now
@@ -88,9 +88,9 @@ def import_demo_survey(project: Project, survey_dir: str | Path) -> None:
     with project.action("import-findings", f"demo survey: {len(findings)} findings, design and links",
                         {"origin": path.name, "count": len(findings)}) as conn:
         for f in findings:
-            f = _validate(f, where=path.name)
+            f = validated(f, where=path.name)
             if store.survey.finding_values(conn, f.id) is None:
-                _insert(conn, f, stamp)
+                insert_stored(conn, f, stamp)
         settings.put(conn, DESIGN_KEY, DEMO_DESIGN)
         linked = {(r["theme_id"], r["finding_id"]) for r in store.survey.links(project.db)}
         for theme_path, finding_id, outcome, text in DEMO_LINKS:

@@ -158,7 +158,7 @@ def _row_finding(r) -> StoredSurveyFinding:
     return StoredSurveyFinding(f, r["position"], r["created"], r["modified"])
 
 
-def _validate(f: SurveyFinding, where: str = "finding") -> SurveyFinding:
+def validated(f: SurveyFinding, where: str = "finding") -> SurveyFinding:
     """Run the finding through quant's checks (from_dict) and return the checked copy."""
     data = f.to_dict()
     data["details"] = _json_safe(data["details"])
@@ -169,17 +169,17 @@ def _validate(f: SurveyFinding, where: str = "finding") -> SurveyFinding:
 
 
 # -- reading -----------------------------------------------------------------------------------
-def _db(project_or_db) -> Database:
+def as_db(project_or_db) -> Database:
     return project_or_db.db if isinstance(project_or_db, Project) else project_or_db
 
 
 def list_findings(project: Project | Database) -> list[StoredSurveyFinding]:
-    db = _db(project)
+    db = as_db(project)
     return [_row_finding(r) for r in store.survey.findings(db)]
 
 
 def get_finding(project: Project | Database, finding_id: str) -> StoredSurveyFinding:
-    r = store.survey.finding(_db(project), finding_id)
+    r = store.survey.finding(as_db(project), finding_id)
     if r is None:
         raise NotFound(f"no finding with id {finding_id}")
     return _row_finding(r)
@@ -189,7 +189,7 @@ def find_finding(project: Project | Database, ref: str) -> StoredSurveyFinding:
     """A finding by number (``3`` or ``F3``), id, unique id prefix (6+ characters), or a
     text that matches exactly one finding's instrument, scale, comparison or test.
     Errors are worded as every other reference's (core.resolve)."""
-    db = _db(project)
+    db = as_db(project)
     ref = (ref or "").strip()
     if not ref:
         raise UserError("which finding? give its number (F3), id or scale")
@@ -238,7 +238,7 @@ def _haystack(s: StoredSurveyFinding) -> str:
 
 
 # -- writing -----------------------------------------------------------------------------------
-def _insert(conn, f: SurveyFinding, stamp: str) -> None:
+def insert_stored(conn, f: SurveyFinding, stamp: str) -> None:
     store.survey.insert_finding(conn, f.id, store.survey.next_number(conn, COUNTER_KEY), _values(f), stamp)
 
 
@@ -254,12 +254,12 @@ def _update(conn, f: SurveyFinding, stamp: str) -> bool:
 def add_finding(project: Project, finding: SurveyFinding | dict) -> StoredSurveyFinding:
     """Add one finding (one action). A finding with the same id already present: Conflict."""
     f = finding if isinstance(finding, SurveyFinding) else SurveyFinding.from_dict(finding)
-    f = _validate(f)
+    f = validated(f)
     if store.survey.has_finding(project.db, f.id):
         raise Conflict(f"the project has this finding already ({find_finding(project, f.id).label})")
     stamp = now()
     with project.action("add-finding", f"add finding: {_short_title(f)}", {"finding_id": f.id}) as conn:
-        _insert(conn, f, stamp)
+        insert_stored(conn, f, stamp)
     return get_finding(project, f.id)
 
 
@@ -269,7 +269,7 @@ def add_findings(project: Project, findings: Sequence[SurveyFinding], *, origin:
     checked = []
     seen: set[str] = set()
     for i, f in enumerate(findings, 1):
-        checked.append(_validate(f, where=f"{origin or 'finding'} {i}"))
+        checked.append(validated(f, where=f"{origin or 'finding'} {i}"))
         if f.id in seen:
             raise SurveyFindingError(f"{origin or 'findings'}: id {f.id} is used twice")
         seen.add(f.id)
@@ -280,7 +280,7 @@ def add_findings(project: Project, findings: Sequence[SurveyFinding], *, origin:
                         {"origin": origin, "count": len(checked)}) as conn:
         for f in checked:
             if store.survey.finding_values(conn, f.id) is None:
-                _insert(conn, f, stamp)
+                insert_stored(conn, f, stamp)
                 added.append(f.id)
             elif _update(conn, f, stamp):
                 updated.append(f.id)
@@ -344,7 +344,7 @@ def update_finding(project: Project, ref: str, **fields: Any) -> StoredSurveyFin
 def replace_finding(project: Project, ref: str, finding: SurveyFinding) -> StoredSurveyFinding:
     """Replace every field of a stored finding by those of ``finding`` (its id is kept)."""
     stored = find_finding(project, ref)
-    f = _validate(finding, where=stored.label)
+    f = validated(finding, where=stored.label)
     f.id = stored.id
     with project.action("edit-finding", f"edit finding {stored.label}", {"finding_id": stored.id}) as conn:
         _update(conn, f, now())
@@ -399,7 +399,7 @@ def check_project_findings(project: Project | Database, alpha: float = 0.05) -> 
 
 # -- design ------------------------------------------------------------------------------------
 def get_design(project: Project | Database) -> str | None:
-    value = store.project.setting(_db(project), DESIGN_KEY)
+    value = store.project.setting(as_db(project), DESIGN_KEY)
     return value if value in DESIGNS else None
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
-from themecoder.core.survey_findings import _db, find_finding, get_finding, normalise_outcome
+from themecoder.core.survey_findings import as_db, find_finding, get_finding, normalise_outcome
 from themecoder.errors import NotFound
 from themecoder.model import Theme
 from themecoder.store.db import Database, now
@@ -47,14 +47,14 @@ def _link(r) -> Link:
 def list_links(project: Project | Database, *, theme_id: str | None = None,
                finding_id: str | None = None) -> list[Link]:
     """Links in the order of the themes, then of the findings."""
-    db = _db(project)
+    db = as_db(project)
     links = [_link(r) for r in store.survey.links(db, theme_id=theme_id, finding_id=finding_id)]
     order = {t.id: i for i, t in enumerate(store.themes.themes(db))}
     return sorted(links, key=lambda lk: order.get(lk.theme_id, len(order)))
 
 
 def get_link(project: Project | Database, theme_id: str, finding_id: str) -> Link | None:
-    r = store.survey.link(_db(project), theme_id, finding_id)
+    r = store.survey.link(as_db(project), theme_id, finding_id)
     return None if r is None else _link(r)
 
 
@@ -80,7 +80,7 @@ def link_theme(project: Project, theme_ref: str, finding_ref: str, outcome: str,
 
 
 def _get_link_by_id(project: Project | Database, link_id: str) -> Link:
-    r = store.survey.link_by_id(_db(project), link_id)
+    r = store.survey.link_by_id(as_db(project), link_id)
     if r is None:
         raise NotFound(f"no link with id {link_id}")
     return _link(r)
