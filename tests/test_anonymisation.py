@@ -19,7 +19,7 @@ from themecoder.core.documents import add_transcript
 from themecoder.errors import Conflict, UserError
 from themecoder.core.identifiers import valid_fnr
 from themecoder.core.project import Project
-from themecoder.io.key_file import open_key
+from themecoder.core.key_file import open_key
 from themecoder.io.readers import read_transcript
 from themecoder import store
 
@@ -604,3 +604,16 @@ def test_no_person_name_is_suggested_for_a_place(two_docs, tmp_path):
         an.replace_identifier(project, "Trondheim", kind="place", key=key)
     result = an.replace_identifier(project, "Trondheim", "Bykommunen", kind="place", key=key)
     assert result.replacement == "Bykommunen" and result.mode == "pseudonym"
+
+
+def test_anonymisation_tables_have_one_writer_in_the_store():
+    import re
+    from pathlib import Path
+
+    import themecoder
+
+    src = Path(themecoder.__file__).parent
+    for table in ("anon_findings", "anon_checks", "anon_ignored", "anon_known_names", "anon_replacements"):
+        writers = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
+                   if re.search(rf"(INSERT|UPDATE|DELETE FROM)\s+(OR \w+ )?(INTO )?{table}\b", p.read_text("utf-8"))]
+        assert writers == ["store/identifiers.py"], (table, writers)

@@ -12,7 +12,7 @@ from themecoder.core.apa import (
     runs_to_markdown,
     runs_to_text,
 )
-from themecoder.core.quant import Finding, Group
+from themecoder.core.quant import SurveyFinding, Group
 
 MINUS = "\u2212"
 
@@ -42,7 +42,7 @@ def test_format_number_minus_override_and_bad_language():
         format_number(1.0, 2, "de")
 
 
-T = Finding(test="t-test", statistic=-2.51, df=38, p=0.0163, effect_size=-0.8291,
+T = SurveyFinding(test="t-test", statistic=-2.51, df=38, p=0.0163, effect_size=-0.8291,
             effect_label="d")
 
 
@@ -60,15 +60,15 @@ def test_runs_carry_italics():
 
 
 def test_small_and_large_p():
-    f = Finding(test="t-test", statistic=5.2, df=40, p=0.00002)
+    f = SurveyFinding(test="t-test", statistic=5.2, df=40, p=0.00002)
     assert format_finding(f) == "*t*(40) = 5.20, *p* < .001"
     assert format_finding(f, "nb") == "*t*(40) = 5,20, *p* < ,001"
-    g = Finding(test="t-test", statistic=0.0, df=40, p=0.99999)
+    g = SurveyFinding(test="t-test", statistic=0.0, df=40, p=0.99999)
     assert format_finding(g) == "*t*(40) = 0.00, *p* > .999"
 
 
 def test_reported_p_keeps_its_form():
-    f = Finding(test="t-test", statistic=2.93, df=40, p_reported=".01")
+    f = SurveyFinding(test="t-test", statistic=2.93, df=40, p_reported=".01")
     assert format_finding(f) == "*t*(40) = 2.93, *p* = .01"
     assert format_finding(f, "nb") == "*t*(40) = 2,93, *p* = ,01"
     f.p_reported = "< .001"
@@ -85,7 +85,7 @@ def test_welch_df_with_decimals():
 
 
 def test_pearson_with_ci():
-    f = Finding(test="pearson", statistic=-0.315, df=38, p=0.0477,
+    f = SurveyFinding(test="pearson", statistic=-0.315, df=38, p=0.0477,
                 details={"ci_low": -0.57, "ci_high": -0.005})
     assert format_finding(f) == "*r*(38) = -.32, *p* = .048, 95% CI [-.57, -.01]"
     assert format_finding(f, "nb") == (f"*r*(38) = {MINUS},32, *p* = ,048, "
@@ -93,35 +93,35 @@ def test_pearson_with_ci():
 
 
 def test_pearson_df_from_n_and_spearman_is_rho():
-    f = Finding(test="pearson", statistic=0.3, n=42, p_reported=".05")
+    f = SurveyFinding(test="pearson", statistic=0.3, n=42, p_reported=".05")
     assert format_finding(f) == "*r*(40) = .30, *p* = .05"
-    s = Finding(test="spearman", statistic=0.3, df=40, p=0.054)
+    s = SurveyFinding(test="spearman", statistic=0.3, df=40, p=0.054)
     assert format_finding(s) == "\u03c1(40) = .30, *p* = .054"
     assert format_finding_runs(s)[0] == ("\u03c1(40) = .30, ", False)  # Greek is upright
 
 
 def test_descriptive_and_alpha():
-    d = Finding(test="descriptive", groups=[Group("Alle", 42, 4.07, 0.39)], n=42)
+    d = SurveyFinding(test="descriptive", groups=[Group("Alle", 42, 4.07, 0.39)], n=42)
     assert format_finding(d) == "*M* = 4.07, *SD* = 0.39, *n* = 42"
     assert format_finding(d, "nb") == "*M* = 4,07, *SD* = 0,39, *n* = 42"
     computed = stats.describe([2, 4, 4, 4, 5, 5, 7, 9]).to_finding()
     assert format_finding(computed) == "*M* = 5.00, *SD* = 2.14, *n* = 8, 95% CI [3.21, 6.79]"
     assert format_finding(computed, "nb").endswith("95 % KI [3,21; 6,79]")
-    a = Finding(test="cronbach-alpha", statistic=0.85)
+    a = SurveyFinding(test="cronbach-alpha", statistic=0.85)
     assert format_finding(a) == "\u03b1 = .85"
     assert format_finding(a, "nb") == "\u03b1 = ,85"
     assert format_finding_runs(a) == [("\u03b1 = .85", False)]
 
 
 def test_descriptive_with_two_groups():
-    d = Finding(test="descriptive", groups=[Group("med", 10, 3.25, 1.24),
+    d = SurveyFinding(test="descriptive", groups=[Group("med", 10, 3.25, 1.24),
                                             Group("uten", 30, 3.99, 0.57)])
     assert format_finding(d) == ("med: *M* = 3.25, *SD* = 1.24, *n* = 10; "
                                  "uten: *M* = 3.99, *SD* = 0.57, *n* = 30")
 
 
 def test_mann_whitney():
-    f = Finding(test="mann-whitney", statistic=73.0, p=0.0161, effect_size=-0.377,
+    f = SurveyFinding(test="mann-whitney", statistic=73.0, p=0.0161, effect_size=-0.377,
                 effect_label="r", details={"z": -2.418})
     assert format_finding(f) == "*U* = 73, *z* = -2.42, *p* = .016, *r* = -.38"
     f.statistic = 296.5
@@ -130,7 +130,7 @@ def test_mann_whitney():
 
 
 def test_hedges_g_label():
-    f = Finding(test="t-test", statistic=2.0, df=20, p=0.059, effect_size=0.85,
+    f = SurveyFinding(test="t-test", statistic=2.0, df=20, p=0.059, effect_size=0.85,
                 effect_label="g")
     assert format_finding(f) == "*t*(20) = 2.00, *p* = .059, *g* = 0.85"
 

@@ -10,9 +10,9 @@ import pytest
 
 from themecoder.cli import main
 from themecoder.core import findings as F
-from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.errors import Ambiguous, Conflict, NotFound, UserError
 from themecoder.core.project import Project
-from themecoder.core.quant import Finding, FindingError, Group, load_findings
+from themecoder.core.quant import SurveyFinding, SurveyFindingError, Group, load_findings
 from themecoder.core.themes import create_theme, delete_theme
 
 
@@ -28,14 +28,14 @@ def demo(demo_project):
     p.close()
 
 
-def t_test(**kw) -> Finding:
+def t_test(**kw) -> SurveyFinding:
     base = dict(instrument="QPS Nordic", scale="Støtte fra leder", comparison="A vs. B",
                 variables=["Støtte fra leder", "gruppe"], test="t-test",
                 groups=[Group("A", 10, 3.25, 1.24), Group("B", 30, 3.99, 0.57)],
                 statistic=-2.51, statistic_reported="-2.51", df=38, p_reported=".02", n=40,
                 statement="A opplevde mindre støtte enn B.", details={"note": "fra kilden"})
     base.update(kw)
-    return Finding(**base)
+    return SurveyFinding(**base)
 
 
 def actions(project) -> int:
@@ -61,9 +61,9 @@ def test_add_from_mapping_validates(project):
     sf = F.add_finding(project, {"test": "pearson", "scale": "X", "statistic": "-.315", "n": 40,
                                  "p_reported": ".05"})
     assert sf.finding.statistic == -0.315 and sf.finding.statistic_reported == "-.315"
-    with pytest.raises(FindingError, match="test"):
+    with pytest.raises(SurveyFindingError, match="test"):
         F.add_finding(project, {"test": "anova"})
-    with pytest.raises(FindingError, match="p_reported"):
+    with pytest.raises(SurveyFindingError, match="p_reported"):
         F.add_finding(project, {"test": "t-test", "p_reported": "sometimes"})
     assert len(F.list_findings(project)) == 1
 
@@ -78,7 +78,7 @@ def test_edit_delete_and_undo_redo(project):
     assert [g.n for g in edited.finding.groups] == [11, 29]
     with pytest.raises(UserError, match="no field"):
         F.update_finding(project, "F1", colour="red")
-    with pytest.raises(FindingError):
+    with pytest.raises(SurveyFindingError):
         F.update_finding(project, "F1", p=1.5)
 
     project.undo()  # the groups
@@ -114,7 +114,7 @@ def test_find_finding_by_number_id_prefix_and_text(demo):
     assert leader.label == "F5"
     assert F.find_finding(demo, leader.id[:8]).id == leader.id
     assert F.find_finding(demo, "rolleforventninger").label == "F6"
-    with pytest.raises(UserError, match="matches 4 findings"):
+    with pytest.raises(UserError, match="fits several findings"):
         F.find_finding(demo, "Totalskår")
     with pytest.raises(NotFound):
         F.find_finding(demo, "F99")
@@ -302,6 +302,23 @@ def test_link_update_unlink_and_undo(project):
     assert F.get_link(project, theme.id, sf.id).outcome == "confirmation"
 
 
+def test_links_name_themes_and_findings_like_every_other_reference(project):
+    """Themes resolve through core.resolve (paths with / > ›), findings word their errors
+    the same way ("no finding ...", "... fits several findings ...")."""
+    theme = create_theme(project, "Relasjoner")
+    sub = create_theme(project, "Tillit", parent_id=theme.id)
+    F.add_finding(project, t_test())
+    F.add_finding(project, t_test(scale="Tillit til leder"))
+    for ref in ("Relasjoner/Tillit", "Relasjoner > Tillit", "relasjoner › tillit"):
+        assert F.link_theme(project, ref, "F1", "expansion").theme_id == sub.id
+    with pytest.raises(NotFound, match=r"^no theme 'Relasjonr'; did you mean 'Relasjoner'"):
+        F.link_theme(project, "Relasjonr", "F1", "expansion")
+    with pytest.raises(NotFound, match=r"^no finding 'F9'$"):
+        F.find_finding(project, "F9")
+    with pytest.raises(Ambiguous, match=r"fits several findings: 'F1 .*', 'F2 .*'; give more of the name or the id"):
+        F.find_finding(project, "QPS")
+
+
 def test_deleting_a_theme_or_finding_removes_its_links_and_undo_restores_them(project):
     theme = create_theme(project, "Relasjoner")
     F.add_finding(project, t_test())
@@ -425,3 +442,16 @@ def test_cli_compute_and_joint_display(demo_project, survey, capsys):
     assert rows["Faglig utvikling"]["small_n"] is True
     assert main(["joint-display", proj]) == 0
     assert "↔ F8" in capsys.readouterr().out
+
+
+def test_findings_tables_have_one_writer_in_the_store():
+    import re
+    from pathlib import Path
+
+    import themecoder
+
+    src = Path(themecoder.__file__).parent
+    for table in ("findings", "finding_links"):
+        writers = [p.relative_to(src).as_posix() for p in src.rglob("*.py")
+                   if re.search(rf"(INSERT|UPDATE|DELETE FROM)\s+(OR \w+ )?(INTO )?{table}\b", p.read_text("utf-8"))]
+        assert writers == ["store/survey.py"], (table, writers)

@@ -8,7 +8,7 @@ import pytest
 
 from themecoder.core import findings as F
 from themecoder.core.project import Project
-from themecoder.core.quant import Finding, Group
+from themecoder.core.quant import SurveyFinding, Group
 from themecoder.core.themes import set_key_quote
 from themecoder import store
 
@@ -151,10 +151,10 @@ def six_participants(folder: Path) -> Project:
             code_quote(project, name.lower(), "Uten dem hadde jeg ikke klart jobben.", "klarer meg ikke uten")
     add_code_to_theme(project, store.codes.find_code(project.db, "kolleger").id, theme.id)
     add_code_to_theme(project, store.codes.find_code(project.db, "klarer meg ikke uten").id, small.id)
-    F.add_finding(project, Finding(scale="Sosial samhandling", test="t-test",
+    F.add_finding(project, SurveyFinding(scale="Sosial samhandling", test="t-test",
                                    groups=[Group("A", 4, 3.1, 0.5), Group("B", 40, 3.9, 0.6)],
                                    statistic=-2.9, df=42, p_reported=".006", n=44))
-    F.add_finding(project, Finding(scale="Sosial samhandling", test="descriptive",
+    F.add_finding(project, SurveyFinding(scale="Sosial samhandling", test="descriptive",
                                    groups=[Group("Alle", 44, 3.8, 0.6)], n=44))
     F.link_theme(project, theme.id, "F1", "confirmation", "Begge peker samme vei.")
     F.link_theme(project, theme.id, "F2", "expansion", "Utdyper.")

@@ -5,13 +5,13 @@ import pytest
 from scipy import stats as ss
 
 from themecoder.core import stats
-from themecoder.core.quant import Finding, Group, load_findings
+from themecoder.core.quant import SurveyFinding, Group, load_findings
 from themecoder.core.statcheck import check_finding, check_findings, decimals_of
 from themecoder.core.survey import compute_findings
 
 
 def t_finding(t, df, p_reported, **kw):
-    return Finding(test="t-test", statistic=t, df=df, p_reported=p_reported, **kw)
+    return SurveyFinding(test="t-test", statistic=t, df=df, p_reported=p_reported, **kw)
 
 
 def test_decimals_of():
@@ -45,11 +45,11 @@ def test_inconsistent_with_decision_error():
 
 def test_precision_of_the_statistic_counts():
     # t = 2.0 stands for [1.95, 2.05]: p from .0473 to .0586, so p = .048 fits ...
-    loose = Finding(test="t-test", statistic=2.0, statistic_reported="2.0", df=38,
+    loose = SurveyFinding(test="t-test", statistic=2.0, statistic_reported="2.0", df=38,
                     p_reported=".048")
     assert check_finding(loose).consistent
     # ... but t = 2.00 stands for [1.995, 2.005]: p from .0521 to .0533, so .048 does not
-    tight = Finding(test="t-test", statistic=2.0, statistic_reported="2.00", df=38,
+    tight = SurveyFinding(test="t-test", statistic=2.0, statistic_reported="2.00", df=38,
                     p_reported=".048")
     r = check_finding(tight)
     assert not r.consistent
@@ -71,19 +71,19 @@ def test_p_equal_alpha_counts_as_significant_by_default():
 
 def test_no_decision_when_recomputed_p_straddles_alpha():
     # t = 2.0 (one decimal) allows p from .047 to .059: undecided
-    f = Finding(test="t-test", statistic=2.0, statistic_reported="2.0", df=38, p_reported=".04")
+    f = SurveyFinding(test="t-test", statistic=2.0, statistic_reported="2.0", df=38, p_reported=".04")
     r = check_finding(f)
     assert not r.decision_error
 
 
 def test_correlation_checks():
-    r = check_finding(Finding(test="pearson", statistic=0.315, n=40, p_reported=".05"))
+    r = check_finding(SurveyFinding(test="pearson", statistic=0.315, n=40, p_reported=".05"))
     assert r.consistent and r.recomputed_range[1] < 0.05
-    r = check_finding(Finding(test="pearson", statistic=0.315, n=40, df=30, p_reported=".05"))
+    r = check_finding(SurveyFinding(test="pearson", statistic=0.315, n=40, df=30, p_reported=".05"))
     assert not r.consistent and "df = 30 but n - 2 = 38" in r.note
-    r = check_finding(Finding(test="spearman", statistic=0.6, n=20, p_reported=".20"))
+    r = check_finding(SurveyFinding(test="spearman", statistic=0.6, n=20, p_reported=".20"))
     assert not r.consistent and r.decision_error
-    r = check_finding(Finding(test="pearson", statistic=1.2, n=20, p_reported=".01"))
+    r = check_finding(SurveyFinding(test="pearson", statistic=1.2, n=20, p_reported=".01"))
     assert not r.consistent and "impossible" in r.note
 
 
@@ -116,7 +116,7 @@ def test_mann_whitney_small_samples_use_the_exact_p():
 def test_summary_statistics_consistent():
     g1, g2 = Group("a", 20, 3.41, 0.62), Group("b", 22, 3.87, 0.71)
     res = stats.t_test_summary(g1, g2)
-    f = Finding(test="t-test", groups=[g1, g2], statistic=round(res.t, 2), df=40,
+    f = SurveyFinding(test="t-test", groups=[g1, g2], statistic=round(res.t, 2), df=40,
                 p_reported=f"{res.p:.3f}".lstrip("0"))
     r = check_finding(f)
     assert r.consistent, r.note
@@ -126,13 +126,13 @@ def test_summary_statistics_consistent():
 def test_summary_statistics_sign_df_and_size():
     g1, g2 = Group("a", 20, 3.41, 0.62), Group("b", 22, 3.87, 0.71)
     t = stats.t_test_summary(g1, g2).t  # negative
-    r = check_finding(Finding(test="t-test", groups=[g1, g2], statistic=round(-t, 2), df=40,
+    r = check_finding(SurveyFinding(test="t-test", groups=[g1, g2], statistic=round(-t, 2), df=40,
                               p_reported=".03"))
     assert not r.consistent and len(r.issues) == 1 and "sign of t" in r.issues[0]
-    r = check_finding(Finding(test="t-test", groups=[g1, g2], statistic=round(t, 2), df=38,
+    r = check_finding(SurveyFinding(test="t-test", groups=[g1, g2], statistic=round(t, 2), df=38,
                               p_reported=".03"))
     assert any("df = 38 but n1 + n2 - 2 = 40" in i for i in r.issues)
-    r = check_finding(Finding(test="t-test", groups=[g1, g2], statistic=-3.5, df=40,
+    r = check_finding(SurveyFinding(test="t-test", groups=[g1, g2], statistic=-3.5, df=40,
                               p_reported=".001"))
     assert any("does not match M, SD and n" in i for i in r.issues)
 
@@ -140,11 +140,11 @@ def test_summary_statistics_sign_df_and_size():
 def test_summary_only_and_welch():
     g1, g2 = Group("a", 12, 3.1, 1.3), Group("b", 30, 3.9, 0.5)
     w = stats.t_test_summary(g1, g2, equal_var=False)
-    f = Finding(test="welch", groups=[g1, g2], p_reported=f"{w.p:.3f}".lstrip("0"))
+    f = SurveyFinding(test="welch", groups=[g1, g2], p_reported=f"{w.p:.3f}".lstrip("0"))
     r = check_finding(f)
     assert r.recomputed_from == "summary" and r.consistent
     assert r.recomputed_p == pytest.approx(w.p)
-    f2 = Finding(test="welch", groups=[g1, g2], statistic=round(w.t, 2), df=round(w.df, 1),
+    f2 = SurveyFinding(test="welch", groups=[g1, g2], statistic=round(w.t, 2), df=round(w.df, 1),
                  p_reported=f"{w.p:.3f}".lstrip("0"))
     assert check_finding(f2).consistent
     f2.df = 40
@@ -152,11 +152,11 @@ def test_summary_only_and_welch():
 
 
 def test_nothing_to_check():
-    r = check_finding(Finding(test="descriptive", groups=[Group("Alle", 42, 4.07, 0.39)]))
+    r = check_finding(SurveyFinding(test="descriptive", groups=[Group("Alle", 42, 4.07, 0.39)]))
     assert r.consistent and not r.checked and r.recomputed_p is None
-    r = check_finding(Finding(test="cronbach-alpha", statistic=1.2))
+    r = check_finding(SurveyFinding(test="cronbach-alpha", statistic=1.2))
     assert not r.consistent and "cannot exceed 1" in r.note
-    r = check_finding(Finding(test="t-test", statistic=2.5, df=30))
+    r = check_finding(SurveyFinding(test="t-test", statistic=2.5, df=30))
     assert r.consistent and r.reported_p is None and "no reported p" in r.note
 
 

@@ -1,4 +1,4 @@
-"""themecoder.core.quant: the Finding model and findings files."""
+"""themecoder.core.quant: the SurveyFinding model and findings files."""
 from __future__ import annotations
 
 import json
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from themecoder.core.quant import (
     TESTS,
-    Finding,
-    FindingError,
+    SurveyFinding,
+    SurveyFindingError,
     Group,
     load_findings,
     parse_p_reported,
@@ -39,18 +39,18 @@ groups = st.lists(st.builds(Group, name=st.text(min_size=1, max_size=10),
        p_reported=st.none() | st.sampled_from(["< .001", ".02", "= .05", "ns"]),
        statement=st.text(max_size=40))
 def test_to_dict_from_dict_round_trip(test, statistic, df, p, n, groups, p_reported, statement):
-    f = Finding(test=test, instrument="RSA-R", scale="Involvering", statistic=statistic, df=df,
+    f = SurveyFinding(test=test, instrument="RSA-R", scale="Involvering", statistic=statistic, df=df,
                 p=p, n=n, groups=groups, p_reported=p_reported, statement=statement,
                 variables=["a", "b"], details={"alpha_if_deleted": {"x": 0.8}})
     data = f.to_dict()
     json.dumps(data)  # plain data
-    assert Finding.from_dict(data) == f
+    assert SurveyFinding.from_dict(data) == f
 
 
 def test_id_is_stable_when_not_given():
-    a = Finding(test="t-test", scale="X", statistic=2.5, df=38)
-    b = Finding(test="t-test", scale="X", statistic=2.5, df=38)
-    c = Finding(test="t-test", scale="X", statistic=2.6, df=38)
+    a = SurveyFinding(test="t-test", scale="X", statistic=2.5, df=38)
+    b = SurveyFinding(test="t-test", scale="X", statistic=2.5, df=38)
+    c = SurveyFinding(test="t-test", scale="X", statistic=2.6, df=38)
     assert a.id == b.id != c.id
 
 
@@ -138,7 +138,7 @@ def test_yaml_errors_are_one_line(tmp_path, body, message):
     with pytest.raises(ValueError, match=message) as exc:
         load_findings(path)
     assert "\n" not in str(exc.value)
-    assert isinstance(exc.value, FindingError)
+    assert isinstance(exc.value, SurveyFindingError)
 
 
 @pytest.mark.parametrize("body, message", [
@@ -166,4 +166,4 @@ def test_file_errors(tmp_path):
 
 def test_finding_rejects_unknown_test():
     with pytest.raises(ValueError, match="unknown test 'chi2'"):
-        Finding(test="chi2")
+        SurveyFinding(test="chi2")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from themecoder.core.quant import Finding
+from themecoder.core.quant import SurveyFinding
 from themecoder.core.survey import (
     SurveyError,
     compute_findings,
@@ -81,7 +81,7 @@ def test_demo_findings_overview(demo_findings):
     for f in demo_findings:
         assert f.source == "computed" and f.statement and "\n" not in f.statement
         json.dumps(f.to_dict())
-        assert Finding.from_dict(f.to_dict()) == f
+        assert SurveyFinding.from_dict(f.to_dict()) == f
 
 
 def test_demo_alphas_plausible(demo_findings):

@@ -31,7 +31,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from themecoder.core.quant import Finding, Group, parse_p_reported
+from themecoder.core.quant import SurveyFinding, Group, parse_p_reported
 
 Run = tuple[str, bool]
 LANGS = ("en", "nb")
@@ -105,6 +105,7 @@ class _Writer:
                 self.sep()
                 self.add("ns")
                 return
+            assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
             value = self.num(rp.value, rp.decimals, leading_zero=False)
             self.symbol("p", value if rp.op == "=" else f"{rp.op} {value}")
         elif p is not None:
@@ -142,7 +143,7 @@ def format_group_runs(g: Group, lang: str = "en", minus: str | None = None) -> l
     return w.runs
 
 
-def format_finding_runs(f: Finding, lang: str = "en", minus: str | None = None) -> list[Run]:
+def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = None) -> list[Run]:
     """The APA result text of ``f`` as ``(text, italic)`` runs (see the module doc)."""
     w = _Writer(lang, minus)
     test = f.test
@@ -188,7 +189,7 @@ def format_finding_runs(f: Finding, lang: str = "en", minus: str | None = None) 
     return w.runs
 
 
-def _effect(w: _Writer, f: Finding) -> None:
+def _effect(w: _Writer, f: SurveyFinding) -> None:
     if f.effect_size is None or not f.effect_label:
         return
     label = f.effect_label
@@ -207,6 +208,6 @@ def runs_to_text(runs: list[Run]) -> str:
     return "".join(text for text, _ in runs)
 
 
-def format_finding(f: Finding, lang: str = "en", minus: str | None = None) -> str:
+def format_finding(f: SurveyFinding, lang: str = "en", minus: str | None = None) -> str:
     """The APA result text of ``f`` in markdown, e.g. ``*t*(38) = -2.51, *p* = .016``."""
     return runs_to_markdown(format_finding_runs(f, lang, minus))

@@ -1,6 +1,6 @@
 """Quantitative findings: the survey side of a mixed-methods thesis.
 
-A :class:`Finding` is one statistical result, either *reported* (copied from a published
+A :class:`SurveyFinding` is one statistical result, either *reported* (copied from a published
 article or a thesis draft) or *computed* (by :mod:`themecoder.core.stats` or
 :mod:`themecoder.core.survey`). Findings are plain data: ``to_dict``/``from_dict`` round-trip
 through YAML/JSON, and :func:`load_findings` reads a findings file.
@@ -8,7 +8,7 @@ through YAML/JSON, and :func:`load_findings` reads a findings file.
 File formats read by :func:`load_findings`
 ------------------------------------------
 YAML (``.yaml``/``.yml``): either a list of findings or a mapping with a ``findings:`` list.
-Each finding is a mapping with the field names of :class:`Finding`; ``groups`` is a list of
+Each finding is a mapping with the field names of :class:`SurveyFinding`; ``groups`` is a list of
 mappings ``{name, n, mean, sd}``. Quote ``p_reported`` (``p_reported: ".02"``), otherwise
 YAML turns it into a number and trailing zeros are lost. A statistic whose trailing zeros
 matter for the rounding check may be given as a string (``statistic: "2.10"``), or the
@@ -82,7 +82,7 @@ _TEXT_FIELDS = (
 )
 
 
-class FindingError(UserError, ValueError):
+class SurveyFindingError(UserError, ValueError):
     """Bad findings input. The message is one line and names file, row and field."""
 
 
@@ -100,7 +100,7 @@ class Group:
 
 
 @dataclass(kw_only=True)
-class Finding:
+class SurveyFinding:
     """One quantitative result (all fields are keyword-only; only ``test`` is required).
 
     ``statistic`` is t, U, r, rho or alpha depending on ``test``; for ``descriptive`` it is
@@ -134,7 +134,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.test not in TESTS:
-            raise FindingError(f"unknown test {self.test!r}; expected one of {', '.join(TESTS)}")
+            raise SurveyFindingError(f"unknown test {self.test!r}; expected one of {', '.join(TESTS)}")
         if not self.id:
             self.id = stable_id(
                 self.instrument, self.scale, self.comparison, self.test, self.statistic_reported
@@ -149,20 +149,20 @@ class Finding:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], where: str = "finding") -> "Finding":
+    def from_dict(cls, data: dict[str, Any], where: str = "finding") -> "SurveyFinding":
         """Build a finding from a mapping; ``where`` prefixes error messages."""
         if not isinstance(data, dict):
-            raise FindingError(f"{where}: expected a mapping of fields, got {type(data).__name__}")
+            raise SurveyFindingError(f"{where}: expected a mapping of fields, got {type(data).__name__}")
         known = set(_SCALAR_FIELDS) | {"variables", "groups", "details"}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise FindingError(f"{where}: unknown field {unknown[0]!r}")
+            raise SurveyFindingError(f"{where}: unknown field {unknown[0]!r}")
         test = data.get("test")
         if test is None or str(test).strip() == "":
-            raise FindingError(f"{where}: field 'test' is required")
+            raise SurveyFindingError(f"{where}: field 'test' is required")
         test = str(test).strip()
         if test not in TESTS:
-            raise FindingError(
+            raise SurveyFindingError(
                 f"{where}: field 'test': {test!r} is not one of {', '.join(TESTS)}"
             )
         kw: dict[str, Any] = {"test": test}
@@ -177,14 +177,14 @@ class Finding:
                 kw.setdefault("statistic_reported", raw.strip())
         kw["n"] = _parse_int(data.get("n"), f"{where}: field 'n'")
         if kw["p"] is not None and not 0.0 <= kw["p"] <= 1.0:
-            raise FindingError(f"{where}: field 'p': {kw['p']} is not between 0 and 1")
+            raise SurveyFindingError(f"{where}: field 'p': {kw['p']} is not between 0 and 1")
         if kw.get("p_reported") is not None:
             parse_p_reported(kw["p_reported"], f"{where}: field 'p_reported'")
         kw["variables"] = _variables(data.get("variables"), where)
         kw["groups"] = _groups(data.get("groups"), where)
         details = data.get("details") or {}
         if not isinstance(details, dict):
-            raise FindingError(f"{where}: field 'details' must be a mapping")
+            raise SurveyFindingError(f"{where}: field 'details' must be a mapping")
         kw["details"] = dict(details)
         ident = data.get("id")
         if ident is not None and str(ident).strip():
@@ -192,7 +192,7 @@ class Finding:
             try:
                 uuid.UUID(ident)
             except ValueError:
-                raise FindingError(f"{where}: field 'id': {ident!r} is not a UUID") from None
+                raise SurveyFindingError(f"{where}: field 'id': {ident!r} is not a UUID") from None
             kw["id"] = ident
         return cls(**kw)
 
@@ -215,12 +215,12 @@ def _text(value: Any) -> str:
 def parse_number(value: Any, where: str = "value") -> float | None:
     """A float from a number or a string (decimal point or decimal comma, U+2212 minus).
 
-    None and empty strings give None. Anything else raises :class:`FindingError`.
+    None and empty strings give None. Anything else raises :class:`SurveyFindingError`.
     """
     if value is None:
         return None
     if isinstance(value, bool):
-        raise FindingError(f"{where}: {value!r} is not a number")
+        raise SurveyFindingError(f"{where}: {value!r} is not a number")
     if isinstance(value, (int, float)):
         x = float(value)
     else:
@@ -232,9 +232,9 @@ def parse_number(value: Any, where: str = "value") -> float | None:
         try:
             x = float(cleaned)
         except ValueError:
-            raise FindingError(f"{where}: {text!r} is not a number") from None
+            raise SurveyFindingError(f"{where}: {text!r} is not a number") from None
     if math.isnan(x) or math.isinf(x):
-        raise FindingError(f"{where}: {value!r} is not a finite number")
+        raise SurveyFindingError(f"{where}: {value!r} is not a finite number")
     return x
 
 
@@ -243,7 +243,7 @@ def _parse_int(value: Any, where: str) -> int | None:
     if x is None:
         return None
     if x != int(x) or x < 0:
-        raise FindingError(f"{where}: {value!r} is not a whole number >= 0")
+        raise SurveyFindingError(f"{where}: {value!r} is not a whole number >= 0")
     return int(x)
 
 
@@ -254,25 +254,25 @@ def _variables(value: Any, where: str) -> list[str]:
         return [v.strip() for v in re.split(r"[;|]", value) if v.strip()]
     if isinstance(value, (list, tuple)):
         return [_text(v) for v in value]
-    raise FindingError(f"{where}: field 'variables' must be a list or a ';'-separated string")
+    raise SurveyFindingError(f"{where}: field 'variables' must be a list or a ';'-separated string")
 
 
 def _groups(value: Any, where: str) -> list[Group]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FindingError(f"{where}: field 'groups' must be a list")
+        raise SurveyFindingError(f"{where}: field 'groups' must be a list")
     groups = []
     for i, g in enumerate(value, start=1):
         gw = f"{where}: group {i}"
         if not isinstance(g, dict):
-            raise FindingError(f"{gw}: expected a mapping with name, n, mean, sd")
+            raise SurveyFindingError(f"{gw}: expected a mapping with name, n, mean, sd")
         unknown = sorted(set(g) - {"name", "n", "mean", "sd"})
         if unknown:
-            raise FindingError(f"{gw}: unknown field {unknown[0]!r}")
+            raise SurveyFindingError(f"{gw}: unknown field {unknown[0]!r}")
         sd = parse_number(g.get("sd"), f"{gw} field 'sd'")
         if sd is not None and sd < 0:
-            raise FindingError(f"{gw} field 'sd': {sd} is negative")
+            raise SurveyFindingError(f"{gw} field 'sd': {sd} is negative")
         groups.append(
             Group(
                 name=_text(g.get("name") or f"Gruppe {i}"),
@@ -327,7 +327,7 @@ def parse_p_reported(text: Any, where: str = "p_reported") -> ReportedP:
         return ReportedP("ns", None, None, raw)
     m = _P_RE.match(raw)
     if not m:
-        raise FindingError(f"{where}: {raw!r} is not a p value like '.02' or '< .001'")
+        raise SurveyFindingError(f"{where}: {raw!r} is not a p value like '.02' or '< .001'")
     op = {"<=": "<", "\u2264": "<", ">=": ">", "\u2265": ">", None: "="}.get(m["op"], m["op"])
     num = m["num"].replace(",", ".")
     decimals = len(num.split(".")[1]) if "." in num else 0
@@ -338,10 +338,10 @@ def parse_p_reported(text: Any, where: str = "p_reported") -> ReportedP:
 # Loading files
 
 
-def load_findings(path: str | Path) -> list[Finding]:
+def load_findings(path: str | Path) -> list[SurveyFinding]:
     """Read findings from a ``.csv`` or ``.yaml``/``.yml`` file (formats in the module doc).
 
-    Raises :class:`FindingError` (a ``ValueError``) with a one-line message naming the
+    Raises :class:`SurveyFindingError` (a ``ValueError``) with a one-line message naming the
     file, the row or entry, and the field.
     """
     path = Path(path)
@@ -349,24 +349,24 @@ def load_findings(path: str | Path) -> list[Finding]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise FindingError(f"{path.name}: file not found") from None
+        raise SurveyFindingError(f"{path.name}: file not found") from None
     except UnicodeDecodeError:
-        raise FindingError(f"{path.name}: not UTF-8 text") from None
+        raise SurveyFindingError(f"{path.name}: not UTF-8 text") from None
     if suffix in (".yaml", ".yml"):
         findings = _load_yaml(text, path.name)
     elif suffix == ".csv":
         findings = _load_csv(text, path.name)
     else:
-        raise FindingError(f"{path.name}: unknown findings format {suffix!r} (use .csv or .yaml)")
+        raise SurveyFindingError(f"{path.name}: unknown findings format {suffix!r} (use .csv or .yaml)")
     seen: set[str] = set()
     for i, f in enumerate(findings, start=1):
         if f.id in seen:
-            raise FindingError(f"{path.name}: finding {i}: id {f.id} is used twice")
+            raise SurveyFindingError(f"{path.name}: finding {i}: id {f.id} is used twice")
         seen.add(f.id)
     return findings
 
 
-def _load_yaml(text: str, name: str) -> list[Finding]:
+def _load_yaml(text: str, name: str) -> list[SurveyFinding]:
     import yaml
 
     try:
@@ -374,17 +374,17 @@ def _load_yaml(text: str, name: str) -> list[Finding]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
-        raise FindingError(f"{name}:{line} invalid YAML") from None
+        raise SurveyFindingError(f"{name}:{line} invalid YAML") from None
     if isinstance(data, dict):
         if "findings" not in data:
-            raise FindingError(f"{name}: expected a list of findings or a 'findings:' key")
+            raise SurveyFindingError(f"{name}: expected a list of findings or a 'findings:' key")
         data = data["findings"]
     if data is None:
         return []
     if not isinstance(data, list):
-        raise FindingError(f"{name}: 'findings' must be a list")
+        raise SurveyFindingError(f"{name}: 'findings' must be a list")
     return [
-        Finding.from_dict(entry, where=f"{name}: finding {i}{_label(entry)}")
+        SurveyFinding.from_dict(entry, where=f"{name}: finding {i}{_label(entry)}")
         for i, entry in enumerate(data, start=1)
     ]
 
@@ -398,7 +398,7 @@ def _label(entry: Any) -> str:
 _GROUP_COL = re.compile(r"^group(\d+)_(name|n|mean|sd)$")
 
 
-def _load_csv(text: str, name: str) -> list[Finding]:
+def _load_csv(text: str, name: str) -> list[SurveyFinding]:
     header_line = text.split("\n", 1)[0]
     if not header_line.strip():
         return []
@@ -409,14 +409,14 @@ def _load_csv(text: str, name: str) -> list[Finding]:
     allowed = set(_SCALAR_FIELDS) | {"variables"}
     for col in columns:
         if col not in allowed and not _GROUP_COL.match(col):
-            raise FindingError(f"{name}: unknown column {col!r}")
+            raise SurveyFindingError(f"{name}: unknown column {col!r}")
     if "test" not in columns:
-        raise FindingError(f"{name}: column 'test' is missing")
+        raise SurveyFindingError(f"{name}: column 'test' is missing")
     findings = []
     for row in reader:
         rownum = reader.line_num
         if None in row:
-            raise FindingError(f"{name}: row {rownum}: more cells than columns")
+            raise SurveyFindingError(f"{name}: row {rownum}: more cells than columns")
         if all((v or "").strip() == "" for v in row.values()):
             continue
         data: dict[str, Any] = {}
@@ -431,5 +431,10 @@ def _load_csv(text: str, name: str) -> list[Finding]:
                 data[col] = value
         if groups:
             data["groups"] = [groups[k] for k in sorted(groups)]
-        findings.append(Finding.from_dict(data, where=f"{name}: row {rownum}"))
+        findings.append(SurveyFinding.from_dict(data, where=f"{name}: row {rownum}"))
     return findings
+
+
+# Old names, for cli.py and tui/ until they are updated.
+Finding = SurveyFinding  # TRANSITIONAL: remove at integration
+FindingError = SurveyFindingError  # TRANSITIONAL: remove at integration

@@ -15,8 +15,8 @@ and says whether the reported p fits, taking the printed precision into account:
 
 Rounding: a value printed with k decimals stands for the interval value +/- 0.5 * 10^-k
 (t = 2.51 means [2.505, 2.515]; M = 3.25 means [3.245, 3.255]). The precision of the
-statistic is read from ``Finding.statistic_reported`` if present, otherwise from the
-shortest decimal form of ``Finding.statistic`` (so 2.10 stored as a number counts as 2.1,
+statistic is read from ``SurveyFinding.statistic_reported`` if present, otherwise from the
+shortest decimal form of ``SurveyFinding.statistic`` (so 2.10 stored as a number counts as 2.1,
 which is more lenient). For group means and SDs the finding's largest number of decimals
 is taken for all of them (3.2 next to 0.57 counts as 3.20). The reported p is read from
 ``p_reported`` (``"= .02"`` covers [.015, .025]; ``"< .001"`` covers [0, .001]) or, when
@@ -39,7 +39,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.quant import Finding, ReportedP, parse_p_reported
+from themecoder.core.quant import SurveyFinding, ReportedP, parse_p_reported
 
 _EPS = 1e-9
 
@@ -108,6 +108,7 @@ def _reported_significance(rp: ReportedP, alpha: float, equal_is_sig: bool) -> b
     if rp.op == "ns":
         return False
     v = rp.value
+    assert v is not None  # only "ns" has no number
     if rp.op == "=":
         if abs(v - alpha) < _EPS:
             return equal_is_sig
@@ -129,7 +130,7 @@ def _recomputed_significance(lo: float, hi: float, alpha: float) -> bool | None:
 # p ranges from the reported statistic
 
 
-def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float, str] | None:
+def _from_statistic(f: SurveyFinding, issues: list[str]) -> tuple[float, float, float, str] | None:
     """(p at the reported value, lowest p, highest p, description) or None."""
     if f.statistic is None:
         return None
@@ -139,7 +140,8 @@ def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float,
     if f.test in ("t-test", "welch"):
         df = f.df
         if df is None and f.test == "t-test" and _two_full_groups(f):
-            df = float(f.groups[0].n + f.groups[1].n - 2)
+            n1, n2 = _sizes(f)
+            df = float(n1 + n2 - 2)
         if df is None:
             return None
         if df <= 0:
@@ -172,7 +174,7 @@ def _from_statistic(f: Finding, issues: list[str]) -> tuple[float, float, float,
     return None
 
 
-def _mann_whitney(f: Finding, u: float, half: float, shown: str, issues: list[str]
+def _mann_whitney(f: SurveyFinding, u: float, half: float, shown: str, issues: list[str]
                   ) -> tuple[float, float, float, str] | None:
     """p range for U. Software differs (exact or normal approximation, with or without
     continuity and tie correction), so every variant is accepted:
@@ -192,7 +194,7 @@ def _mann_whitney(f: Finding, u: float, half: float, shown: str, issues: list[st
     desc = []
     sigma = exact = None
     if groups:
-        n1, n2 = f.groups[0].n, f.groups[1].n
+        n1, n2 = _sizes(f)
         if u < 0 or u > n1 * n2:
             issues.append(f"U = {shown} is outside 0–{n1 * n2} for groups of {n1} and {n2}")
             return None
@@ -208,6 +210,7 @@ def _mann_whitney(f: Finding, u: float, half: float, shown: str, issues: list[st
         ranges.append((_p_z(hi_abs), _p_z(max(0.0, lo_abs - cc))))
         desc.append(f"z = {z:g}")
     else:
+        assert sigma is not None  # no z: the groups gave sigma
         mu = n1 * n2 / 2
         dev_lo, dev_hi = _abs_range(u - mu, half)
         p_mid = _p_z((u - mu) / sigma)
@@ -247,7 +250,14 @@ def _u_counts(n1: int, n2: int) -> list[int]:
     return prev[n2]
 
 
-def _two_full_groups(f: Finding) -> bool:
+def _sizes(f: SurveyFinding) -> tuple[int, int]:
+    """n of the two groups (the caller made sure both are given)."""
+    n1, n2 = f.groups[0].n, f.groups[1].n
+    assert n1 is not None and n2 is not None
+    return n1, n2
+
+
+def _two_full_groups(f: SurveyFinding) -> bool:
     return len(f.groups) == 2 and all(
         g.n is not None and g.mean is not None and g.sd is not None for g in f.groups)
 
@@ -271,12 +281,14 @@ def _t_summary(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int,
     return (m1 - m2) / se, df
 
 
-def _from_summary(f: Finding, issues: list[str], notes: list[str]
+def _from_summary(f: SurveyFinding, issues: list[str], notes: list[str]
                   ) -> tuple[float, float, float] | None:
     """Check df, t and sign against M, SD, n; returns (p, lowest p, highest p)."""
     if f.test not in ("t-test", "welch") or not _two_full_groups(f):
         return None
     g1, g2 = f.groups
+    assert g1.n is not None and g1.mean is not None and g1.sd is not None  # _two_full_groups
+    assert g2.n is not None and g2.mean is not None and g2.sd is not None
     if g1.n < 2 or g2.n < 2:
         return None
     welch = f.test == "welch"
@@ -340,7 +352,7 @@ def _from_summary(f: Finding, issues: list[str], notes: list[str]
 # ---------------------------------------------------------------------------------------
 
 
-def check_finding(f: Finding, alpha: float = 0.05,
+def check_finding(f: SurveyFinding, alpha: float = 0.05,
                   p_equal_alpha_significant: bool = True) -> CheckResult:
     """Check one finding (see the module doc)."""
     issues: list[str] = []
@@ -409,7 +421,7 @@ def _show(rp: ReportedP) -> str:
     return text if text[:1] in "<>=≤≥" else f"= {text}"
 
 
-def check_findings(findings: Iterable[Finding], alpha: float = 0.05,
+def check_findings(findings: Iterable[SurveyFinding], alpha: float = 0.05,
                    p_equal_alpha_significant: bool = True) -> list[CheckResult]:
     """One :class:`CheckResult` per finding, in order."""
     return [check_finding(f, alpha, p_equal_alpha_significant) for f in findings]

@@ -7,7 +7,7 @@ are dropped: per variable for descriptives and group tests, pairwise for correla
 listwise for Cronbach's alpha.
 
 Every function returns a small result dataclass with the numbers and a
-``to_finding(**fields)`` method that turns it into a :class:`~themecoder.core.quant.Finding`
+``to_finding(**fields)`` method that turns it into a :class:`~themecoder.core.quant.SurveyFinding`
 (``fields`` are the descriptive ones: instrument, scale, comparison, variables, statement,
 id, ...). All p values are two-sided.
 
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from themecoder.errors import UserError
-from themecoder.core.quant import Finding, Group
+from themecoder.core.quant import SurveyFinding, Group
 
 Number = float | int | None
 
@@ -52,7 +52,7 @@ def _is_missing(x: Any) -> bool:
 
 def clean(values: Sequence[Number]) -> list[float]:
     """The non-missing values as floats."""
-    return [float(x) for x in values if not _is_missing(x)]
+    return [float(x) for x in values if x is not None and not _is_missing(x)]
 
 
 def _mean(xs: Sequence[float]) -> float:
@@ -92,10 +92,10 @@ class Descriptives:
     def group(self, name: str = "Alle") -> Group:
         return Group(name=name, n=self.n, mean=self.mean, sd=self.sd)
 
-    def to_finding(self, group_name: str = "Alle", **fields: Any) -> Finding:
+    def to_finding(self, group_name: str = "Alle", **fields: Any) -> SurveyFinding:
         details = {"se": self.se, "ci_low": self.ci_low, "ci_high": self.ci_high,
                    "conf": self.conf, "n_missing": self.n_missing}
-        return Finding(test="descriptive", groups=[self.group(group_name)], n=self.n,
+        return SurveyFinding(test="descriptive", groups=[self.group(group_name)], n=self.n,
                        source="computed", details=details, **fields)
 
 
@@ -128,11 +128,11 @@ class AlphaResult:
     alpha_if_deleted: dict[str, float | None]
     item_total: dict[str, float | None]
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"k": self.k, "n_excluded": self.n_excluded,
                    "alpha_if_deleted": dict(self.alpha_if_deleted),
                    "item_total": dict(self.item_total)}
-        return Finding(test="cronbach-alpha", statistic=self.alpha, n=self.n,
+        return SurveyFinding(test="cronbach-alpha", statistic=self.alpha, n=self.n,
                        source="computed", details=details,
                        variables=fields.pop("variables", list(self.items)), **fields)
 
@@ -205,10 +205,10 @@ class TTestResult:
     def test(self) -> str:
         return "t-test" if self.equal_var else "welch"
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"g": self.g, "mean_diff": self.mean_diff, "se": self.se,
                    "ci_low": self.ci_low, "ci_high": self.ci_high, "conf": self.conf}
-        return Finding(test=self.test, groups=list(self.groups), statistic=self.t,
+        return SurveyFinding(test=self.test, groups=list(self.groups), statistic=self.t,
                        df=self.df, p=self.p, effect_size=self.d, effect_label="d",
                        n=sum(g.n or 0 for g in self.groups), source="computed",
                        details=details, **fields)
@@ -227,6 +227,8 @@ def t_test_summary(group1: Group, group2: Group, *, equal_var: bool = True,
         if g.n is None or g.mean is None or g.sd is None:
             raise StatsError(f"t-test: group {g.name!r} needs n, mean and SD")
     n1, n2 = group1.n, group2.n
+    assert n1 is not None and n2 is not None  # checked above
+    assert group1.sd is not None and group2.sd is not None and group1.mean is not None and group2.mean is not None
     v1, v2 = group1.sd ** 2, group2.sd ** 2
     diff = group1.mean - group2.mean
     pooled = ((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2)
@@ -242,9 +244,9 @@ def t_test_summary(group1: Group, group2: Group, *, equal_var: bool = True,
     t = diff / se
     half = float(_tdist().ppf(0.5 + conf / 2, df)) * se
     d = diff / math.sqrt(pooled) if pooled > 0 else None
-    g = d * hedges_j(n1 + n2 - 2) if d is not None else None
+    hedges_g = d * hedges_j(n1 + n2 - 2) if d is not None else None
     return TTestResult(t, df, _two_sided_t(t, df), equal_var, diff, se, diff - half,
-                       diff + half, d, g, [group1, group2], conf)
+                       diff + half, d, hedges_g, [group1, group2], conf)
 
 
 def hedges_j(df: float) -> float:
@@ -292,11 +294,11 @@ class MannWhitneyResult:
     groups: list[Group]
     medians: list[float]
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"z": self.z, "rank_biserial": self.rank_biserial,
                    "medians": list(self.medians), "p_method": self.method,
                    "effect": "r = Z/sqrt(N), Z tie-corrected without continuity correction"}
-        return Finding(test="mann-whitney", groups=list(self.groups), statistic=self.u,
+        return SurveyFinding(test="mann-whitney", groups=list(self.groups), statistic=self.u,
                        p=self.p, effect_size=self.r, effect_label="r",
                        n=sum(g.n or 0 for g in self.groups), source="computed",
                        details=details, **fields)
@@ -357,10 +359,10 @@ class CorrelationResult:
     ci_high: float | None
     conf: float = 0.95
 
-    def to_finding(self, **fields: Any) -> Finding:
+    def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"ci_low": self.ci_low, "ci_high": self.ci_high, "conf": self.conf}
         label = "r" if self.method == "pearson" else "rho"
-        return Finding(test=self.method, statistic=self.r, df=float(self.df), p=self.p,
+        return SurveyFinding(test=self.method, statistic=self.r, df=float(self.df), p=self.p,
                        effect_size=self.r, effect_label=label, n=self.n, source="computed",
                        details=details, **fields)
 
@@ -394,7 +396,7 @@ def _pairs(x: Sequence[Number], y: Sequence[Number]) -> tuple[list[float], list[
     if len(x) != len(y):
         raise StatsError("correlation: the two variables differ in length")
     kept = [(float(a), float(b)) for a, b in zip(x, y)
-            if not _is_missing(a) and not _is_missing(b)]
+            if a is not None and b is not None and not _is_missing(a) and not _is_missing(b)]
     return [a for a, _ in kept], [b for _, b in kept]
 
 

@@ -1,7 +1,7 @@
 """Score a raw survey and compute its findings.
 
 :func:`compute_findings` reads a survey CSV (one row per respondent) and a scoring key
-(``scales.yaml``) and returns :class:`~themecoder.core.quant.Finding` objects:
+(``scales.yaml``) and returns :class:`~themecoder.core.quant.SurveyFinding` objects:
 descriptives and Cronbach's alpha per scale, group comparisons (Student t, Welch t,
 Mann-Whitney U) and correlations (Pearson, Spearman), in that order (no alpha for a
 one-item scale). Ids are stable (derived from instrument, scale, comparison and test), so
@@ -27,7 +27,7 @@ The scoring key (YAML)::
             reverse: [rsa08]       # scored as (low + high) - value
             min_valid: 3           # optional override
     comparisons:
-      - name: med vs. uten brukererfaring          # becomes Finding.comparison
+      - name: med vs. uten brukererfaring          # becomes SurveyFinding.comparison
         group1: {name: med brukererfaring, where: brukererfaring == 1}
         group2: {name: uten brukererfaring, where: brukererfaring == 0}
         scales: [StÃ¸tte fra leder]                 # default: every scale
@@ -64,7 +64,7 @@ from typing import Any, Callable
 from themecoder.errors import UserError
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
-from themecoder.core.quant import Finding, Group, stable_id
+from themecoder.core.quant import SurveyFinding, Group, stable_id
 
 COMPARISON_TESTS = ("t-test", "welch", "mann-whitney")
 CORRELATION_METHODS = ("pearson", "spearman")
@@ -159,7 +159,7 @@ class ScaleConfig:
         return {item: s.valid_range for s in self.scales for item in s.items}
 
 
-def _mapping(value: Any, where: str, allowed: set[str], required: set[str] = frozenset()
+def _mapping(value: Any, where: str, allowed: set[str], required: set[str] | frozenset[str] = frozenset()
              ) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise SurveyError(f"{where}: expected a mapping")
@@ -315,6 +315,7 @@ def _comparisons(comps: Any, config: ScaleConfig) -> list[Comparison]:
         bad = next((t for t in tests if t not in COMPARISON_TESTS), None)
         if bad:
             raise SurveyError(f"{cw}: test {bad!r} is not one of {', '.join(COMPARISON_TESTS)}")
+        assert g1 is not None  # required_where=True
         out.append(Comparison(str(c["name"]), g1_name, g1, g2_name, g2, chosen, tests))
     return out
 
@@ -500,12 +501,12 @@ def score_all(data: SurveyData, config: ScaleConfig) -> dict[str, list[float | N
 # Findings
 
 
-def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[Finding]:
+def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[SurveyFinding]:
     """Score the survey and return all configured findings (see the module doc)."""
     config = load_scales(scales_yaml)
     data = read_survey(data_csv, config)
     scores = score_all(data, config)
-    findings: list[Finding] = []
+    findings: list[SurveyFinding] = []
 
     for s in config.scales:
         f = stats.describe(scores[s.key]).to_finding(
@@ -557,7 +558,7 @@ def _split(c: Comparison, data: SurveyData, values: list[float | None]
 
 
 def _compare(c: Comparison, data: SurveyData, scores: dict[str, list[float | None]]
-             ) -> list[Finding]:
+             ) -> list[SurveyFinding]:
     out = []
     names = (c.group1_name, c.group2_name)
     columns = [c.group1.column] + ([c.group2.column] if c.group2 and
@@ -590,11 +591,12 @@ _TEST_NB = {"t-test": "t-test", "welch": "Welch t-test", "mann-whitney": "Mannâ€
 
 
 def _m(g: Group) -> str:
+    assert g.mean is not None  # a computed group always has its mean
     return f"M = {format_number(g.mean, 2, 'nb')}"
 
 
 def _correlate(spec: CorrelationSpec, config: ScaleConfig, data: SurveyData,
-               scores: dict[str, list[float | None]]) -> list[Finding]:
+               scores: dict[str, list[float | None]]) -> list[SurveyFinding]:
     def resolve(ref: str) -> tuple[list[float | None], str, str]:
         if ref in scores:
             s = config.scale(ref)
@@ -620,6 +622,6 @@ def _correlate(spec: CorrelationSpec, config: ScaleConfig, data: SurveyData,
     return out
 
 
-def _state(f: Finding, prefix: str) -> None:
+def _state(f: SurveyFinding, prefix: str) -> None:
     """One Norwegian line: the prefix and the APA result in Norwegian, without italics."""
     f.statement = f"{prefix}: {runs_to_text(format_finding_runs(f, 'nb'))}."

@@ -6,12 +6,19 @@ from themecoder.store import (
     codes,
     codings,
     documents,
+    exchange,
+    identifiers,
     index,
     integrity,
     memos,
     participants,
     project,
+    reviews,
+    settings,
+    survey,
     themes,
+    views,
 )
 
-__all__ = ["codes", "codings", "documents", "index", "integrity", "memos", "participants", "project", "themes"]
+__all__ = ["codes", "codings", "documents", "exchange", "identifiers", "index", "integrity", "memos",
+           "participants", "project", "reviews", "settings", "survey", "themes", "views"]
