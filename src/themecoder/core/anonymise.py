@@ -70,16 +70,16 @@ from themecoder.core.anonymise_base import (
     CheckSummary,
     IdentifierFinding,
     ReplaceResult,
-    inside_placeholder,
-    strip_genitive,
     category_for,
     finding_id,
     fold,
     ignored_texts,
+    inside_placeholder,
     is_blocking,
     kind_label,
     kind_name,
     known_names,
+    strip_genitive,
 )
 from themecoder.core.anonymise_check import (
     add_known_name,

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from themecoder import store
 from themecoder.core.project import Project
 
-
 # -- vocabulary -------------------------------------------------------------------------------
 
 

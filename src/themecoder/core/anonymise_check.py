@@ -23,17 +23,17 @@ from themecoder.core.anonymise_base import (
     CheckSummary,
     IdentifierFinding,
     doc_ids,
-    inside_placeholder,
-    participant_names,
-    replacement_spans,
-    text_hash,
-    strip_genitive,
     finding_id,
     fold,
     ignored_texts,
+    inside_placeholder,
     is_blocking,
     kind_name,
     known_names,
+    participant_names,
+    replacement_spans,
+    strip_genitive,
+    text_hash,
 )
 from themecoder.core.project import Project
 from themecoder.core.text import Regions, context

@@ -18,7 +18,6 @@ from themecoder.core.anonymise_base import (
 from themecoder.core.anonymise_check import check, findings, stale_documents, text_findings
 from themecoder.core.project import Project
 from themecoder.errors import UserError
-from themecoder.store import settings
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
@@ -38,8 +37,8 @@ def link_key(project: Project, key: "KeyFile") -> bool:
     with project.action("anonymise-key", "link the key file (koblingsnøkkel)", {"key_id": key.key_id}) as conn:
         for k, v in (("anonymisation.key_id", key.key_id), ("anonymisation.key_path", path),
                      ("anonymisation.key_linked", now())):
-            settings.put(conn, k, v)
-        settings.delete(conn, "anonymisation.key_deleted")
+            store.project.set_setting(conn, k, v)
+        store.project.delete_settings(conn, ("anonymisation.key_deleted",))
     return True
 
 
@@ -65,8 +64,9 @@ def forget_key(project: Project, *, delete_file: bool = True, path: str | None =
             deleted = delete_key_file(key.path)
     with project.action("anonymise-key-delete", "delete the key file (koblingsnøkkel)",
                         {"key_id": key_id, "file_deleted": deleted}) as conn:
-        settings.delete(conn, "anonymisation.key_id", "anonymisation.key_path", "anonymisation.key_linked")
-        settings.put(conn, "anonymisation.key_deleted", now())
+        store.project.delete_settings(conn, ("anonymisation.key_id", "anonymisation.key_path",
+                                              "anonymisation.key_linked"))
+        store.project.set_setting(conn, "anonymisation.key_deleted", now())
     return {"key_id": key_id, "path": where, "file_deleted": deleted}
 
 

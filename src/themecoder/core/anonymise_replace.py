@@ -9,19 +9,19 @@ from typing import TYPE_CHECKING
 from themecoder import store
 from themecoder.core.anonymise_base import (
     ReplaceResult,
-    doc_ids,
-    replacement_spans,
-    strip_genitive,
     category_for,
+    doc_ids,
     fold,
     kind_name,
     known_names,
+    replacement_spans,
+    strip_genitive,
 )
 from themecoder.core.anonymise_check import check, find_finding
 from themecoder.core.anonymise_guard import link_key
 from themecoder.core.project import Project
 from themecoder.core.pseudonyms import check_pseudonym, gender_of, normalise_category, suggest_pseudonym
-from themecoder.core.reanchor import Edit, speaker_labels, replace_spans
+from themecoder.core.reanchor import Edit, replace_spans, speaker_labels
 from themecoder.core.text import Regions
 from themecoder.errors import NotFound, UserError
 

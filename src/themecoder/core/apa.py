@@ -31,7 +31,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from themecoder.core.quant import SurveyFinding, Group, parse_p_reported
+from themecoder.core.quant import Group, SurveyFinding, parse_p_reported
 
 Run = tuple[str, bool]
 LANGS = ("en", "nb")

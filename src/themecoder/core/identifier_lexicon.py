@@ -10,7 +10,6 @@ from importlib import resources
 
 from themecoder.core.identifier_patterns import _UP
 
-
 # --------------------------------------------------------------------------------------
 # Identity numbers
 # --------------------------------------------------------------------------------------

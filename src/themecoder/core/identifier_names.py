@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from themecoder.core.identifier_lexicon import _Lexicon
 from themecoder.core.identifier_patterns import (
-    _Cand,
     _NAME_PARTICLES,
     _PLACE_PREP,
     _STRONG_STREET_RE,
     _WORD_RE,
+    _Cand,
     _is_allcaps,
     _is_cap,
     _norm,

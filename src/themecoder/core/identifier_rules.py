@@ -8,9 +8,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.identifier_lexicon import _DAYS, _lexicon, _Lexicon, fnr_kind, valid_orgnr
+from themecoder.core.identifier_lexicon import _DAYS, _Lexicon, _lexicon, fnr_kind, valid_orgnr
 from themecoder.core.identifier_patterns import (
-    ENTITY_KINDS,
     _ADDRESS_MULTI_RE,
     _ADDRESS_RE,
     _AGE_RES,
@@ -19,7 +18,6 @@ from themecoder.core.identifier_patterns import (
     _ANYTOKEN_RE,
     _BIRTH_CUE_RE,
     _BIRTH_YEAR_RE,
-    _Cand,
     _DETERMINERS,
     _EMAIL_RE,
     _FNR_CUE_RE,
@@ -30,8 +28,8 @@ from themecoder.core.identifier_patterns import (
     _MONTH_NO,
     _NOT_PHONE_AFTER_RE,
     _NUM_DATE_RE,
-    _ORGNR_RE,
     _ORG_SUFFIX_RE,
+    _ORGNR_RE,
     _PERSONNR_RE,
     _PHONE_RE,
     _PLACEHOLDER_RE,
@@ -49,6 +47,8 @@ from themecoder.core.identifier_patterns import (
     _WP_PREFIX_RE,
     _WP_SUFFIX_RE,
     _YEARISH_BEFORE_RE,
+    ENTITY_KINDS,
+    _Cand,
     _is_cap,
     _known_names_re,
     _labels_and_starts,

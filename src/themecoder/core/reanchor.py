@@ -16,7 +16,6 @@ from themecoder import store
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import CONTEXT_CHARS, Regions, context, shift_offset
 from themecoder.errors import Conflict, UserError
-from themecoder.store import settings
 from themecoder.store.db import now
 
 if TYPE_CHECKING:
@@ -86,8 +85,7 @@ def _reanchor(conn, doc_id: str, text: str, edits: list[Edit], new_text: str) ->
     _move_turns(conn, doc_id, edits)
     _move_segments(conn, [row[0] for row in rows], edits, new_text)
     _move_replacements(conn, doc_id, edits)
-    store.identifiers.set_document_text(conn, doc_id, new_text)
-    store.identifiers.drop_document_index(conn, doc_id)
+    store.documents.set_text(conn, doc_id, new_text)  # drops the derived index too
     return changed
 
 
@@ -144,7 +142,7 @@ def _write_codings(conn, rows: list[store.identifiers.CodingSpan], placed: dict[
     for row in rows:
         if placed[row[0]] != (row[2], row[3]):
             s, e = placed[row[0]]
-            store.identifiers.move_coding(conn, row[0], park + s, park + e)
+            store.codings.update_span(conn, row[0], park + s, park + e)
     changed = 0
     for row in rows:
         s, e = placed[row[0]]
@@ -152,7 +150,7 @@ def _write_codings(conn, rows: list[store.identifiers.CodingSpan], placed: dict[
         before, after = context(new_text, s, e, CONTEXT_CHARS)
         if (s, e, quote, before, after) != (row[2], row[3], row[4], row[5], row[6]):
             changed += 1
-            store.identifiers.rewrite_coding(conn, row[0], s, e, quote, before, after)
+            store.codings.update_span(conn, row[0], s, e, quote, before, after)
     return changed
 
 
@@ -162,14 +160,14 @@ def _move_turns(conn, doc_id: str, edits: list[Edit]) -> None:
                map_offset(end, edits, is_end=True))
         new = (new[0], new[1], max(new[1], new[2]))
         if new != (label_start, start, end):
-            store.identifiers.move_turn(conn, tid, *new)
+            store.documents.set_turn_span(conn, tid, *new)
 
 
 def _move_segments(conn, coding_ids: list[str], edits: list[Edit], new_text: str) -> None:
     """Shortened quotes (core.quotes): segments move with the text and take its new wording."""
     prefix = "quote-segments:"
     for coding_id in coding_ids:
-        value = settings.value(conn, prefix + coding_id)
+        value = store.project.setting_in(conn, prefix + coding_id)
         if value is None:
             continue
         try:
@@ -183,7 +181,7 @@ def _move_segments(conn, coding_ids: list[str], edits: list[Edit], new_text: str
             moved.append([s, e, new_text[s:e]])
         new_value = json.dumps(moved, ensure_ascii=False)
         if new_value != value:
-            settings.put(conn, prefix + coding_id, new_value)
+            store.project.set_setting(conn, prefix + coding_id, new_value)
 
 
 def _move_replacements(conn, doc_id: str, edits: list[Edit]) -> None:

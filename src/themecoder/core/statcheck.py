@@ -39,7 +39,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.quant import SurveyFinding, ReportedP, parse_p_reported
+from themecoder.core.quant import ReportedP, SurveyFinding, parse_p_reported
 
 _EPS = 1e-9
 

@@ -36,8 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from themecoder.core.quant import Group, SurveyFinding
 from themecoder.errors import UserError
-from themecoder.core.quant import SurveyFinding, Group
 
 Number = float | int | None
 

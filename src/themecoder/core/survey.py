@@ -61,10 +61,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from themecoder.errors import UserError
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
-from themecoder.core.quant import SurveyFinding, Group, stable_id
+from themecoder.core.quant import Group, SurveyFinding, stable_id
+from themecoder.errors import UserError
 
 COMPARISON_TESTS = ("t-test", "welch", "mann-whitney")
 CORRELATION_METHODS = ("pearson", "spearman")

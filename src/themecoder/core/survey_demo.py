@@ -9,7 +9,6 @@ from themecoder.core.project import Project, new_id
 from themecoder.core.quant import load_findings
 from themecoder.core.survey_findings import DESIGN_KEY, insert_stored, validated
 from themecoder.core.survey_links import theme_paths
-from themecoder.store import settings
 from themecoder.store.db import now
 
 DEMO_DESIGN = "explanatory-sequential"
@@ -91,7 +90,7 @@ def import_demo_survey(project: Project, survey_dir: str | Path) -> None:
             f = validated(f, where=path.name)
             if store.survey.finding_values(conn, f.id) is None:
                 insert_stored(conn, f, stamp)
-        settings.put(conn, DESIGN_KEY, DEMO_DESIGN)
+        store.project.set_setting(conn, DESIGN_KEY, DEMO_DESIGN)
         linked = {(r["theme_id"], r["finding_id"]) for r in store.survey.links(project.db)}
         for theme_path, finding_id, outcome, text in DEMO_LINKS:
             theme_id = by_path.get(theme_path.casefold())

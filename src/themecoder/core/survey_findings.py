@@ -20,7 +20,6 @@ from themecoder.core import resolve
 from themecoder.core.project import Project
 from themecoder.core.quant import Group, SurveyFinding, SurveyFindingError, load_findings
 from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.store import settings
 from themecoder.store.db import Database, now
 
 OUTCOMES = ("confirmation", "expansion", "discordance")
@@ -409,7 +408,7 @@ def set_design(project: Project, design: str | None) -> str | None:
         if get_design(project) is None:
             return None
         with project.action("setting", "clear the mixed-methods design", {"key": DESIGN_KEY}) as conn:
-            settings.delete(conn, DESIGN_KEY)
+            store.project.delete_settings(conn, (DESIGN_KEY,))
         return None
     design = normalise_design(design)
     if get_design(project) != design:

@@ -14,11 +14,10 @@ from themecoder.store import (
     participants,
     project,
     reviews,
-    settings,
     survey,
     themes,
     views,
 )
 
 __all__ = ["codes", "codings", "documents", "exchange", "identifiers", "index", "integrity", "memos",
-           "participants", "project", "reviews", "settings", "survey", "themes", "views"]
+           "participants", "project", "reviews", "survey", "themes", "views"]

@@ -3,9 +3,8 @@
 (anon_known_names) and the replacements applied (anon_replacements).
 
 Findings and checks are derived data, written outside user actions in a plain transaction;
-the rest is written inside an action. A few writes of the replacement's re-anchoring touch
-tables that other store modules own; they are marked INTEGRATION until those modules have
-writer functions.
+the rest is written inside an action. Re-anchoring after a replacement writes codings,
+turns and document text through their own store modules.
 """
 from __future__ import annotations
 
@@ -185,32 +184,3 @@ def code_label(conn: sqlite3.Connection, code_id: str) -> str | None:
 
 
 # -- writes of the re-anchoring on tables other store modules own ----------------------------------
-def move_coding(conn: sqlite3.Connection, coding_id: str, start: int, end: int) -> None:
-    # INTEGRATION: move to store.codings writer
-    conn.execute("UPDATE codings SET start = ?, end = ? WHERE id = ?", (start, end, coding_id))
-
-
-def rewrite_coding(conn: sqlite3.Connection, coding_id: str, start: int, end: int, quote: str,
-                   context_before: str, context_after: str) -> None:
-    # INTEGRATION: move to store.codings writer
-    conn.execute(
-        "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? "
-        "WHERE id = ?", (start, end, quote, context_before, context_after, coding_id))
-
-
-def move_turn(conn: sqlite3.Connection, turn_id: str, label_start: int, start: int, end: int) -> None:
-    # INTEGRATION: move to store.documents writer
-    conn.execute("UPDATE turns SET label_start = ?, start = ?, end = ? WHERE id = ?",
-                 (label_start, start, end, turn_id))
-
-
-def set_document_text(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
-    # INTEGRATION: move to store.documents writer
-    conn.execute("UPDATE documents SET text = ? WHERE id = ?", (text, doc_id))
-
-
-def drop_document_index(conn: sqlite3.Connection, doc_id: str) -> None:
-    """The sentence/lemma index is derived data: dropped here, rebuilt after the action."""
-    # INTEGRATION: move to store.documents writer (or the index's own store module)
-    conn.execute("DELETE FROM sentences WHERE document_id = ?", (doc_id,))
-    conn.execute("DELETE FROM tokens WHERE document_id = ?", (doc_id,))

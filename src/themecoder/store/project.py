@@ -19,6 +19,12 @@ def settings_with_prefix(db: Database, prefix: str) -> list[tuple[str, str]]:
         "SELECT key, value FROM project WHERE substr(key, 1, ?) = ? ORDER BY key", (len(prefix), prefix))]
 
 
+def setting_in(conn: sqlite3.Connection, key: str) -> str | None:
+    """A setting as the action in flight sees it (its own uncommitted writes included)."""
+    row = conn.execute("SELECT value FROM project WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
 def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute(
         "INSERT INTO project(key, value) VALUES (?, ?) "

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, Sequence
 
-from themecoder.store import settings
+from themecoder.store import project as settings
 from themecoder.store.db import Database
 
 FINDING_COLUMNS = ("instrument", "scale", "comparison", "variables_json", "groups_json", "test",
@@ -44,10 +44,10 @@ def finding_values(conn: sqlite3.Connection, finding_id: str) -> tuple | None:
 # -- findings: writes --------------------------------------------------------------------------
 def next_number(conn: sqlite3.Connection, counter_key: str) -> int:
     """The next finding number (never reused: the counter outlives deleted findings)."""
-    stored = settings.value(conn, counter_key)
+    stored = settings.setting_in(conn, counter_key)
     top = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM findings").fetchone()[0]
     number = max(int(stored) if stored and str(stored).isdigit() else 1, top)
-    settings.put(conn, counter_key, str(number + 1))
+    settings.set_setting(conn, counter_key, str(number + 1))
     return number
 
 
