@@ -175,7 +175,7 @@ def test_links_fifos_and_folders_are_refused(demo_project, tmp_path):
 
 
 def test_the_key_file_is_refused(demo_project, tmp_path):
-    from themecoder.io.key_file import open_key
+    from themecoder.core.key_file import open_key
 
     safe = tmp_path / "safe"
     safe.mkdir()

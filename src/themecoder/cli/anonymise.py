@@ -146,7 +146,7 @@ anonymise_cmd = commands.group(
 
 def open_key_file(args, project, *, required: bool):
     from themecoder.core.anonymise import key_path
-    from themecoder.io.key_file import open_key
+    from themecoder.core.key_file import open_key
 
     where = getattr(args, "key", None) or key_path(project)
     if not where:
@@ -278,7 +278,7 @@ def known_name_hits(project, name: str) -> list:
     from themecoder.core import anonymise as an
 
     return [f for f in an.findings(project) if f.source == "known_names"
-            and an.fold(an._strip_genitive(f.text)) == an.fold(name)]
+            and an.fold(an.strip_genitive(f.text)) == an.fold(name)]
 
 
 @anonymise_cmd.command(
@@ -314,7 +314,7 @@ def suggestion_source(f) -> tuple[str, str]:
     from themecoder.core import anonymise as an
 
     if f.kind == "person" and f.text.endswith(("'s", "’s")):
-        return an._strip_genitive(f.text), f.kind
+        return an.strip_genitive(f.text), f.kind
     return f.text, f.kind
 
 

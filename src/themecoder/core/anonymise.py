@@ -109,13 +109,11 @@ from themecoder.core.anonymise_replace import occurrences, replace_finding, repl
 from themecoder.core.pseudonyms import FEMALE_NAMES, MALE_NAMES, SURNAMES, suggest_pseudonym
 from themecoder.core.reanchor import Edit, check_edits, edited_text, map_offset, replace_spans
 
-_strip_genitive = strip_genitive  # TRANSITIONAL: remove at integration (tui uses an._strip_genitive)
-
 __all__ = [
     "BLOCKING_CONFIDENCE", "CATEGORY_PLACEHOLDERS", "DIRECT_KINDS", "FEMALE_NAMES", "KIND_LABELS",
     "KIND_NAMES", "LABEL_ANONYMISED", "LABEL_PSEUDONYMISED", "LABEL_UNCHECKED", "LABEL_UNRESOLVED",
     "MALE_NAMES", "SURNAMES", "CheckSummary", "Edit", "IdentifierFinding", "ReplaceResult",
-    "_strip_genitive", "inside_placeholder", "strip_genitive", "add_known_name", "analyst_texts", "anonymisation_label",
+    "inside_placeholder", "strip_genitive", "add_known_name", "analyst_texts", "anonymisation_label",
     "anonymisation_status", "category_for", "check", "check_edits", "coding_spans", "describe_label",
     "detector_fingerprint", "edited_text", "export_guard", "find_finding", "finding_id", "findings",
     "fold", "forget_key", "ignore_text", "ignored_texts", "is_blocking", "key_path", "kind_label",

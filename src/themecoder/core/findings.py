@@ -82,7 +82,6 @@ from themecoder.core.survey_findings import (
 from themecoder.core.survey_links import (
     Link,
     delete_link,
-    find_theme,
     get_link,
     link_theme,
     list_links,
@@ -91,11 +90,6 @@ from themecoder.core.survey_links import (
     update_link,
 )
 
-# Old names, for cli.py and tui/ until they are updated.
-StoredFinding = StoredSurveyFinding  # TRANSITIONAL: remove at integration
-CheckedFinding = CheckedSurveyFinding  # TRANSITIONAL: remove at integration
-FindingRow = SurveyFindingRow  # TRANSITIONAL: remove at integration
-
 __all__ = [
     "OUTCOMES", "DESIGNS", "SMALL_N", "DESIGN_KEY", "COUNTER_KEY", "DEMO_DESIGN", "DEMO_LINKS",
     "StoredSurveyFinding", "Link", "ImportResult", "CheckedSurveyFinding",
@@ -103,8 +97,7 @@ __all__ = [
     "normalise_outcome", "normalise_design", "finding_small_n", "list_findings", "get_finding",
     "find_finding", "add_finding", "add_findings", "import_findings_file",
     "compute_survey_findings", "update_finding", "replace_finding", "delete_finding",
-    "check_project_findings", "get_design", "set_design", "theme_paths", "find_theme",
+    "check_project_findings", "get_design", "set_design", "theme_paths",
     "list_links", "get_link", "link_theme", "update_link", "unlink_theme", "delete_link",
     "choose_quotes", "joint_display", "coverage", "import_demo_survey",
-    "StoredFinding", "CheckedFinding", "FindingRow",
 ]

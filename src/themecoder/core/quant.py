@@ -434,7 +434,3 @@ def _load_csv(text: str, name: str) -> list[SurveyFinding]:
         findings.append(SurveyFinding.from_dict(data, where=f"{name}: row {rownum}"))
     return findings
 
-
-# Old names, for cli.py and tui/ until they are updated.
-Finding = SurveyFinding  # TRANSITIONAL: remove at integration
-FindingError = SurveyFindingError  # TRANSITIONAL: remove at integration

@@ -13,7 +13,6 @@ from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
 from themecoder.core.survey_findings import as_db, find_finding, get_finding, normalise_outcome
 from themecoder.errors import NotFound
-from themecoder.model import Theme
 from themecoder.store.db import Database, now
 
 
@@ -31,11 +30,6 @@ class Link:
 def theme_paths(db: Database) -> dict[str, str]:
     """Theme id -> ``Theme › Subtheme``."""
     return resolve.theme_paths(store.themes.themes(db))
-
-
-def find_theme(project: Project, ref: str) -> Theme:  # TRANSITIONAL: remove at integration
-    """Old name: use core.resolve.theme."""
-    return resolve.theme(project, ref)
 
 
 # -- links -------------------------------------------------------------------------------------

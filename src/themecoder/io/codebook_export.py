@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from themecoder.errors import UserError
-from themecoder.model import Code
 from themecoder.core.quotes import PATH_SEPARATOR
+from themecoder.errors import UserError
 from themecoder.io.i18n import format_int, t
 from themecoder.io.tabular import atomic_write, codebook_csv, codebook_markdown, write_text
+from themecoder.model import Code
 
 FORMATS = ("docx", "csv", "md", "qdc")
 COLUMNS_CM = (2.6, 2.6, 3.0, 5.4, 1.2, 1.2)
@@ -97,7 +97,14 @@ def write_codebook(project, path: str | Path, *, fmt: str, lang: str = "nb",
 
 def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
     from themecoder.io.docx_quotes import (
-        DOC_LANG, add_caption, add_note, add_row, new_document, new_table, set_cell, use_style,
+        DOC_LANG,
+        add_caption,
+        add_note,
+        add_row,
+        new_document,
+        new_table,
+        set_cell,
+        use_style,
     )
 
     doc = new_document(lang)

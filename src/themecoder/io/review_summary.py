@@ -17,6 +17,7 @@ from themecoder.io.i18n import LANGS, quote_marks
 from themecoder.io.i18n import t as _t
 from themecoder.io.tabular import atomic_write, write_text
 
+
 def t(key: str, lang: str, **kw: object) -> str:
     """The summary's strings live in the one string table, under "review."."""
     return _t("review." + key, lang, **kw)

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import html
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 from typing import Any
 

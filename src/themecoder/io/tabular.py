@@ -21,10 +21,10 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
 
-from themecoder.errors import UserError
 from themecoder.core.quotes import PATH_SEPARATOR, Quote, QuoteSet, QuoteSource, Row, Table, display_text
-from themecoder.io.i18n import CSV_DELIMITER, default_ellipsis, format_int, quote_marks, t
 from themecoder.core.turns import format_timestamp
+from themecoder.errors import UserError
+from themecoder.io.i18n import CSV_DELIMITER, default_ellipsis, format_int, quote_marks, t
 
 FORMATS = ("docx", "md", "csv")
 

@@ -261,8 +261,8 @@ CREATE TABLE code_aliases (
 """
 
 SCHEMA_V3_MIXED_METHODS = """
--- Quantitative findings (one statistical result each: core.quant.Finding). Every field of
--- Finding has a column; lists and mappings are JSON text. `position` gives the stable
+-- Quantitative findings (one statistical result each: core.quant.SurveyFinding). Every field
+-- of SurveyFinding has a column; lists and mappings are JSON text. `position` gives the stable
 -- number users see (F1, F2 ...); it is never reused within a project.
 CREATE TABLE findings (
     id                 TEXT PRIMARY KEY,

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from themecoder.core.findings import StoredFinding
+from themecoder.core.findings import StoredSurveyFinding
 from themecoder.tui.screens.base import FilterPicker
 
 NEW_FINDING = "__new__"
@@ -26,7 +26,7 @@ class JointFindingChooser(FilterPicker, ModalScreen[str | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, heading: str, findings: list[tuple[StoredFinding, str]], *,
+    def __init__(self, heading: str, findings: list[tuple[StoredSurveyFinding, str]], *,
                  exclude: set[str] | None = None) -> None:
         super().__init__()
         self.heading = heading

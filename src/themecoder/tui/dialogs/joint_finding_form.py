@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
 
-from themecoder.core.quant import TESTS, Finding, FindingError
+from themecoder.core.quant import TESTS, SurveyFinding, SurveyFindingError
 
 FIELDS = [
     # (id, label, placeholder)
@@ -27,7 +27,7 @@ FIELDS = [
 GROUP_PARTS = (("name", "group name"), ("n", "n"), ("mean", "M"), ("sd", "SD"))
 
 
-class JointFindingForm(ModalScreen[Finding | None]):
+class JointFindingForm(ModalScreen[SurveyFinding | None]):
     """Enter (or correct) a quantitative finding. ctrl+s checks and saves; a problem is
     shown in the form, which stays open."""
 
@@ -44,7 +44,7 @@ class JointFindingForm(ModalScreen[Finding | None]):
     JointFindingForm #jd-form-error { color: $error; height: auto; }
     """
 
-    def __init__(self, heading: str, finding: Finding | None = None) -> None:
+    def __init__(self, heading: str, finding: SurveyFinding | None = None) -> None:
         super().__init__()
         self.heading = heading
         self.initial = finding
@@ -113,8 +113,8 @@ class JointFindingForm(ModalScreen[Finding | None]):
 
     def action_save(self) -> None:
         try:
-            finding = Finding.from_dict(self.data(), where="the finding")
-        except FindingError as exc:
+            finding = SurveyFinding.from_dict(self.data(), where="the finding")
+        except SurveyFindingError as exc:
             self.query_one("#jd-form-error", Static).update(str(exc))
             return
         if self.initial is not None:

@@ -168,7 +168,7 @@ class AnonymisationScreen(WorkbenchScreen):
                 app.notify("Pseudonyms are for names; use k for a category.", severity="warning")
                 return
             if key_path:
-                from themecoder.io.key_file import open_key
+                from themecoder.core.key_file import open_key
 
                 try:
                     key = open_key(key_path, project=project)
@@ -187,7 +187,7 @@ class AnonymisationScreen(WorkbenchScreen):
                 return
             use_key = key
             if choice.mode == "pseudonym" and use_key is None:
-                from themecoder.io.key_file import open_key
+                from themecoder.core.key_file import open_key
 
                 try:
                     use_key = open_key(choice.key_path or "", project=project)
@@ -237,5 +237,5 @@ class AnonymisationScreen(WorkbenchScreen):
 def _name_of(f: an.IdentifierFinding) -> str:
     """The name without a genitive -s («Karis» -> «Kari») for names from the lists."""
     if f.kind == "person" and (f.text.endswith(("'s", "’s")) or f.source == "known_names"):
-        return an._strip_genitive(f.text)
+        return an.strip_genitive(f.text)
     return f.text

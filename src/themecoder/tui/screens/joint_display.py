@@ -37,7 +37,7 @@ OUTCOME_STYLE = {"confirmation": "green", "expansion": "cyan", "discordance": "m
 WARN = "⚠ n ≤ 5"
 
 
-def apa_text(sf: F.StoredFinding, lang: str = "nb") -> str:
+def apa_text(sf: F.StoredSurveyFinding, lang: str = "nb") -> str:
     return runs_to_text(format_finding_runs(sf.finding, lang))
 
 
@@ -45,7 +45,7 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
-def _apa_rich(sf: F.StoredFinding, lang: str = "nb") -> Text:
+def _apa_rich(sf: F.StoredSurveyFinding, lang: str = "nb") -> Text:
     text = Text()
     for part, italic in format_finding_runs(sf.finding, lang):
         text.append(part, style="italic" if italic else "")
@@ -213,7 +213,7 @@ class JointDisplayScreen(WorkbenchScreen):
         detail.update(text)
 
     # -- actions ---------------------------------------------------------------------------
-    def _findings_for_chooser(self) -> list[tuple[F.StoredFinding, str]]:
+    def _findings_for_chooser(self) -> list[tuple[F.StoredSurveyFinding, str]]:
         return [(sf, apa_text(sf, self.lang)) for sf in F.list_findings(self.app.project)]
 
     def action_add_link(self) -> None:
