@@ -29,24 +29,23 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 @dataclass(frozen=True, slots=True)
 class ExportKind:
-    """What one kind of export is: its formats (first = default), file stems and guard scope."""
+    """What one kind of export is: its formats (first = default) and what the guard checks.
+    Its file name comes from the string table (`file.<name>` in io.i18n)."""
 
     name: str
     title: str                 # for menus: "Quote tables"
     formats: tuple[str, ...]
-    stems: dict[str, str]      # language -> file stem: exports/<project>-<stem>.<fmt>
     guard: str                 # "coded": coded passages + analyst texts; "texts": analyst texts
                                # only; "all": whole documents + analyst texts and memos
 
 
 KINDS: dict[str, ExportKind] = {k.name: k for k in (
-    ExportKind("quotes", "Quote tables", ("docx", "md", "csv"), {"nb": "sitater", "en": "quotes"}, "coded"),
-    ExportKind("codebook", "Codebook", ("docx", "csv", "md", "qdc"), {"nb": "kodebok", "en": "codebook"}, "texts"),
-    ExportKind("qdpx", "REFI-QDA project", ("qdpx",), {"nb": "refi", "en": "refi"}, "all"),
-    ExportKind("report", "Mixed-methods report", ("docx", "md", "html"), {"nb": "rapport", "en": "report"}, "coded"),
-    ExportKind("review-summary", "Review summary", ("docx", "md"),
-               {"nb": "veiledning", "en": "review-summary"}, "texts"),
-    ExportKind("review", "Review file (JSON)", ("json",), {"nb": "review", "en": "review"}, "texts"),
+    ExportKind("quotes", "Quote tables", ("docx", "md", "csv"), "coded"),
+    ExportKind("codebook", "Codebook", ("docx", "csv", "md", "qdc"), "texts"),
+    ExportKind("qdpx", "REFI-QDA project", ("qdpx",), "all"),
+    ExportKind("report", "Mixed-methods report", ("docx", "md", "html"), "coded"),
+    ExportKind("review-summary", "Review summary", ("docx", "md"), "texts"),
+    ExportKind("review", "Review file (JSON)", ("json",), "texts"),
 )}
 ALL_FORMATS = frozenset(f for k in KINDS.values() for f in k.formats)
 
@@ -126,8 +125,10 @@ def default_path(project: Project, kind: str, fmt: str, lang: str) -> Path:
     """``exports/<project>-<stem>.<fmt>`` beside the project file."""
     from themecoder.io.tabular import default_output
 
-    k = export_kind(kind)
-    return default_output(project.path, k.stems.get(lang, k.stems["en"]), "." + fmt)
+    from themecoder.io.i18n import t
+
+    export_kind(kind)
+    return default_output(project.path, t("file." + kind, lang), "." + fmt)
 
 
 def check_output_path(project: Project | None, path: str | Path) -> Path:

@@ -1,4 +1,5 @@
-"""Strings and typography for exports, in Norwegian bokmål ("nb") and English ("en").
+"""The one string table and the typography for every export, in Norwegian bokmål ("nb") and
+English ("en"): quote tables, codebook, review summary, mixed-methods report, file names.
 
 Other modules may reuse it: ``t("table", "nb")`` gives ``"Tabell"``; a missing language falls
 back to English, a missing key is a bug (KeyError), so typos show up in tests.
@@ -18,6 +19,13 @@ LANGS = ("nb", "en")
 NBSP = "\u00a0"
 
 STRINGS: dict[str, dict[str, str]] = {
+    # file names of the exports (exports/<project>-<name>.<format>)
+    "file.quotes": {"nb": "sitater", "en": "quotes"},
+    "file.codebook": {"nb": "kodebok", "en": "codebook"},
+    "file.qdpx": {"nb": "refi", "en": "refi"},
+    "file.report": {"nb": "rapport", "en": "report"},
+    "file.review-summary": {"nb": "veiledning", "en": "review-summary"},
+    "file.review": {"nb": "review", "en": "review"},
     # quote tables
     "table": {"nb": "Tabell", "en": "Table"},
     "theme": {"nb": "Tema", "en": "Theme"},
@@ -108,6 +116,143 @@ STRINGS: dict[str, dict[str, str]] = {
     "review.proposed": {"nb": "foreslått", "en": "proposed"},
     "review.approved": {"nb": "godkjent", "en": "approved"},
     "review.needs-revision": {"nb": "må revideres", "en": "needs revision"},
+    # mixed-methods report (io/report*.py)
+    "report.title": {"nb": "Integrasjon av kvalitative og kvantitative funn",
+              "en": "Integration of Qualitative and Quantitative Findings"},
+    "report.project": {"nb": "Prosjekt: {name}", "en": "Project: {name}"},
+    "report.design": {"nb": "Design", "en": "Design"},
+    "report.joint": {"nb": "Felles fremstilling (joint display)", "en": "Joint Display"},
+    "report.joint_title": {"nb": "Felles fremstilling av temaer og kvantitative funn",
+                    "en": "Joint Display of Themes and Quantitative Findings"},
+    "report.joint_title_stats": {"nb": "Felles fremstilling: kvantitative funn og temaene som belyser dem",
+                          "en": "Joint Display: Quantitative Findings and the Themes That Speak to Them"},
+    "report.figure": {"nb": "Figur", "en": "Figure"},
+    "report.coverage": {"nb": "Temaer per informant", "en": "Themes per Participant"},
+    "report.coverage_title": {"nb": "Antall kodinger per tema og informant",
+                       "en": "Number of Codings per Theme and Participant"},
+    "report.coverage_note": {
+        "nb": "Hver celle viser antall kodinger for temaet (med subtemaer) i informantens intervju; "
+              "mørkere felt betyr flere kodinger, – betyr ingen. n = antall informanter med minst én koding.",
+        "en": "Each cell gives the number of codings of the theme (subthemes included) in the participant's "
+              "interview; darker means more codings, – means none. n = participants with at least one coding."},
+    "report.coverage_note_compact": {
+        "nb": "For hvert tema: hvor mange av informantene som har minst én koding i temaet (n / N, med "
+              "subtemaer; mørkere felt betyr en større andel), og antall kodinger.",
+        "en": "For each theme: how many of the participants have at least one coding of the theme (n / N, "
+              "subthemes included; darker means a larger share), and the number of codings."},
+    "report.codings_col": {"nb": "Kodinger", "en": "Codings"},
+    "report.coverage_title_compact": {"nb": "Andel informanter og antall kodinger per tema",
+                               "en": "Share of Participants and Number of Codings per Theme"},
+    "report.themes": {"nb": "Temaene", "en": "The Themes"},
+    "report.findings": {"nb": "Kvantitative funn", "en": "Quantitative Findings"},
+    "report.findings_title": {"nb": "Kvantitative funn fra spørreundersøkelsen",
+                       "en": "Quantitative Findings From the Survey"},
+    "report.check": {"nb": "Konsistenssjekk av rapporterte statistikker",
+              "en": "Consistency Check of the Reported Statistics"},
+    "report.check_title": {"nb": "Konsistenssjekk: p-verdier regnet ut på nytt",
+                    "en": "Consistency Check: p Values Recomputed"},
+    "report.check_intro": {
+        "nb": "P-verdiene er regnet ut på nytt fra testobservatoren og frihetsgradene (og fra M, SD og n der "
+              "de er oppgitt), i tråd med statcheck (Nuijten mfl., 2016), med hensyn til avrundingen i kilden. "
+              "Merknadene fra sjekken står på engelsk.",
+        "en": "The p values were recomputed from the test statistic and degrees of freedom (and from M, SD "
+              "and n where given), in the spirit of statcheck (Nuijten et al., 2016), allowing for the "
+              "rounding in the source."},
+    "report.refs": {"nb": "Referanser", "en": "References"},
+    "report.theme_col": {"nb": "Tema", "en": "Theme"},
+    "report.qual_col": {"nb": "Kvalitative funn", "en": "Qualitative findings"},
+    "report.quant_col": {"nb": "Kvantitative funn", "en": "Quantitative findings"},
+    "report.outcome_col": {"nb": "Utfall", "en": "Outcome"},
+    "report.meta_col": {"nb": "Metainferens", "en": "Meta-inference"},
+    "report.themes_col": {"nb": "Temaer", "en": "Themes"},
+    "report.counts": {"nb": "{p} informanter, {c} kodinger", "en": "{p} participants, {c} codings"},
+    "report.counts_one": {"nb": "{p} informant, {c} kodinger", "en": "{p} participant, {c} codings"},
+    "report.none": {"nb": "Ingen koblet kvantitativt funn.", "en": "No linked quantitative finding."},
+    "report.no_quotes": {"nb": "Ingen sitater.", "en": "No quotes."},
+    "report.no_findings": {"nb": "Prosjektet har ingen kvantitative funn ennå.",
+                    "en": "The project has no quantitative findings yet."},
+    "report.no_links": {"nb": "Ingen temaer er koblet til kvantitative funn ennå.",
+                 "en": "No theme is linked to a quantitative finding yet."},
+    "report.linked": {"nb": "Koblede kvantitative funn", "en": "Linked quantitative findings"},
+    "report.outcome_label": {"nb": "Utfall", "en": "Outcome"},
+    "report.joint_note": {
+        "nb": "Utfall etter Fetters mfl. (2013): bekreftelse = resultatene peker samme vei; utvidelse = "
+              "den ene datakilden utdyper eller forklarer den andre; uoverensstemmelse = resultatene "
+              "spriker. Sitatene er ordrette fra transkripsjonene (temaets nøkkelsitat først, deretter "
+              "ett per informant). – = ingen koblet kvantitativt funn.",
+        "en": "Outcomes after Fetters et al. (2013): confirmation = the results point the same way; "
+              "expansion = one strand elaborates on or explains the other; discordance = the results "
+              "diverge. Quotes are verbatim from the transcripts (the theme's key quote first, then one "
+              "per participant). – = no linked quantitative finding."},
+    "report.warn_note": {
+        "nb": "⚠ n ≤ 5 = cellen bygger på fem eller færre informanter eller deltakere og bør leses med forsiktighet.",
+        "en": "⚠ n ≤ 5 = the cell rests on five or fewer participants and should be read with caution."},
+    "report.findings_note": {
+        "nb": "F = funnets nummer i prosjektet. p-verdier står slik de er rapportert i kilden, ellers med "
+              "tre desimaler.",
+        "en": "F = the finding's number in the project. p values are given as reported in the source, "
+              "otherwise to three decimals."},
+    "report.f_col": {"nb": "F", "en": "F"},
+    "report.instrument_col": {"nb": "Instrument og skala", "en": "Instrument and scale"},
+    "report.group_col": {"nb": "Gruppe", "en": "Group"},
+    "report.test_col": {"nb": "Test", "en": "Test"},
+    "report.stat_col": {"nb": "Testobservator", "en": "Statistic"},
+    "report.effect_col": {"nb": "Effekt", "en": "Effect"},
+    "report.status_col": {"nb": "Resultat", "en": "Result"},
+    "report.note_col": {"nb": "Merknad", "en": "Note"},
+    "report.design_none": {"nb": "Designet er ikke registrert i prosjektet.",
+                    "en": "The design is not recorded in the project."},
+    "report.integration": {
+        "nb": "Integrasjonen vises i en felles fremstilling (joint display; Fetters mfl., 2013; Guetterman "
+              "mfl., 2015), der hvert tema stilles side om side med de kvantitative funnene det belyser, "
+              "sammen med utfallet av sammenstillingen og metainferensen: det de to datakildene sier sammen.",
+        "en": "Integration is shown in a joint display (Fetters et al., 2013; Guetterman et al., 2015) that "
+              "sets each theme side by side with the quantitative findings it speaks to, together with the "
+              "outcome of the comparison and the meta-inference: what the two strands say together."},
+    "report.material": {
+        "nb": "Materialet består av {docs} intervjuer med {people} informanter, {themes} temaer og {findings} "
+              "kvantitative funn; {links} koblinger mellom temaer og funn.",
+        "en": "The material consists of {docs} interviews with {people} participants, {themes} themes and "
+              "{findings} quantitative findings, with {links} links between themes and findings."},
+    # study designs in the report
+    "design.convergent": {
+        "nb": "Studien har et konvergent design: spørreundersøkelsen og intervjuene ble gjennomført "
+              "parallelt og analysert hver for seg, og resultatene ble deretter sammenstilt for å se "
+              "hvor de bekrefter, utvider eller motsier hverandre (Creswell & Plano Clark, 2018).",
+        "en": "The study has a convergent design: the survey and the interviews were conducted in "
+              "parallel and analysed separately, and the results were then brought together to see where "
+              "they confirm, expand on or contradict each other (Creswell & Plano Clark, 2018)."},
+    "design.explanatory-sequential": {
+        "nb": "Studien har et forklarende sekvensielt design: først ble spørreundersøkelsen gjennomført "
+              "og analysert, og deretter ble intervjuene brukt til å forklare og utdype de kvantitative "
+              "resultatene (Creswell & Plano Clark, 2018).",
+        "en": "The study has an explanatory sequential design: the survey was conducted and analysed "
+              "first, and the interviews were then used to explain and elaborate on the quantitative "
+              "results (Creswell & Plano Clark, 2018)."},
+    "design.exploratory-sequential": {
+        "nb": "Studien har et utforskende sekvensielt design: først ble intervjuene gjennomført og "
+              "analysert, og de kvalitative funnene ble deretter brukt til å utvikle eller velge det "
+              "som ble målt og prøvd ut kvantitativt (Creswell & Plano Clark, 2018).",
+        "en": "The study has an exploratory sequential design: the interviews were conducted and analysed "
+              "first, and the qualitative findings then shaped what was measured and tested "
+              "quantitatively (Creswell & Plano Clark, 2018)."},
+    # outcomes of a theme-finding link
+    "outcome.confirmation": {"nb": "Bekreftelse", "en": "Confirmation"},
+    "outcome.expansion": {"nb": "Utvidelse", "en": "Expansion"},
+    "outcome.discordance": {"nb": "Uoverensstemmelse", "en": "Discordance"},
+    # statistical tests
+    "test.t-test": {"nb": "t-test", "en": "Student's t test"},
+    "test.welch": {"nb": "Welchs t-test", "en": "Welch's t test"},
+    "test.mann-whitney": {"nb": "Mann–Whitney U", "en": "Mann–Whitney U"},
+    "test.pearson": {"nb": "Pearsons r", "en": "Pearson's r"},
+    "test.spearman": {"nb": "Spearmans ρ", "en": "Spearman's ρ"},
+    "test.descriptive": {"nb": "Deskriptiv", "en": "Descriptive"},
+    "test.cronbach-alpha": {"nb": "Cronbachs α", "en": "Cronbach's α"},
+    # consistency-check verdicts
+    "check.ok": {"nb": "I samsvar", "en": "Consistent"},
+    "check.not-checked": {"nb": "Ikke sjekket (ingen p-verdi)", "en": "Not checked (no p value)"},
+    "check.inconsistent": {"nb": "Inkonsistent", "en": "Inconsistent"},
+    "check.decision-error": {"nb": "Beslutningsfeil", "en": "Decision error"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}
@@ -125,9 +270,16 @@ def check_lang(lang: str) -> str:
 
 
 def t(key: str, lang: str, **kwargs: object) -> str:
+    """The string for `key` in `lang` (English when that language lacks it); a missing key is
+    a bug and raises KeyError."""
     entry = STRINGS[key]
     text = entry.get(lang) or entry["en"]
     return text.format(**kwargs) if kwargs else text
+
+
+def t_or(key: str, lang: str, default: str) -> str:
+    """Like `t`, but `default` for a key the table does not know (e.g. a test it has no name for)."""
+    return t(key, lang) if key in STRINGS else default
 
 
 def quote_marks(lang: str) -> tuple[str, str]:

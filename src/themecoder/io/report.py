@@ -53,16 +53,13 @@ from themecoder.core.findings import (
 )
 from themecoder.core.quant import SurveyFinding, parse_p_reported
 from themecoder.errors import UserError
+from themecoder.io.i18n import t, t_or
 from themecoder.io.report_docx import render_docx
 from themecoder.io.report_model import (
-    DESIGN_TEXT,
     FORMATS,
     LAYOUTS,
-    OUTCOME_TEXT,
     REFERENCES,
     STATCHECK_REFERENCE,
-    STATUS_TEXT,
-    TEST_TEXT,
     WARN,
     Block,
     Cell,
@@ -130,7 +127,7 @@ def _finding_paras(sf: StoredSurveyFinding, lang: str, *, statement: bool = True
 
 
 def _outcome(e: JointEntry, lang: str) -> str:
-    return OUTCOME_TEXT[e.outcome][lang]
+    return t("outcome." + e.outcome, lang)
 
 
 def _dash() -> Cell:
@@ -256,7 +253,7 @@ def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: i
                 [P("" if n_val is None else str(n_val), "number")],
                 [P(_num(g.mean, lang) if g is not None else "", "number")],
                 [P(_num(g.sd, lang) if g is not None else "", "number")],
-                [P(TEST_TEXT.get(f.test, {}).get(lang, f.test), "small")] if first else [P("", "small")],
+                [P(t_or("test." + f.test, lang, f.test), "small")] if first else [P("", "small")],
                 [Para(stat_runs(f, lang), "number")] if first else [P("", "number")],
                 [P(df_text(f, lang), "number")] if first else [P("", "number")],
                 [P(p_text(f, lang), "number")] if first else [P("", "number")],
@@ -279,7 +276,7 @@ def check_table(checked, lang: str, number: int) -> TableBlock:
         rows.append([
             [Para([Run(c.finding.label, bold=True)], "small")],
             [P(c.finding.title, "small")],
-            [Para([Run(STATUS_TEXT[c.status][lang], bold=c.flagged)], "small")],
+            [Para([Run(t("check." + c.status, lang), bold=c.flagged)], "small")],
             [P(c.result.note, "small")],
         ])
     return TableBlock(number, s("check_title", lang),
@@ -324,7 +321,7 @@ def build_report(project, options: ReportOptions | None = None) -> Report:
 def _design_section(jd: JointDisplay, every: JointDisplay, lang: str) -> list[Block]:
     return [
         Heading(2, s("design", lang)),
-        P(DESIGN_TEXT[jd.design][lang] if jd.design else s("design_none", lang)),
+        P(t("design." + jd.design, lang) if jd.design else s("design_none", lang)),
         P(s("integration", lang)),
         P(s("material", lang, docs=jd.documents, people=len(jd.participants),
             themes=sum(1 for r in every.rows if r.level == 0), findings=len(jd.findings),
