@@ -39,12 +39,13 @@ def test_core_modules_need_nothing_from_io():
     assert out.strip() == "[]"
 
 
-def test_the_demo_builder_lives_in_io_and_the_old_name_still_works():
-    from themecoder.core import demo as old
-    from themecoder.io import demo as new
+def test_the_demo_builder_lives_in_io_only():
+    import importlib.util
 
-    assert old.build_demo is new.build_demo
-    assert new.demo_root().joinpath("corpora").is_dir()
+    from themecoder.io import demo
+
+    assert demo.demo_root().joinpath("corpora").is_dir()
+    assert importlib.util.find_spec("themecoder.core.demo") is None
 
 
 # -- settings and coders ---------------------------------------------------------------------

@@ -271,7 +271,7 @@ def cmd_purge_undo(args) -> int:
                   option("--no-tui", action="store_true", help="only build it; print the project file's path"),
                   help="build a fresh copy of the demo project and open it")
 def cmd_demo(args) -> int:
-    from themecoder.core.demo import build_demo, default_demo_dir
+    from themecoder.io.demo import build_demo, default_demo_dir
 
     folder = Path(args.path) if args.path else default_demo_dir()
     say = (lambda m: print(m, file=sys.stderr)) if sys.stderr.isatty() else None

@@ -244,9 +244,9 @@ def list_items(project, args) -> int:
                 json_option,
                 help="what changed since the last review")
 def changes(project, args) -> int:
-    from themecoder.core import review
+    from themecoder.core.review_changes import changes_since
 
-    report = review.changes_since(project, args.since, reviewer=args.reviewer)
+    report = changes_since(project, args.since, reviewer=args.reviewer)
     if args.json:
         emit_json({"since": slots(report.since) if report.since else None,
                    "changes": [slots(c) for c in report.changes]})
@@ -278,9 +278,9 @@ def export_file(project, args) -> int:
                 json_option,
                 help="merge a review file into this project (codings are never touched)")
 def import_file(project, args) -> int:
-    from themecoder.core import review
+    from themecoder.core.review_exchange import import_review
 
-    report = review.import_review(project, args.file, force=args.force, dry_run=args.dry_run)
+    report = import_review(project, args.file, force=args.force, dry_run=args.dry_run)
     if args.json:
         emit_json(slots(report) | {"changed": report.changed})
     else:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from themecoder import store
+from themecoder.core import review
 from themecoder.core.coding import check_colour, check_label, check_label_free, new_code
 from themecoder.core.project import Project, new_id
 from themecoder.errors import NotFound, UserError
@@ -108,7 +109,8 @@ def merge_codes(project: Project, source_ids: str | Sequence[str], target_id: st
             memos += store.memos.retarget(conn, "code", src.id, target.id)
             if src.description and src.description not in descriptions:
                 descriptions.append(f"[{src.label}] {src.description}")
-            _retarget_reviews(conn, src.id, target.id)
+            # Review items of its mappings follow it, unless the survivor has one (core.review).
+            review.retarget_in(conn, src.id, target.id)
             store.codes.add_alias(conn, src.id, target.id, src.label, now())
             store.codes.delete(conn, src.id)
         description = "\n\n".join(descriptions)
@@ -129,22 +131,6 @@ def _collapse_coding(conn, dup_id: str, keep_id: str) -> None:
     store.memos.retarget(conn, "coding", dup_id, keep_id)
     store.themes.replace_key_coding(conn, dup_id, keep_id)
     store.codings.delete(conn, dup_id)
-
-
-def _retarget_reviews(conn, old_code: str, new_code: str) -> None:
-    """Review items of a merged code's mappings follow the code, unless the survivor has one."""
-    for item_id, theme_id in conn.execute(
-        "SELECT id, theme_id FROM review_items WHERE target_type = 'mapping' AND code_id = ?", (old_code,)
-    ).fetchall():
-        taken = conn.execute(
-            "SELECT id FROM review_items WHERE target_type = 'mapping' AND code_id = ? AND theme_id = ?",
-            (new_code, theme_id),
-        ).fetchone()
-        if taken is None:
-            conn.execute("UPDATE review_items SET code_id = ? WHERE id = ?", (new_code, item_id))
-        else:  # the survivor's item keeps its status; the comment threads join it
-            conn.execute("UPDATE review_comments SET item_id = ? WHERE item_id = ?", (taken[0], item_id))
-            conn.execute("DELETE FROM review_items WHERE id = ?", (item_id,))
 
 
 def resolve_alias(project: Project, code_id: str) -> str | None:
