@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from themecoder.core import codebook, coding, review, review_changes, review_exchange, review_overview, themes
-from themecoder.errors import Conflict, UserError
-from themecoder.core.project import Project
 from themecoder import store
+from themecoder.core import codebook, coding, review, review_changes, review_exchange, review_overview, themes
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, UserError
 
 REVIEW_TABLES = ["review_items", "review_comments", "review_imports"]
 WORK_TABLES = ["codes", "codings", "themes", "code_themes", "memos", "documents"]

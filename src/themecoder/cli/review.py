@@ -65,14 +65,6 @@ def item_line(item) -> str:
     return f"{item.label}: {STATUS_LABELS[item.status]}{who}{flag}"
 
 
-# INTEGRATION: belongs in core.review (walk(project, unreviewed=True))
-def walk_steps(project, *, unreviewed: bool) -> list:
-    from themecoder.core import review
-
-    steps = review.walk(project)
-    return [s for s in steps if s.item is None or s.item.status_set is None] if unreviewed else steps
-
-
 def _ask(prompt: str) -> str | None:
     try:
         return input(prompt).strip()
@@ -108,11 +100,11 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
                 help="walk through every theme, its codes and their quotes (the default)")
 def walk(project, args) -> int:
     """The interactive walk: one step per theme and per code in it; every answer saved at once."""
-    from themecoder.cli.reads import speaker_of_documents
     from themecoder.core import review
+    from themecoder.core.project_views import speaker_of_documents
 
     review.mark_reviewer(project)
-    steps = walk_steps(project, unreviewed=args.unreviewed)
+    steps = review.walk(project, unreviewed=args.unreviewed)
     who = speaker_of_documents(project)
     print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
     print(WALK_KEYS)

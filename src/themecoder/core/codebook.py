@@ -14,9 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from themecoder import store
-from themecoder.core import review
+from themecoder.core import resolve, review
 from themecoder.core.coding import check_colour, check_label, check_label_free, new_code
 from themecoder.core.project import Project, new_id
+from themecoder.core.resolve import MIN_ID_PREFIX
 from themecoder.errors import NotFound, UserError
 from themecoder.model import Code
 from themecoder.store.db import now
@@ -174,6 +175,26 @@ def split_code(
             for theme_id, position, _created in store.themes.mappings_of_code(conn, code.id):
                 store.themes.map_code(conn, new_code_id, theme_id, position=position, created=now())
     return _code(project, new_code_id)
+
+
+def codings_to_split(project: Project, code: Code, coding_refs: Sequence[str] = (), doc_ref: str | None = None,
+                     containing: str | None = None) -> list[str]:
+    """Ids of `code`'s codings chosen by id or id prefix (6+ characters), all of one document,
+    and all whose quote contains a text (ignoring case), in document order."""
+    codings = store.codings.codings_for_code(project.db, code.id)
+    chosen = set()
+    for ref in coding_refs:
+        hits = [c.id for c in codings if c.id == ref or (len(ref) >= MIN_ID_PREFIX and c.id.startswith(ref))]
+        if len(hits) != 1:
+            raise NotFound(f"«{code.label}» has no coding {ref!r}")
+        chosen.add(hits[0])
+    if doc_ref:
+        doc = resolve.document(project, doc_ref)
+        chosen.update(c.id for c in codings if c.document_id == doc.id)
+    if containing:
+        needle = containing.casefold()
+        chosen.update(c.id for c in codings if needle in c.quote.casefold())
+    return [c.id for c in codings if c.id in chosen]
 
 
 # -- delete ---------------------------------------------------------------------------------

@@ -393,9 +393,10 @@ class WalkStep:
         return self.path if self.code is None else f"{self.code.label}  (in {self.path})"
 
 
-def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
+def walk(project: Project, *, with_codings: bool = True, unreviewed: bool = False) -> list[WalkStep]:
     """Every theme in tree order, then each of its codes with the code's quotes (left empty
-    with `with_codings=False`, for a UI that loads the quotes of one step at a time)."""
+    with `with_codings=False`, for a UI that loads the quotes of one step at a time).
+    `unreviewed=True`: only the steps no reviewer has given a status yet."""
     from themecoder.core.themes import flatten, theme_tree
 
     items = {(i.target_type, i.theme_id, i.code_id): i for i in review_items(project)}
@@ -411,6 +412,8 @@ def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
             item = items.get(("mapping", t.id, c.id))
             steps.append(WalkStep("mapping", t, path, node.depth, c, item.status if item else "proposed", item,
                                   store.codings.codings_for_code(project.db, c.id) if with_codings else []))
+    if unreviewed:
+        return [s for s in steps if s.item is None or s.item.status_set is None]
     return steps
 
 
