@@ -77,10 +77,10 @@ def test_undo_after_reindex_rebuilds_search_index(coded):
     project, doc = coded
     documents.delete_document(project, doc.id)
     project.undo()
-    assert store.documents.unindexed_documents(project.db) == [doc.id]
+    assert store.index.unindexed_documents(project.db) == [doc.id]
     ensure_index(project)
-    assert store.documents.unindexed_documents(project.db) == []
-    assert store.documents.sentences(project.db, doc.id)
+    assert store.index.unindexed_documents(project.db) == []
+    assert store.index.sentences(project.db, doc.id)
 
 
 def test_each_coder_undoes_only_their_own_actions(tmp_path):

@@ -58,8 +58,8 @@ def turns(db: Database, doc_id: str) -> list[Turn]:
 
 
 def find_document(db: Database, ref: str) -> Document:  # TRANSITIONAL: remove at integration
-    """Old resolver kept for callers outside the store's owners (cli.py, core/coding.py,
-    tests/tui_fixtures.py): they move to core.resolve.document(project, ref)."""
+    """Old resolver kept for its last caller (tests/tui_fixtures.py), which moves to
+    core.resolve.document(project, ref)."""
     r = db.query_one(f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR title = ?", (ref, ref))
     if r is None:
         rows = db.query(f"SELECT {DOC_COLS} FROM documents WHERE lower(title) = lower(?)", (ref,))
