@@ -6,9 +6,9 @@ import subprocess
 import sys
 import time
 
+from themecoder import store
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 CHILD = r"""
 import sys

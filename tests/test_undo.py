@@ -1,12 +1,13 @@
 """Undo/redo covers every action, is linear, survives restarts and is logged."""
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from themecoder.core import coding, documents, memos, resolve, themes
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.core.project import Project
-from themecoder.io.readers import read_transcript
 from themecoder import store
+from themecoder.core import coding, documents, memos, resolve, themes
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.io.readers import read_transcript
 
 TABLES = ["documents", "participants", "turns", "codes", "codings", "themes", "code_themes", "memos",
           "attributes", "participant_attributes", "project"]
