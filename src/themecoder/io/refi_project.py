@@ -43,11 +43,13 @@ Import (``import_refi``), one action (one undo) for the whole file:
       codes with the same name in different branches get the parent's name added;
       a code whose GUID is a code of the project (or was merged into one) is that code, and
       a code whose label exists in the project already is reused;
-    * every code, theme, mapping, coding and memo is made by the core's own operations
-      (core.coding.new_code/place_coding, core.themes.new_theme/map_code, core.memos.new_memo),
-      so the TUI's rules hold: a nameless code or theme is named "Kode"/"Tema", a theme nested
-      deeper than themes.MAX_DEPTH is attached at the deepest level allowed; the summary
-      lists each repair;
+    * every document, participant, attribute, code, theme, mapping, coding and memo is made
+      by the core's own operations (core.documents.insert_transcript/participant_id_for/
+      attribute_for, core.coding.new_code/place_coding, core.themes.new_theme/map_code,
+      core.memos.new_memo), so the TUI's rules hold: a document's title is made unique, an
+      attribute keeps the type it was first defined with, a nameless code or theme is named
+      "Kode"/"Tema", a theme nested deeper than themes.MAX_DEPTH is attached at the deepest
+      level allowed; the summary lists each repair;
     * sets of codes -> themes (a name "A › B" -> subtheme B of A; an existing theme of that
       path gets the members); sets of documents only are reported and skipped;
     * selections -> codings, quote = text[start:end] (trimmed of surrounding whitespace),
