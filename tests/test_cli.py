@@ -3,7 +3,6 @@ import json
 import subprocess
 import sys
 
-
 from themecoder.cli import main
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from themecoder.core import codebook, coding, memos, themes
-from themecoder.errors import Conflict, UserError
-from themecoder.model import Code
-from themecoder.core.project import Project
-from themecoder.io.readers import read_transcript
 from themecoder import store
+from themecoder.core import codebook, coding, memos, themes
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, UserError
+from themecoder.io.readers import read_transcript
+from themecoder.model import Code
 
 TABLES = ["codes", "codings", "themes", "code_themes", "memos", "review_items", "review_comments",
           "code_aliases", "documents", "participants"]

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 
-
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core.project import Project
-from themecoder import store
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

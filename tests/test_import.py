@@ -3,12 +3,12 @@ import zipfile
 
 import pytest
 
-from themecoder.errors import UserError
+from themecoder import store
 from themecoder.core.turns import parse_turns
+from themecoder.errors import UserError
 from themecoder.io import readers
 from themecoder.io.batch import import_files
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 TEXT = "I: Hvordan var det å være ny?\n\nAnna: Det var skummelt, ærlig talt. Men kollegaene hjalp.\n"
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 import time
 
+from themecoder import store
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 CHILD = r"""
 import sys
@@ -60,7 +60,7 @@ def test_sigkill_during_import_leaves_each_document_whole_or_absent(tmp_path):
         expected = read_transcript(files / doc.source_name)
         assert store.documents.document_text(project.db, doc.id) == expected.text
         assert len(store.documents.turns(project.db, doc.id)) == len(expected.turns) == 120
-        assert store.documents.sentences(project.db, doc.id), "index written with the document"
+        assert store.index.sentences(project.db, doc.id), "index written with the document"
     # Every committed import is one logged action; nothing half-done is logged.
     assert len([a for a in project.history() if a.kind == "import-document"]) == len(docs)
     project.close()

@@ -1,7 +1,8 @@
 """Offsets are sacred: normalisation is stable, shifts and re-anchoring keep quotes exact."""
 import unicodedata
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from themecoder.core.text import Anchor, context, find_quote, normalise, reanchor, shift_offset
 

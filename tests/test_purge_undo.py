@@ -1,11 +1,11 @@
 """After pseudonymisation, purge-undo removes the original text from the project file."""
 from pathlib import Path
 
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core import anonymise, coding
 from themecoder.core.documents import add_transcript
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 
 def file_bytes(path: Path) -> bytes:

@@ -9,15 +9,19 @@ import pytest
 from lxml import etree
 
 from export_fixtures import build_project
+from themecoder import store
 from themecoder.cli import main
-from themecoder.errors import UserError
+from themecoder.core import resolve
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.io.refi import read_qdc, read_qdpx, read_refi
 from themecoder.io.refi_project import (
-    export_codebook_qdc, export_qdpx, import_refi, import_refi_file, project_to_refi,
+    export_codebook_qdc,
+    export_qdpx,
+    import_refi,
+    import_refi_file,
+    project_to_refi,
 )
-from themecoder import store
-from themecoder.core import resolve
 
 
 @pytest.fixture

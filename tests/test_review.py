@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from themecoder.core import codebook, coding, review, themes
-from themecoder.errors import Conflict, UserError
-from themecoder.core.project import Project
 from themecoder import store
+from themecoder.core import codebook, coding, review, review_changes, review_exchange, review_overview, themes
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, UserError
 
 REVIEW_TABLES = ["review_items", "review_comments", "review_imports"]
 WORK_TABLES = ["codes", "codings", "themes", "code_themes", "memos", "documents"]
@@ -127,7 +127,7 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
         review.set_mapping_status(sup, cd.id, td.id, "approved")  # ... and merge this code away
         review.add_comment(sup, ta.id, "Godt avgrenset tema.")
         export = tmp_path / "review.json"
-        data = review.export_review(sup, export)
+        data = review_exchange.export_review(sup, export)
     finally:
         sup.close()
     assert data["reviewers"] == ["Kari"]
@@ -153,7 +153,7 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
         work_before = rows(student, WORK_TABLES)
         codings_before = len(store.codings.all_codings(student.db))
 
-        report = review.import_review(student, export)
+        report = review_exchange.import_review(student, export)
 
         # Nothing lost: the codebook and every coding are exactly as before the import.
         assert rows(student, WORK_TABLES) == work_before
@@ -174,7 +174,7 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
         assert (last.kind, last.coder) == ("review-import", "student")
         assert last.details["reviewers"] == ["Kari"]
         # What changed since the review: the student's work, not the review itself.
-        changes = review.changes_since(student)
+        changes = review_changes.changes_since(student)
         cats = changes.by_category()
         assert changes.since is not None and changes.since.source == "import"
         assert any(cd.label in c.text for c in cats["code-merged"])
@@ -186,7 +186,7 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
         # Importing the same file again duplicates nothing.
         snapshot = rows(student, REVIEW_TABLES + WORK_TABLES)
         n_actions = len(student.history())
-        again = review.import_review(student, export)
+        again = review_exchange.import_review(student, export)
         assert not again.changed and again.already_imported
         assert rows(student, REVIEW_TABLES + WORK_TABLES) == snapshot
         assert len(student.history()) == n_actions
@@ -206,17 +206,17 @@ def test_import_merges_statuses_by_time_and_threads_both_ways(demo_project, tmp_
     (t1, c1), (t2, c2) = first_mappings(sup, 2)
     review.set_mapping_status(sup, c1.id, t1.id, "approved")
     comment = review.add_comment(sup, t2.id, "Hva med dette?")
-    review.export_review(sup, tmp_path / "r1.json")
+    review_exchange.export_review(sup, tmp_path / "r1.json")
 
     student = Project.open(demo_project, coder="student")
-    review.import_review(student, tmp_path / "r1.json")
+    review_exchange.import_review(student, tmp_path / "r1.json")
     # The student answers and marks the mapping proposed again after revising it (newer).
     review.reply(student, comment.id, "Svar fra studenten.")
     review.set_mapping_status(student, c1.id, t1.id, "proposed")
     # The supervisor, on the copy, resolves the thread; a second export.
     review.resolve(sup, comment.id)
-    review.export_review(sup, tmp_path / "r2.json")
-    report = review.import_review(student, tmp_path / "r2.json")
+    review_exchange.export_review(sup, tmp_path / "r2.json")
+    report = review_exchange.import_review(student, tmp_path / "r2.json")
     assert report.statuses_kept == 1 and report.comments_resolved == 1
     assert review.status_of(student, t1.id, c1.id) == "proposed"  # the newer one wins
     assert review.open_threads(student) == []
@@ -230,20 +230,20 @@ def test_import_refuses_foreign_and_broken_files(demo_project, tmp_path):
     other = Project.create(tmp_path / "other.themecoder", coder="Kari")
     theme = themes.create_theme(other, "Noe")
     review.set_theme_status(other, theme.id, "approved")
-    review.export_review(other, tmp_path / "other.json")
+    review_exchange.export_review(other, tmp_path / "other.json")
     other.close()
     student = Project.open(demo_project, coder="student")
     try:
         with pytest.raises(Conflict, match="another project"):
-            review.import_review(student, tmp_path / "other.json")
-        forced = review.import_review(student, tmp_path / "other.json", force=True)
+            review_exchange.import_review(student, tmp_path / "other.json")
+        forced = review_exchange.import_review(student, tmp_path / "other.json", force=True)
         assert forced.orphaned == ["theme «Noe»"]
         (tmp_path / "bad.json").write_text("{not json", encoding="utf-8")
         with pytest.raises(UserError, match="not a review file"):
-            review.import_review(student, tmp_path / "bad.json")
+            review_exchange.import_review(student, tmp_path / "bad.json")
         (tmp_path / "wrong.json").write_text('{"format": "x"}', encoding="utf-8")
         with pytest.raises(UserError, match="not a themecoder review"):
-            review.import_review(student, tmp_path / "wrong.json")
+            review_exchange.import_review(student, tmp_path / "wrong.json")
     finally:
         student.close()
 
@@ -255,13 +255,13 @@ def test_changes_since_a_local_review(demo_project):
     sup.close()
     student = Project.open(demo_project, coder="student")
     try:
-        assert review.changes_since(student).changes == ()
+        assert review_changes.changes_since(student).changes == ()
         new = themes.create_theme(student, "Nytt tema")
         themes.move_codes(student, [c1.id], new.id, from_theme_id=t1.id)
         themes.rename_theme(student, new.id, "Nytt tema 2")
         undone = themes.create_theme(student, "Angret")
         student.undo()
-        report = review.changes_since(student)
+        report = review_changes.changes_since(student)
         assert report.since.reviewer == "Kari" and report.since.source == "local"
         texts = [c.text for c in report.changes]
         assert texts == [
@@ -290,7 +290,7 @@ def test_summary_docx_reads_back(demo_project, tmp_path):
     try:
         root = review.open_threads(student)[0][1].root
         review.reply(student, root.id, "Takk!")
-        summary = review.summary(student)
+        summary = review_overview.summary(student)
         path = write_review_summary(summary, tmp_path / "veiledning.docx")
         doc = Document(str(path))
         styles = [p.style.name for p in doc.paragraphs]

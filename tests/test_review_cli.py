@@ -5,10 +5,10 @@ import io
 import json
 import sqlite3
 
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core import review
 from themecoder.core.project import Project
-from themecoder import store
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

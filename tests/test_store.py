@@ -3,8 +3,8 @@ import sqlite3
 
 import pytest
 
-from themecoder.errors import UserError
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.store import schema
 from themecoder.store.db import Database
 
@@ -124,8 +124,8 @@ def test_action_is_one_transaction(project):
 
 
 def test_second_connection_sees_committed_action(tmp_path):
-    from themecoder.core.coding import create_code
     from themecoder import store
+    from themecoder.core.coding import create_code
 
     a = Project.create(tmp_path / "shared.themecoder", coder="student")
     b = Project.open(tmp_path / "shared.themecoder", coder="supervisor")

@@ -17,9 +17,14 @@ from themecoder.io.batch import import_files
 from themecoder.store.db import now
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "themecoder"
-# Core modules whose SQL moved to the store. The integrator widens this to all of core/.
+# Modules whose SQL moved to the store. The integrator widens this to all of core/ and io/.
+# cli/reads.py keeps one read until core.anonymise (owned elsewhere) has a home for it.
 NO_SQL = ["core/project.py", "core/documents.py", "core/indexing.py", "core/search.py", "core/quotes.py",
-          "core/integrity.py", "core/text.py", "core/turns.py", "io/batch.py", "io/readers.py", "io/demo.py"]
+          "core/integrity.py", "core/text.py", "core/turns.py", "io/batch.py", "io/readers.py", "io/demo.py",
+          "core/codebook.py", "core/codebook_io.py", "core/coding.py", "core/memos.py", "core/themes.py",
+          "core/resolve.py", "core/review.py", "core/review_changes.py", "core/review_exchange.py",
+          "core/review_overview.py", "core/project_views.py", "io/refi_project.py",
+          *sorted(f"cli/{p.name}" for p in (SRC / "cli").glob("*.py") if p.name != "reads.py")]
 _SQL = re.compile(r"""["'](?:SELECT|INSERT|UPDATE|DELETE|PRAGMA|WITH)\s|\.(?:execute|executemany|query|"""
                   r"""query_one|query_tuples|scalar)\(""")
 
@@ -39,12 +44,13 @@ def test_core_modules_need_nothing_from_io():
     assert out.strip() == "[]"
 
 
-def test_the_demo_builder_lives_in_io_and_the_old_name_still_works():
-    from themecoder.core import demo as old
-    from themecoder.io import demo as new
+def test_the_demo_builder_lives_in_io_only():
+    import importlib.util
 
-    assert old.build_demo is new.build_demo
-    assert new.demo_root().joinpath("corpora").is_dir()
+    from themecoder.io import demo
+
+    assert demo.demo_root().joinpath("corpora").is_dir()
+    assert importlib.util.find_spec("themecoder.core.demo") is None
 
 
 # -- settings and coders ---------------------------------------------------------------------

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
+from themecoder import store
 from themecoder.core import coding, themes
 from themecoder.core.documents import add_transcript, create_participant
-from themecoder.errors import Conflict, UserError
 from themecoder.core.project import Project
+from themecoder.errors import Conflict, UserError
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 TABLES = ["codes", "codings", "themes", "code_themes", "memos"]
 

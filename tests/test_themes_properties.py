@@ -1,12 +1,13 @@
 """Invariants of the theme tree under any sequence of operations (hypothesis)."""
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from themecoder.core import coding, themes
-from themecoder.errors import UserError
-from themecoder.core.project import Project
 from themecoder import store
+from themecoder.core import coding, themes
+from themecoder.core.project import Project
+from themecoder.errors import UserError
 
 OPS = st.lists(
     st.tuples(st.sampled_from(["create", "move", "top", "reorder", "shift", "delete", "keep", "map", "movecodes",

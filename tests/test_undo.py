@@ -1,12 +1,13 @@
 """Undo/redo covers every action, is linear, survives restarts and is logged."""
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from themecoder.core import coding, documents, memos, resolve, themes
-from themecoder.errors import Conflict, NotFound, UserError
-from themecoder.core.project import Project
-from themecoder.io.readers import read_transcript
 from themecoder import store
+from themecoder.core import coding, documents, memos, resolve, themes
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, NotFound, UserError
+from themecoder.io.readers import read_transcript
 
 TABLES = ["documents", "participants", "turns", "codes", "codings", "themes", "code_themes", "memos",
           "attributes", "participant_attributes", "project"]
@@ -77,10 +78,10 @@ def test_undo_after_reindex_rebuilds_search_index(coded):
     project, doc = coded
     documents.delete_document(project, doc.id)
     project.undo()
-    assert store.documents.unindexed_documents(project.db) == [doc.id]
+    assert store.index.unindexed_documents(project.db) == [doc.id]
     ensure_index(project)
-    assert store.documents.unindexed_documents(project.db) == []
-    assert store.documents.sentences(project.db, doc.id)
+    assert store.index.unindexed_documents(project.db) == []
+    assert store.index.sentences(project.db, doc.id)
 
 
 def test_each_coder_undoes_only_their_own_actions(tmp_path):

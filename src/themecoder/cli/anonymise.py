@@ -93,8 +93,8 @@ def print_import_check(project, doc_ids: list[str]) -> None:
                 "BLOCKS marks findings that stop exports until resolved."
 )
 def cmd_check(args) -> int:
-    from themecoder.cli.reads import participant_pseudonyms
     from themecoder.core import anonymise as an
+    from themecoder.core.project_views import participant_pseudonyms
 
     with open_project(args.project, args.coder) as project:
         doc_ids = document_ids(project, args.doc)

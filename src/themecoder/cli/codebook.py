@@ -73,29 +73,6 @@ def merge(project, args) -> None:
           f"duplicates collapsed, {r.mappings} theme mappings and {r.memos} memos carried over")
 
 
-# INTEGRATION: belongs in core.codebook (choosing the codings of a split is a rule, not printing)
-def codings_to_split(project, code, coding_refs: list[str], doc_ref: str | None, containing: str | None) -> list[str]:
-    """Ids of `code`'s codings chosen by id/prefix, by document and by a text they contain."""
-    from themecoder.cli.reads import codings_of_code
-    from themecoder.core import resolve
-    from themecoder.errors import NotFound
-
-    codings = codings_of_code(project, code.id)
-    chosen = set()
-    for ref in coding_refs:
-        hits = [c.id for c in codings if c.id == ref or (len(ref) >= 6 and c.id.startswith(ref))]
-        if len(hits) != 1:
-            raise NotFound(f"«{code.label}» has no coding {ref!r}")
-        chosen.add(hits[0])
-    if doc_ref:
-        doc = resolve.document(project, doc_ref)
-        chosen.update(c.id for c in codings if c.document_id == doc.id)
-    if containing:
-        needle = containing.casefold()
-        chosen.update(c.id for c in codings if needle in c.quote.casefold())
-    return [c.id for c in codings if c.id in chosen]
-
-
 @codebook_cmd.command(
     "split", project_argument, option("code"),
     option("--to", required=True, help="label of the new code"),
@@ -108,7 +85,7 @@ def split(project, args) -> None:
     from themecoder.core import codebook, resolve
 
     code = resolve.code(project, args.code)
-    chosen = codings_to_split(project, code, args.coding or [], args.doc, args.containing)
+    chosen = codebook.codings_to_split(project, code, args.coding or [], args.doc, args.containing)
     new = codebook.split_code(project, code.id, chosen, args.to, keep_themes=not args.no_themes)
     print(f"moved {len(chosen)} codings of «{code.label}» to the new code «{new.label}»")
 
@@ -148,8 +125,8 @@ def duplicates(project, args) -> None:
 @codebook_cmd.command("show", project_argument, option("code"), json_option,
                   help="a code with its codings (ids for split and key quotes)")
 def show(project, args) -> None:
-    from themecoder.cli.reads import codings_of_code, document_titles
     from themecoder.core import resolve
+    from themecoder.core.project_views import codings_of_code, document_titles
 
     code = resolve.code(project, args.code)
     docs = document_titles(project)

@@ -300,8 +300,8 @@ def cmd_unlink(args) -> int:
     help="list the links between themes and findings"
 )
 def cmd_links(args) -> int:
-    from themecoder.cli.reads import theme_paths
     from themecoder.core.findings import get_finding, list_links
+    from themecoder.core.project_views import theme_paths
 
     with open_project(args.project) as project:
         paths = theme_paths(project)
@@ -310,15 +310,15 @@ def cmd_links(args) -> int:
             sf = get_finding(project, link.finding_id)
             rows.append((link, sf, paths.get(link.theme_id, link.theme_id)))
         if args.json:
-            emit_json([{"id": l.id, "theme_id": l.theme_id, "theme": path, "finding_id": l.finding_id,
-                        "finding": sf.label, "finding_title": sf.title, "outcome": l.outcome,
-                        "meta_inference": l.meta_inference, "created": l.created, "modified": l.modified}
-                       for l, sf, path in rows])
+            emit_json([{"id": lk.id, "theme_id": lk.theme_id, "theme": path, "finding_id": lk.finding_id,
+                        "finding": sf.label, "finding_title": sf.title, "outcome": lk.outcome,
+                        "meta_inference": lk.meta_inference, "created": lk.created, "modified": lk.modified}
+                       for lk, sf, path in rows])
             return 0
-        for l, sf, path in rows:
-            print(f"{path}  ↔  {sf.label} {sf.title}  [{l.outcome}]")
-            if l.meta_inference:
-                print(f"    {l.meta_inference}")
+        for lk, sf, path in rows:
+            print(f"{path}  ↔  {sf.label} {sf.title}  [{lk.outcome}]")
+            if lk.meta_inference:
+                print(f"    {lk.meta_inference}")
         print(f"{len(rows)} links")
     return 0
 

@@ -64,8 +64,8 @@ def cmd_import(args) -> int:
 @commands.command("info", project_argument, json_option,
                   help="counts of documents, participants, codes, codings, themes, memos")
 def cmd_info(args) -> int:
-    from themecoder.cli.reads import project_counts
     from themecoder.core.anonymise import anonymisation_status
+    from themecoder.core.project_views import project_counts
     from themecoder.core.views import document_overview
     from themecoder.nlp import pipeline_status
 
@@ -123,9 +123,9 @@ def cmd_search(args) -> int:
                   json_option,
                   help="code an exact quote in a document (for scripting)")
 def cmd_code(args) -> int:
-    from themecoder.cli.reads import code_label
     from themecoder.core import resolve
     from themecoder.core.coding import code_quote
+    from themecoder.core.project_views import code_label
 
     with open_project(args.project, args.coder) as project:
         doc = resolve.document(project, args.doc)
@@ -153,7 +153,7 @@ def existing_or_new_code(project, label: str) -> str:
 
 @commands.command("codes", project_argument, json_option, help="list codes with counts")
 def cmd_codes(args) -> int:
-    from themecoder.cli.reads import code_stats
+    from themecoder.core.project_views import code_stats
 
     with open_project(args.project) as project:
         stats = code_stats(project)
@@ -251,8 +251,6 @@ def cmd_verify(args) -> int:
     "purge-undo", project_argument, option("--yes", action="store_true", help="do not ask for confirmation"),
     help="forget undo data (e.g. original names kept by undo after pseudonymisation); the action log stays")
 def cmd_purge_undo(args) -> int:
-    from themecoder.cli.reads import purge_undo
-
     if not args.yes:
         if not sys.stdin.isatty():
             raise user_error("purge-undo cannot be undone itself; give --yes to confirm")
@@ -261,7 +259,7 @@ def cmd_purge_undo(args) -> int:
             print("nothing changed")
             return 0
     with open_project(args.project, args.coder) as project:
-        n = purge_undo(project)
+        n = project.purge_undo()
     print(f"undo data of {n} actions removed; the action log (who did what when) is kept")
     return 0
 
@@ -271,7 +269,7 @@ def cmd_purge_undo(args) -> int:
                   option("--no-tui", action="store_true", help="only build it; print the project file's path"),
                   help="build a fresh copy of the demo project and open it")
 def cmd_demo(args) -> int:
-    from themecoder.core.demo import build_demo, default_demo_dir
+    from themecoder.io.demo import build_demo, default_demo_dir
 
     folder = Path(args.path) if args.path else default_demo_dir()
     say = (lambda m: print(m, file=sys.stderr)) if sys.stderr.isatty() else None

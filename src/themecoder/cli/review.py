@@ -65,14 +65,6 @@ def item_line(item) -> str:
     return f"{item.label}: {STATUS_LABELS[item.status]}{who}{flag}"
 
 
-# INTEGRATION: belongs in core.review (walk(project, unreviewed=True))
-def walk_steps(project, *, unreviewed: bool) -> list:
-    from themecoder.core import review
-
-    steps = review.walk(project)
-    return [s for s in steps if s.item is None or s.item.status_set is None] if unreviewed else steps
-
-
 def _ask(prompt: str) -> str | None:
     try:
         return input(prompt).strip()
@@ -108,11 +100,11 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
                 help="walk through every theme, its codes and their quotes (the default)")
 def walk(project, args) -> int:
     """The interactive walk: one step per theme and per code in it; every answer saved at once."""
-    from themecoder.cli.reads import speaker_of_documents
     from themecoder.core import review
+    from themecoder.core.project_views import speaker_of_documents
 
     review.mark_reviewer(project)
-    steps = walk_steps(project, unreviewed=args.unreviewed)
+    steps = review.walk(project, unreviewed=args.unreviewed)
     who = speaker_of_documents(project)
     print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
     print(WALK_KEYS)
@@ -244,9 +236,9 @@ def list_items(project, args) -> int:
                 json_option,
                 help="what changed since the last review")
 def changes(project, args) -> int:
-    from themecoder.core import review
+    from themecoder.core.review_changes import changes_since
 
-    report = review.changes_since(project, args.since, reviewer=args.reviewer)
+    report = changes_since(project, args.since, reviewer=args.reviewer)
     if args.json:
         emit_json({"since": slots(report.since) if report.since else None,
                    "changes": [slots(c) for c in report.changes]})
@@ -278,9 +270,9 @@ def export_file(project, args) -> int:
                 json_option,
                 help="merge a review file into this project (codings are never touched)")
 def import_file(project, args) -> int:
-    from themecoder.core import review
+    from themecoder.core.review_exchange import import_review
 
-    report = review.import_review(project, args.file, force=args.force, dry_run=args.dry_run)
+    report = import_review(project, args.file, force=args.force, dry_run=args.dry_run)
     if args.json:
         emit_json(slots(report) | {"changed": report.changed})
     else:

@@ -211,8 +211,8 @@ def _list_or_tree(project, args, op: str) -> None:
 
 @theme_cmd.command("unthemed", project_argument, json_option, help="codes in no theme")
 def unthemed(project, args) -> None:
-    from themecoder.cli.reads import code_stats
     from themecoder.core import themes
+    from themecoder.core.project_views import code_stats
 
     stats = {s.code.id: s.codings for s in code_stats(project)}
     codes = themes.unthemed_codes(project)

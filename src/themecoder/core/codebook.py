@@ -14,8 +14,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from themecoder import store
+from themecoder.core import resolve, review
 from themecoder.core.coding import check_colour, check_label, check_label_free, new_code
 from themecoder.core.project import Project, new_id
+from themecoder.core.resolve import MIN_ID_PREFIX
 from themecoder.errors import NotFound, UserError
 from themecoder.model import Code
 from themecoder.store.db import now
@@ -108,7 +110,8 @@ def merge_codes(project: Project, source_ids: str | Sequence[str], target_id: st
             memos += store.memos.retarget(conn, "code", src.id, target.id)
             if src.description and src.description not in descriptions:
                 descriptions.append(f"[{src.label}] {src.description}")
-            _retarget_reviews(conn, src.id, target.id)
+            # Review items of its mappings follow it, unless the survivor has one (core.review).
+            review.retarget_in(conn, src.id, target.id)
             store.codes.add_alias(conn, src.id, target.id, src.label, now())
             store.codes.delete(conn, src.id)
         description = "\n\n".join(descriptions)
@@ -129,22 +132,6 @@ def _collapse_coding(conn, dup_id: str, keep_id: str) -> None:
     store.memos.retarget(conn, "coding", dup_id, keep_id)
     store.themes.replace_key_coding(conn, dup_id, keep_id)
     store.codings.delete(conn, dup_id)
-
-
-def _retarget_reviews(conn, old_code: str, new_code: str) -> None:
-    """Review items of a merged code's mappings follow the code, unless the survivor has one."""
-    for item_id, theme_id in conn.execute(
-        "SELECT id, theme_id FROM review_items WHERE target_type = 'mapping' AND code_id = ?", (old_code,)
-    ).fetchall():
-        taken = conn.execute(
-            "SELECT id FROM review_items WHERE target_type = 'mapping' AND code_id = ? AND theme_id = ?",
-            (new_code, theme_id),
-        ).fetchone()
-        if taken is None:
-            conn.execute("UPDATE review_items SET code_id = ? WHERE id = ?", (new_code, item_id))
-        else:  # the survivor's item keeps its status; the comment threads join it
-            conn.execute("UPDATE review_comments SET item_id = ? WHERE item_id = ?", (taken[0], item_id))
-            conn.execute("DELETE FROM review_items WHERE id = ?", (item_id,))
 
 
 def resolve_alias(project: Project, code_id: str) -> str | None:
@@ -188,6 +175,26 @@ def split_code(
             for theme_id, position, _created in store.themes.mappings_of_code(conn, code.id):
                 store.themes.map_code(conn, new_code_id, theme_id, position=position, created=now())
     return _code(project, new_code_id)
+
+
+def codings_to_split(project: Project, code: Code, coding_refs: Sequence[str] = (), doc_ref: str | None = None,
+                     containing: str | None = None) -> list[str]:
+    """Ids of `code`'s codings chosen by id or id prefix (6+ characters), all of one document,
+    and all whose quote contains a text (ignoring case), in document order."""
+    codings = store.codings.codings_for_code(project.db, code.id)
+    chosen = set()
+    for ref in coding_refs:
+        hits = [c.id for c in codings if c.id == ref or (len(ref) >= MIN_ID_PREFIX and c.id.startswith(ref))]
+        if len(hits) != 1:
+            raise NotFound(f"«{code.label}» has no coding {ref!r}")
+        chosen.add(hits[0])
+    if doc_ref:
+        doc = resolve.document(project, doc_ref)
+        chosen.update(c.id for c in codings if c.document_id == doc.id)
+    if containing:
+        needle = containing.casefold()
+        chosen.update(c.id for c in codings if needle in c.quote.casefold())
+    return [c.id for c in codings if c.id in chosen]
 
 
 # -- delete ---------------------------------------------------------------------------------

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from themecoder import store
-from themecoder.core import memos, themes
+from themecoder.core import memos, resolve, themes
 from themecoder.core.coding import check_label, new_code, place_coding
-from themecoder.core.documents import ATTRIBUTE_TYPES, _check_value, _participant_id
-from themecoder.core.project import Project, new_id
+from themecoder.core.documents import ATTRIBUTE_TYPES, participant_id_for, set_attribute_in
+from themecoder.core.project import Project
 from themecoder.core.text import find_quote
 from themecoder.errors import UserError
 
@@ -33,23 +33,19 @@ def import_participants_file(project: Project, path: Path) -> int:
             pseudonym = str(item.get("pseudonym", "")).strip()
             if not pseudonym:
                 raise UserError(f"{path.name}: a participant without pseudonym")
-            pid = _participant_id(conn, pseudonym)
+            pid = participant_id_for(conn, pseudonym)
             if item.get("document"):
-                conn.execute("UPDATE documents SET participant_id = ? WHERE lower(title) = lower(?)",
-                             (pid, str(item["document"])))
+                try:
+                    doc = resolve.document(project, str(item["document"]))
+                except UserError as exc:
+                    raise UserError(f"{path.name}: participant {pseudonym!r}: {exc}") from None
+                store.documents.set_participant(conn, doc.id, pid)
             for name, spec in (item.get("attributes") or {}).items():
                 type_ = spec.get("type", "text") if isinstance(spec, dict) else "text"
                 value = spec.get("value") if isinstance(spec, dict) else spec
                 if type_ not in ATTRIBUTE_TYPES:
                     raise UserError(f"{path.name}: attribute {name}: unknown type {type_!r}")
-                row = conn.execute("SELECT id FROM attributes WHERE name = ?", (name,)).fetchone()
-                attr_id = row[0] if row else new_id()
-                if row is None:
-                    conn.execute("INSERT INTO attributes(id, name, type) VALUES (?, ?, ?)", (attr_id, name, type_))
-                conn.execute(
-                    "INSERT OR REPLACE INTO participant_attributes(participant_id, attribute_id, value) VALUES (?, ?, ?)",
-                    (pid, attr_id, _check_value(value, type_, name)),
-                )
+                set_attribute_in(conn, pid, name, value, type_)
     return len(data)
 
 

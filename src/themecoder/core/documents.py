@@ -26,7 +26,8 @@ def duplicate_of(project: Project, sha256: str) -> Document | None:
     return store.documents.document_with_text(project.db, sha256)
 
 
-def _unique_title(project: Project, title: str) -> str:
+def unique_title(project: Project, title: str) -> str:
+    """`title`, or "title (2)", "title (3)" ... when a document has it already (ignoring case)."""
     existing = {d.title.casefold() for d in store.documents.documents(project.db)}
     if title.casefold() not in existing:
         return title
@@ -55,7 +56,7 @@ def add_transcript(
         informants = informant_labels(turns)
         pseudonym = informants[0] if len(informants) == 1 else None
     doc_id = new_id()
-    title = _unique_title(project, title or parsed.title)
+    title = unique_title(project, title or parsed.title)
     with project.action("import-document", f"import {parsed.source_name}",
                         {"document": title, "source": parsed.source_name}) as conn:
         participant_id = participant_id_for(conn, pseudonym) if pseudonym else None
@@ -78,16 +79,14 @@ def insert_transcript(conn: sqlite3.Connection, doc_id: str, parsed: ParsedTrans
         conn, doc_id, ((new_id(), t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in parsed.turns))
 
 
-def participant_id_for(conn: sqlite3.Connection, pseudonym: str) -> str:
-    """The participant with this pseudonym (ignoring case), created if new, inside an action."""
+def participant_id_for(conn: sqlite3.Connection, pseudonym: str, *, id_if_new: str | None = None) -> str:
+    """The participant with this pseudonym (ignoring case), created if new (with the id
+    `id_if_new` when given: an importer keeps the file's), inside an action."""
     pid = store.participants.id_by_pseudonym(conn, pseudonym)
     if pid is None:
-        pid = new_id()
+        pid = id_if_new or new_id()
         store.participants.insert(conn, pid, pseudonym, now())
     return pid
-
-
-_participant_id = participant_id_for  # TRANSITIONAL: remove at integration
 
 
 def create_participant(project: Project, pseudonym: str) -> Participant:
@@ -109,10 +108,19 @@ def set_attribute(project: Project, pseudonym: str, name: str, value: str | None
         raise UserError(f"attribute type must be one of {', '.join(sorted(ATTRIBUTE_TYPES))}")
     value = check_attribute_value(value, type_, name)
     with project.action("set-attribute", f"{pseudonym}: {name} = {value}") as conn:
-        attr_id, stored_type = attribute_for(conn, name, type_)
-        if stored_type != type_:
-            value = check_attribute_value(value, stored_type, name)
-        store.participants.set_value(conn, p.id, attr_id, value)
+        set_attribute_in(conn, p.id, name, value, type_)
+
+
+def set_attribute_in(conn: sqlite3.Connection, participant_id: str, name: str, value: object,
+                     type_: str = "text") -> str | None:
+    """One participant's value of an attribute, inside an action: the value must fit `type_`
+    and the type the attribute was first defined with. Returns the value as stored."""
+    checked = check_attribute_value(value, type_, name)
+    attr_id, stored_type = attribute_for(conn, name, type_)
+    if stored_type != type_:
+        checked = check_attribute_value(checked, stored_type, name)
+    store.participants.set_value(conn, participant_id, attr_id, checked)
+    return checked
 
 
 def attribute_for(conn: sqlite3.Connection, name: str, type_: str) -> tuple[str, str]:
@@ -148,9 +156,6 @@ def check_attribute_value(value: object, type_: str, name: str) -> str | None:
     return text
 
 
-_check_value = check_attribute_value  # TRANSITIONAL: remove at integration
-
-
 def set_document_participant(project: Project, doc_ref: str, pseudonym: str | None) -> None:
     doc = resolve.document(project, doc_ref)
     with project.action("set-participant", f"{doc.title}: participant {pseudonym or '(none)'}") as conn:
@@ -174,4 +179,7 @@ def delete_document(project: Project, doc_ref: str) -> None:
     doc = resolve.document(project, doc_ref)
     n = len(store.codings.codings_for_document(project.db, doc.id))
     with project.action("delete-document", f"delete document {doc.title} ({n} codings)") as conn:
+        # Memos point at their target by type and id, without a foreign key: they go first.
+        store.memos.delete_for(conn, "document", doc.id)
+        store.memos.delete_for_codings_of(conn, document_id=doc.id)
         store.documents.delete(conn, doc.id)

@@ -63,5 +63,5 @@ def repair(project: Project, report: Report) -> int:
             doc_id = store.codings.coding(project.db, m.coding_id).document_id
             text = store.documents.document_text(project.db, doc_id)
             before, after = context(text, start, end)
-            store.integrity.move_coding(conn, m.coding_id, start, end, text[start:end], before, after)
+            store.codings.update_span(conn, m.coding_id, start, end, text[start:end], before, after)
     return len(movable)

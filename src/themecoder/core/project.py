@@ -109,6 +109,12 @@ class Project:
         action, _ = actionlog.redo(self.db, coder=self.coder)
         return action
 
+    def purge_undo(self) -> int:
+        """Forget the undo data of every action (after pseudonymisation it holds the original
+        names); the action log and the review history stay. Cannot be undone. Returns the
+        number of actions."""
+        return actionlog.purge_undo_data(self.db)
+
     def history(self, since: int = 0, limit: int | None = None) -> list[actionlog.Action]:
         return actionlog.history(self.db, since=since, limit=limit)
 

@@ -373,7 +373,7 @@ def resolve(project: Project, comment_id: str, *, reopen: bool = False) -> Comme
 def mark_reviewer(project: Project) -> None:
     """Record the current coder's role as supervisor (not a user action)."""
     with project.db.transaction() as conn:
-        reviews.set_coder_role(conn, project.coder, "supervisor")
+        store.project.set_coder_role(conn, project.coder, "supervisor")
 
 
 # -- the walk ---------------------------------------------------------------------------------
@@ -393,9 +393,10 @@ class WalkStep:
         return self.path if self.code is None else f"{self.code.label}  (in {self.path})"
 
 
-def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
+def walk(project: Project, *, with_codings: bool = True, unreviewed: bool = False) -> list[WalkStep]:
     """Every theme in tree order, then each of its codes with the code's quotes (left empty
-    with `with_codings=False`, for a UI that loads the quotes of one step at a time)."""
+    with `with_codings=False`, for a UI that loads the quotes of one step at a time).
+    `unreviewed=True`: only the steps no reviewer has given a status yet."""
     from themecoder.core.themes import flatten, theme_tree
 
     items = {(i.target_type, i.theme_id, i.code_id): i for i in review_items(project)}
@@ -411,6 +412,8 @@ def walk(project: Project, *, with_codings: bool = True) -> list[WalkStep]:
             item = items.get(("mapping", t.id, c.id))
             steps.append(WalkStep("mapping", t, path, node.depth, c, item.status if item else "proposed", item,
                                   store.codings.codings_for_code(project.db, c.id) if with_codings else []))
+    if unreviewed:
+        return [s for s in steps if s.item is None or s.item.status_set is None]
     return steps
 
 
@@ -422,14 +425,11 @@ def progress(project: Project) -> dict[str, int]:
     return counts
 
 
-# TRANSITIONAL: remove at integration. Names that moved out of this module stay importable
-# from here (resolved on first use: the new modules import this one).
-_MOVED = {
-    **dict.fromkeys(("Change", "ChangeReport", "ReviewPoint", "changes_since", "last_review"), "review_changes"),
-    **dict.fromkeys(("FORMAT", "FORMAT_VERSION", "ImportReport", "export_review", "import_review"),
-                    "review_exchange"),
-    **dict.fromkeys(("ReviewSummary", "SummaryCode", "SummaryTheme", "summary"), "review_overview"),
-}
+# TRANSITIONAL: remove at integration. Names that moved out of this module and are still used
+# from here by files of other owners (tui/screens/review.py: changes_since; io/export.py:
+# export_review, summary; tests/test_anonymisation.py: export_review). Resolved on first use:
+# the new modules import this one.
+_MOVED = {"changes_since": "review_changes", "export_review": "review_exchange", "summary": "review_overview"}
 
 
 def __getattr__(name: str) -> Any:

@@ -169,8 +169,7 @@ def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
     return coding.id
 
 
-# TRANSITIONAL: remove at integration (callers use core.resolve.coding / core.resolve.theme)
-find_coding = resolve.coding
+# TRANSITIONAL: remove at integration (caller: tests/test_themes_tui.py; use core.resolve.theme)
 find_theme = resolve.theme
 
 

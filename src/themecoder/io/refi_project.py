@@ -43,11 +43,13 @@ Import (``import_refi``), one action (one undo) for the whole file:
       codes with the same name in different branches get the parent's name added;
       a code whose GUID is a code of the project (or was merged into one) is that code, and
       a code whose label exists in the project already is reused;
-    * every code, theme, mapping, coding and memo is made by the core's own operations
-      (core.coding.new_code/place_coding, core.themes.new_theme/map_code, core.memos.new_memo),
-      so the TUI's rules hold: a nameless code or theme is named "Kode"/"Tema", a theme nested
-      deeper than themes.MAX_DEPTH is attached at the deepest level allowed; the summary
-      lists each repair;
+    * every document, participant, attribute, code, theme, mapping, coding and memo is made
+      by the core's own operations (core.documents.insert_transcript/participant_id_for/
+      attribute_for, core.coding.new_code/place_coding, core.themes.new_theme/map_code,
+      core.memos.new_memo), so the TUI's rules hold: a document's title is made unique, an
+      attribute keeps the type it was first defined with, a nameless code or theme is named
+      "Kode"/"Tema", a theme nested deeper than themes.MAX_DEPTH is attached at the deepest
+      level allowed; the summary lists each repair;
     * sets of codes -> themes (a name "A › B" -> subtheme B of A; an existing theme of that
       path gets the members); sets of documents only are reported and skipped;
     * selections -> codings, quote = text[start:end] (trimmed of surrounding whitespace),
@@ -70,12 +72,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from themecoder import store
-from themecoder.core import memos, themes
+from themecoder.core import documents, memos, themes
 from themecoder.core.codebook import resolve_alias
 from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
 from themecoder.core.resolve import PATH_SEPARATOR, theme_paths
-from themecoder.core.turns import parse_turns
+from themecoder.core.turns import ParsedTranscript, parse_turns
 from themecoder.errors import UserError
 from themecoder.io.refi import (
     RefiCase,
@@ -355,12 +357,10 @@ class _Importer:
         return nid
 
     def _taken(self, table: str, guid: str) -> bool:
-        mine = {"codes": store.codes.exists, "themes": store.themes.exists, "codings": store.codings.exists,
-                "memos": store.memos.exists}
-        if table in mine:
-            return mine[table](self.conn, guid)
-        # documents, participants, attributes: not yet behind store functions of their own
-        return self.conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (guid,)).fetchone() is not None
+        exists = {"codes": store.codes.exists, "themes": store.themes.exists, "codings": store.codings.exists,
+                  "memos": store.memos.exists, "documents": store.documents.exists,
+                  "participants": store.participants.exists}
+        return exists[table](self.conn, guid)
 
     # -- codes and themes ----------------------------------------------------------------------
     def _theme(self, name: str, parent: str | None, description: str | None, guid: str | None) -> str:
@@ -467,7 +467,6 @@ class _Importer:
     def sources(self) -> None:
         from hashlib import sha256
 
-        titles = {r[0].casefold() for r in self.conn.execute("SELECT title FROM documents")}
         missing = 0
         missing_codings = 0
         for src in self.rp.sources:
@@ -477,31 +476,20 @@ class _Importer:
                 continue
             text = src.text
             digest = sha256(text.encode("utf-8")).hexdigest()
-            row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", (digest,)).fetchone()
-            if row:
-                self.doc_id[src.guid] = row[0]
+            known = documents.duplicate_of(self.project, digest)
+            if known is not None:
+                self.doc_id[src.guid] = known.id
                 self.stats.reused_documents += 1
                 continue
             if not text.strip():
                 self.stats.skipped.append(f"empty source {src.name!r}")
                 continue
-            title = " ".join((src.name or "").split()) or "Dokument"
-            if title.casefold() in titles:
-                n = 2
-                while f"{title} ({n})".casefold() in titles:
-                    n += 1
-                title = f"{title} ({n})"
-            titles.add(title.casefold())
+            title = documents.unique_title(self.project, " ".join((src.name or "").split()) or "Dokument")
             did = self._id(src.guid, "documents")
             source_name = Path((src.plain_text_path or "").replace("internal://", "")).name or f"{title}.txt"
-            position = self.conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
-            self.conn.execute(
-                "INSERT INTO documents(id, title, source_name, text, sha256, participant_id, encoding, imported, position) "
-                "VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                (did, title, source_name, text, digest, "refi-qda", now(), position))
-            self.conn.executemany(
-                "INSERT INTO turns(id, document_id, speaker, label_start, start, end, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                ((new_id(), did, t.speaker, t.label_start, t.start, t.end, t.timestamp) for t in parse_turns(text)))
+            parsed = ParsedTranscript(source_name=source_name, title=title, text=text, turns=parse_turns(text),
+                                      sha256=digest, encoding="refi-qda")
+            documents.insert_transcript(self.conn, did, parsed, title=title)
             self.doc_id[src.guid] = did
             self.new_documents.append(did)
             self.stats.documents += 1
@@ -568,15 +556,9 @@ class _Importer:
 
     # -- participants --------------------------------------------------------------------------
     def _attribute(self, pid: str, name: str, vtype: str, value) -> bool:
-        from themecoder.core.documents import _check_value
-
-        attr_type = REFI_TO_ATTR.get(vtype, "text")
-        row = self.conn.execute("SELECT id, type FROM attributes WHERE name = ?", (name,)).fetchone()
-        if row is None:
-            aid = self._id(None, "attributes")
-            self.conn.execute("INSERT INTO attributes(id, name, type) VALUES (?, ?, ?)", (aid, name, attr_type))
-        else:
-            aid, attr_type = row
+        """One typed value for a participant, by the rules of core.documents (an attribute keeps
+        the type it was first defined with); False when the value does not fit that type."""
+        aid, attr_type = documents.attribute_for(self.conn, name, REFI_TO_ATTR.get(vtype, "text"))
         if isinstance(value, bool):
             value = "true" if value else "false"
         elif isinstance(value, (_dt.date, _dt.datetime)):
@@ -584,29 +566,26 @@ class _Importer:
         elif value is not None:
             value = str(value)
         try:
-            value = _check_value(value, attr_type, name)
+            value = documents.check_attribute_value(value, attr_type, name)
         except UserError:
             return False
-        self.conn.execute(
-            "INSERT INTO participant_attributes(participant_id, attribute_id, value) VALUES (?, ?, ?) "
-            "ON CONFLICT(participant_id, attribute_id) DO UPDATE SET value = excluded.value", (pid, aid, value))
+        store.participants.set_value(self.conn, pid, aid, value)
         self.stats.attributes += 1
         return True
+
+    def _participant(self, pseudonym: str, guid: str) -> str:
+        """The participant with this pseudonym; a new one keeps the case's GUID as its id."""
+        pid = store.participants.id_by_pseudonym(self.conn, pseudonym)
+        if pid is None:
+            pid = documents.participant_id_for(self.conn, pseudonym, id_if_new=self._id(guid, "participants"))
+            self.stats.participants += 1
+        return pid
 
     def cases(self) -> None:
         bad_values = 0
         claimed: set[str] = set()
         for n, case in enumerate(self.rp.cases, 1):
-            pseudonym = " ".join((case.name or "").split()) or f"Case {n}"
-            row = self.conn.execute("SELECT id FROM participants WHERE lower(pseudonym) = lower(?)",
-                                    (pseudonym,)).fetchone()
-            if row:
-                pid = row[0]
-            else:
-                pid = self._id(case.guid, "participants")
-                self.conn.execute("INSERT INTO participants(id, pseudonym, created) VALUES (?, ?, ?)",
-                                  (pid, pseudonym, now()))
-                self.stats.participants += 1
+            pid = self._participant(" ".join((case.name or "").split()) or f"Case {n}", case.guid)
             for name, (vtype, value) in case.variables.items():
                 if not self._attribute(pid, name, vtype, value):
                     bad_values += 1
@@ -614,20 +593,19 @@ class _Importer:
                 did = self.doc_id.get(g)
                 if did and did not in claimed:
                     claimed.add(did)
-                    self.conn.execute("UPDATE documents SET participant_id = ? WHERE id = ? AND participant_id IS NULL",
-                                      (pid, did))
+                    store.documents.set_participant(self.conn, did, pid, only_if_unset=True)
         # Variables on sources (NVivo file attributes) go to the source's participant.
         lost = 0
         for src in self.rp.sources:
             if not src.variables:
                 continue
             did = self.doc_id.get(src.guid)
-            row = self.conn.execute("SELECT participant_id FROM documents WHERE id = ?", (did,)).fetchone() if did else None
-            if not row or not row[0]:
+            owner = store.documents.document(self.project.db, did).participant_id if did else None
+            if not owner:
                 lost += len(src.variables)
                 continue
             for name, (vtype, value) in src.variables.items():
-                if not self._attribute(row[0], name, vtype, value):
+                if not self._attribute(owner, name, vtype, value):
                     bad_values += 1
         if bad_values:
             self.stats.skipped.append(f"{bad_values} attribute value(s) that do not fit the attribute's type")
@@ -685,8 +663,7 @@ class _Importer:
 
     def run(self) -> ImportStats:
         for name in {u for u in self.users.values() if u}:
-            self.conn.execute("INSERT OR IGNORE INTO coders(id, name, role, created) VALUES (?, ?, 'coder', ?)",
-                              (new_id(), name, now()))
+            store.project.add_coder(self.conn, new_id(), name, now())
         self.sources()
         self.codes()
         self.sets()

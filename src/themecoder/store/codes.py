@@ -36,7 +36,8 @@ def code_by_label(db: Database, label: str) -> Code | None:
     return None if r is None else _code(r)
 
 
-# TRANSITIONAL: remove at integration (callers use core.resolve.code(project, ref))
+# TRANSITIONAL: remove at integration (callers: tests/test_findings_joint.py, tests/test_export_quotes.py;
+# they move to core.resolve.code(project, ref))
 def find_code(db: Database, ref: str) -> Code:
     r = db.query_one("SELECT * FROM codes WHERE id = ? OR label = ?", (ref, ref))
     if r is None:

@@ -58,8 +58,8 @@ def turns(db: Database, doc_id: str) -> list[Turn]:
 
 
 def find_document(db: Database, ref: str) -> Document:  # TRANSITIONAL: remove at integration
-    """Old resolver kept for callers outside the store's owners (cli.py, core/coding.py,
-    tests/tui_fixtures.py): they move to core.resolve.document(project, ref)."""
+    """Old resolver kept for its last caller (tests/tui_fixtures.py), which moves to
+    core.resolve.document(project, ref)."""
     r = db.query_one(f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR title = ?", (ref, ref))
     if r is None:
         rows = db.query(f"SELECT {DOC_COLS} FROM documents WHERE lower(title) = lower(?)", (ref,))
@@ -130,11 +130,10 @@ def set_text(conn: sqlite3.Connection, doc_id: str, text: str) -> None:
 
 
 def delete(conn: sqlite3.Connection, doc_id: str) -> None:
-    """A document with its memos and the memos on its codings; turns, codings and the index
-    go with it (foreign keys, ON DELETE CASCADE)."""
-    # The memos point at their target by type and id, without a foreign key.
-    conn.execute("DELETE FROM memos WHERE target_type = 'document' AND target_id = ?", (doc_id,))
-    conn.execute(
-        "DELETE FROM memos WHERE target_type = 'coding' AND target_id IN "
-        "(SELECT id FROM codings WHERE document_id = ?)", (doc_id,))
+    """A document; its turns, codings and index go with it (foreign keys, ON DELETE CASCADE).
+    Memos on it and its codings are the caller's (core.documents, through store.memos)."""
     conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM documents WHERE id = ?", (row_id,)).fetchone() is not None

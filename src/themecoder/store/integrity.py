@@ -1,7 +1,5 @@
-"""Checks of the project file, and the one repair `verify --repair` makes."""
+"""Checks of the project file (`verify`); its repair re-anchors codings through store.codings."""
 from __future__ import annotations
-
-import sqlite3
 
 from themecoder.store.db import Database
 
@@ -14,13 +12,3 @@ def sqlite_check(db: Database) -> str:
 def foreign_key_problems(db: Database) -> int:
     """How many rows point at a row that does not exist."""
     return len(db.query_tuples("PRAGMA foreign_key_check"))
-
-
-def move_coding(conn: sqlite3.Connection, coding_id: str, start: int, end: int, quote: str,
-                context_before: str, context_after: str) -> None:
-    """Re-anchor a coding to where its quote is now."""
-    # The same write as resizing a coding (core.coding); one store.codings writer at integration.
-    conn.execute(
-        "UPDATE codings SET start = ?, end = ?, quote = ?, context_before = ?, context_after = ? WHERE id = ?",
-        (start, end, quote, context_before, context_after, coding_id),
-    )

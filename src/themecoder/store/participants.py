@@ -68,3 +68,7 @@ def set_value(conn: sqlite3.Connection, participant_id: str, attribute_id: str, 
         "ON CONFLICT(participant_id, attribute_id) DO UPDATE SET value = excluded.value",
         (participant_id, attribute_id, value),
     )
+
+
+def exists(conn: sqlite3.Connection, row_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM participants WHERE id = ?", (row_id,)).fetchone() is not None

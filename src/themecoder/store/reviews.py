@@ -152,8 +152,3 @@ def history(db: Database, since: int) -> list[sqlite3.Row]:
 def alias_labels(db: Database) -> dict[str, str]:
     """Labels of merged codes, by their old id."""
     return {r[0]: r[1] for r in db.query("SELECT old_id, old_label FROM code_aliases")}
-
-
-# -- coders ---------------------------------------------------------------------------------------
-def set_coder_role(conn: Conn, name: str, role: str) -> None:
-    conn.execute("UPDATE coders SET role = ? WHERE name = ?", (role, name))

@@ -46,7 +46,8 @@ def theme(db: Database, theme_id: str) -> Theme:
     return _theme(r)
 
 
-# TRANSITIONAL: remove at integration (callers use core.resolve.theme(project, ref))
+# TRANSITIONAL: remove at integration (callers: core/findings.py and tests of findings, export and the TUI;
+# they move to core.resolve.theme(project, ref))
 def find_theme(db: Database, ref: str) -> Theme:
     rows = db.query("SELECT * FROM themes WHERE id = ? OR name = ?", (ref, ref))
     if not rows:
