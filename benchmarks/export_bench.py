@@ -43,8 +43,8 @@ def timed(label: str, fn, *args, **kwargs):
 
 # -- 1. the demo quote tables ------------------------------------------------------------------
 def bench_demo(tmp: Path) -> None:
-    from themecoder.core.demo import build_demo
     from themecoder.core.project import Project
+    from themecoder.io.demo import build_demo
 
     path, _ = timed("build the demo project (not part of the export)", build_demo, tmp / "demo", coder="bench")
 

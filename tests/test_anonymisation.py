@@ -10,18 +10,19 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core import anonymise as an
 from themecoder.core import coding, themes
 from themecoder.core.documents import add_transcript
-from themecoder.errors import Conflict, UserError
 from themecoder.core.identifiers import valid_fnr
-from themecoder.core.project import Project
 from themecoder.core.key_file import open_key
+from themecoder.core.project import Project
+from themecoder.errors import Conflict, UserError
 from themecoder.io.readers import read_transcript
-from themecoder import store
 
 FNR = "15038510271"  # constructed with the mod-11 algorithm (tests/data/anonymisation)
 
@@ -428,7 +429,7 @@ def test_the_key_never_goes_into_exports_qdpx_or_review_files(two_docs, tmp_path
     assert main(["export", "codebook", path, "-o", str(files[3])]) == 0
     assert main(["export", "qdpx", path, "-o", str(files[4])]) == 0
     assert main(["report", path, "-o", str(files[5])]) == 0
-    from themecoder.core.review import export_review
+    from themecoder.core.review_exchange import export_review
 
     with Project.open(path) as p:
         from themecoder.core.review import add_comment

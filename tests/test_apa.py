@@ -12,7 +12,7 @@ from themecoder.core.apa import (
     runs_to_markdown,
     runs_to_text,
 )
-from themecoder.core.quant import SurveyFinding, Group
+from themecoder.core.quant import Group, SurveyFinding
 
 MINUS = "\u2212"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import docx
 import pytest
-
 from test_export_quotes import check_docx_against_transcripts
 from test_refi_project import snapshot
+
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core.project import Project
 from themecoder.core.quotes import QuoteSource, set_shortening
 from themecoder.io.refi_project import export_qdpx, import_refi_file
-from themecoder import store
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

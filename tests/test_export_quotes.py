@@ -10,21 +10,31 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+from export_fixtures import LONG_QUOTE, build_project, coding_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from export_fixtures import LONG_QUOTE, build_project, coding_for
+from themecoder import store
 from themecoder.cli import main
-from themecoder.errors import UserError
+from themecoder.core import resolve
 from themecoder.core.quotes import (
-    BLOCK_WORDS, SETTING_PREFIX, QuoteSource, Segment, check_segments, clear_shortening,
-    display_text, locate_segments, set_shortening, split_display, split_marked,
+    BLOCK_WORDS,
+    SETTING_PREFIX,
+    QuoteSource,
+    Segment,
+    check_segments,
+    clear_shortening,
+    display_text,
+    locate_segments,
+    set_shortening,
+    split_display,
+    split_marked,
 )
 from themecoder.core.text import word_count
+from themecoder.errors import UserError
 from themecoder.io.docx_quotes import write_quotes_docx
 from themecoder.io.i18n import default_ellipsis, quote_marks
 from themecoder.io.tabular import atomic_write, quotes_csv, quotes_markdown
-from themecoder import store
 
 
 @pytest.fixture
@@ -199,7 +209,7 @@ def test_changed_transcript_is_never_exported_as_a_quote(project, tmp_path):
 def test_max_per_code_keeps_the_key_quote(project):
     nav = [c for c in store.codings.all_codings(project.db) if c.quote.startswith(("Samarbeidet", "Før var"))]
     second = next(c for c in nav if c.quote.startswith("Før var"))
-    theme = store.themes.find_theme(project.db, "Systemet rundt")
+    theme = resolve.theme(project, "Systemet rundt")
     with project.action("set-key", "key quote") as conn:
         conn.execute("UPDATE themes SET key_coding_id = ? WHERE id = ?", (second.id, theme.id))
     qs = QuoteSource(project).quote_set(["Systemet rundt"], max_per_code=1)
@@ -224,8 +234,8 @@ def test_theme_selection_order_and_dedup(project):
     keys = [(r.quote.participant, r.quote.coding.start) for r in rows]
     assert keys == sorted(keys)
     # The same passage under two codes of a theme is quoted once.
-    tidspress = store.codes.find_code(project.db, "tidspress")
-    nav = store.codes.find_code(project.db, "samarbeid med NAV")
+    tidspress = resolve.code(project, "tidspress")
+    nav = resolve.code(project, "samarbeid med NAV")
     from themecoder.core.coding import apply_code
 
     c = coding_for(project, "Tidspresset er det verste")

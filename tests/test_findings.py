@@ -10,10 +10,10 @@ import pytest
 
 from themecoder.cli import main
 from themecoder.core import findings as F
-from themecoder.errors import Ambiguous, Conflict, NotFound, UserError
 from themecoder.core.project import Project
-from themecoder.core.quant import SurveyFinding, SurveyFindingError, Group, load_findings
+from themecoder.core.quant import Group, SurveyFinding, SurveyFindingError, load_findings
 from themecoder.core.themes import create_theme, delete_theme
+from themecoder.errors import Ambiguous, Conflict, NotFound, UserError
 
 
 @pytest.fixture
@@ -285,7 +285,7 @@ def test_link_update_unlink_and_undo(project):
     edited = F.update_link(project, link.id, meta_inference="Utdyper.")
     assert edited.meta_inference == "Utdyper."
     assert len(F.list_links(project)) == 2
-    assert [l.theme_id for l in F.list_links(project, finding_id=sf.id)] == [theme.id, sub.id]
+    assert [link.theme_id for link in F.list_links(project, finding_id=sf.id)] == [theme.id, sub.id]
 
     with pytest.raises(UserError, match="unknown outcome"):
         F.link_theme(project, theme.id, "F1", "kanskje")
@@ -294,7 +294,7 @@ def test_link_update_unlink_and_undo(project):
 
     assert F.unlink_theme(project, "Relasjoner", "F1") is True
     assert F.unlink_theme(project, "Relasjoner", "F1") is False
-    assert [l.theme_id for l in F.list_links(project)] == [sub.id]
+    assert [link.theme_id for link in F.list_links(project)] == [sub.id]
     project.undo()  # unlink
     assert F.get_link(project, theme.id, sf.id).meta_inference == "Utdyper."
     project.undo()  # meta-inference
@@ -358,16 +358,16 @@ def test_demo_has_findings_design_and_thoughtful_links(demo, survey):
     assert [s.id for s in stored] == [f.id for f in published]
     assert F.get_design(demo) == "explanatory-sequential"
     paths = F.theme_paths(demo.db)
-    links = {(paths[l.theme_id], F.get_finding(demo, l.finding_id).finding.scale): l
-             for l in F.list_links(demo)}
+    links = {(paths[link.theme_id], F.get_finding(demo, link.finding_id).finding.scale): link
+             for link in F.list_links(demo)}
     assert len(links) == len(F.DEMO_LINKS) == 8
     assert links[("Faglig utvikling", "Støtte fra leder")].outcome == "expansion"
     assert links[("Tradisjonelle tankemønstre", "Rolleforventninger")].outcome == "expansion"
     assert links[("Faglig utvikling › Å være ny", "Rolleforventninger")].outcome == "discordance"
     assert links[("Relasjoner og sosial inkludering", "Involvering")].outcome == "discordance"
     assert links[("Recovery som personlig prosess", "Totalskår")].outcome == "confirmation"
-    for l in links.values():
-        assert len(l.meta_inference) > 120 and l.meta_inference.endswith(".")
+    for link in links.values():
+        assert len(link.meta_inference) > 120 and link.meta_inference.endswith(".")
     # the meta-inferences take the consistency check into account
     assert "Welch" in links[("Faglig utvikling", "Støtte fra leder")].meta_inference
     assert "ikke signifikant" in links[("Tradisjonelle tankemønstre › Regler, rammer og tid",

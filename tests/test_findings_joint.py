@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from themecoder.core import findings as F
-from themecoder.core.project import Project
-from themecoder.core.quant import SurveyFinding, Group
-from themecoder.core.themes import set_key_quote
 from themecoder import store
+from themecoder.core import findings as F
+from themecoder.core import resolve
+from themecoder.core.project import Project
+from themecoder.core.quant import Group, SurveyFinding
+from themecoder.core.themes import set_key_quote
 
 LINKED_SUBTHEMES = [
     "Recovery som personlig prosess › Brukermedvirkning",
@@ -68,7 +69,7 @@ def test_counts_quotes_and_flags(demo):
 def test_entries_match_the_links(demo):
     jd = F.joint_display(demo)
     seen = {(e.theme.id, e.finding.id, e.outcome, e.meta_inference) for r in jd.rows for e in r.entries}
-    assert seen == {(l.theme_id, l.finding_id, l.outcome, l.meta_inference) for l in F.list_links(demo)}
+    assert seen == {(link.theme_id, link.finding_id, link.outcome, link.meta_inference) for link in F.list_links(demo)}
     rules = jd.row("Tradisjonelle tankemønstre › Regler, rammer og tid")
     assert [(e.finding.label, e.outcome) for e in rules.entries] == [("F1", "discordance"), ("F7", "expansion")]
     assert rules.outcomes == ["discordance", "expansion"]
@@ -85,7 +86,7 @@ def test_entries_match_the_links(demo):
 
 def test_key_quote_comes_first(demo):
     db = demo.db
-    theme = store.themes.find_theme(db, "Faglig utvikling")
+    theme = resolve.theme(demo, "Faglig utvikling")
     codings = store.codings.codings_for_theme(db, theme.id)
     # pick a coding that would not be chosen otherwise: the last one of Carl's
     before = F.joint_display(demo).row(theme.id).quotes
@@ -149,8 +150,8 @@ def six_participants(folder: Path) -> Project:
         code_quote(project, name.lower(), "Kollegene mine betyr alt for meg i hverdagen.", "kolleger")
         if i < 2:
             code_quote(project, name.lower(), "Uten dem hadde jeg ikke klart jobben.", "klarer meg ikke uten")
-    add_code_to_theme(project, store.codes.find_code(project.db, "kolleger").id, theme.id)
-    add_code_to_theme(project, store.codes.find_code(project.db, "klarer meg ikke uten").id, small.id)
+    add_code_to_theme(project, resolve.code(project, "kolleger").id, theme.id)
+    add_code_to_theme(project, resolve.code(project, "klarer meg ikke uten").id, small.id)
     F.add_finding(project, SurveyFinding(scale="Sosial samhandling", test="t-test",
                                    groups=[Group("A", 4, 3.1, 0.5), Group("B", 40, 3.9, 0.6)],
                                    statistic=-2.9, df=42, p_reported=".006", n=44))

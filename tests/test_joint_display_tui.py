@@ -4,11 +4,11 @@ it, enter a new finding in the form, set the design, undo."""
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, TextArea
+from tui_fixtures import make_app, wait_for
 
 from themecoder.core import findings as F
+from themecoder.core import resolve
 from themecoder.core.project import Project
-from themecoder import store
-from tui_fixtures import make_app, wait_for
 
 SIZE = (140, 45)
 
@@ -20,7 +20,7 @@ def on(app, name: str):
 def links(path) -> dict[tuple[str, str], F.Link]:
     with Project.open(path) as p:
         paths = F.theme_paths(p.db)
-        return {(paths[l.theme_id], F.get_finding(p, l.finding_id).label): l for l in F.list_links(p)}
+        return {(paths[link.theme_id], F.get_finding(p, link.finding_id).label): link for link in F.list_links(p)}
 
 
 async def open_joint_display(pilot, app) -> None:
@@ -156,7 +156,7 @@ async def test_enter_a_finding_in_the_form_and_link_it(demo_project):
         assert [(g.name, g.n, g.mean, g.sd) for g in f.groups] == [("nye", 18, 3.61, 0.70),
                                                                     ("erfarne", 24, 4.05, 0.58)]
         assert f.source == "reported"
-        theme = store.themes.find_theme(p.db, "Faglig utvikling")
+        theme = resolve.theme(p, "Faglig utvikling")
         link = F.get_link(p, theme.id, sf.id)
         assert (link.outcome, link.meta_inference) == ("expansion", "De nye forteller om usikkerhet.")
 

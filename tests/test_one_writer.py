@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from themecoder import store
-from themecoder.core import codebook, coding, documents, memos, project_views, review
+from themecoder.core import codebook, coding, documents, memos, review, views
 from themecoder.core.codebook_io import import_participants_file
 from themecoder.errors import NotFound, UserError
 from themecoder.io.batch import import_files
@@ -144,7 +144,7 @@ def test_purge_undo_is_a_project_operation(project, anna):
 
 
 def test_project_views_name_the_speaker_of_each_document(project, anna):
-    assert project_views.speaker_of_documents(project) == {anna.id: "Anna"}
-    assert project_views.document_titles(project) == {anna.id: "anna"}
-    assert project_views.participant_pseudonyms(project) == ["Anna"]
-    assert project_views.project_counts(project)["documents"] == 1
+    assert views.speaker_of_documents(project) == {anna.id: "Anna"}
+    assert views.document_titles(project) == {anna.id: "anna"}
+    assert views.participant_pseudonyms(project) == ["Anna"]
+    assert views.counts(project)["documents"] == 1

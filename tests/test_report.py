@@ -9,12 +9,12 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
+from themecoder import store
 from themecoder.cli import main
 from themecoder.core import findings as F
-from themecoder.errors import UserError
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.io.report import ReportOptions, build_report, write_report
-from themecoder import store
 
 WARN = "⚠ n ≤ 5"
 OUTCOME_NB = {"confirmation": "Bekreftelse", "expansion": "Utvidelse", "discordance": "Uoverensstemmelse"}
@@ -162,7 +162,7 @@ def test_docx_english_and_stats_by_themes(demo, tmp_path):
     assert "t(38) = -2.51, p = .02" in "\n".join(firsts)
     themes = "\n".join(r.cells[1].text for r in joint.rows[1:])
     lines = themes.splitlines()
-    assert any(l.startswith("“") for l in lines) and not any(l.startswith("«") for l in lines)
+    assert any(line.startswith("“") for line in lines) and not any(line.startswith("«") for line in lines)
     assert {r.cells[2].text for r in joint.rows[1:]} == {"Confirmation", "Expansion", "Discordance"}
 
 

@@ -6,11 +6,18 @@ import re
 from docx.oxml.ns import qn
 
 from themecoder.core.findings import Coverage, CoverageRow
-from themecoder.model import Theme
 from themecoder.io.docx_quotes import new_document
 from themecoder.io.report_figures import (
-    MAX_COLUMNS, WARN, add_heatmap_docx, compact, heatmap_markdown, heatmap_svg, shade, shade_char,
+    MAX_COLUMNS,
+    WARN,
+    add_heatmap_docx,
+    compact,
+    heatmap_markdown,
+    heatmap_svg,
+    shade,
+    shade_char,
 )
+from themecoder.model import Theme
 
 
 def theme(name: str, parent: str | None = None) -> Theme:

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats as ss
 
 from themecoder.core import stats
-from themecoder.core.quant import SurveyFinding, Group, load_findings
+from themecoder.core.quant import Group, SurveyFinding, load_findings
 from themecoder.core.statcheck import check_finding, check_findings, decimals_of
 from themecoder.core.survey import compute_findings
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from themecoder.core.quant import (
     TESTS,
+    Group,
     SurveyFinding,
     SurveyFindingError,
-    Group,
     load_findings,
     parse_p_reported,
 )

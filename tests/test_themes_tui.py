@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList
-
-from themecoder.core import coding, themes
-from themecoder.core.project import Project
-from themecoder import store
 from tui_fixtures import make_app, wait_for
 from tui_fixtures import type_text as type_into
+
+from themecoder import store
+from themecoder.core import coding, resolve, themes
+from themecoder.core.project import Project
 
 SIZE = (120, 40)
 
@@ -54,7 +54,7 @@ async def test_move_codes_into_a_new_subtheme_from_the_grouping_view(demo_projec
         await pilot.pause()
         assert app.screen.marked == {}
     with Project.open(demo_project) as p:
-        sub = themes.find_theme(p, f"{parent.name}/Nytt undertema")
+        sub = resolve.theme(p, f"{parent.name}/Nytt undertema")
         assert sub.parent_id == parent.id
         assert {c.id for c in store.themes.theme_codes(p.db, sub.id)} == {loose[0].id, loose[1].id, mapped.id}
         # Moved out of its old theme, not copied; the loose codes left "no theme".
@@ -75,7 +75,7 @@ async def test_grouping_view_create_rename_reorder_remove_and_undo(demo_project)
         await type_into(pilot, "Tema fra TUI")
         await pilot.press("enter")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ThemesScreen")
-        new = store.themes.find_theme(app.project.db, "Tema fra TUI")
+        new = resolve.theme(app.project, "Tema fra TUI")
         top = [t.id for t in store.themes.themes(app.project.db) if t.parent_id is None]
         assert top[-1] == new.id
         # it is highlighted: move it up with [

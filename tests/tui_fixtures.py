@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from themecoder.core import resolve
 from themecoder.tui.app import ThemecoderApp
 
 ANNA = """I: Takk for at du ville stille opp. Kan du fortelle litt om jobben din?
@@ -79,11 +81,11 @@ CODER = "testkoder"
 
 
 def build_project(folder: Path) -> Path:
+    from themecoder import store
     from themecoder.core.coding import apply_code, create_code
     from themecoder.core.project import Project
     from themecoder.core.text import find_quote
     from themecoder.io.batch import import_files
-    from themecoder import store
 
     folder.mkdir(parents=True, exist_ok=True)
     files = []
@@ -98,7 +100,7 @@ def build_project(folder: Path) -> Path:
         for label, colour, quotes in CODES:
             code = create_code(project, label, colour=colour)
             for doc_ref, quote in quotes:
-                doc = store.documents.find_document(project.db, doc_ref)
+                doc = resolve.document(project, doc_ref)
                 text = store.documents.document_text(project.db, doc.id)
                 (start, end), = find_quote(text, quote)
                 apply_code(project, doc.id, start, end, code.id)

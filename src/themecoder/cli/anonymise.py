@@ -94,7 +94,7 @@ def print_import_check(project, doc_ids: list[str]) -> None:
 )
 def cmd_check(args) -> int:
     from themecoder.core import anonymise as an
-    from themecoder.core.project_views import participant_pseudonyms
+    from themecoder.core import views
 
     with open_project(args.project, args.coder) as project:
         doc_ids = document_ids(project, args.doc)
@@ -102,7 +102,7 @@ def cmd_check(args) -> int:
             summary = an.check(project, doc_ids, force=args.force, progress=progress)
         found = an.findings(project, doc_ids, kinds=args.kind or None, blocking_only=args.blocking)
         status = an.anonymisation_status(project)
-        participants = participant_pseudonyms(project)
+        participants = views.participant_pseudonyms(project)
         if args.json:
             emit_json({
                 "project": project.name, "label": status["label"], "status": status,
@@ -266,19 +266,11 @@ def cmd_anonymise_known_name(args) -> int:
         added = an.add_known_name(project, args.name, kind=args.kind, gender=args.gender)
         with progress_bar("checking") as progress:
             an.check(project, progress=progress)
-        hits = known_name_hits(project, args.name)
+        hits = an.known_name_hits(project, args.name)
         docs = sorted({f.document for f in hits})
         print(("added to" if added else "already in") + f" the known-names list; found in {len(hits)} "
               f"place{'s' if len(hits) != 1 else ''}" + (f" ({', '.join(docs)})" if docs else ""))
     return 0
-
-
-# INTEGRATION: belongs in core.anonymise (which findings the known name produced)
-def known_name_hits(project, name: str) -> list:
-    from themecoder.core import anonymise as an
-
-    return [f for f in an.findings(project) if f.source == "known_names"
-            and an.fold(an.strip_genitive(f.text)) == an.fold(name)]
 
 
 @anonymise_cmd.command(
@@ -288,12 +280,11 @@ def known_name_hits(project, name: str) -> list:
     help="known names, texts marked as not identifying, replacements applied"
 )
 def cmd_anonymise_list(args) -> int:
-    from themecoder.cli.reads import anonymisation_replacements
     from themecoder.core import anonymise as an
 
     with open_project(args.project) as project:
         data = {"known_names": an.known_names(project), "not_identifying": an.ignored_texts(project),
-                "replacements": anonymisation_replacements(project)}
+                "replacements": an.replacements_applied(project)}
         if args.json:
             emit_json(data)
             return 0
@@ -307,15 +298,6 @@ def cmd_anonymise_list(args) -> int:
         for r in data["replacements"]:
             print(f"  {r['document']}: «{r['replacement']}» ({r['mode']}, {r['kind']}) × {r['occurrences']}")
     return 0
-
-
-# INTEGRATION: belongs in core.anonymise (a person's genitive "Kari's" suggests for "Kari")
-def suggestion_source(f) -> tuple[str, str]:
-    from themecoder.core import anonymise as an
-
-    if f.kind == "person" and f.text.endswith(("'s", "’s")):
-        return an.strip_genitive(f.text), f.kind
-    return f.text, f.kind
 
 
 @anonymise_cmd.command(
@@ -334,7 +316,7 @@ def cmd_anonymise_suggest(args) -> int:
         raise user_error("give a finding id (from themecoder check) or --text TEXT")
     with open_project(args.project, args.coder) as project:
         if args.finding:
-            original, kind = suggestion_source(an.find_finding(project, args.finding))
+            original, kind = an.suggestion_source(an.find_finding(project, args.finding))
         else:
             original, kind = args.text, args.kind
         key = open_key_file(args, project, required=False)

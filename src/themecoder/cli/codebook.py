@@ -125,12 +125,11 @@ def duplicates(project, args) -> None:
 @codebook_cmd.command("show", project_argument, option("code"), json_option,
                   help="a code with its codings (ids for split and key quotes)")
 def show(project, args) -> None:
-    from themecoder.core import resolve
-    from themecoder.core.project_views import codings_of_code, document_titles
+    from themecoder.core import resolve, views
 
     code = resolve.code(project, args.code)
-    docs = document_titles(project)
-    codings = codings_of_code(project, code.id)
+    docs = views.document_titles(project)
+    codings = views.codings_of_code(project, code.id)
     if args.json:
         emit_json({"id": code.id, "label": code.label, "description": code.description, "colour": code.colour,
                    "codings": [slots(c) | {"document": docs[c.document_id]} for c in codings]})

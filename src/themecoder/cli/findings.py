@@ -300,11 +300,11 @@ def cmd_unlink(args) -> int:
     help="list the links between themes and findings"
 )
 def cmd_links(args) -> int:
+    from themecoder.core import views
     from themecoder.core.findings import get_finding, list_links
-    from themecoder.core.project_views import theme_paths
 
     with open_project(args.project) as project:
-        paths = theme_paths(project)
+        paths = views.theme_paths(project)
         rows = []
         for link in list_links(project):
             sf = get_finding(project, link.finding_id)

@@ -64,13 +64,13 @@ def cmd_import(args) -> int:
 @commands.command("info", project_argument, json_option,
                   help="counts of documents, participants, codes, codings, themes, memos")
 def cmd_info(args) -> int:
+    from themecoder.core import views
     from themecoder.core.anonymise import anonymisation_status
-    from themecoder.core.project_views import project_counts
     from themecoder.core.views import document_overview
     from themecoder.nlp import pipeline_status
 
     with open_project(args.project) as project:
-        counts = project_counts(project)
+        counts = views.counts(project)
         data: dict[str, Any] = {
             "project": project.name,
             "path": str(project.path),
@@ -123,15 +123,14 @@ def cmd_search(args) -> int:
                   json_option,
                   help="code an exact quote in a document (for scripting)")
 def cmd_code(args) -> int:
-    from themecoder.core import resolve
+    from themecoder.core import resolve, views
     from themecoder.core.coding import code_quote
-    from themecoder.core.project_views import code_label
 
     with open_project(args.project, args.coder) as project:
         doc = resolve.document(project, args.doc)
         coding = code_quote(project, doc.id, args.quote, existing_or_new_code(project, args.code),
                             occurrence=args.occurrence)
-        label = code_label(project, coding.code_id)
+        label = views.code(project, coding.code_id).label
         if args.json:
             emit_json(slots(coding) | {"code": label})
         else:
@@ -153,10 +152,10 @@ def existing_or_new_code(project, label: str) -> str:
 
 @commands.command("codes", project_argument, json_option, help="list codes with counts")
 def cmd_codes(args) -> int:
-    from themecoder.core.project_views import code_stats
+    from themecoder.core import views
 
     with open_project(args.project) as project:
-        stats = code_stats(project)
+        stats = views.code_stats(project)
         if args.json:
             emit_json([{"id": s.code.id, "label": s.code.label, "description": s.code.description,
                         "colour": s.code.colour, "in_vivo": s.code.in_vivo, "codings": s.codings,

@@ -100,12 +100,11 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
                 help="walk through every theme, its codes and their quotes (the default)")
 def walk(project, args) -> int:
     """The interactive walk: one step per theme and per code in it; every answer saved at once."""
-    from themecoder.core import review
-    from themecoder.core.project_views import speaker_of_documents
+    from themecoder.core import review, views
 
     review.mark_reviewer(project)
     steps = review.walk(project, unreviewed=args.unreviewed)
-    who = speaker_of_documents(project)
+    who = views.speaker_of_documents(project)
     print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
     print(WALK_KEYS)
     i, shown = 0, 3

@@ -211,10 +211,9 @@ def _list_or_tree(project, args, op: str) -> None:
 
 @theme_cmd.command("unthemed", project_argument, json_option, help="codes in no theme")
 def unthemed(project, args) -> None:
-    from themecoder.core import themes
-    from themecoder.core.project_views import code_stats
+    from themecoder.core import themes, views
 
-    stats = {s.code.id: s.codings for s in code_stats(project)}
+    stats = {s.code.id: s.codings for s in views.code_stats(project)}
     codes = themes.unthemed_codes(project)
     if args.json:
         emit_json([{"id": c.id, "label": c.label, "codings": stats.get(c.id, 0)} for c in codes])

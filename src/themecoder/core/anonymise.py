@@ -79,7 +79,9 @@ from themecoder.core.anonymise_base import (
     kind_label,
     kind_name,
     known_names,
+    replacements_applied,
     strip_genitive,
+    suggestion_source,
 )
 from themecoder.core.anonymise_check import (
     add_known_name,
@@ -88,6 +90,7 @@ from themecoder.core.anonymise_check import (
     find_finding,
     findings,
     ignore_text,
+    known_name_hits,
     remove_known_name,
     stale_documents,
     text_findings,
@@ -119,5 +122,6 @@ __all__ = [
     "fold", "forget_key", "ignore_text", "ignored_texts", "is_blocking", "key_path", "kind_label",
     "kind_name", "known_names", "link_key", "map_offset", "metadata_line", "occurrences",
     "remove_known_name", "replace_finding", "replace_identifier", "replace_spans", "stale_documents",
-    "suggest_pseudonym", "text_findings", "unignore_text",
+    "suggest_pseudonym", "text_findings", "unignore_text", "known_name_hits", "replacements_applied",
+    "suggestion_source",
 ]

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from themecoder import store
 from themecoder.core.project import Project
@@ -174,6 +175,19 @@ def ignored_texts(project: Project) -> list[dict]:
 
 def known_names(project: Project) -> list[dict]:
     return store.identifiers.known_names(project.db)
+
+
+def replacements_applied(project: Project) -> list[dict]:
+    """The replacements applied, oldest first (the originals are only in the key file)."""
+    return store.identifiers.replacements_applied(project.db)
+
+
+def suggestion_source(finding: Any) -> tuple[str, str]:
+    """What a pseudonym is suggested for: a person's genitive ("Karis", "Kari's") counts as
+    the name itself, so the pseudonym fits every form."""
+    if finding.kind == "person" and finding.text.endswith(("'s", "’s")):
+        return strip_genitive(finding.text), finding.kind
+    return finding.text, finding.kind
 
 
 def doc_ids(project: Project, document_ids: Iterable[str] | None) -> list[str]:

@@ -144,7 +144,7 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
 
     turns = store.documents.turns(project.db, doc_id)
     labels = [(t.label_start, t.start) for t in turns if t.start > t.label_start]
-    sentences = store.documents.sentences(project.db, doc_id) or None
+    sentences = store.index.sentences(project.db, doc_id) or None
     entities: list[tuple[int, int, str]] = []
     if ner is not None:
         analysis = ner.analyse(text, analysis_spans(text, [(t.start, t.end) for t in turns]))
@@ -380,3 +380,9 @@ def remove_known_name(project: Project, name: str) -> bool:
     with project.action("anonymise-forget-name", "remove a name from the known-names list") as conn:
         store.identifiers.delete_known_name(conn, key)
     return True
+
+
+def known_name_hits(project: Project, name: str) -> list[IdentifierFinding]:
+    """The findings a name on the known-names list produced (any of its forms)."""
+    return [f for f in findings(project) if f.source == "known_names"
+            and fold(strip_genitive(f.text)) == fold(name)]

@@ -13,12 +13,10 @@ summary for the supervision meeting).
 """
 from __future__ import annotations
 
-import importlib
 import sqlite3
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 
 from themecoder import store
 from themecoder.core.project import Project, new_id
@@ -423,16 +421,3 @@ def progress(project: Project) -> dict[str, int]:
     for step in walk(project, with_codings=False):
         counts[step.status] += 1
     return counts
-
-
-# TRANSITIONAL: remove at integration. Names that moved out of this module and are still used
-# from here by files of other owners (tui/screens/review.py: changes_since; io/export.py:
-# export_review, summary; tests/test_anonymisation.py: export_review). Resolved on first use:
-# the new modules import this one.
-_MOVED = {"changes_since": "review_changes", "export_review": "review_exchange", "summary": "review_overview"}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _MOVED:
-        return getattr(importlib.import_module(f"themecoder.core.{_MOVED[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

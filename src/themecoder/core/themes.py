@@ -169,10 +169,6 @@ def _check_key_quote(project: Project, theme: Theme, coding_ref: str) -> str:
     return coding.id
 
 
-# TRANSITIONAL: remove at integration (caller: tests/test_themes_tui.py; use core.resolve.theme)
-find_theme = resolve.theme
-
-
 # -- structure ------------------------------------------------------------------------------
 def ancestors(project: Project, theme_id: str) -> list[str]:
     """Ids from the theme's parent up to the top level."""

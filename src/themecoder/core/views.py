@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from themecoder import store
+from themecoder.core import resolve
 from themecoder.core.text import collapse_ws, word_count
 from themecoder.core.turns import format_timestamp
 from themecoder.model import Code, CodeStats, Coding, Document, Memo, Theme, Turn
@@ -207,17 +208,42 @@ def turns(project: Project, doc_id: str) -> list[Turn]:
 
 def sentences(project: Project, doc_id: str) -> list[tuple[int, int]]:
     """The indexed sentences of a document ([] until it has been indexed)."""
-    return store.documents.sentences(project.db, doc_id)
+    return store.index.sentences(project.db, doc_id)
 
 
 def needs_indexing(project: Project) -> bool:
     """Is any document without its sentence/lemma index (new, or its text changed)?"""
-    return bool(store.documents.unindexed_documents(project.db))
+    return bool(store.index.unindexed_documents(project.db))
 
 
 def participant_names(project: Project) -> dict[str, str]:
     """Participant id -> pseudonym."""
     return {p.id: p.pseudonym for p in store.participants.participants(project.db)}
+
+
+def participant_pseudonyms(project: Project) -> list[str]:
+    return sorted(p.pseudonym for p in store.participants.participants(project.db))
+
+
+def document_titles(project: Project) -> dict[str, str]:
+    """Document id -> title."""
+    return {d.id: d.title for d in store.documents.documents(project.db)}
+
+
+def speaker_of_documents(project: Project) -> dict[str, str]:
+    """Document id -> the participant's pseudonym, else the document title (for quote lists)."""
+    names = participant_names(project)
+    return {d.id: names.get(d.participant_id or "", d.title) for d in store.documents.documents(project.db)}
+
+
+def theme_paths(project: Project) -> dict[str, str]:
+    """Theme id -> "Theme › Subtheme"."""
+    return resolve.theme_paths(store.themes.themes(project.db))
+
+
+def codings_of_code(project: Project, code_id: str) -> list[Coding]:
+    """A code's codings in document order."""
+    return store.codings.codings_for_code(project.db, code_id)
 
 
 def counts(project: Project) -> dict[str, int]:

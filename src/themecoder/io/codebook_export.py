@@ -56,13 +56,7 @@ def codebook_entries(project, *, lang: str = "nb") -> list[Entry]:
     for th in themes:
         names = path(th.id)
         top, sub = names[0], PATH_SEPARATOR.join(names[1:])
-        totals = db.query_one(
-            "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT t.id FROM themes t JOIN sub ON t.parent_id = sub.id) "
-            "SELECT count(DISTINCT c.id), count(DISTINCT d.participant_id) FROM codings c "
-            "JOIN documents d ON d.id = c.document_id "
-            "WHERE c.code_id IN (SELECT code_id FROM code_themes WHERE theme_id IN (SELECT id FROM sub))",
-            (th.id,),
-        )
+        totals = store.views.theme_totals(db, th.id)
         entries.append(Entry(top, sub, None, th.description, totals[0], totals[1]))
         for code in store.themes.theme_codes(db, th.id):
             s = stats[code.id]
@@ -77,7 +71,9 @@ def codebook_entries(project, *, lang: str = "nb") -> list[Entry]:
 def write_codebook(project, path: str | Path, *, fmt: str, lang: str = "nb",
                    delimiter: str | None = None) -> tuple[Path, int]:
     """Write the codebook; returns the path and the number of codes."""
-    n_codes = project.db.scalar("SELECT count(*) FROM codes") or 0
+    from themecoder import store
+
+    n_codes = store.codes.count(project.db)
     if fmt == "qdc":
         from themecoder.io.refi_project import export_codebook_qdc
 

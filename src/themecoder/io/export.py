@@ -123,9 +123,8 @@ def export_lang(project: Project, lang: str | None) -> str:
 
 def default_path(project: Project, kind: str, fmt: str, lang: str) -> Path:
     """``exports/<project>-<stem>.<fmt>`` beside the project file."""
-    from themecoder.io.tabular import default_output
-
     from themecoder.io.i18n import t
+    from themecoder.io.tabular import default_output
 
     export_kind(kind)
     return default_output(project.path, t("file." + kind, lang), "." + fmt)
@@ -285,11 +284,11 @@ def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions)
 # rather than by their own writers, which use a fixed "<name>.tmp" and would follow a link
 # placed there.
 def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
-    from themecoder.core import review
+    from themecoder.core import review_overview
     from themecoder.io.review_summary import render_markdown, review_document
     from themecoder.io.tabular import atomic_write, write_text
 
-    summary = review.summary(project)
+    summary = review_overview.summary(project)
     if fmt == "md":
         write_text(path, render_markdown(summary, lang=lang))
     else:
@@ -300,10 +299,10 @@ def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: Export
 def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
     import json
 
-    from themecoder.core import review
+    from themecoder.core import review_exchange
     from themecoder.io.tabular import write_text
 
-    data = review.export_review(project, None, reviewer=o.reviewer)
+    data = review_exchange.export_review(project, None, reviewer=o.reviewer)
     write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return ExportResult(path, "review", fmt,
                         f"wrote {path}: {len(data['items'])} items, {len(data['comments'])} comments "

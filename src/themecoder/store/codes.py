@@ -36,18 +36,6 @@ def code_by_label(db: Database, label: str) -> Code | None:
     return None if r is None else _code(r)
 
 
-# TRANSITIONAL: remove at integration (callers: tests/test_findings_joint.py, tests/test_export_quotes.py;
-# they move to core.resolve.code(project, ref))
-def find_code(db: Database, ref: str) -> Code:
-    r = db.query_one("SELECT * FROM codes WHERE id = ? OR label = ?", (ref, ref))
-    if r is None:
-        rows = db.query("SELECT * FROM codes WHERE lower(label) = lower(?)", (ref,))
-        if not rows and len(ref) >= 6:
-            rows = db.query("SELECT * FROM codes WHERE id LIKE ? || '%'", (ref,))
-        if len(rows) != 1:
-            raise NotFound(f"no code {ref!r}")
-        r = rows[0]
-    return _code(r)
 
 
 def code_stats(db: Database) -> list[CodeStats]:

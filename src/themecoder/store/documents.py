@@ -57,25 +57,6 @@ def turns(db: Database, doc_id: str) -> list[Turn]:
     ]
 
 
-def find_document(db: Database, ref: str) -> Document:  # TRANSITIONAL: remove at integration
-    """Old resolver kept for its last caller (tests/tui_fixtures.py), which moves to
-    core.resolve.document(project, ref)."""
-    r = db.query_one(f"SELECT {DOC_COLS} FROM documents WHERE id = ? OR title = ?", (ref, ref))
-    if r is None:
-        rows = db.query(f"SELECT {DOC_COLS} FROM documents WHERE lower(title) = lower(?)", (ref,))
-        if not rows and len(ref) >= 6:
-            rows = db.query(f"SELECT {DOC_COLS} FROM documents WHERE id LIKE ? || '%'", (ref,))
-        if len(rows) != 1:
-            titles = ", ".join(d.title for d in documents(db)) or "none"
-            raise NotFound(f"no document {ref!r} (documents: {titles})")
-        r = rows[0]
-    return _document(r)
-
-
-sentences = index.sentences  # TRANSITIONAL: remove at integration (use store.index.sentences)
-unindexed_documents = index.unindexed_documents  # TRANSITIONAL: remove at integration (store.index)
-
-
 # -- writes (inside an action: `conn` is the action's connection) ------------------------------
 def next_position(conn: sqlite3.Connection) -> int:
     """The position after the last document (new documents go to the end of the list)."""

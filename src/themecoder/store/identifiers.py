@@ -184,3 +184,10 @@ def code_label(conn: sqlite3.Connection, code_id: str) -> str | None:
 
 
 # -- writes of the re-anchoring on tables other store modules own ----------------------------------
+
+
+def replacements_applied(db: Database) -> list[dict]:
+    """The replacements applied, oldest first (the originals are only in the key file)."""
+    return [dict(r) for r in db.query(
+        "SELECT d.title AS document, r.kind, r.mode, r.replacement, r.occurrences, r.created "
+        "FROM anon_replacements r JOIN documents d ON d.id = r.document_id ORDER BY r.created")]

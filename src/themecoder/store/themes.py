@@ -46,19 +46,6 @@ def theme(db: Database, theme_id: str) -> Theme:
     return _theme(r)
 
 
-# TRANSITIONAL: remove at integration (callers: core/findings.py and tests of findings, export and the TUI;
-# they move to core.resolve.theme(project, ref))
-def find_theme(db: Database, ref: str) -> Theme:
-    rows = db.query("SELECT * FROM themes WHERE id = ? OR name = ?", (ref, ref))
-    if not rows:
-        rows = db.query("SELECT * FROM themes WHERE lower(name) = lower(?)", (ref,))
-    if not rows and len(ref) >= 6:
-        rows = db.query("SELECT * FROM themes WHERE id LIKE ? || '%'", (ref,))
-    if len(rows) != 1:
-        raise NotFound(f"no theme {ref!r}" if not rows else f"several themes are called {ref!r}; use the id")
-    return _theme(rows[0])
-
-
 def theme_codes(db: Database, theme_id: str) -> list[Code]:
     return [_code(r) for r in db.query(
         "SELECT c.* FROM codes c JOIN code_themes ct ON ct.code_id = c.id WHERE ct.theme_id = ? "

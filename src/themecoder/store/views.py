@@ -25,3 +25,15 @@ def memo_counts(db: Database, target_type: str) -> dict[str, int]:
     """Target id -> number of memos on it, for one kind of target."""
     return {r[0]: r[1] for r in db.query(
         "SELECT target_id, count(*) FROM memos WHERE target_type = ? GROUP BY target_id", (target_type,))}
+
+
+def theme_totals(db: Database, theme_id: str) -> tuple[int, int]:
+    """(codings, participants) of a theme with its subthemes; a coding counts once."""
+    row = db.query_one(
+        "WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT t.id FROM themes t JOIN sub ON t.parent_id = sub.id) "
+        "SELECT count(DISTINCT c.id), count(DISTINCT d.participant_id) FROM codings c "
+        "JOIN documents d ON d.id = c.document_id "
+        "WHERE c.code_id IN (SELECT code_id FROM code_themes WHERE theme_id IN (SELECT id FROM sub))",
+        (theme_id,),
+    )
+    return (row[0], row[1]) if row else (0, 0)

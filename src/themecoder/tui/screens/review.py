@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.widgets import ContentSwitcher, Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from themecoder.core import review, views
+from themecoder.core import review, review_changes, views
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
@@ -116,7 +116,7 @@ class ReviewScreen(WorkbenchScreen):
             (item.label, "bold"), ("  (gone)" if item.orphaned else "", "red"), "\n",
             *[Content.assemble(("    ↳ " if k else "  ", "dim"), (f"{c.author}: ", "bold"), c.text, "\n")
               for k, c in enumerate(th.comments)]), id=th.root.id) for item, th in open_threads])
-        changes = review.changes_since(project)
+        changes = review_changes.changes_since(project)
         since = changes.since
         head = (f"Since the review by {since.reviewer or '?'} ({since.time[:16].replace('T', ' ')})"
                 if since else "No review yet: everything is new")
