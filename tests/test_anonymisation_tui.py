@@ -3,7 +3,6 @@ the decisions land in the project (asserted on the database, not only on the scr
 from __future__ import annotations
 
 import pytest
-from tui_fixtures import wait_for
 
 from themecoder import store
 from themecoder.core import anonymise as an
@@ -12,6 +11,7 @@ from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
 from themecoder.tui.app import ThemecoderApp
 from themecoder.tui.screens.anonymisation import AnonymisationScreen, ReplaceDialog
+from tui_fixtures import wait_for
 
 TEXT = (
     "I: Kan du fortelle litt om deg selv?\n\n"

@@ -6,8 +6,8 @@ import io
 
 import docx
 import pytest
-from export_fixtures import build_project
 
+from export_fixtures import build_project
 from themecoder.cli import main
 from themecoder.io.codebook_export import codebook_entries, write_codebook
 from themecoder.io.i18n import format_decimal, format_int, format_percent

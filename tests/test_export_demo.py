@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import docx
 import pytest
+
 from test_export_quotes import check_docx_against_transcripts
 from test_refi_project import snapshot
-
 from themecoder import store
 from themecoder.cli import main
 from themecoder.core.project import Project

@@ -10,10 +10,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from export_fixtures import LONG_QUOTE, build_project, coding_for
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from export_fixtures import LONG_QUOTE, build_project, coding_for
 from themecoder import store
 from themecoder.cli import main
 from themecoder.core import resolve

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Checkbox, Input, Select, SelectionList, Static
-from tui_fixtures import make_app, type_text, wait_for
 
 from themecoder import store
 from themecoder.core.coding import apply_new_code
@@ -19,6 +18,7 @@ from themecoder.core.project import Project
 from themecoder.io.export import KINDS
 from themecoder.io.readers import read_transcript
 from themecoder.tui.screens.export import ExportScreen
+from tui_fixtures import make_app, type_text, wait_for
 
 SIZE = (110, 44)
 SECRET = "Ring Kari Nordmann på 922 33 444"

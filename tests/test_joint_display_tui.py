@@ -4,11 +4,11 @@ it, enter a new finding in the form, set the design, undo."""
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList, Select, TextArea
-from tui_fixtures import make_app, wait_for
 
 from themecoder.core import findings as F
 from themecoder.core import resolve
 from themecoder.core.project import Project
+from tui_fixtures import make_app, wait_for
 
 SIZE = (140, 45)
 

@@ -6,9 +6,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from export_fixtures import build_project
 from lxml import etree
 
+from export_fixtures import build_project
 from themecoder import store
 from themecoder.cli import main
 from themecoder.core import resolve

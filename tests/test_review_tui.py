@@ -3,12 +3,12 @@ student answers and resolves, and sees what changed since the review."""
 from __future__ import annotations
 
 from textual.widgets import ContentSwitcher, OptionList
-from tui_fixtures import make_app, wait_for
-from tui_fixtures import type_text as type_into
 
 from themecoder import store
 from themecoder.core import review, themes
 from themecoder.core.project import Project
+from tui_fixtures import make_app, wait_for
+from tui_fixtures import type_text as type_into
 
 SIZE = (120, 40)
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, OptionList
-from tui_fixtures import make_app, wait_for
-from tui_fixtures import type_text as type_into
 
 from themecoder import store
 from themecoder.core import coding, resolve, themes
 from themecoder.core.project import Project
+from tui_fixtures import make_app, wait_for
+from tui_fixtures import type_text as type_into
 
 SIZE = (120, 40)
 

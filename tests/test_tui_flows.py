@@ -5,8 +5,6 @@ Each flow asserts on the project's state (codings in the database, their offsets
 """
 from __future__ import annotations
 
-from tui_fixtures import make_app, type_text, wait_for
-
 from themecoder import store
 from themecoder.core.coding import in_vivo_label, trim_span
 from themecoder.core.project import Project
@@ -17,6 +15,7 @@ from themecoder.tui.screens.codes import CodeListScreen
 from themecoder.tui.screens.search import SearchScreen
 from themecoder.tui.screens.transcript import TranscriptScreen
 from themecoder.tui.widgets.transcript_view import GUTTER, TranscriptView
+from tui_fixtures import make_app, type_text, wait_for
 
 SIZE = (100, 32)
 
