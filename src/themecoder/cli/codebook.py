@@ -6,18 +6,11 @@ from themecoder.cli.common import (
     confirm,
     emit_json,
     json_option,
-    open_project,
     option,
     project_argument,
+    run_action,
     slots,
 )
-
-
-def run_action(args) -> int:
-    with open_project(args.project, args.coder) as project:
-        args.run_action(project, args)
-    return 0
-
 
 commands = Commands()
 register = commands.register

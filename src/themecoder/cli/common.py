@@ -38,6 +38,13 @@ def open_project(path: str, coder: str | None = None) -> Project:
     return Project.open(path, coder=coder)
 
 
+def run_action(args: argparse.Namespace) -> int:
+    """Runner of a command group whose actions take an open project (`theme`, `codebook`)."""
+    with open_project(args.project, args.coder) as project:
+        args.run_action(project, args)
+    return 0
+
+
 def project_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", help="the project file (*.themecoder)")
 

@@ -12,6 +12,7 @@ from themecoder.cli.common import (
     open_project,
     option,
     project_argument,
+    run_action,
     slots,
     user_error,
 )
@@ -19,12 +20,6 @@ from themecoder.cli.common import (
 THEME_HELP = "theme name, id, or path «Theme/Subtheme»"
 THEME = option("theme", help=THEME_HELP)
 CODES = option("codes", nargs="+", help="code labels or ids")
-
-
-def run_action(args) -> int:
-    with open_project(args.project, args.coder) as project:
-        args.run_action(project, args)
-    return 0
 
 
 commands = Commands()
