@@ -28,7 +28,7 @@ def duplicate_of(project: Project, sha256: str) -> Document | None:
 
 def unique_title(project: Project, title: str) -> str:
     """`title`, or "title (2)", "title (3)" ... when a document has it already (ignoring case)."""
-    existing = {d.title.casefold() for d in store.documents.documents(project.db)}
+    existing = {t.casefold() for t in store.documents.titles(project.db)}
     if title.casefold() not in existing:
         return title
     n = 2

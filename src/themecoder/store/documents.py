@@ -63,6 +63,11 @@ def next_position(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT coalesce(max(position), 0) + 1 FROM documents").fetchone()[0]
 
 
+def titles(db: Database) -> list[str]:
+    """Every document's title (cheap: no text is read)."""
+    return [r[0] for r in db.query_tuples("SELECT title FROM documents")]
+
+
 def title_taken(conn: sqlite3.Connection, title: str, except_id: str = "") -> bool:
     """Whether another document (not `except_id`) has exactly this title."""
     return conn.execute("SELECT 1 FROM documents WHERE title = ? AND id != ?",
