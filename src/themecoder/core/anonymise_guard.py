@@ -206,7 +206,8 @@ def export_guard(
         raise UserError(
             f"export refused: {len(open_)} unresolved identifier finding{'s' if len(open_) != 1 else ''} "
             f"in the exported text: {shown}{more}. Resolve them (themecoder check, themecoder anonymise, "
-            f"or the Anonymisation screen) or pass --allow-unreviewed"
+            f"or the Anonymisation screen), or export anyway: --allow-unreviewed, or the last checkbox on "
+            f"the Export screen (the export then says so in its metadata)"
         )
     if open_:
         meta["anonymisation"] = "unreviewed findings allowed by user"

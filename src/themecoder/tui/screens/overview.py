@@ -61,7 +61,7 @@ class OverviewScreen(WorkbenchScreen):
             f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "
             f"{counts['codings']} codings · {counts['memos']} memos".replace(",", " ")
         )
-        hint = ("Enter opens a transcript. C lists codes, / searches, ? shows every key."
+        hint = ("Enter opens a transcript. C lists codes, / searches, E exports, ? shows every key."
                 if rows else "No documents yet: press i to import transcripts (.txt .docx .vtt .srt .md).")
         self.query_one("#overview-hint", Static).update(hint)
 
