@@ -10,7 +10,9 @@ orphan (with the labels it had) and reported.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -107,9 +109,16 @@ def export_review(project: Project, path: str | Path | None = None, *, reviewer:
         path = Path(path)
         if not path.parent.exists():
             raise UserError(f"folder {path.parent} does not exist")
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        # A fresh temporary name beside the target, then a rename: never half a file, and never
+        # through a link someone planted at a fixed temporary name.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     return data
 
 
