@@ -148,3 +148,33 @@ def test_project_views_name_the_speaker_of_each_document(project, anna):
     assert views.document_titles(project) == {anna.id: "anna"}
     assert views.participant_pseudonyms(project) == ["Anna"]
     assert views.counts(project)["documents"] == 1
+
+
+# -- the YAML codebook -----------------------------------------------------------------------
+@pytest.mark.parametrize("body, said", [
+    ("codes:\n  - label: a\ncodings:\n  - just a string\n", "codings: expected a list of entries"),
+    ("codes:\n  - label: a\ncodings:\n  - {doc: anna, code: a, quote: 'e', occurrence: many}\n",
+     "occurrence must be a whole number"),
+    ("codes:\n  - label: a\ncodings:\n  - {doc: nobody, code: a, quote: 'e'}\n", "no document 'nobody'"),
+])
+def test_a_bad_codebook_entry_is_one_line_naming_the_file_and_changes_nothing(project, anna, tmp_path, body, said):
+    from themecoder.core.codebook_io import import_codebook_file
+
+    path = tmp_path / "kodebok.yaml"
+    path.write_text(body, encoding="utf-8")
+    before = views.counts(project)
+    with pytest.raises(UserError) as err:
+        import_codebook_file(project, path)
+    assert str(err.value).startswith("kodebok.yaml: ") and said in str(err.value)
+    assert views.counts(project) == before
+
+
+def test_codebook_codings_name_documents_through_the_resolver(project, anna, tmp_path):
+    from themecoder.core.codebook_io import import_codebook_file
+
+    text = store.documents.document_text(project.db, anna.id)
+    quote = text[text.index(" ") + 1:][:20].strip()
+    path = tmp_path / "kodebok.yaml"
+    path.write_text(f"codes:\n  - label: a\ncodings:\n  - {{doc: '{anna.source_name}', code: a, quote: '{quote}'}}\n",
+                    encoding="utf-8")
+    assert import_codebook_file(project, path)["codings"] == 1
