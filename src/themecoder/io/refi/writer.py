@@ -258,6 +258,7 @@ class _Writer:
 
     # -- documents ------------------------------------------------------------------------------
     def project(self) -> tuple[bytes, list[tuple[str, bytes]]]:
+        """project.qde and the source files, in the element order the schema prescribes."""
         p = self.p
         root = ET.Element("Project", {"xmlns": PROJECT_NS})
         root.set("name", _xml_text(p.name or "Untitled"))
@@ -266,21 +267,39 @@ class _Writer:
         _set_date(root, "creationDateTime", p.creation_date_time, "project date")
         _set_guid_ref(root, "modifyingUserGUID", p.modifying_user, "project user")
         _set_date(root, "modifiedDateTime", p.modified_date_time, "project date")
-
-        if p.users:
-            users = _sub(root, "Users")
-            for u in p.users:
-                el = _sub(users, "User", guid=_guid(u.guid, f"user {u.name!r}"))
-                _set(el, "name", u.name)
-                _set(el, "id", u.id)
+        self._users(root)
         if p.codes:
             codes = _sub(_sub(root, "CodeBook"), "Codes")
             for c in p.codes:
                 self.code(codes, c, 1, with_notes=True)
+        # Cases and sources may define variables on the fly: build them first, insert after.
+        cases_el = self._cases()
+        sources_el, files = self._sources()
+        self._variables(root)
+        for el in (cases_el, sources_el):
+            if len(el):
+                root.append(el)
+        self._notes(root)
+        links = self._links()
+        if len(links):
+            root.append(links)
+        self._sets(root)
+        _text_child(root, "Description", p.description)
+        for g in p.note_refs:
+            _sub(root, "NoteRef", targetGUID=_guid(g, "project note reference"))
+        return _serialise(root), files
 
-        # Cases and sources may define variables on the fly; build them first, insert after.
+    def _users(self, root: ET.Element) -> None:
+        if self.p.users:
+            users = _sub(root, "Users")
+            for u in self.p.users:
+                el = _sub(users, "User", guid=_guid(u.guid, f"user {u.name!r}"))
+                _set(el, "name", u.name)
+                _set(el, "id", u.id)
+
+    def _cases(self) -> ET.Element:
         cases_el = ET.Element("Cases")
-        for case in p.cases:
+        for case in self.p.cases:
             el = _sub(cases_el, "Case", guid=_guid(case.guid, f"case {case.name!r}"))
             _set(el, "name", case.name)
             _text_child(el, "Description", case.description)
@@ -291,18 +310,23 @@ class _Writer:
                 _sub(el, "SourceRef", targetGUID=_guid(g, "case source reference"))
             for g in case.selection_refs:
                 _sub(el, "SelectionRef", targetGUID=_guid(g, "case selection reference"))
+        return cases_el
+
+    def _sources(self) -> tuple[ET.Element, list[tuple[str, bytes]]]:
         sources_el = ET.Element("Sources")
         files: list[tuple[str, bytes]] = []
         seen_files: set[str] = set()
-        for src in p.sources:
+        for src in self.p.sources:
             name = self.source(sources_el, src)
             if name in seen_files:
                 raise RefiError(f"cannot write: two sources share the GUID {src.guid}")
             seen_files.add(name)
             assert src.text is not None
             files.append((f"sources/{name}", src.text.encode("utf-8")))
+        return sources_el, files
 
-        all_vars = list(p.variables) + self.extra_vars
+    def _variables(self, root: ET.Element) -> None:
+        all_vars = list(self.p.variables) + self.extra_vars
         if all_vars:
             variables = _sub(root, "Variables")
             for v in all_vars:
@@ -312,13 +336,11 @@ class _Writer:
                 el.set("name", _xml_text(v.name))
                 el.set("typeOfVariable", v.type)
                 _text_child(el, "Description", v.description)
-        if len(cases_el):
-            root.append(cases_el)
-        if len(sources_el):
-            root.append(sources_el)
-        if p.notes:
+
+    def _notes(self, root: ET.Element) -> None:
+        if self.p.notes:
             notes = _sub(root, "Notes")
-            for n in p.notes:
+            for n in self.p.notes:
                 el = _sub(notes, "Note", guid=_guid(n.guid, f"note {n.name!r}"))
                 _set(el, "name", n.name)
                 _set_guid_ref(el, "creatingUser", n.creating_user, "note user")
@@ -327,9 +349,11 @@ class _Writer:
                 _set_date(el, "modifiedDateTime", n.modified_date_time, "note date")
                 _text_child(el, "Description", n.description)
                 _sub(el, "PlainTextContent").text = _xml_text(n.text or "")
-        # Links: the project's own, then notes' refs the schema has no NoteRef place for.
+
+    def _links(self) -> ET.Element:
+        """The project's own links, then notes' refs the schema has no NoteRef place for."""
         links = ET.Element("Links")
-        for link in p.links:
+        for link in self.p.links:
             el = _sub(links, "Link", guid=_guid(link.guid, "link"))
             _set(el, "name", link.name)
             if link.direction is not None:
@@ -345,19 +369,14 @@ class _Writer:
             for note_guid in notes_of:
                 if (note_guid, target) in self.note_targets_written:
                     continue
-                _sub(
-                    links,
-                    "Link",
-                    guid=stable_guid("note-link", note_guid, target),
-                    direction="OneWay",
-                    originGUID=_guid(note_guid, "note"),
-                    targetGUID=_guid(target, "note target"),
-                )
-        if len(links):
-            root.append(links)
-        if p.sets:
+                _sub(links, "Link", guid=stable_guid("note-link", note_guid, target), direction="OneWay",
+                     originGUID=_guid(note_guid, "note"), targetGUID=_guid(target, "note target"))
+        return links
+
+    def _sets(self, root: ET.Element) -> None:
+        if self.p.sets:
             sets = _sub(root, "Sets")
-            for s in p.sets:
+            for s in self.p.sets:
                 el = _sub(sets, "Set", guid=_guid(s.guid, f"set {s.name!r}"))
                 el.set("name", _xml_text(s.name))
                 _text_child(el, "Description", s.description)
@@ -367,10 +386,6 @@ class _Writer:
                     _sub(el, "MemberSource", targetGUID=_guid(g, "set member"))
                 for g in s.member_notes:
                     _sub(el, "MemberNote", targetGUID=_guid(g, "set member"))
-        _text_child(root, "Description", p.description)
-        for g in p.note_refs:
-            _sub(root, "NoteRef", targetGUID=_guid(g, "project note reference"))
-        return _serialise(root), files
 
     def codebook(self) -> bytes:
         p = self.p
