@@ -133,3 +133,17 @@ def test_an_attribute_keeps_its_first_type(project):
     assert (attr.name, attr.type, attr.value) == ("alder", "integer", "42")
     assert D.check_attribute_value("ja", "boolean", "x") == "true"
     assert D.check_attribute_value("3,5", "float", "x") == "3.5"
+
+
+def test_every_table_has_one_writer_module():
+    """`INSERT INTO <table>` stands in one store module per table (the schema's migrations,
+    triggers and the action log's own bookkeeping aside)."""
+    pattern = re.compile(r"INSERT(?: OR \w+)? INTO (\w+)")
+    writers: dict[str, set[str]] = {}
+    for path in (SRC / "store").glob("*.py"):
+        if path.name in ("schema.py", "actionlog.py", "db.py"):
+            continue
+        for table in pattern.findall(path.read_text(encoding="utf-8")):
+            writers.setdefault(table, set()).add(path.name)
+    assert {"codes", "codings", "themes", "code_themes", "memos", "documents"} <= set(writers)
+    assert {t: w for t, w in writers.items() if len(w) > 1} == {}
