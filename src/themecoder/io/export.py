@@ -167,7 +167,7 @@ def check_output_path(project: Project | None, path: str | Path) -> Path:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
     if head.startswith(SQLITE_MAGIC):
         raise UserError(f"refusing to write {path}: it is a database (a project?); choose another output")
-    if b'"themecoder-key"' in head or head.lstrip().startswith(b'{\n  "format": "themecoder-key"'):
+    if b'"themecoder-key"' in head:
         raise UserError(f"refusing to write {path}: it is an anonymisation key file; choose another output")
     return path
 
@@ -188,25 +188,12 @@ def guard(project: Project, kind: str, *, allow_unreviewed: bool = False) -> dic
 
 
 def stamp(path: str | Path, meta: dict[str, Any], fmt: str | None = None) -> None:
-    """Write the guard's result into an export's metadata: docx core properties (comments,
-    keywords), an HTML <meta>, a comment line at the top of markdown, the Description of a
-    qdpx project; a CSV gets a first line only when unreviewed findings were allowed.
-    `fmt` (default: the suffix) says what the file holds, e.g. CSV written as ``data.txt``."""
+    """Write the guard's result into an export's metadata (see io.stamping); `fmt` (default:
+    the suffix) says what the file holds, e.g. CSV written as ``data.txt``."""
     from themecoder.io import stamping
 
-    if not meta or path is None or not Path(path).is_file():
-        return
-    path = Path(path)
-    if not fmt or _suffix(path) == fmt:
-        stamping.stamp_file(path, meta)
-        return
-    # stamping picks the format by suffix: stamp under a sibling name, then rename back
-    named = path.with_name(f".{path.name}.stamp.{fmt}")
-    os.replace(path, named)
-    try:
-        stamping.stamp_file(named, meta)
-    finally:
-        os.replace(named, path)
+    if meta and path is not None and Path(path).is_file():
+        stamping.stamp_file(Path(path), meta, fmt or _suffix(path))
 
 
 # -- the service -----------------------------------------------------------------------------
@@ -280,30 +267,18 @@ def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions)
     return ExportResult(path, "report", fmt, f"wrote {path}")
 
 
-# The review summary and file are written here through atomic_write (a fresh temporary name)
-# rather than by their own writers, which use a fixed "<name>.tmp" and would follow a link
-# placed there.
 def _review_summary(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
     from themecoder.core import review_overview
-    from themecoder.io.review_summary import render_markdown, review_document
-    from themecoder.io.tabular import atomic_write, write_text
+    from themecoder.io.review_summary import write_review_summary
 
-    summary = review_overview.summary(project)
-    if fmt == "md":
-        write_text(path, render_markdown(summary, lang=lang))
-    else:
-        atomic_write(path, review_document(summary, lang=lang).save)
+    write_review_summary(review_overview.summary(project), path, lang=lang, fmt=fmt)
     return ExportResult(path, "review-summary", fmt, f"wrote {path}")
 
 
 def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
-    import json
-
     from themecoder.core import review_exchange
-    from themecoder.io.tabular import write_text
 
-    data = review_exchange.export_review(project, None, reviewer=o.reviewer)
-    write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    data = review_exchange.export_review(project, path, reviewer=o.reviewer)
     return ExportResult(path, "review", fmt,
                         f"wrote {path}: {len(data['items'])} items, {len(data['comments'])} comments "
                         f"by {', '.join(data['reviewers']) or 'nobody yet'}")

@@ -203,12 +203,12 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
     return doc
 
 
-def write_review_summary(s: ReviewSummary, path: str | Path, *, lang: str = "nb") -> Path:
-    """Write the summary; the format follows the suffix (.docx or .md)."""
+def write_review_summary(s: ReviewSummary, path: str | Path, *, lang: str = "nb", fmt: str | None = None) -> Path:
+    """Write the summary as `fmt` ("docx" or "md"; default: the suffix)."""
     path = Path(path)
     if lang not in LANGS:
         raise UserError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
-    suffix = path.suffix.lower()
+    suffix = "." + fmt if fmt else path.suffix.lower()
     if suffix not in (".docx", ".md"):
         raise UserError(f"the summary is written as .docx or .md, not {path.suffix or 'no suffix'!r}")
     if not path.parent.exists():

@@ -12,14 +12,14 @@ from themecoder.io.tabular import atomic_write
 QDE_NS = "urn:QDA-XML:project:1.0"
 
 
-def stamp_file(path: Path, meta: dict[str, Any]) -> None:
+def stamp_file(path: Path, meta: dict[str, Any], fmt: str | None = None) -> None:
     """docx core properties (comments, keywords), an HTML <meta>, a comment line at the top of
     markdown, the Description of a qdpx project; a CSV gets a first line only when unreviewed
     findings were allowed (a comment line would otherwise confuse spreadsheet programs)."""
     from themecoder.core.anonymise import metadata_line
 
     line = "themecoder " + metadata_line(meta)
-    suffix = path.suffix.lower()
+    suffix = "." + fmt if fmt else path.suffix.lower()
     if suffix == ".docx":
         _docx(path, line, meta)
     elif suffix in (".md", ".markdown"):

@@ -30,7 +30,7 @@ FORMATS = ("docx", "md", "csv")
 
 
 # -- files -------------------------------------------------------------------------------------
-def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object]) -> Path:
     """Call ``write(fh)`` on a temporary file, then rename it to ``path``."""
     path = Path(path)
     try:

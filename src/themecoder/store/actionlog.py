@@ -212,14 +212,6 @@ def redo(db: Database, *, coder: str | None = None) -> tuple[Action | None, set[
     return action, _revert(db, action, backwards=False, coder=coder)
 
 
-def changes_of(db: Database, action_id: int) -> list[tuple[str, str, dict | None, dict | None]]:
-    rows = db.query("SELECT tbl, op, old, new FROM changes WHERE action_id = ? ORDER BY seq", (action_id,))
-    return [
-        (r["tbl"], r["op"], decode_row(r["old"]), decode_row(r["new"]))
-        for r in rows
-    ]
-
-
 def purge_undo_data(db: Database) -> int:
     """Forget the row data that undo needs, keeping the audit trail (who did what when).
 

@@ -90,11 +90,6 @@ def name_of(conn: sqlite3.Connection, theme_id: str) -> str:
     return conn.execute("SELECT name FROM themes WHERE id = ?", (theme_id,)).fetchone()[0]
 
 
-def code_ids_in(db: Database, theme_id: str) -> list[str]:
-    return [r[0] for r in db.query_tuples("SELECT code_id FROM code_themes WHERE theme_id = ? ORDER BY position",
-                                          (theme_id,))]
-
-
 def mappings_of_code(conn: sqlite3.Connection, code_id: str) -> list[tuple[str, int, str]]:
     """(theme_id, position, created) of each theme the code is in."""
     return [tuple(r) for r in conn.execute(
