@@ -14,8 +14,8 @@ from themecoder.cli.common import (
     option,
     progress_bar,
     project_argument,
-    user_error,
 )
+from themecoder.errors import UserError
 
 # core.identifiers.KINDS, repeated so that building the parser does not import the detector.
 ANON_KINDS = ("person", "place", "organisation", "phone", "email", "national_id", "d_number",
@@ -151,7 +151,7 @@ def open_key_file(args, project, *, required: bool):
     where = getattr(args, "key", None) or key_path(project)
     if not where:
         if required:
-            raise user_error("a pseudonym needs a key file: give --key FILE (created if new; keep it "
+            raise UserError("a pseudonym needs a key file: give --key FILE (created if new; keep it "
                             "apart from the project, on protected storage) or use --category")
         return None
     key = open_key(where, project=project)
@@ -182,12 +182,12 @@ def open_key_file(args, project, *, required: bool):
 def cmd_anonymise_replace(args) -> int:
     from themecoder.core import anonymise as an
     if args.pseudonym is None and args.category is None:
-        raise user_error("say what to put in: --pseudonym [NAME] (a suggestion without NAME) or "
+        raise UserError("say what to put in: --pseudonym [NAME] (a suggestion without NAME) or "
                         "--category [[navn]] (the kind's category without a value)")
     if args.pseudonym is not None and args.category is not None:
-        raise user_error("--pseudonym or --category, not both")
+        raise UserError("--pseudonym or --category, not both")
     if bool(args.finding) == bool(args.text):
-        raise user_error("give a finding id (from themecoder check) or --text TEXT")
+        raise UserError("give a finding id (from themecoder check) or --text TEXT")
     mode = "pseudonym" if args.pseudonym is not None else "category"
     value = (args.pseudonym if mode == "pseudonym" else args.category) or None
     with open_project(args.project, args.coder) as project:
@@ -228,7 +228,7 @@ def cmd_anonymise_replace(args) -> int:
 def cmd_anonymise_ignore(args) -> int:
     from themecoder.core import anonymise as an
     if bool(args.finding) == bool(args.text):
-        raise user_error("give a finding id (from themecoder check) or --text TEXT")
+        raise UserError("give a finding id (from themecoder check) or --text TEXT")
     with open_project(args.project, args.coder) as project:
         if args.undo:
             text = args.text or an.find_finding(project, args.finding).text
@@ -313,7 +313,7 @@ def cmd_anonymise_list(args) -> int:
 def cmd_anonymise_suggest(args) -> int:
     from themecoder.core import anonymise as an
     if bool(args.finding) == bool(args.text):
-        raise user_error("give a finding id (from themecoder check) or --text TEXT")
+        raise UserError("give a finding id (from themecoder check) or --text TEXT")
     with open_project(args.project, args.coder) as project:
         if args.finding:
             original, kind = an.suggestion_source(an.find_finding(project, args.finding))

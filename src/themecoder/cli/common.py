@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from themecoder.errors import UserError  # imports nothing: --help stays light
+
 if TYPE_CHECKING:
     from themecoder.core.project import Project
 
@@ -60,21 +62,15 @@ def allow_unreviewed_option(p: argparse.ArgumentParser) -> None:
                         "the export's metadata)")
 
 
-def user_error(message: str) -> Exception:
-    from themecoder.errors import UserError
-
-    return UserError(message)
-
-
 def confirm(question: str, yes: bool) -> None:
     """Ask on a terminal; without one, --yes is required. Declining changes nothing."""
     if yes:
         return
     if not sys.stdin.isatty():
-        raise user_error(f"{question} Add --yes to confirm")
+        raise UserError(f"{question} Add --yes to confirm")
     answer = input(f"{question} [y/N] ").strip().casefold()
     if answer not in ("y", "yes", "j", "ja"):
-        raise user_error("cancelled; nothing changed")
+        raise UserError("cancelled; nothing changed")
 
 
 @contextmanager

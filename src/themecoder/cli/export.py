@@ -15,8 +15,8 @@ from themecoder.cli.common import (
     open_project,
     option,
     project_argument,
-    user_error,
 )
+from themecoder.errors import UserError
 
 commands = Commands()
 register = commands.register
@@ -116,7 +116,7 @@ def _span(text: str) -> tuple[int, int]:
             return int(start), int(end)
     except ValueError:
         pass
-    raise user_error("--span takes START:END (document offsets)")
+    raise UserError("--span takes START:END (document offsets)")
 
 
 @export_cmd.command(
@@ -142,7 +142,7 @@ def cmd_export_shorten(args) -> int:
             return 0
         spans = [_span(s) for s in args.span] if args.span else None
         if spans is None and not args.quote:
-            raise user_error("give the shortened quote (omitted parts as […]), --span START:END, or --clear")
+            raise UserError("give the shortened quote (omitted parts as […]), --span START:END, or --clear")
         segments = set_shortening(project, coding_id, args.quote, spans=spans)
         print(f"shortened to {len(segments)} part(s): {display_text([s.text for s in segments], '[…]')}")
     return 0

@@ -14,9 +14,9 @@ from themecoder.cli.common import (
     open_project,
     option,
     project_argument,
-    user_error,
 )
 from themecoder.cli.export import run_export_command
+from themecoder.errors import UserError
 
 commands = Commands()
 register = commands.register
@@ -72,7 +72,7 @@ def parse_group(text: str) -> dict:
     """``NAME:N:M:SD`` (empty parts allowed; the name may not contain ':')."""
     parts = text.rsplit(":", 3)
     if len(parts) != 4:
-        raise user_error(f"--group takes NAME:N:MEAN:SD (empty parts allowed), not {text!r}")
+        raise UserError(f"--group takes NAME:N:MEAN:SD (empty parts allowed), not {text!r}")
     name, n, mean, sd = (p.strip() for p in parts)
     return {"name": name, "n": n or None, "mean": mean or None, "sd": sd or None}
 
@@ -224,7 +224,7 @@ def cmd_findings_edit(args) -> int:
 
     fields = finding_fields(args)
     if not fields:
-        raise user_error("nothing to change: give the fields to set (e.g. --p-reported .03)")
+        raise UserError("nothing to change: give the fields to set (e.g. --p-reported .03)")
     with open_project(args.project, args.coder) as project:
         sf = update_finding(project, args.finding, **fields)
         print(f"changed {sf.label}: {', '.join(sorted(fields))}")
@@ -269,7 +269,7 @@ def cmd_link(args) -> int:
         if outcome is None:
             existing = get_link(project, theme.id, sf.id)
             if existing is None:
-                raise user_error("a new link needs --outcome confirmation, expansion or discordance")
+                raise UserError("a new link needs --outcome confirmation, expansion or discordance")
             outcome = existing.outcome
         link = link_theme(project, theme.id, sf.id, outcome, args.text)
         print(f"linked «{theme.name}» ↔ {sf.label} {sf.title}: {link.outcome}")

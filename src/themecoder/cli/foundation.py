@@ -18,8 +18,8 @@ from themecoder.cli.common import (
     progress_bar,
     project_argument,
     slots,
-    user_error,
 )
+from themecoder.errors import UserError
 
 commands = Commands()
 register = commands.register
@@ -252,7 +252,7 @@ def cmd_verify(args) -> int:
 def cmd_purge_undo(args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
-            raise user_error("purge-undo cannot be undone itself; give --yes to confirm")
+            raise UserError("purge-undo cannot be undone itself; give --yes to confirm")
         answer = input("Forget all undo data (the action log stays)? This cannot be undone. [y/N] ")
         if answer.strip().casefold() not in {"y", "yes", "j", "ja"}:
             print("nothing changed")

@@ -14,8 +14,8 @@ from themecoder.cli.common import (
     project_argument,
     run_action,
     slots,
-    user_error,
 )
+from themecoder.errors import UserError
 
 THEME_HELP = "theme name, id, or path «Theme/Subtheme»"
 THEME = option("theme", help=THEME_HELP)
@@ -73,7 +73,7 @@ def set_fields(project, args) -> None:
         cleared = args.key_quote.casefold() in ("", "none", "-")
         fields["key_coding_id"] = None if cleared else resolve.coding(project, args.key_quote).id
     if not fields:
-        raise user_error("nothing to set: give --description, --analytic-text, --condensate or --key-quote")
+        raise UserError("nothing to set: give --description, --analytic-text, --condensate or --key-quote")
     t = themes.update_theme(project, t.id, **fields)
     print(f"theme «{t.name}» updated")
 
