@@ -1,6 +1,7 @@
 """Shared fixtures. Nothing in the test suite may reach the network."""
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -35,8 +36,27 @@ def root() -> Path:
     return ROOT
 
 
-@pytest.fixture
+SHARED_MISSING = (
+    "needs ../shared/refi (real vendor REFI-QDA files and the standard's schemas), which is not beside "
+    "this clone; CI has it and runs these tests"
+)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
 def shared() -> Path:
+    """../shared beside the repository: vendor files a fresh clone does not have.
+
+    Without it the test skips with a reason; under CI (CI=true) a missing folder fails instead,
+    so the vendor tests can never silently stop running there.
+    """
+    if not (SHARED / "refi").is_dir():
+        if in_ci():
+            pytest.fail("CI=true but ../shared/refi is missing: the vendor-file tests must run in CI")
+        pytest.skip(SHARED_MISSING)
     return SHARED
 
 

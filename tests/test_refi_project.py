@@ -42,11 +42,6 @@ def schemas(shared):
             "codebook": etree.XMLSchema(etree.parse(str(base / "Codebook.xsd")))}
 
 
-@pytest.fixture(scope="module")
-def shared():
-    return Path(__file__).resolve().parents[1].parent / "shared"
-
-
 def empty_project(tmp_path: Path, name: str = "ny") -> Project:
     return Project.create(tmp_path / name, coder="mottaker")
 

@@ -33,8 +33,8 @@ from themecoder.io.refi.writer import ORIGIN
 
 
 @pytest.fixture(scope="module")
-def schemas() -> dict[str, etree.XMLSchema]:
-    base = Path(__file__).resolve().parents[1].parent / "shared" / "refi" / "schema"
+def schemas(shared: Path) -> dict[str, etree.XMLSchema]:
+    base = shared / "refi" / "schema"
     return {
         "project": etree.XMLSchema(etree.parse(str(base / "Project.xsd"))),
         "codebook": etree.XMLSchema(etree.parse(str(base / "Codebook.xsd"))),
