@@ -1,6 +1,7 @@
 """`themecoder codebook ACTION`: rename, describe, recolour, merge, split, delete, duplicates, show."""
 from __future__ import annotations
 
+from themecoder.cli.args import float_between
 from themecoder.cli.common import (
     Commands,
     confirm,
@@ -96,7 +97,7 @@ def delete(project, args) -> None:
 
 
 @codebook_cmd.command("duplicates", project_argument,
-                  option("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)"),
+                  option("--threshold", type=float_between(0, 100), default=85.0, help="similarity 0-100 (default 85)"),
                   json_option,
                   help="clusters of near-duplicate code labels")
 def duplicates(project, args) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from themecoder.cli.args import check_text_file, float_between, int_at_least
 from themecoder.cli.common import (
     EXIT_ERROR,
     Commands,
@@ -104,6 +105,7 @@ def finding_fields(args) -> dict:
 def cmd_findings_import(args) -> int:
     from themecoder.core.findings import import_findings_file
 
+    check_text_file(args.file, "findings file")
     with open_project(args.project, args.coder) as project:
         print_import(import_findings_file(project, args.file), "imported")
     return 0
@@ -122,6 +124,8 @@ def cmd_findings_import(args) -> int:
 def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
 
+    check_text_file(args.data, "survey data")
+    check_text_file(args.scales, "--scales")
     with open_project(args.project, args.coder) as project:
         print_import(compute_survey_findings(project, args.data, args.scales), "computed")
     return 0
@@ -161,7 +165,7 @@ def cmd_findings_list(args) -> int:
     "check",
     project_argument,
     json_option,
-    option("--alpha", type=float, default=0.05, help="significance level (default .05)"),
+    option("--alpha", type=float_between(0, 1, open_low=True), default=0.05, help="significance level (default .05)"),
     help="recompute p values and flag inconsistent findings (statcheck-style)",
     description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
                 "allowing for rounding, and flags a finding whose reported p does not match, whose "
@@ -352,7 +356,7 @@ def cmd_design(args) -> int:
     json_option,
     option("--lang", choices=["nb", "en"]),
     option("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)"),
-    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--max-quotes", type=int_at_least(0, "--max-quotes"), default=3, help="quotes per theme (default 3)"),
     help="the joint display as text or JSON: themes, quotes, linked findings"
 )
 def cmd_joint_display(args) -> int:
@@ -403,7 +407,7 @@ def cmd_joint_display(args) -> int:
     option("--layout", choices=["side-by-side", "stats-by-themes"], default="side-by-side",
     help="joint display: a row per theme (default) or a row per finding"),
     option("--subthemes", action="store_true", help="a joint-display row for every subtheme"),
-    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--max-quotes", type=int_at_least(0, "--max-quotes"), default=3, help="quotes per theme (default 3)"),
     option("--no-check", action="store_true", help="leave out the consistency check"),
     allow_unreviewed_option,
     help="the mixed-methods report (.docx, .md, .html): design, joint display, themes, findings",

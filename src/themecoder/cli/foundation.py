@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from themecoder.cli.args import LIMIT, OCCURRENCE
 from themecoder.cli.common import (
     EXIT_ERROR,
     Commands,
@@ -95,7 +96,7 @@ def cmd_info(args) -> int:
 @commands.command("search", project_argument,
                   option("query", help="word(s); a trailing * matches a prefix"),
                   option("--doc", help="only this document (title or id)"),
-                  option("--limit", type=int, default=1000),
+                  option("--limit", type=LIMIT, default=1000),
                   json_option,
                   help="lemma-aware search with keyword in context")
 def cmd_search(args) -> int:
@@ -119,7 +120,7 @@ def cmd_search(args) -> int:
                   option("--doc", required=True, help="document title or id"),
                   option("--quote", required=True, help="the exact text (whitespace-insensitive)"),
                   option("--code", required=True, help="code label (created if new)"),
-                  option("--occurrence", type=int, help="which occurrence when the quote occurs more than once"),
+                  option("--occurrence", type=OCCURRENCE, help="which occurrence when the quote occurs more than once"),
                   json_option,
                   help="code an exact quote in a document (for scripting)")
 def cmd_code(args) -> int:
@@ -201,7 +202,7 @@ for _name in ("undo", "redo"):
     commands.command(_name, project_argument, help=f"{_name} the last action (survives restarts)")(cmd_undo)
 
 
-@commands.command("history", project_argument, option("--limit", type=int, default=50), json_option,
+@commands.command("history", project_argument, option("--limit", type=LIMIT, default=50), json_option,
                   help="the action log: who did what when")
 def cmd_history(args) -> int:
     with open_project(args.project) as project:

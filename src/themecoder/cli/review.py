@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from themecoder.cli.args import ACTION_ID
 from themecoder.cli.common import (
     Commands,
     allow_unreviewed_option,
@@ -230,7 +231,7 @@ def list_items(project, args) -> int:
 
 
 @review_cmd.command("changes", project_argument, AS_NAME,
-                option("--since", type=int, help="action id (see `history`) instead of the last review"),
+                option("--since", type=ACTION_ID, help="action id (see `history`) instead of the last review"),
                 option("--reviewer", help="the last review by this reviewer"),
                 json_option,
                 help="what changed since the last review")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from themecoder.cli.args import POSITION
 from themecoder.cli.common import (
     Commands,
     confirm,
@@ -80,7 +81,7 @@ def set_fields(project, args) -> None:
 
 @theme_cmd.command("move", project_argument, THEME,
                exclusive(option("--under", help=THEME_HELP), option("--top", action="store_true"), required=True),
-               option("--position", type=int, help="1-based place among its new siblings (default: last)"),
+               option("--position", type=POSITION, help="1-based place among its new siblings (default: last)"),
                help="move a theme under another theme or to the top level")
 def move(project, args) -> None:
     from themecoder.core import resolve, themes
@@ -93,7 +94,7 @@ def move(project, args) -> None:
 
 @theme_cmd.command("reorder", project_argument, THEME,
                exclusive(option("--up", action="store_true"), option("--down", action="store_true"),
-                         option("--to", type=int, help="1-based position"), required=True),
+                         option("--to", type=POSITION, help="1-based position"), required=True),
                help="move a theme up, down or to a position among its siblings")
 def reorder(project, args) -> None:
     from themecoder.core import resolve, themes

@@ -36,7 +36,7 @@ class Project:
     def __init__(self, db: Database, coder: str | None = None) -> None:
         self.db = db
         self.coder = coder or default_coder()
-        self._ensure_coder()
+        self._coder_known = False  # registered with the first write: opening never writes
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -45,14 +45,18 @@ class Project:
         if path.suffix != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
         db = Database(path, create=True)
-        with db.transaction() as conn:
-            for key, value in (
-                ("id", new_id()),
-                ("name", name or path.stem),
-                ("created", now()),
-                ("language", "nb"),
-            ):
-                store.project.set_setting(conn, key, value)
+        try:
+            with db.transaction() as conn:
+                for key, value in (
+                    ("id", new_id()),
+                    ("name", name or path.stem),
+                    ("created", now()),
+                    ("language", "nb"),
+                ):
+                    store.project.set_setting(conn, key, value)
+        except BaseException:
+            db._discard()  # a project that could not be made whole is not left behind
+            raise
         return cls(db, coder)
 
     @classmethod
@@ -86,16 +90,23 @@ class Project:
     def setting(self, key: str, default: str | None = None) -> str | None:
         return store.project.setting(self.db, key, default)
 
-    def _ensure_coder(self) -> None:
-        if not store.project.has_coder(self.db, self.coder):
-            with self.db.transaction() as conn:
-                store.project.add_coder(conn, new_id(), self.coder, now())
+    def register_coder(self, conn: sqlite3.Connection) -> None:
+        """Inside the first write of this session (not captured for undo): the coder's row.
+        Opening a project never writes, so a read-only project can still be read."""
+        if not self._coder_known:
+            store.project.add_coder(conn, new_id(), self.coder, now())
+            self._coder_known = True
 
     # -- acting --------------------------------------------------------------------------
     @contextmanager
     def action(self, kind: str, summary: str, details: dict[str, Any] | None = None) -> Iterator[sqlite3.Connection]:
-        with self.db.action(kind, summary, coder=self.coder, details=details) as conn:
-            yield conn
+        try:
+            with self.db.action(kind, summary, coder=self.coder, details=details,
+                                prepare=self.register_coder) as conn:
+                yield conn
+        except BaseException:
+            self._coder_known = False  # rolled back with the action
+            raise
 
     def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
         with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:
