@@ -63,6 +63,18 @@ def safe_output() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
+def plural(n: int, words: str) -> str:
+    """``plural(1, "codes")`` is "1 code", ``plural(2, "codes")`` "2 codes" (issue 14.14)."""
+    if n == 1 or n == -1:
+        if words.endswith("ies"):
+            words = words[:-3] + "y"
+        elif words.endswith(("ches", "shes", "sses", "xes")):
+            words = words[:-2]
+        elif words.endswith("s"):
+            words = words[:-1]
+    return f"{n:,}".replace(",", " ") + f" {words}"
+
+
 def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 

@@ -14,6 +14,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     project_argument,
 )
 from themecoder.cli.export import run_export_command
@@ -66,7 +67,7 @@ def print_import(result, verb: str) -> None:
         print(f"  + {sf.label:<4} {sf.title} ({sf.finding.test})")
     for sf in result.updated:
         print(f"  ~ {sf.label:<4} {sf.title} ({sf.finding.test})")
-    print(f"{verb} {result.total} findings: {result.summary()}")
+    print(f"{verb} {plural(result.total, 'findings')}: {result.summary()}")
 
 
 def parse_group(text: str) -> dict:
@@ -157,7 +158,7 @@ def cmd_findings_list(args) -> int:
             apa = runs_to_text(format_finding_runs(sf.finding, lang))
             if apa:
                 print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
-        print(f"{len(stored)} findings")
+        print(f"{plural(len(stored), 'findings')}")
     return 0
 
 
@@ -193,7 +194,7 @@ def cmd_findings_check(args) -> int:
             print(f"{marks[c.status]} {c.finding.label:<4} {c.finding.title}")
             if c.status != "not-checked":
                 print(f"         {c.result.note}")
-        print(f"{len(checked)} findings: {sum(c.status == 'ok' for c in checked)} consistent, "
+        print(f"{plural(len(checked), 'findings')}: {sum(c.status == 'ok' for c in checked)} consistent, "
               f"{len(flagged)} flagged "
               f"({sum(c.result.decision_error for c in checked)} with a decision error), "
               f"{sum(c.status == 'not-checked' for c in checked)} without a p value to check")
@@ -323,7 +324,7 @@ def cmd_links(args) -> int:
             print(f"{path}  ↔  {sf.label} {sf.title}  [{lk.outcome}]")
             if lk.meta_inference:
                 print(f"    {lk.meta_inference}")
-        print(f"{len(rows)} links")
+        print(f"{plural(len(rows), 'links')}")
     return 0
 
 
@@ -387,7 +388,7 @@ def cmd_joint_display(args) -> int:
         print(f"design: {jd.design or '(not set)'}")
         for r in jd.rows:
             warn = "  ⚠ n ≤ 5" if r.small_n else ""
-            print(f"\n{r.path}  ({r.n_participants} participants, {r.codings} codings){warn}")
+            print(f"\n{r.path}  ({plural(r.n_participants, 'participants')}, {plural(r.codings, 'codings')}){warn}")
             for q in r.quotes:
                 print(f"    {quote_display(q, lang)} ({citation(q, lang)})")
             for e in r.entries:

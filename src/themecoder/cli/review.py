@@ -12,6 +12,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     project_argument,
     slots,
 )
@@ -87,7 +88,7 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
             print(f"    {step.theme.description}")
     else:
         print(f"[{i + 1}/{len(steps)}] CODE «{step.code.label}» in {step.path}   ({label})")
-        print(f"    {len(step.codings)} quotes")
+        print(f"    {plural(len(step.codings), 'quotes')}")
         for c in step.codings[:shown]:
             print(f"    - {who.get(c.document_id, '?')}: «{' '.join(c.quote.split())[:160]}»")
     for th in (item.threads if item else []):
@@ -106,7 +107,7 @@ def walk(project, args) -> int:
     review.mark_reviewer(project)
     steps = review.walk(project, unreviewed=args.unreviewed)
     who = views.speaker_of_documents(project)
-    print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
+    print(f"Review of {project.name} as {project.coder}: {plural(len(steps), 'steps')}.")
     print(WALK_KEYS)
     i, shown = 0, 3
     while 0 <= i < len(steps):

@@ -87,6 +87,14 @@ class Project:
     def id(self) -> str:
         return store.project.setting(self.db, "id", "") or ""
 
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
+    def check_intact(self) -> None:
+        """UserError (one line) when SQLite finds a damaged page anywhere in the file."""
+        self.db.check_intact()
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         return store.project.setting(self.db, key, default)
 
@@ -119,6 +127,14 @@ class Project:
     def redo(self) -> actionlog.Action | None:
         action, _ = actionlog.redo(self.db, coder=self.coder)
         return action
+
+    def next_undo(self, *, anyone: bool = False) -> actionlog.Action | None:
+        """What `undo` would take back: this coder's newest undoable action (anyone's with
+        `anyone`), without changing anything."""
+        return actionlog.next_undo(self.db, None if anyone else self.coder)
+
+    def next_redo(self, *, anyone: bool = False) -> actionlog.Action | None:
+        return actionlog.next_redo(self.db, None if anyone else self.coder)
 
     def purge_undo(self) -> int:
         """Forget the undo data of every action (after pseudonymisation it holds the original

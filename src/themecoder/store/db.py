@@ -138,12 +138,39 @@ class Database:
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write that is not a user action (derived data such as the lemma index)."""
+    def transaction(self, *, secure_delete: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write that is not a user action (derived data such as the lemma index).
+        `secure_delete`: deleted content is overwritten with zeros in the same transaction, so
+        it is gone once committed even if a later VACUUM fails (a full disk)."""
         with self._lock, self._writing():
-            self.conn.execute("BEGIN IMMEDIATE")
-            yield self.conn
-            self.conn.execute("COMMIT")
+            if secure_delete:
+                self.conn.execute("PRAGMA secure_delete = ON")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                yield self.conn
+                self.conn.execute("COMMIT")
+            finally:
+                if secure_delete:
+                    self._rollback()
+                    self.conn.execute("PRAGMA secure_delete = OFF")
+
+    def compact(self) -> None:
+        """Fold the WAL into the file, VACUUM, truncate the WAL: no old page survives. A VACUUM
+        that fails for want of space is skipped (it needs a temporary copy of the file); the
+        content it would have dropped was overwritten already (transaction(secure_delete))."""
+        with self._lock:
+            if self.read_only:
+                raise self.read_only_error()
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                try:
+                    self.conn.execute("VACUUM")
+                except sqlite3.OperationalError as exc:
+                    if "full" not in str(exc).lower():
+                        raise
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.DatabaseError as exc:
+                raise self.explain(exc, "the file was not compacted") from None
 
     @contextmanager
     def action(
@@ -214,8 +241,8 @@ class Database:
             return UserError(f"disk full: {doing} ({self.path}); free some space and try again")
         if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in msg \
                 or "not a database" in msg:
-            return UserError(f"{self.path} is damaged ({doing}): restore it from a backup; "
-                             "`themecoder verify` shows the extent")
+            return UserError(f"{self.path} is damaged ({doing}): SQLite cannot read part of it; "
+                             "restore it from a backup")
         if name.startswith("SQLITE_READONLY") or "readonly database" in msg:
             return self.read_only_error()
         if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in msg:
@@ -233,8 +260,9 @@ class Database:
             raise self.explain(exc, "the quick check failed") from None
         problems = [r[0] for r in rows if r[0] != "ok"]
         if problems:
-            raise UserError(f"{self.path} is damaged ({len(problems)} problems found): restore it "
-                            "from a backup; `themecoder verify` shows the extent")
+            n = len(problems)
+            raise UserError(f"{self.path} is damaged: SQLite's check found {n} problem{'s' if n != 1 else ''}; "
+                            "restore it from a backup")
 
     def update_action_summary(self, conn: sqlite3.Connection, summary: str, details: dict | None = None) -> None:
         """Refine the summary of the action in flight (once its outcome is known)."""
