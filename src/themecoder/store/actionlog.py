@@ -166,7 +166,7 @@ def _present(row: dict | None) -> dict:
 
 
 def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None) -> set[str]:
-    with db._lock:
+    with db._lock, db.writing():  # read-only, full disk, damage: one line (issue 18.7)
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -190,10 +190,10 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
             )
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK")
+            db.rollback()
             raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            db.rollback()
             raise
     return touched
 

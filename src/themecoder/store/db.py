@@ -142,7 +142,7 @@ class Database:
         """A write that is not a user action (derived data such as the lemma index).
         `secure_delete`: deleted content is overwritten with zeros in the same transaction, so
         it is gone once committed even if a later VACUUM fails (a full disk)."""
-        with self._lock, self._writing():
+        with self._lock, self.writing():
             if secure_delete:
                 self.conn.execute("PRAGMA secure_delete = ON")
             try:
@@ -151,7 +151,7 @@ class Database:
                 self.conn.execute("COMMIT")
             finally:
                 if secure_delete:
-                    self._rollback()
+                    self.rollback()
                     self.conn.execute("PRAGMA secure_delete = OFF")
 
     def compact(self) -> None:
@@ -180,7 +180,7 @@ class Database:
         """One user action: one transaction, logged, every row change captured for undo.
         `prepare(conn)` runs first, inside the transaction but not captured (the Project
         registers its coder there, so that opening a project never writes)."""
-        with self._lock, self._writing():
+        with self._lock, self.writing():
             self.conn.execute("BEGIN IMMEDIATE")
             if prepare is not None:
                 prepare(self.conn)
@@ -198,7 +198,7 @@ class Database:
 
     # -- errors (issue 18 point 7 and 11): one true line, nothing half-written -------------
     @contextmanager
-    def _writing(self) -> Iterator[None]:
+    def writing(self) -> Iterator[None]:
         """Around one write transaction: refuse on a read-only project; on any failure roll
         back (a failed ROLLBACK, e.g. after SQLite already rolled back on a full disk, never
         hides the real error) and say what happened in one line."""
@@ -207,7 +207,7 @@ class Database:
         try:
             yield
         except BaseException as exc:
-            self._rollback()
+            self.rollback()
             if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.IntegrityError):
                 raise self.explain(exc, "nothing was saved") from None
             raise
@@ -221,7 +221,8 @@ class Database:
                 raise
             raise self.explain(exc, "cannot read") from None
 
-    def _rollback(self) -> None:
+    def rollback(self) -> None:
+        """ROLLBACK if a transaction is open; a failing ROLLBACK is never the error reported."""
         if not self.conn.in_transaction:
             return
         try:
