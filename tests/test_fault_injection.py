@@ -247,3 +247,67 @@ def test_an_export_interrupted_keeps_the_old_file_and_leaves_no_temporary(where,
     assert err.count("\n") == 1 and "disk full" in err and "unexpected" not in err, err
     assert out.read_bytes() == b"OLD EXPORT"
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name], "no temporary file is left"
+
+
+# -- the same, killed: SIGKILL at a statement in a child process ---------------------------------
+KILL_CHILD = r"""
+import os, signal, sys
+from themecoder.cli import main
+from themecoder.store import db as store_db
+
+fail_at = int(sys.argv[1])
+count = [0]
+original = store_db.Database._connect
+
+class Killing:
+    def __init__(self, conn):
+        object.__setattr__(self, "_conn", conn)
+    def _tick(self):
+        count[0] += 1
+        if count[0] == fail_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+    def execute(self, sql, params=()):
+        self._tick()
+        return self._conn.execute(sql, params)
+    def executemany(self, sql, seq):
+        self._tick()
+        return self._conn.executemany(sql, seq)
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+    def __setattr__(self, name, value):
+        setattr(self._conn, name, value)
+
+store_db.Database._connect = lambda self: Killing(original(self))
+raise SystemExit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("name", ["merge", "purge-undo"])
+def test_a_command_killed_between_any_two_steps_leaves_before_or_after(name, demo_project, tmp_path, monkeypatch,
+                                                                      capsys):
+    import signal
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("THEMECODER_MODEL", "fallback")
+    argv = COMMANDS[name]
+    pristine = tmp_path / "pristine.themecoder"
+    shutil.copy(demo_project, pristine)
+    before = state(pristine)
+    clean = tmp_path / "clean.themecoder"
+    shutil.copy(pristine, clean)
+    plan = Plan(clean, record=True)
+    rc, out = _run(monkeypatch, capsys, clean, argv, plan)
+    assert rc == 0, out
+    allowed = {before, *plan.commits}
+    for k in _points(plan.n, most=5):
+        target = tmp_path / f"killed-{k}.themecoder"
+        shutil.copy(pristine, target)
+        args = ["--coder", "student", *[a.replace("{P}", str(target)) for a in argv]]
+        proc = subprocess.run([sys.executable, "-c", KILL_CHILD, str(k), *args], capture_output=True, text=True,
+                              timeout=120)
+        assert proc.returncode == -signal.SIGKILL, proc.stderr
+        assert state(target) in allowed, f"{name}: killed at statement {k} of {plan.n}: half-written"
+        conn = sqlite3.connect(target)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()

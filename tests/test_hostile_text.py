@@ -142,3 +142,14 @@ def test_a_huge_label_is_refused_in_one_line(project, capsys, tmp_path):
     with pytest.raises(UserError, match="at most"):
         themes.create_theme(project, "t" * 100_000)
     assert store.codes.count(project.db) == 0
+
+
+def test_a_file_name_with_escape_sequences_becomes_a_clean_title(project, tmp_path, interview_file):
+    from themecoder.io.batch import import_files
+
+    hostile = tmp_path / "intervju\x1b]0;pwned\x07 anna.txt"
+    hostile.write_text(interview_file.read_text(encoding="utf-8"), encoding="utf-8")
+    [result] = import_files(project, [hostile])
+    assert result.ok, result.message
+    [doc] = store.documents.documents(project.db)
+    assert no_controls(doc.title) and "anna" in doc.title

@@ -9,6 +9,7 @@ from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.indexing import analyse, write_index
 from themecoder.core.project import Project, new_id
+from themecoder.core.text import strip_controls
 from themecoder.core.turns import ParsedTranscript, informant_labels
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.model import Document, Participant
@@ -28,6 +29,7 @@ def duplicate_of(project: Project, sha256: str) -> Document | None:
 
 def unique_title(project: Project, title: str) -> str:
     """`title`, or "title (2)", "title (3)" ... when a document has it already (ignoring case)."""
+    title = strip_controls(title, keep_lines=False)  # a file name may hold ESC/OSC (issue 18.9)
     existing = {t.casefold() for t in store.documents.titles(project.db)}
     if title.casefold() not in existing:
         return title

@@ -133,7 +133,7 @@ class Regions:
 
 
 # -- canonical labels and clean texts (issue 18 points 9 and 12) --------------------------------
-LABEL_MAX = 200  # characters in a code label or theme name; longer text belongs in a description
+LABEL_MAX = 256  # characters in a code label or theme name; longer text belongs in a description
 # Control characters (C0 but tab and line feed, DEL, C1): an ESC or OSC sequence in a label or
 # a review file would otherwise reach the terminal and break Word files.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
