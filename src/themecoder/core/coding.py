@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
-from themecoder.core.text import canonical_label, collapse_ws, context, find_quote, label_key
+from themecoder.core.text import canonical_label, clean_text, collapse_ws, context, find_quote, label_key
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.model import Code, Coding
 from themecoder.store.db import now
@@ -61,8 +61,8 @@ def new_code(conn, project: Project, label: str, *, description: str = "", colou
     check_label_free(conn, label)
     colour = check_colour(colour) if colour else next_colour(project)
     code_id = code_id or new_id()
-    store.codes.insert(conn, code_id, label, description=description or "", colour=colour, in_vivo=in_vivo,
-                       author=author or project.coder, created=now())
+    store.codes.insert(conn, code_id, label, description=clean_text(description or ""), colour=colour,
+                       in_vivo=in_vivo, author=author or project.coder, created=now())
     return code_id
 
 

@@ -84,6 +84,7 @@ def insert_transcript(conn: sqlite3.Connection, doc_id: str, parsed: ParsedTrans
 def participant_id_for(conn: sqlite3.Connection, pseudonym: str, *, id_if_new: str | None = None) -> str:
     """The participant with this pseudonym (ignoring case), created if new (with the id
     `id_if_new` when given: an importer keeps the file's), inside an action."""
+    pseudonym = strip_controls(pseudonym, keep_lines=False)  # issue 18.9
     pid = store.participants.id_by_pseudonym(conn, pseudonym)
     if pid is None:
         pid = id_if_new or new_id()
@@ -92,7 +93,7 @@ def participant_id_for(conn: sqlite3.Connection, pseudonym: str, *, id_if_new: s
 
 
 def create_participant(project: Project, pseudonym: str) -> Participant:
-    pseudonym = pseudonym.strip()
+    pseudonym = strip_controls(pseudonym, keep_lines=False)
     if not pseudonym:
         raise UserError("a participant needs a pseudonym")
     if store.participants.participant_by_pseudonym(project.db, pseudonym):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from themecoder import store
+from themecoder.core.text import strip_controls
 from themecoder.errors import UserError
 from themecoder.store import actionlog
 from themecoder.store.db import Database, now
@@ -49,7 +50,7 @@ class Project:
             with db.transaction() as conn:
                 for key, value in (
                     ("id", new_id()),
-                    ("name", name or path.stem),
+                    ("name", strip_controls(name or "", keep_lines=False) or path.stem),
                     ("created", now()),
                     ("language", "nb"),
                 ):
