@@ -85,6 +85,8 @@ def forgive_order(argv: list[str], commands: set[str] | dict,
     first = pos[0]
     word = argv[first]
     if word not in commands:
+        if word in ("help", "hjelp") and len(pos) == 1:
+            return ["--help"]
         if _is_project(word):
             return [*argv[:first], "open", *argv[first:]]
         import difflib

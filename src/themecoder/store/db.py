@@ -57,7 +57,7 @@ class Database:
             if head != SQLITE_MAGIC:
                 raise UserError(f"{self.path} is not a themecoder project file")
             # Opening never writes: a file or folder we may not write is opened read-only, so
-            # reading works and every write says so in one line (see _refuse_read_only).
+            # reading works and every write says so in one line (see writing()).
             self.read_only = not _writable(self.path)
         self._lock = threading.RLock()
         try:
