@@ -141,6 +141,8 @@ COMMANDS = {
     "import": ["import", "{P}", "{DIR}"],
     "review-import": ["review", "import", "{P}", "{REVIEW}"],
     "undo": ["undo", "{P}"],
+    "redo": ["redo", "{P}"],
+    "code-delete": ["codebook", "delete", "{P}", "bolig først", "--yes"],
     "purge-undo": ["purge-undo", "{P}", "--yes"],
 }
 
@@ -160,8 +162,10 @@ def test_a_command_failing_between_any_two_steps_leaves_before_or_after(name, de
         argv = [a.replace("{DIR}", str(folder)) for a in argv]
     if name == "review-import":
         argv = [a.replace("{REVIEW}", str(_review_file(demo_project, tmp_path))) for a in argv]
-    if name == "undo":  # something of the student's to undo
-        assert main(["--coder", "student", "memo", str(demo_project), "to be undone"]) == 0
+    if name in ("undo", "redo"):  # something of the student's to undo (and to redo)
+        assert main(["--coder", "student", "theme", "delete", str(demo_project), "Faglig utvikling", "--yes"]) == 0
+        if name == "redo":
+            assert main(["--coder", "student", "undo", str(demo_project)]) == 0
         capsys.readouterr()
 
     pristine = tmp_path / "pristine.themecoder"
