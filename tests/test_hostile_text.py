@@ -153,3 +153,34 @@ def test_a_file_name_with_escape_sequences_becomes_a_clean_title(project, tmp_pa
     assert result.ok, result.message
     [doc] = store.documents.documents(project.db)
     assert no_controls(doc.title) and "anna" in doc.title
+
+
+def test_old_rows_with_control_characters_are_cleaned_and_word_exports_work(demo_project, tmp_path, capsys):
+    """Rows written before the doors were closed break python-docx ("All strings must be XML
+    compatible"); the h18 migration cleans them, keeping unique labels unique."""
+    from themecoder.store import schema
+
+    con = sqlite3.connect(demo_project)
+    con.execute("UPDATE codes SET label = ? WHERE label = 'bolig først'", ("bolig\x1b først",))
+    con.execute("UPDATE codes SET label = ? WHERE label = 'bolig er grunnmuren'", ("bolig\x07først",))
+    con.execute("UPDATE themes SET name = ?, description = ? WHERE name = 'Faglig utvikling'",
+                ("Faglig\x1b]0;x\x07 utvikling", "linje\x0b én\r\nto\x00"))
+    con.execute("UPDATE memos SET text = text || ?", ("\x1b[2J",))
+    con.commit()
+    rc, _, err = run(capsys, "export", "codebook", str(demo_project), "-o", str(tmp_path / "before.docx"),
+                     "--allow-unreviewed")
+    assert rc != 0  # python-docx refuses the control characters
+    con.execute("BEGIN")
+    schema._migration_h18(con)
+    con.execute("COMMIT")
+    labels = sorted(r[0] for r in con.execute("SELECT label FROM codes WHERE label LIKE 'bolig%'"))
+    name, description = con.execute("SELECT name, description FROM themes WHERE name LIKE 'Faglig%utvikling'").fetchone()
+    memos = [r[0] for r in con.execute("SELECT text FROM memos")]
+    con.close()
+    assert "bolig først" in labels and "bolig først (2)" in labels, labels
+    assert name == "Faglig ]0;x utvikling" and description == "linje én\nto"
+    assert all(no_controls(m) for m in memos)
+    for kind in ("codebook", "quotes"):
+        rc, _, err = run(capsys, "export", kind, str(demo_project), "-o", str(tmp_path / f"{kind}.docx"),
+                         "--allow-unreviewed")
+        assert rc == 0, err
