@@ -36,7 +36,7 @@ def test_new_import_info_search_code_flow(tmp_path, interview_file, capsys):
     assert main(["new", proj]) == 0
     assert main(["--coder", "kari", "import", proj, str(interview_file)]) == 0
     out = capsys.readouterr().out
-    assert "1 of 1 files imported" in out
+    assert "1 of 1 file imported" in out
     assert main(["info", proj, "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["documents"] == 1 and info["participants"] == 1 and info["sentences"] >= 4

@@ -69,7 +69,7 @@ def test_progress_is_silent_when_not_on_a_terminal(tmp_path, interview_file, cap
     assert main(["import", proj, str(interview_file), "--check"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert "1 of 1 files imported" in out and "identifier check" in out
+    assert "1 of 1 file imported" in out and "identifier check" in out
 
 
 def _imports(path: Path) -> set[str]:

@@ -73,7 +73,7 @@ def test_duplicates_command(project, capsys):
     clusters = run_json(capsys, "codebook", "duplicates", path, "--threshold", "90")
     assert [sorted(c["label"] for c in cl["codes"]) for cl in clusters] == [["Være et medmenneske", "å være medmenneske"]]
     code, out, _ = run(capsys, "codebook", "duplicates", path)
-    assert code == 0 and "1 groups" in out
+    assert code == 0 and "1 group of" in out
 
 
 def test_theme_commands(demo_project, capsys, monkeypatch):

@@ -64,13 +64,15 @@ def test_settings_upsert_prefix_and_delete(project):
 
 
 def test_a_known_coder_is_added_once(project):
-    assert store.project.has_coder(project.db, "tester")
+    assert not store.project.has_coder(project.db, "tester"), "opening never writes (issue 18.11)"
+    project.set_setting("x", "y")
+    assert store.project.has_coder(project.db, "tester"), "registered with the first write"
     with project.db.transaction() as conn:
         store.project.add_coder(conn, new_id(), "tester", now())
         store.project.add_coder(conn, new_id(), "veileder", now(), role="supervisor")
     roles = {r[0]: r[1] for r in project.db.query_tuples("SELECT name, role FROM coders")}
     assert roles == {"tester": "coder", "veileder": "supervisor"}
-    assert project.last_action_id() == 0
+    assert project.last_action_id() == 1
 
 
 # -- the text index --------------------------------------------------------------------------

@@ -8,12 +8,14 @@ the user as one line on stderr and a non-zero exit, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sys
 from pathlib import Path
 
 from themecoder.cli import anonymise, codebook, export, findings, foundation, review, theme
-from themecoder.cli.common import EXIT_BUG, EXIT_ERROR
+from themecoder.cli.args import allow_big_csv_fields, data_error, forgive_order, group_actions
+from themecoder.cli.common import EXIT_BUG, EXIT_ERROR, safe_output
 
 __all__ = ["EXIT_BUG", "EXIT_ERROR", "REGISTRARS", "build_parser", "main"]
 
@@ -51,19 +53,28 @@ def _open_shortcut(argv: list[str], commands: set[str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with safe_output():  # no raw ESC/OSC from labels, comments or file names (issue 18.9)
+        return _main(argv)
+
+
+def _main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr,arg-type]
-    args = parser.parse_args(_open_shortcut(argv, commands))
+    args = parser.parse_args(forgive_order(_open_shortcut(argv, commands), commands, group_actions(parser)))
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
     from themecoder.errors import UserError
 
+    allow_big_csv_fields()
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (RecursionError, csv.Error, UnicodeDecodeError) as exc:  # input errors deep in a reader
+        print(f"error: {data_error(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

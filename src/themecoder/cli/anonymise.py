@@ -12,6 +12,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     progress_bar,
     project_argument,
 )
@@ -210,7 +211,7 @@ def cmd_anonymise_replace(args) -> int:
         for w in result.warnings:
             print(f"note: {w}")
         if key is not None:
-            print(f"key: {key.path} ({len(key.entries)} entries); the project is now "
+            print(f"key: {key.path} ({plural(len(key.entries), 'entries')}); the project is now "
                   f"«{an.anonymisation_label(project)}»")
         print(f"note: undo keeps the original text in the project file until you run "
               f"`themecoder purge-undo {args.project}`")

@@ -1,12 +1,14 @@
 """`themecoder codebook ACTION`: rename, describe, recolour, merge, split, delete, duplicates, show."""
 from __future__ import annotations
 
+from themecoder.cli.args import float_between
 from themecoder.cli.common import (
     Commands,
     confirm,
     emit_json,
     json_option,
     option,
+    plural,
     project_argument,
     run_action,
     slots,
@@ -62,8 +64,8 @@ def merge(project, args) -> None:
                    "moved": r.moved, "collapsed": r.collapsed, "mappings": r.mappings, "memos": r.memos})
         return
     merged = ", ".join(f"«{m}»" for m in r.merged)
-    print(f"merged {merged} into «{r.code.label}»: {r.moved} codings moved, {r.collapsed} "
-          f"duplicates collapsed, {r.mappings} theme mappings and {r.memos} memos carried over")
+    print(f"merged {merged} into «{r.code.label}»: {plural(r.moved, 'codings')} moved, {r.collapsed} "
+          f"duplicates collapsed, {plural(r.mappings, 'theme mappings')} and {plural(r.memos, 'memos')} carried over")
 
 
 @codebook_cmd.command(
@@ -80,7 +82,7 @@ def split(project, args) -> None:
     code = resolve.code(project, args.code)
     chosen = codebook.codings_to_split(project, code, args.coding or [], args.doc, args.containing)
     new = codebook.split_code(project, code.id, chosen, args.to, keep_themes=not args.no_themes)
-    print(f"moved {len(chosen)} codings of «{code.label}» to the new code «{new.label}»")
+    print(f"moved {plural(len(chosen), 'codings')} of «{code.label}» to the new code «{new.label}»")
 
 
 @codebook_cmd.command("delete", project_argument, option("code"), option("--yes", action="store_true", help="do not ask"),
@@ -89,14 +91,14 @@ def delete(project, args) -> None:
     from themecoder.core import codebook, resolve
 
     impact = codebook.delete_impact(project, resolve.code(project, args.code).id)
-    confirm(f"Delete «{impact.code.label}» with {impact.codings} codings, "
-            f"{impact.themes} theme mappings and {impact.memos} memos? (undo brings it back)", args.yes)
+    confirm(f"Delete «{impact.code.label}» with {plural(impact.codings, 'codings')}, "
+            f"{plural(impact.themes, 'theme mappings')} and {plural(impact.memos, 'memos')}? (undo brings it back)", args.yes)
     codebook.delete_code(project, impact.code.id)
-    print(f"deleted «{impact.code.label}» ({impact.codings} codings); `themecoder undo` restores it")
+    print(f"deleted «{impact.code.label}» ({plural(impact.codings, 'codings')}); `themecoder undo` restores it")
 
 
 @codebook_cmd.command("duplicates", project_argument,
-                  option("--threshold", type=float, default=85.0, help="similarity 0-100 (default 85)"),
+                  option("--threshold", type=float_between(0, 100), default=85.0, help="similarity 0-100 (default 85)"),
                   json_option,
                   help="clusters of near-duplicate code labels")
 def duplicates(project, args) -> None:
@@ -111,7 +113,7 @@ def duplicates(project, args) -> None:
         return
     for cl in clusters:
         print(f"{cl.score:5.1f}  " + "  |  ".join(f"{c.label} ({n})" for c, n in zip(cl.codes, cl.codings)))
-    print(f"{len(clusters)} groups of similar codes (threshold {args.threshold:g}); merge with "
+    print(f"{plural(len(clusters), 'groups')} of similar codes (threshold {args.threshold:g}); merge with "
           f"`themecoder codebook merge PROJECT CODE... --into CODE`")
 
 
@@ -127,7 +129,7 @@ def show(project, args) -> None:
         emit_json({"id": code.id, "label": code.label, "description": code.description, "colour": code.colour,
                    "codings": [slots(c) | {"document": docs[c.document_id]} for c in codings]})
         return
-    print(f"«{code.label}»  {code.colour}  {len(codings)} codings")
+    print(f"«{code.label}»  {code.colour}  {plural(len(codings), 'codings')}")
     if code.description:
         print(f"  {code.description}")
     for c in codings:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,55 @@ EXIT_ERROR = 1
 EXIT_BUG = 2
 
 ProgressCallback = Callable[..., None]  # (done, total, what="")
+
+
+# -- the terminal never gets raw control sequences (issue 18.9) -------------------------------
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` with every control character but tab and line feed shown as ``\\u001b``: an ESC
+    or OSC sequence in a label, a comment or a file name is printed, never obeyed. (The same
+    spelling is valid inside a JSON string, so --json output stays valid JSON.)"""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeStream:
+    """A text stream that passes everything through `visible`; `raw` is the stream itself
+    (for the progress bar, whose own escape codes must reach the terminal)."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        self.raw.write(visible(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+@contextmanager
+def safe_output() -> Iterator[None]:
+    """stdout and stderr through SafeStream for the duration of one command."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def plural(n: int, words: str) -> str:
+    """``plural(1, "codes")`` is "1 code", ``plural(2, "codes")`` "2 codes" (issue 14.14)."""
+    if n == 1 or n == -1:
+        if words.endswith("ies"):
+            words = words[:-3] + "y"
+        elif words.endswith(("ches", "shes", "sses", "xes")):
+            words = words[:-2]
+        elif words.endswith("s"):
+            words = words[:-1]
+    return f"{n:,}".replace(",", " ") + f" {words}"
 
 
 def emit_json(data: Any) -> None:
@@ -85,7 +135,8 @@ def progress_bar(label: str) -> Iterator[ProgressCallback]:
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[what]}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    console = Console(file=getattr(sys.stderr, "raw", sys.stderr))
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=None, what="")
 
         def update(done: int, total: int, what: str = "") -> None:

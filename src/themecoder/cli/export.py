@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
+from themecoder.cli.args import COUNT
 from themecoder.cli.common import (
     Commands,
     Option,
@@ -59,7 +60,7 @@ def run_export_command(args, kind: str, options=None, project=None) -> int:
 @export_cmd.command(
     "quotes", *export_options("docx, md or csv"),
     option("--theme", action="append", help="only this theme (name, 'Theme › Subtheme' or id); repeatable"),
-    option("--max-per-code", type=int, metavar="N",
+    option("--max-per-code", type=COUNT, metavar="N",
            help="keep the first N quotes per code (a theme's key quote is always kept)"),
     option("--ellipsis", help="marks omitted text in shortened quotes (default […] nb, [...] en)"),
     option("--appendix", action="store_true", help="add an appendix: theme > code > all quotes"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from themecoder.cli.args import check_text_file, float_between, int_at_least
 from themecoder.cli.common import (
     EXIT_ERROR,
     Commands,
@@ -13,6 +14,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     project_argument,
 )
 from themecoder.cli.export import run_export_command
@@ -65,7 +67,7 @@ def print_import(result, verb: str) -> None:
         print(f"  + {sf.label:<4} {sf.title} ({sf.finding.test})")
     for sf in result.updated:
         print(f"  ~ {sf.label:<4} {sf.title} ({sf.finding.test})")
-    print(f"{verb} {result.total} findings: {result.summary()}")
+    print(f"{verb} {plural(result.total, 'findings')}: {result.summary()}")
 
 
 def parse_group(text: str) -> dict:
@@ -104,6 +106,7 @@ def finding_fields(args) -> dict:
 def cmd_findings_import(args) -> int:
     from themecoder.core.findings import import_findings_file
 
+    check_text_file(args.file, "findings file")
     with open_project(args.project, args.coder) as project:
         print_import(import_findings_file(project, args.file), "imported")
     return 0
@@ -122,6 +125,8 @@ def cmd_findings_import(args) -> int:
 def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
 
+    check_text_file(args.data, "survey data")
+    check_text_file(args.scales, "--scales")
     with open_project(args.project, args.coder) as project:
         print_import(compute_survey_findings(project, args.data, args.scales), "computed")
     return 0
@@ -153,7 +158,7 @@ def cmd_findings_list(args) -> int:
             apa = runs_to_text(format_finding_runs(sf.finding, lang))
             if apa:
                 print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
-        print(f"{len(stored)} findings")
+        print(f"{plural(len(stored), 'findings')}")
     return 0
 
 
@@ -161,7 +166,7 @@ def cmd_findings_list(args) -> int:
     "check",
     project_argument,
     json_option,
-    option("--alpha", type=float, default=0.05, help="significance level (default .05)"),
+    option("--alpha", type=float_between(0, 1, open_low=True), default=0.05, help="significance level (default .05)"),
     help="recompute p values and flag inconsistent findings (statcheck-style)",
     description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
                 "allowing for rounding, and flags a finding whose reported p does not match, whose "
@@ -189,7 +194,7 @@ def cmd_findings_check(args) -> int:
             print(f"{marks[c.status]} {c.finding.label:<4} {c.finding.title}")
             if c.status != "not-checked":
                 print(f"         {c.result.note}")
-        print(f"{len(checked)} findings: {sum(c.status == 'ok' for c in checked)} consistent, "
+        print(f"{plural(len(checked), 'findings')}: {sum(c.status == 'ok' for c in checked)} consistent, "
               f"{len(flagged)} flagged "
               f"({sum(c.result.decision_error for c in checked)} with a decision error), "
               f"{sum(c.status == 'not-checked' for c in checked)} without a p value to check")
@@ -319,7 +324,7 @@ def cmd_links(args) -> int:
             print(f"{path}  ↔  {sf.label} {sf.title}  [{lk.outcome}]")
             if lk.meta_inference:
                 print(f"    {lk.meta_inference}")
-        print(f"{len(rows)} links")
+        print(f"{plural(len(rows), 'links')}")
     return 0
 
 
@@ -352,7 +357,7 @@ def cmd_design(args) -> int:
     json_option,
     option("--lang", choices=["nb", "en"]),
     option("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)"),
-    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--max-quotes", type=int_at_least(0, "--max-quotes"), default=3, help="quotes per theme (default 3)"),
     help="the joint display as text or JSON: themes, quotes, linked findings"
 )
 def cmd_joint_display(args) -> int:
@@ -383,7 +388,7 @@ def cmd_joint_display(args) -> int:
         print(f"design: {jd.design or '(not set)'}")
         for r in jd.rows:
             warn = "  ⚠ n ≤ 5" if r.small_n else ""
-            print(f"\n{r.path}  ({r.n_participants} participants, {r.codings} codings){warn}")
+            print(f"\n{r.path}  ({plural(r.n_participants, 'participants')}, {plural(r.codings, 'codings')}){warn}")
             for q in r.quotes:
                 print(f"    {quote_display(q, lang)} ({citation(q, lang)})")
             for e in r.entries:
@@ -403,7 +408,7 @@ def cmd_joint_display(args) -> int:
     option("--layout", choices=["side-by-side", "stats-by-themes"], default="side-by-side",
     help="joint display: a row per theme (default) or a row per finding"),
     option("--subthemes", action="store_true", help="a joint-display row for every subtheme"),
-    option("--max-quotes", type=int, default=3, help="quotes per theme (default 3)"),
+    option("--max-quotes", type=int_at_least(0, "--max-quotes"), default=3, help="quotes per theme (default 3)"),
     option("--no-check", action="store_true", help="leave out the consistency check"),
     allow_unreviewed_option,
     help="the mixed-methods report (.docx, .md, .html): design, joint display, themes, findings",

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from themecoder.cli.args import LIMIT, OCCURRENCE
 from themecoder.cli.common import (
     EXIT_ERROR,
     Commands,
@@ -15,6 +16,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     progress_bar,
     project_argument,
     slots,
@@ -42,18 +44,22 @@ def cmd_new(args) -> int:
     option("--check", action="store_true", help="check the new documents for identifiers afterwards"),
     help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc .qde)")
 def cmd_import(args) -> int:
-    from themecoder.io.batch import import_files
+    from themecoder.io.batch import expand_paths, import_files
 
+    found = expand_paths(args.files)  # a folder: every supported file in it, like the TUI
     with open_project(args.project, args.coder) as project:
         with progress_bar("importing") as progress:
-            results = import_files(project, args.files, participant=args.participant, progress=progress)
+            results = import_files(project, found.files, participant=args.participant, progress=progress)
         ok = [r for r in results if r.ok]
         for r in results:
             mark = "ok  " if r.ok else "FAIL"
             print(f"{mark} {Path(r.path).name}: {r.message}")
             for w in r.warnings:
                 print(f"     warning: {w}")
-        print(f"{len(ok)} of {len(results)} files imported")
+        for path, why in found.skipped:
+            print(f"skip {path.name}: {why}")
+        print(f"{len(ok)} of {plural(len(results), 'files')} imported"
+              + (f", {plural(len(found.skipped), 'files')} skipped" if found.skipped else ""))
         if args.check and ok:
             from themecoder.cli.anonymise import print_import_check
 
@@ -70,6 +76,7 @@ def cmd_info(args) -> int:
     from themecoder.nlp import pipeline_status
 
     with open_project(args.project) as project:
+        project.check_intact()  # a damaged page anywhere: one line, exit 1 (issue 18.7)
         counts = views.counts(project)
         data: dict[str, Any] = {
             "project": project.name,
@@ -95,7 +102,7 @@ def cmd_info(args) -> int:
 @commands.command("search", project_argument,
                   option("query", help="word(s); a trailing * matches a prefix"),
                   option("--doc", help="only this document (title or id)"),
-                  option("--limit", type=int, default=1000),
+                  option("--limit", type=LIMIT, default=1000),
                   json_option,
                   help="lemma-aware search with keyword in context")
 def cmd_search(args) -> int:
@@ -111,7 +118,7 @@ def cmd_search(args) -> int:
         for h in hits:
             who = f"{h.document}" + (f" ({h.participant})" if h.participant else "")
             print(f"{who:<24} {h.start:>7}  …{h.left[-40:]:>40} [{h.match}] {h.right[:40]}…")
-        print(f"{len(hits)} hits for {args.query!r}")
+        print(f"{plural(len(hits), 'hits')} for {args.query!r}")
     return 0
 
 
@@ -119,7 +126,7 @@ def cmd_search(args) -> int:
                   option("--doc", required=True, help="document title or id"),
                   option("--quote", required=True, help="the exact text (whitespace-insensitive)"),
                   option("--code", required=True, help="code label (created if new)"),
-                  option("--occurrence", type=int, help="which occurrence when the quote occurs more than once"),
+                  option("--occurrence", type=OCCURRENCE, help="which occurrence when the quote occurs more than once"),
                   json_option,
                   help="code an exact quote in a document (for scripting)")
 def cmd_code(args) -> int:
@@ -164,7 +171,7 @@ def cmd_codes(args) -> int:
             return 0
         for s in stats:
             print(f"{s.codings:>4}  {s.code.label}")
-        print(f"{len(stats)} codes")
+        print(f"{plural(len(stats), 'codes')}")
     return 0
 
 
@@ -191,17 +198,31 @@ def cmd_undo(args) -> int:
     with open_project(args.project, args.coder) as project:
         action = project.undo() if args.command == "undo" else project.redo()
         if action is None:
-            print(f"nothing to {args.command}")
-            return 0
+            other = project.next_undo(anyone=True) if args.command == "undo" else project.next_redo(anyone=True)
+            if other is None or other.coder == project.coder:
+                print(f"nothing to {args.command}")
+                return 0
+            # History is per person (issue 14.8): say whose it is and how to take it back.
+            print(f"nothing to {args.command} for {project.coder}; the last action is "
+                  f"{other.coder or 'nobody'}'s: {other.summary}")
+            print(f"to {args.command} it as {other.coder}: themecoder --coder {_shell(other.coder or '')} "
+                  f"{args.command} {_shell(str(project.path))}")
+            return EXIT_ERROR
         print(f"{args.command}: {action.summary}")
     return 0
+
+
+def _shell(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
 
 
 for _name in ("undo", "redo"):
     commands.command(_name, project_argument, help=f"{_name} the last action (survives restarts)")(cmd_undo)
 
 
-@commands.command("history", project_argument, option("--limit", type=int, default=50), json_option,
+@commands.command("history", project_argument, option("--limit", type=LIMIT, default=50), json_option,
                   help="the action log: who did what when")
 def cmd_history(args) -> int:
     with open_project(args.project) as project:
@@ -224,6 +245,10 @@ def cmd_verify(args) -> int:
 
     with open_project(args.project, args.coder) as project:
         report = verify(project)
+        if report.sqlite != "ok" and not args.json:
+            n = len(report.sqlite.split("; "))
+            raise UserError(f"{project.path} is damaged: SQLite's integrity check found {n} "
+                            f"problem{'s' if n != 1 else ''}; restore it from a backup")
         repaired = repair(project, report) if args.repair and report.mismatches else 0
         if args.json:
             emit_json({"ok": report.ok, "sqlite": report.sqlite, "foreign_key_problems": report.foreign_keys,
@@ -232,7 +257,7 @@ def cmd_verify(args) -> int:
                        "unindexed_documents": report.unindexed})
             return 0 if report.ok or repaired == len(report.mismatches) else EXIT_ERROR
         print(f"database: {report.sqlite}; foreign keys: "
-              f"{'ok' if not report.foreign_keys else f'{report.foreign_keys} problems'}")
+              f"{'ok' if not report.foreign_keys else plural(report.foreign_keys, 'problems')}")
         print(f"codings: {report.codings} checked, {len(report.mismatches)} do not match their transcript")
         for m in report.mismatches[:20]:
             where = f"found again at [{m.found[0]}, {m.found[1]})" if m.found else "quote not in the text any more"
@@ -240,9 +265,9 @@ def cmd_verify(args) -> int:
         if report.mismatches and not args.repair:
             print("re-anchor those that were found again with --repair (one action, undoable)")
         if repaired:
-            print(f"re-anchored {repaired} codings")
+            print(f"re-anchored {plural(repaired, 'codings')}")
         if report.unindexed:
-            print(f"{len(report.unindexed)} documents have no search index yet (built on the next search)")
+            print(f"{plural(len(report.unindexed), 'documents')} have no search index yet (built on the next search)")
     return 0 if report.ok or (args.repair and repaired == len(report.mismatches)) else EXIT_ERROR
 
 
@@ -259,7 +284,7 @@ def cmd_purge_undo(args) -> int:
             return 0
     with open_project(args.project, args.coder) as project:
         n = project.purge_undo()
-    print(f"undo data of {n} actions removed; the action log (who did what when) is kept")
+    print(f"undo data of {plural(n, 'actions')} removed; the action log (who did what when) is kept")
     return 0
 
 
@@ -276,7 +301,10 @@ def cmd_demo(args) -> int:
     if args.no_tui:
         print(path)
         return 0
-    return _run_tui(str(path), args.coder)
+    print(f"demo copy saved at {path}", file=sys.stderr)
+    rc = _run_tui(str(path), args.coder)
+    print(f"the demo copy is saved at {path}; open it again with `themecoder {path}`")
+    return rc
 
 
 @commands.command("doctor",
@@ -314,7 +342,7 @@ def cmd_doctor(args) -> int:
     print(f"  NLP pipeline: {status.name} ({'full model' if status.kind == 'model' else 'fallback'})")
     print(f"  {status.message}")
     if status.kind != "model":
-        print(f"  To install the full model: {status.install_hint}")
+        print(f"  {status.install_hint}")
     missing = [n for n, v in versions.items() if v is None]
     return EXIT_ERROR if missing else 0
 

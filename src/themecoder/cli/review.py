@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from themecoder.cli.args import ACTION_ID
 from themecoder.cli.common import (
     Commands,
     allow_unreviewed_option,
@@ -11,6 +12,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     project_argument,
     slots,
 )
@@ -86,7 +88,7 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
             print(f"    {step.theme.description}")
     else:
         print(f"[{i + 1}/{len(steps)}] CODE «{step.code.label}» in {step.path}   ({label})")
-        print(f"    {len(step.codings)} quotes")
+        print(f"    {plural(len(step.codings), 'quotes')}")
         for c in step.codings[:shown]:
             print(f"    - {who.get(c.document_id, '?')}: «{' '.join(c.quote.split())[:160]}»")
     for th in (item.threads if item else []):
@@ -105,7 +107,7 @@ def walk(project, args) -> int:
     review.mark_reviewer(project)
     steps = review.walk(project, unreviewed=args.unreviewed)
     who = views.speaker_of_documents(project)
-    print(f"Review of {project.name} as {project.coder}: {len(steps)} steps.")
+    print(f"Review of {project.name} as {project.coder}: {plural(len(steps), 'steps')}.")
     print(WALK_KEYS)
     i, shown = 0, 3
     while 0 <= i < len(steps):
@@ -230,7 +232,7 @@ def list_items(project, args) -> int:
 
 
 @review_cmd.command("changes", project_argument, AS_NAME,
-                option("--since", type=int, help="action id (see `history`) instead of the last review"),
+                option("--since", type=ACTION_ID, help="action id (see `history`) instead of the last review"),
                 option("--reviewer", help="the last review by this reviewer"),
                 json_option,
                 help="what changed since the last review")

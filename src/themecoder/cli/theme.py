@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from themecoder.cli.args import POSITION
 from themecoder.cli.common import (
     Commands,
     confirm,
@@ -11,6 +12,7 @@ from themecoder.cli.common import (
     json_option,
     open_project,
     option,
+    plural,
     project_argument,
     run_action,
     slots,
@@ -80,7 +82,7 @@ def set_fields(project, args) -> None:
 
 @theme_cmd.command("move", project_argument, THEME,
                exclusive(option("--under", help=THEME_HELP), option("--top", action="store_true"), required=True),
-               option("--position", type=int, help="1-based place among its new siblings (default: last)"),
+               option("--position", type=POSITION, help="1-based place among its new siblings (default: last)"),
                help="move a theme under another theme or to the top level")
 def move(project, args) -> None:
     from themecoder.core import resolve, themes
@@ -93,7 +95,7 @@ def move(project, args) -> None:
 
 @theme_cmd.command("reorder", project_argument, THEME,
                exclusive(option("--up", action="store_true"), option("--down", action="store_true"),
-                         option("--to", type=int, help="1-based position"), required=True),
+                         option("--to", type=POSITION, help="1-based position"), required=True),
                help="move a theme up, down or to a position among its siblings")
 def reorder(project, args) -> None:
     from themecoder.core import resolve, themes
@@ -115,7 +117,7 @@ def delete(project, args) -> None:
 
     t = resolve.theme(project, args.theme)
     subs = len(themes.descendants(project, t.id))
-    what = "" if not subs or args.keep_subthemes else f" and its {subs} subthemes"
+    what = "" if not subs or args.keep_subthemes else f" and its {plural(subs, 'subthemes')}"
     confirm(f"Delete theme «{t.name}»{what}? Codes stay, only their mappings go.", args.yes)
     r = themes.delete_theme(project, t.id, keep_subthemes=args.keep_subthemes)
     print(f"deleted theme «{t.name}»{what}; {r.mappings} code mappings removed, no codes deleted")
@@ -128,7 +130,7 @@ def map_codes(project, args) -> None:
     t = resolve.theme(project, args.theme)
     ids = [resolve.code(project, ref).id for ref in args.codes]
     n = themes.map_codes(project, ids, t.id)
-    print(f"{n} codes put in «{t.name}»" + (f" ({len(ids) - n} were there already)" if n < len(ids) else ""))
+    print(f"{plural(n, 'codes')} put in «{t.name}»" + (f" ({len(ids) - n} were there already)" if n < len(ids) else ""))
 
 
 @theme_cmd.command("unmap", project_argument, THEME, CODES, help="take codes out of a theme")
@@ -138,7 +140,7 @@ def unmap_codes(project, args) -> None:
     t = resolve.theme(project, args.theme)
     ids = [resolve.code(project, ref).id for ref in args.codes]
     n = themes.unmap_codes(project, ids, t.id)
-    print(f"{n} codes taken out of «{t.name}»")
+    print(f"{plural(n, 'codes')} taken out of «{t.name}»")
 
 
 @theme_cmd.command("move-codes", project_argument, CODES, option("--to", required=True, help=THEME_HELP),
@@ -151,7 +153,7 @@ def move_codes(project, args) -> None:
     src = resolve.theme(project, args.source).id if args.source else None
     ids = [resolve.code(project, ref).id for ref in args.codes]
     themes.move_codes(project, ids, to.id, from_theme_id=src)
-    print(f"{len(ids)} codes moved to «{to.name}»")
+    print(f"{plural(len(ids), 'codes')} moved to «{to.name}»")
 
 
 def _node_json(project, n, *, tree: bool) -> dict:
@@ -193,15 +195,15 @@ def _list_or_tree(project, args, op: str) -> None:
         mark = "" if status == "proposed" else f"  [{status}]"
         if op == "list":
             print(f"{n.codings:>5} {n.participants:>3}  {themes.theme_path(project, n.theme.id)}"
-                  f"  ({len(n.codes)} codes){mark}")
+                  f"  ({plural(len(n.codes), 'codes')}){mark}")
             continue
-        print(f"{'  ' * n.depth}{n.theme.name}  ({n.codings} codings, {n.participants} informants){mark}")
+        print(f"{'  ' * n.depth}{n.theme.name}  ({plural(n.codings, 'codings')}, {plural(n.participants, 'informants')}){mark}")
         for c in n.codes:
             cs = status_of(project, n.theme.id, c.id)
             print(f"{'  ' * (n.depth + 1)}- {c.label} ({n.code_codings.get(c.id, 0)})"
                   + ("" if cs == "proposed" else f"  [{cs}]"))
     if op == "list":
-        print(f"{len(nodes)} themes (columns: codings, informants)")
+        print(f"{plural(len(nodes), 'themes')} (columns: codings, informants)")
 
 
 @theme_cmd.command("unthemed", project_argument, json_option, help="codes in no theme")
@@ -215,7 +217,7 @@ def unthemed(project, args) -> None:
         return
     for c in codes:
         print(f"{stats.get(c.id, 0):>4}  {c.label}")
-    print(f"{len(codes)} codes in no theme")
+    print(f"{plural(len(codes), 'codes')} in no theme")
 
 
 @theme_cmd.command("several", project_argument, json_option, help="codes in more than one theme")
@@ -229,7 +231,7 @@ def several(project, args) -> None:
         return
     for c, ts in rows:
         print(f"{c.label}: " + ", ".join(themes.theme_path(project, t.id) for t in ts))
-    print(f"{len(rows)} codes in more than one theme")
+    print(f"{plural(len(rows), 'codes')} in more than one theme")
 
 
 # -- matrix --------------------------------------------------------------------------------
@@ -265,7 +267,7 @@ def cmd_matrix(args) -> int:
                 return 0
             for c in codings:
                 print(f"- «{' '.join(c.quote.split())}»")
-            print(f"{len(codings)} quotes for «{row.label}» × {col.label}")
+            print(f"{plural(len(codings), 'quotes')} for «{row.label}» × {col.label}")
             return 0
         if args.json:
             emit_json(m.as_dict())

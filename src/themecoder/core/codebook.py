@@ -18,6 +18,7 @@ from themecoder.core import resolve, review
 from themecoder.core.coding import check_colour, check_label, check_label_free, new_code
 from themecoder.core.project import Project, new_id
 from themecoder.core.resolve import MIN_ID_PREFIX
+from themecoder.core.text import clean_text
 from themecoder.errors import NotFound, UserError
 from themecoder.model import Code
 from themecoder.store.db import now
@@ -43,7 +44,7 @@ def rename_code(project: Project, code_id: str, label: str) -> Code:
 
 def describe_code(project: Project, code_id: str, description: str) -> Code:
     code = _code(project, code_id)
-    description = (description or "").strip()
+    description = clean_text(description or "").strip()
     if description == code.description:
         return code
     with project.action("describe-code", f"describe code «{code.label}»",

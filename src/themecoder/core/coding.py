@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
-from themecoder.core.text import collapse_ws, context, find_quote
+from themecoder.core.text import canonical_label, clean_text, collapse_ws, context, find_quote, label_key
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.model import Code, Coding
 from themecoder.store.db import now
@@ -28,8 +28,9 @@ def check_colour(colour: str) -> str:
 
 
 def check_label(label: str) -> str:
-    """The label as stored (whitespace folded); UserError if there is nothing left."""
-    label = collapse_ws(label or "")
+    """The label as stored (core.text.canonical_label: NFC, no control or zero-width characters,
+    whitespace folded, length capped); UserError if there is nothing left."""
+    label = canonical_label(label)
     if not label:
         raise UserError("a code needs a label")
     return label
@@ -37,8 +38,13 @@ def check_label(label: str) -> str:
 
 def check_label_free(conn, label: str, *, except_id: str | None = None, ignore_case: bool = False,
                      hint: str = "") -> None:
-    """Conflict if another code already has this label."""
+    """Conflict if another code already has this label (compared by `label_key`: case,
+    Unicode form and invisible characters do not make two labels different)."""
     clash = store.codes.label_taken(conn, label, except_id=except_id, ignore_case=ignore_case)
+    if clash is None:
+        key = label_key(label)
+        clash = next((other for code_id, other in store.codes.ids_and_labels(conn)
+                      if code_id != except_id and label_key(other) == key), None)
     if clash is not None:
         raise Conflict(f"a code called {clash!r} exists already{hint}")
 
@@ -55,8 +61,8 @@ def new_code(conn, project: Project, label: str, *, description: str = "", colou
     check_label_free(conn, label)
     colour = check_colour(colour) if colour else next_colour(project)
     code_id = code_id or new_id()
-    store.codes.insert(conn, code_id, label, description=description or "", colour=colour, in_vivo=in_vivo,
-                       author=author or project.coder, created=now())
+    store.codes.insert(conn, code_id, label, description=clean_text(description or ""), colour=colour,
+                       in_vivo=in_vivo, author=author or project.coder, created=now())
     return code_id
 
 
@@ -198,7 +204,10 @@ def code_quote(project: Project, doc_ref: str, quote: str, code_label: str, *, o
         raise UserError(
             f"the quote occurs {len(places)} times in {doc.title!r}; give --occurrence N (1-{len(places)})"
         )
-    start, end = places[(occurrence or 1) - 1] if occurrence and occurrence <= len(places) else places[0]
+    if occurrence is not None and not 1 <= occurrence <= len(places):
+        raise UserError(f"--occurrence {occurrence}: the quote occurs {len(places)} "
+                        f"time{'s' if len(places) != 1 else ''} in {doc.title!r}; give 1-{len(places)}")
+    start, end = places[(occurrence or 1) - 1]
     try:  # whole names only: "use this code, or create it"
         code = resolve.code(project, check_label(code_label), prefix=False)
     except NotFound:

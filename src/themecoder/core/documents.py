@@ -9,6 +9,7 @@ from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.indexing import analyse, write_index
 from themecoder.core.project import Project, new_id
+from themecoder.core.text import strip_controls
 from themecoder.core.turns import ParsedTranscript, informant_labels
 from themecoder.errors import Conflict, NotFound, UserError
 from themecoder.model import Document, Participant
@@ -28,6 +29,7 @@ def duplicate_of(project: Project, sha256: str) -> Document | None:
 
 def unique_title(project: Project, title: str) -> str:
     """`title`, or "title (2)", "title (3)" ... when a document has it already (ignoring case)."""
+    title = strip_controls(title, keep_lines=False)  # a file name may hold ESC/OSC (issue 18.9)
     existing = {t.casefold() for t in store.documents.titles(project.db)}
     if title.casefold() not in existing:
         return title
@@ -82,6 +84,7 @@ def insert_transcript(conn: sqlite3.Connection, doc_id: str, parsed: ParsedTrans
 def participant_id_for(conn: sqlite3.Connection, pseudonym: str, *, id_if_new: str | None = None) -> str:
     """The participant with this pseudonym (ignoring case), created if new (with the id
     `id_if_new` when given: an importer keeps the file's), inside an action."""
+    pseudonym = strip_controls(pseudonym, keep_lines=False)  # issue 18.9
     pid = store.participants.id_by_pseudonym(conn, pseudonym)
     if pid is None:
         pid = id_if_new or new_id()
@@ -90,7 +93,7 @@ def participant_id_for(conn: sqlite3.Connection, pseudonym: str, *, id_if_new: s
 
 
 def create_participant(project: Project, pseudonym: str) -> Participant:
-    pseudonym = pseudonym.strip()
+    pseudonym = strip_controls(pseudonym, keep_lines=False)
     if not pseudonym:
         raise UserError("a participant needs a pseudonym")
     if store.participants.participant_by_pseudonym(project.db, pseudonym):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
+from themecoder.core.text import clean_text
 from themecoder.errors import NotFound, UserError
 from themecoder.model import Memo
 from themecoder.store.db import now
@@ -50,6 +51,7 @@ def new_memo(conn, project: Project, target_type: str, target_id: str | None, te
     if not allow_empty and not (text or "").strip():
         raise UserError("the memo is empty")
     memo_id = memo_id or new_id()
+    text, title = clean_text(text or ""), clean_text(title or "")  # no control characters (issue 18.9)
     stamp = now()
     store.memos.insert(conn, memo_id, target_type, target_id, title=title or "", text=text or "",
                        author=author or project.coder, created=created or stamp,
@@ -75,7 +77,8 @@ def add_memo_on(project: Project, target_type: str, ref: str | None, text: str, 
 def edit_memo(project: Project, memo_id: str, text: str, *, title: str | None = None) -> Memo:
     memo = _get(project, memo_id)
     with project.action("edit-memo", f"edit memo on {memo.target_type}") as conn:
-        store.memos.update(conn, memo_id, text=text, title=memo.title if title is None else title, modified=now())
+        store.memos.update(conn, memo_id, text=clean_text(text),
+                           title=memo.title if title is None else clean_text(title), modified=now())
     return _get(project, memo_id)
 
 

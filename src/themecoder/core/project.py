@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from themecoder import store
+from themecoder.core.text import strip_controls
 from themecoder.errors import UserError
 from themecoder.store import actionlog
 from themecoder.store.db import Database, now
@@ -36,7 +37,7 @@ class Project:
     def __init__(self, db: Database, coder: str | None = None) -> None:
         self.db = db
         self.coder = coder or default_coder()
-        self._ensure_coder()
+        self._coder_known = False  # registered with the first write: opening never writes
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -45,14 +46,18 @@ class Project:
         if path.suffix != SUFFIX:
             path = path.with_name(path.name + SUFFIX)
         db = Database(path, create=True)
-        with db.transaction() as conn:
-            for key, value in (
-                ("id", new_id()),
-                ("name", name or path.stem),
-                ("created", now()),
-                ("language", "nb"),
-            ):
-                store.project.set_setting(conn, key, value)
+        try:
+            with db.transaction() as conn:
+                for key, value in (
+                    ("id", new_id()),
+                    ("name", strip_controls(name or "", keep_lines=False) or path.stem),
+                    ("created", now()),
+                    ("language", "nb"),
+                ):
+                    store.project.set_setting(conn, key, value)
+        except BaseException:
+            db._discard()  # a project that could not be made whole is not left behind
+            raise
         return cls(db, coder)
 
     @classmethod
@@ -83,19 +88,34 @@ class Project:
     def id(self) -> str:
         return store.project.setting(self.db, "id", "") or ""
 
+    @property
+    def read_only(self) -> bool:
+        return self.db.read_only
+
+    def check_intact(self) -> None:
+        """UserError (one line) when SQLite finds a damaged page anywhere in the file."""
+        self.db.check_intact()
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         return store.project.setting(self.db, key, default)
 
-    def _ensure_coder(self) -> None:
-        if not store.project.has_coder(self.db, self.coder):
-            with self.db.transaction() as conn:
-                store.project.add_coder(conn, new_id(), self.coder, now())
+    def register_coder(self, conn: sqlite3.Connection) -> None:
+        """Inside the first write of this session (not captured for undo): the coder's row.
+        Opening a project never writes, so a read-only project can still be read."""
+        if not self._coder_known:
+            store.project.add_coder(conn, new_id(), self.coder, now())
+            self._coder_known = True
 
     # -- acting --------------------------------------------------------------------------
     @contextmanager
     def action(self, kind: str, summary: str, details: dict[str, Any] | None = None) -> Iterator[sqlite3.Connection]:
-        with self.db.action(kind, summary, coder=self.coder, details=details) as conn:
-            yield conn
+        try:
+            with self.db.action(kind, summary, coder=self.coder, details=details,
+                                prepare=self.register_coder) as conn:
+                yield conn
+        except BaseException:
+            self._coder_known = False  # rolled back with the action
+            raise
 
     def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
         with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:
@@ -108,6 +128,14 @@ class Project:
     def redo(self) -> actionlog.Action | None:
         action, _ = actionlog.redo(self.db, coder=self.coder)
         return action
+
+    def next_undo(self, *, anyone: bool = False) -> actionlog.Action | None:
+        """What `undo` would take back: this coder's newest undoable action (anyone's with
+        `anyone`), without changing anything."""
+        return actionlog.next_undo(self.db, None if anyone else self.coder)
+
+    def next_redo(self, *, anyone: bool = False) -> actionlog.Action | None:
+        return actionlog.next_redo(self.db, None if anyone else self.coder)
 
     def purge_undo(self) -> int:
         """Forget the undo data of every action (after pseudonymisation it holds the original

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from themecoder import store
 from themecoder.core.project import Project, new_id
+from themecoder.core.text import clean_text as _clean
 from themecoder.errors import NotFound, UserError
 from themecoder.model import Code, Coding, Theme
 from themecoder.store import reviews
@@ -50,7 +51,7 @@ def check_status(status: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    text = (text or "").strip()
+    text = _clean(text or "").strip()  # no control characters (issue 18.9)
     if not text:
         raise UserError("the comment is empty")
     return text
@@ -371,6 +372,7 @@ def resolve(project: Project, comment_id: str, *, reopen: bool = False) -> Comme
 def mark_reviewer(project: Project) -> None:
     """Record the current coder's role as supervisor (not a user action)."""
     with project.db.transaction() as conn:
+        project.register_coder(conn)  # opening does not register the coder (issue 18.11)
         store.project.set_coder_role(conn, project.coder, "supervisor")
 
 

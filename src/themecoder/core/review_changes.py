@@ -106,10 +106,10 @@ def changes_since(project: Project, since: int | None = None, *, reviewer: str |
             removed[a.coder] += n_removed
     last = actions[-1]
     for who, n in added.items():
-        out.append(Change(last.id, last.time, who, "codings-added", f"{n} codings added" + (f" by {who}" if who else "")))
+        out.append(Change(last.id, last.time, who, "codings-added", f"{n} coding{'s' if n != 1 else ''} added" + (f" by {who}" if who else "")))
     for who, n in removed.items():
         out.append(Change(last.id, last.time, who, "codings-removed",
-                          f"{n} codings removed" + (f" by {who}" if who else "")))
+                          f"{n} coding{'s' if n != 1 else ''} removed" + (f" by {who}" if who else "")))
     return ChangeReport(point, tuple(out))
 
 

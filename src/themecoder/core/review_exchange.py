@@ -27,6 +27,7 @@ from themecoder.core.review import (
     review_items,
     set_status_in,
 )
+from themecoder.core.text import strip_controls
 from themecoder.errors import Conflict, UserError
 from themecoder.store import reviews
 from themecoder.store.db import now
@@ -158,11 +159,15 @@ class ImportReport:
 def _load(path: str | Path) -> dict:
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _clean(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder; give the review file (.json)") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UserError(f"{path.name}: not a review file ({exc})") from None
+    except RecursionError:
+        raise UserError(f"{path.name}: not a review file (nested too deeply)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise UserError(f"{path.name}: not a themecoder review file")
     if data.get("version") != FORMAT_VERSION:
@@ -171,6 +176,20 @@ def _load(path: str | Path) -> dict:
         if not isinstance(data.get(key), list):
             raise UserError(f"{path.name}: the review file has no {key} list")
     return data
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    """Every text of a review file without control characters (an ESC or OSC sequence in a
+    comment would reach the terminal and break Word exports; issue 18.9)."""
+    if depth > 20:
+        raise RecursionError
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_clean(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {strip_controls(str(k)): _clean(v, depth + 1) for k, v in value.items()}
+    return value
 
 
 def _str(d: Any, key: str, required: bool = True) -> str:

@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from themecoder.errors import UserError
+
 CONTEXT_CHARS = 80
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*", re.UNICODE)
@@ -128,3 +130,42 @@ class Regions:
 
     def __bool__(self) -> bool:
         return bool(self.starts)
+
+
+# -- canonical labels and clean texts (issue 18 points 9 and 12) --------------------------------
+LABEL_MAX = 256  # characters in a code label or theme name; longer text belongs in a description
+# Control characters (C0 but tab and line feed, DEL, C1): an ESC or OSC sequence in a label or
+# a review file would otherwise reach the terminal and break Word files.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible characters that make two labels look the same: zero-width space/joiners, word
+# joiner, BOM, soft hyphen, invisible operators.
+_INVISIBLE = re.compile(r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_controls(text: str, *, keep_lines: bool = True) -> str:
+    """`text` without control characters (tab and line feed kept when `keep_lines`; CR becomes
+    LF): the one cleaning every text from outside gets at the door."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL.sub("", text)
+    return text if keep_lines else collapse_ws(text)
+
+
+def clean_text(text: str) -> str:
+    """A free text (description, memo, comment) as stored: NFC, LF, no control characters."""
+    return unicodedata.normalize("NFC", strip_controls(text))
+
+
+def canonical_label(label: str, *, what: str = "a code label", max_chars: int = LABEL_MAX) -> str:
+    """The one canonical form of a label or name: NFC, no control or zero-width characters,
+    whitespace folded to single spaces. UserError when longer than `max_chars`."""
+    label = unicodedata.normalize("NFC", label or "")
+    label = collapse_ws(_INVISIBLE.sub("", _CONTROL.sub(" ", label)))
+    if len(label) > max_chars:
+        raise UserError(f"{what} can be at most {max_chars} characters (this one has {len(label):,}); "
+                        "put the rest in the description".replace(",", " "))
+    return label
+
+
+def label_key(label: str) -> str:
+    """What two labels are compared by for duplicates: canonical form, case folded."""
+    return collapse_ws(_INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", label or "")))).casefold()

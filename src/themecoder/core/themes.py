@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from themecoder import store
 from themecoder.core import resolve
 from themecoder.core.project import Project, new_id
+from themecoder.core.text import canonical_label, clean_text
 from themecoder.errors import Conflict, UserError
 from themecoder.model import Code, Coding, Theme
 from themecoder.store.db import now
@@ -25,7 +26,7 @@ MAX_DEPTH = 8  # theme > subtheme > ... ; deeper nesting is almost always a mist
 # -- the rules ------------------------------------------------------------------------------
 def clean_name(name: str) -> str:
     """The name as stored (whitespace folded); UserError if there is nothing left."""
-    name = " ".join((name or "").split())
+    name = canonical_label(name, what="a theme name")
     if not name:
         raise UserError("a theme needs a name")
     return name
@@ -109,7 +110,7 @@ def update_theme(project: Project, theme_id: str, **fields: str | None) -> Theme
     changes: dict[str, str | None] = {}
     for key, value in fields.items():
         if key in _FIELDS:
-            value = (value or "").strip()
+            value = clean_text(value or "").strip()
         elif key == "key_coding_id":
             if value:
                 value = _check_key_quote(project, theme, value)
@@ -134,7 +135,7 @@ def set_texts(conn, project: Project, theme_id: str, texts: dict[str, str], *, o
     for key, value in texts.items():
         if key not in _FIELDS:
             raise UserError(f"a theme has no field {key!r}")
-        value = (value or "").strip()
+        value = clean_text(value or "").strip()
         current = getattr(theme, key)
         if current != value and not (only_if_empty and current):
             changes[key] = value

@@ -58,3 +58,41 @@ def import_files(
     if progress:
         progress(len(paths), len(paths), "")
     return results
+
+
+IMPORT_SUFFIXES = frozenset({".txt", ".md", ".docx", ".vtt", ".srt", ".qdpx", ".qdc", ".qde"})
+
+
+@dataclass(slots=True)
+class Expanded:
+    """What `expand_paths` found: the files to import, and what it skipped (path, why)."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def expand_paths(paths: list[str | Path]) -> Expanded:
+    """Files as given; a folder becomes every supported file in it (sorted by name, not its
+    subfolders), and what is left out there is listed with the reason (issue 14.9)."""
+    out = Expanded()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.is_dir():
+            out.files.append(path)
+            continue
+        found = []
+        for p in sorted(path.iterdir(), key=lambda p: p.name.casefold()):
+            if p.is_dir():
+                out.skipped.append((p, "a folder (folders inside are not searched)"))
+            elif p.name.startswith("~$"):
+                out.skipped.append((p, "a Word lock file"))
+            elif p.name.startswith("."):
+                out.skipped.append((p, "a hidden file"))
+            elif p.suffix.lower() not in IMPORT_SUFFIXES:
+                out.skipped.append((p, f"unsupported type {p.suffix or '(none)'}"))
+            else:
+                found.append(p)
+        if not found:
+            raise UserError(f"no transcripts in the folder {path} (.txt, .md, .docx, .vtt, .srt, .qdpx)")
+        out.files.extend(found)
+    return out

@@ -12,7 +12,6 @@ call it, so none of them can forget a step.
 from __future__ import annotations
 
 import os
-import stat
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +22,6 @@ from themecoder.errors import UserError
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
 
 @dataclass(frozen=True, slots=True)
 class ExportKind:
@@ -131,44 +127,30 @@ def default_path(project: Project, kind: str, fmt: str, lang: str) -> Path:
 
 
 def check_output_path(project: Project | None, path: str | Path) -> Path:
-    """Refuse any output path whose replacement would destroy something: a project file or its
-    -wal/-shm/-journal, the anonymisation key, or anything that is not a regular file (links,
-    FIFOs, devices, folders). The atomic rename would otherwise replace it silently."""
+    """The one check of every output path (issue 18.1): refuse any path whose replacement
+    would destroy something: a project file (any ``*.themecoder``, or any SQLite database) or
+    its -wal/-shm/-journal, this project's anonymisation key (or any key file), or anything
+    that is not a regular file (links, FIFOs, devices, folders). The atomic writer repeats the
+    file checks just before its rename (io.tabular.refuse_to_replace)."""
+    from themecoder.io.tabular import refuse_project_name, refuse_to_replace
+
     path = Path(path).expanduser()
-    name = path.name.lower()
-    if name.endswith((".themecoder", ".themecoder-wal", ".themecoder-shm", ".themecoder-journal")):
-        raise UserError(f"refusing to write {path}: that is a project file name; choose another output")
-    try:
-        st = os.lstat(path)
-    except FileNotFoundError:
-        st = None
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    refuse_project_name(path)
     if project is not None:
         base = Path(project.path).resolve()
         guarded = {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
         key = project.setting("anonymisation.key_path")
         if key:
             guarded.add(Path(key).expanduser().resolve())
-        if path.resolve() in guarded:
+        try:
+            same = path.resolve() in guarded or (
+                path.exists() and any(g.exists() and os.path.samefile(path, g) for g in guarded))
+        except OSError:
+            same = False
+        if same:
             raise UserError(f"refusing to write {path}: it is this project's file or its key; "
                             "choose another output")
-    if st is None:
-        return path
-    if stat.S_ISDIR(st.st_mode):
-        raise UserError(f"{path} is a folder; give a file name")
-    if not stat.S_ISREG(st.st_mode):
-        what = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
-        raise UserError(f"refusing to write {path}: it is {what}; choose another output")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(64)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    if head.startswith(SQLITE_MAGIC):
-        raise UserError(f"refusing to write {path}: it is a database (a project?); choose another output")
-    if b'"themecoder-key"' in head:
-        raise UserError(f"refusing to write {path}: it is an anonymisation key file; choose another output")
+    refuse_to_replace(path)
     return path
 
 
@@ -205,6 +187,7 @@ def run_export(project: Project, kind: str, path: str | Path | None = None,
     lang = export_lang(project, opts.lang)
     target = Path(path) if path else default_path(project, kind, fmt, lang)
     check_output_path(project, target)
+    project.check_intact()  # a damaged file is said so, not exported in part (issue 18.7)
     meta = guard(project, kind, allow_unreviewed=opts.allow_unreviewed)
     try:  # only after the guard: a refused export leaves nothing behind, not even a folder
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -15,8 +15,10 @@ breaks inside quoted fields.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
@@ -31,24 +33,26 @@ FORMATS = ("docx", "md", "csv")
 
 # -- files -------------------------------------------------------------------------------------
 def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object]) -> Path:
-    """Call ``write(fh)`` on a temporary file, then rename it to ``path``."""
+    """Call ``write(fh)`` on a temporary file, then rename it to ``path``. The new file is
+    private (0600: exports hold interview data). Nothing but a regular file that is no project
+    or key file is ever replaced (`refuse_to_replace`, checked again just before the rename), and
+    on any failure (a full disk, a refused target) the temporary file is removed."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create the folder {path.parent}: {exc.strerror}") from None
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    refuse_to_replace(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {_why(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        try:
-            os.chmod(tmp, 0o644 & ~_umask())
-        except OSError:
-            pass
+        refuse_to_replace(path)  # it may have changed while we wrote
         os.replace(tmp, path)
     except PermissionError:
         _remove(tmp)
@@ -56,11 +60,67 @@ def atomic_write(path: str | Path, write: Callable[[io.BufferedWriter], object])
                         f"close it and try again)") from None
     except OSError as exc:
         _remove(tmp)
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise UserError(f"cannot write {path}: {_why(exc)}") from None
     except BaseException:
         _remove(tmp)
         raise
     return path
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+WAL_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+
+
+def refuse_to_replace(path: str | Path) -> None:
+    """UserError unless `path` is absent or a regular file that holds no project, project
+    journal (-wal, -shm, -journal) or anonymisation key: a rename over it would destroy it, or
+    (a link, FIFO, device, folder) replace something that is not ours to replace."""
+    path = Path(path)
+    name = path.name.lower()
+    refuse_project_name(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UserError(f"{path} is a folder; give a file name")
+    if not stat.S_ISREG(st.st_mode):
+        what = "a link" if stat.S_ISLNK(st.st_mode) else "not a regular file (a FIFO, socket or device)"
+        raise UserError(f"refusing to write {path}: it is {what}; choose another output")
+    for suffix in ("-wal", "-shm", "-journal"):
+        if name.endswith(suffix) and _head(path.with_name(path.name[:-len(suffix)])).startswith(SQLITE_MAGIC):
+            raise UserError(f"refusing to write {path}: it belongs to the database beside it; "
+                            "choose another output")
+    head = _head(path)
+    if head.startswith(SQLITE_MAGIC) or head[:4] in WAL_MAGIC:
+        raise UserError(f"refusing to write {path}: it is a database (a project?); choose another output")
+    if b'"themecoder-key"' in head:
+        raise UserError(f"refusing to write {path}: it is an anonymisation key file; choose another output")
+
+
+def refuse_project_name(path: str | Path) -> None:
+    """No export is ever named like a project file (``*.themecoder`` and its -wal/-shm)."""
+    if Path(path).name.lower().endswith((".themecoder", ".themecoder-wal", ".themecoder-shm",
+                                         ".themecoder-journal")):
+        raise UserError(f"refusing to write {path}: that is a project file name; choose another output")
+
+
+def _head(path: Path, n: int = 256) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "disk full; nothing was written (free some space and try again)"
+    if exc.errno == errno.EDQUOT:
+        return "disk quota exceeded; nothing was written"
+    return str(exc.strerror or exc)
 
 
 def _umask() -> int:

@@ -166,7 +166,7 @@ def _present(row: dict | None) -> dict:
 
 
 def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None) -> set[str]:
-    with db._lock:
+    with db._lock, db.writing():  # read-only, full disk, damage: one line (issue 18.7)
         conn = db.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -190,10 +190,10 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
             )
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as exc:
-            conn.execute("ROLLBACK")
+            db.rollback()
             raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
         except BaseException:
-            conn.execute("ROLLBACK")
+            db.rollback()
             raise
     return touched
 
@@ -219,15 +219,12 @@ def purge_undo_data(db: Database) -> int:
     them for good: the file is vacuumed and the WAL truncated so no old page survives.
     Returns how many actions can no longer be undone or redone.
     """
-    with db.transaction() as conn:
+    with db.transaction(secure_delete=True) as conn:  # zeroed even if VACUUM fails (issue 18.7)
         n = conn.execute(
             "SELECT count(DISTINCT action_id) FROM changes c JOIN actions a ON a.id = c.action_id "
             "WHERE a.undone IN (0, 1)"
         ).fetchone()[0]
         conn.execute("DELETE FROM changes")
         conn.execute("UPDATE actions SET undone = 2 WHERE undone = 1")
-    with db._lock:
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.conn.execute("VACUUM")
-        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.compact()
     return n

@@ -456,12 +456,55 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
             (action_id, table, op, *_history_values(table, old, new, fields)))
 
 
+def _migration_h18(conn: sqlite3.Connection) -> None:
+    """Issue 18.9: control characters out of the labels and texts written before every door
+    stripped them (an ESC in a label reached the terminal and broke Word exports). One-line
+    fields get a space for each run of them; texts keep tab and line feed. A cleaned value that
+    would collide with another row's unique value gets " (2)", " (3)" ... Runs outside any user
+    action, so neither the undo capture nor the review history records it."""
+    import re
+
+    bad = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    fields = {  # table: (one-line columns, text columns)
+        "codes": (("label",), ("description",)),
+        "themes": (("name",), ("description", "analytic_text", "condensate")),
+        "memos": (("title",), ("text",)),
+        "review_comments": (("author",), ("text",)),
+        "review_items": (("theme_name", "code_label"), ()),
+        "documents": (("title",), ()),
+        "participants": (("pseudonym",), ()),
+    }
+    for table, (one_line, texts) in fields.items():
+        present = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")').fetchall()}
+        for column in (c for c in (*one_line, *texts) if c in present):
+            rows = conn.execute(f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL').fetchall()
+            for row_id, value in rows:
+                if not isinstance(value, str) or not bad.search(value):
+                    continue
+                if column in one_line:
+                    clean = " ".join(bad.sub(" ", value).split())
+                else:
+                    clean = bad.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+                for n in range(1, 1000):
+                    candidate = clean if n == 1 else f"{clean} ({n})"
+                    conn.execute("SAVEPOINT h18_clean")
+                    try:
+                        conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?', (candidate, row_id))
+                    except sqlite3.IntegrityError:
+                        conn.execute("ROLLBACK TO h18_clean")
+                        conn.execute("RELEASE h18_clean")
+                        continue
+                    conn.execute("RELEASE h18_clean")
+                    break
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _script(SCHEMA_V2_REVIEW),
     _script(SCHEMA_V3_MIXED_METHODS),
     _script(SCHEMA_V4_ANONYMISATION),
     _v4_to_v5,
+    _migration_h18,
 ]
 
 

@@ -441,6 +441,9 @@ def _atomic_write(path: Path, write: Any) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        from themecoder.io.tabular import refuse_to_replace  # issue 18.1: never over a link/FIFO/project
+
+        refuse_to_replace(path)
         os.replace(tmp, path)
     except BaseException:
         try:
