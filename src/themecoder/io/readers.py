@@ -72,33 +72,15 @@ def read_transcript(path: str | Path) -> ParsedTranscript:
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16", name), "utf-16"
-    if b"\x00" in data[:8192]:
-        raise ImportError_(f"{name}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            encoding = "cp1252"
-        except UnicodeDecodeError:
-            raise ImportError_(f"{name}: cannot decode the text (not UTF-8 or Windows-1252)") from None
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(3, len(text[:20000]) // 200):
-        raise ImportError_(f"{name}: looks like a binary file, not text")
-    return text, encoding
+    """Decode a text file only where the encoding is certain (see io.refi.safety.decode_text:
+    UTF-8, UTF-16/32 with BOM, Windows-1252 when nothing in the file is UTF-8); refuse UTF-8
+    with invalid bytes, binary data anywhere in the file, archives, in one line saying where."""
+    from themecoder.io.refi.safety import decode_text
 
-
-def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        label = encoding.upper()
-        raise ImportError_(f"{name}: the file says it is {label} but is not valid {label}") from None
+        return decode_text(data, name)
+    except UserError as exc:
+        raise ImportError_(str(exc)) from None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

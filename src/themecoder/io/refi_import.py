@@ -1,6 +1,7 @@
 """REFI-QDA import into a project, one action (see io.refi_project for the mapping)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -46,6 +47,9 @@ class ImportStats:
     participants: int = 0
     attributes: int = 0
     memos: int = 0
+    reused_memos: int = 0
+    label_names: int = 0
+    label_example: str = ""
     skipped: list[str] = field(default_factory=list)
     repaired: Counter = field(default_factory=Counter)    # what the project's rules changed -> how often
     named: int = 0
@@ -58,8 +62,12 @@ class ImportStats:
                  + (f" (+{self.reused_documents} already in the project)" if self.reused_documents else ""),
                  f"{self.codes} codes" + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
                  f"{self.themes} themes", f"{self.codings} codings", f"{self.participants} participants",
-                 f"{self.memos} memos"]
+                 f"{self.memos} memos" + (f" (+{self.reused_memos} already in the project)"
+                                          if self.reused_memos else "")]
         text = (f"{file}: " if file else "") + ", ".join(parts)
+        if self.label_names:
+            text += (f"; selection names are labels such as {self.label_example!r}, not quotes "
+                     f"({self.label_names}), so they cannot confirm the positions")
         if self.named:
             text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
         elif self.positions:
@@ -84,6 +92,10 @@ class _Importer:
         self.labels = {label.casefold(): cid for cid, label in store.codes.ids_and_labels(conn)}
         self.new_labels: set[str] = set()
         self.new_documents: list[str] = []
+        self.ext = rp.extension                  # themecoder's own part, when the file is ours
+        self.in_vivo = set(self.ext.in_vivo_codes)
+        self.old_theme: dict[str, str] = {}      # a themecoder file's theme id -> theme id here
+        self.new_memos: set[str] = set()
 
     # -- ids -------------------------------------------------------------------------------------
     def _id(self, guid: str | None, table: str) -> str:
@@ -151,7 +163,7 @@ class _Importer:
                 label, n = f"{base} ({n})", n + 1
         colour = code.colour if code.colour and HEX.match(code.colour) else None
         cid = new_code(self.conn, self.project, label, description=code.description or "", colour=colour,
-                       code_id=self._id(code.guid, "codes"))
+                       in_vivo=code.guid in self.in_vivo, code_id=self._id(code.guid, "codes"))
         self.labels[label.casefold()] = cid
         self.new_labels.add(label.casefold())
         self.stats.codes += 1
@@ -165,15 +177,24 @@ class _Importer:
             if not code.is_codable and code.guid not in coded:
                 tid = self._theme(code.name, theme, code.description, code.guid)
                 self.theme_id[code.guid] = tid
+                self.old_theme[code.guid] = tid
                 for child in code.children:
                     visit(child, tid, code.name)
                 return
+            ours = self.ext.code_themes.get(code.guid)
+            if ours:  # a themecoder file: the code's own description, not the one shown to others
+                code = dataclasses.replace(code, description=ours[3] or None)
             cid = self._code(code, parent_name)
             self.code_id[code.guid] = cid
-            if code.children:
-                # A code with sub-codes: a theme named after it holds it and its children.
-                tid = self._theme(code.name, theme, None, stable_guid("code-theme", code.guid))
+            if code.children or ours:
+                # A code with sub-codes: a theme named after it holds it and its children (a
+                # themecoder file says which theme it was: its id, name and description).
+                name, guid, about = (ours[1] or code.name, ours[0], ours[2] or None) if ours else \
+                    (code.name, None, None)
+                tid = self._theme(name, theme, about, guid or stable_guid("code-theme", code.guid))
                 self.theme_id[code.guid] = tid
+                if ours:
+                    self.old_theme[ours[0]] = tid
                 self._map(cid, tid)
                 for child in code.children:
                     visit(child, tid, code.name)
@@ -197,6 +218,7 @@ class _Importer:
                 parent = self._theme(name, parent, s.description if last else None, s.guid if last else None)
             assert parent is not None  # names is never empty
             self.theme_id[s.guid] = parent
+            self.old_theme.setdefault(s.guid, parent)
             for cid in member_codes:
                 self._map(cid, parent)
         if doc_sets:
@@ -354,10 +376,25 @@ class _Importer:
     # -- notes ---------------------------------------------------------------------------------
     def _memo(self, target_type: str, target_id: str | None, title: str, text: str,
               author: str | None, created: str | None, modified: str | None, guid: str | None) -> None:
-        memos.new_memo(self.conn, self.project, target_type, target_id, text or "", title=title or "",
-                       author=author, created=created, modified=modified, memo_id=self._id(guid, "memos"),
-                       allow_empty=True)
+        # The same file imported again: its notes are here already (by GUID or by content).
+        if guid and guid not in self.used_ids and store.memos.exists(self.conn, guid):
+            self.used_ids.add(guid)
+            self.stats.reused_memos += 1
+            return
+        title, text = title or "", text or ""
+        if any(m.title == title and m.text.strip() == text.strip() and m.id not in self.new_memos
+               for m in store.memos.memos(self.project.db, target_type, target_id)):
+            self.stats.reused_memos += 1
+            return
+        self.new_memos.add(self._memo_new(target_type, target_id, title, text, author, created, modified, guid))
+
+    def _memo_new(self, target_type: str, target_id: str | None, title: str, text: str,
+                  author: str | None, created: str | None, modified: str | None, guid: str | None) -> str:
+        memo_id = memos.new_memo(self.conn, self.project, target_type, target_id, text or "", title=title or "",
+                                 author=author, created=created, modified=modified,
+                                 memo_id=self._id(guid, "memos"), allow_empty=True)
         self.stats.memos += 1
+        return memo_id
 
     def notes(self) -> None:
         targets: dict[str, tuple[str, str]] = {}
@@ -377,6 +414,9 @@ class _Importer:
             author = self.users.get(note.creating_user or "")
             created, modified = refi_date(note.creation_date_time), refi_date(note.modified_date_time)
             placed = [targets[g] for g in note.refs if g in targets]
+            ours = self.ext.note_targets.get(note.guid)
+            if ours and ours[0] == "theme" and ours[1] in self.old_theme:
+                placed = [("theme", self.old_theme[ours[1]])]   # a theme written as a code
             name = note.name or ""
             if len(placed) == 1 and placed[0][0] == "theme":
                 for prefix, col in ((ANALYTIC_PREFIX, "analytic_text"), (CONDENSATE_PREFIX, "condensate")):
@@ -400,6 +440,13 @@ class _Importer:
         if unplaced:
             self.stats.skipped.append(f"{unplaced} note(s) about things not imported (kept as project memos)")
 
+    def key_quotes(self) -> None:
+        """A themecoder file's key quotes ("gullsitat"), kept in its extension."""
+        for old_theme, coding_guid in self.ext.key_codings.items():
+            tid, ids = self.old_theme.get(old_theme), self.coding_ids.get(coding_guid)
+            if tid and ids and not store.themes.theme(self.project.db, tid).key_coding_id:
+                store.themes.update(self.conn, tid, key_coding_id=ids[0])
+
     def run(self) -> ImportStats:
         for name in {u for u in self.users.values() if u}:
             store.project.add_coder(self.conn, new_id(), name, now())
@@ -409,8 +456,12 @@ class _Importer:
         self.codings()
         self.cases()
         self.notes()
+        self.key_quotes()
         rep = self.rp.report
         for s in rep.sources:
+            if s.label_names:
+                self.stats.label_names += s.label_names
+                self.stats.label_example = self.stats.label_example or (s.label_example or "")
             if s.status == "ok" and s.named:
                 self.stats.named += s.named
                 self.stats.matched += s.matched

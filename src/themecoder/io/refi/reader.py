@@ -11,15 +11,18 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
 from themecoder.io.refi.model import (
+    EXTENSION_NS,
+    EXTENSION_PATH,
     VARIABLE_TYPES,
     ImportReport,
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiExtension,
     RefiLink,
     RefiNote,
     RefiOtherSource,
@@ -49,6 +52,8 @@ _DATETIME = re.compile(
 )
 _COLOUR = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+# A selection name that is a label ("line:6", "L 6-8", "12"), not the quoted text (qc).
+_LABEL_NAME = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[:#.]?\s*\d+(?:\s*[-–:,.]\s*\d+)*\s*$")
 
 #: Loads the bytes behind a source reference (``internal://x.txt``); None when absent.
 SourceLoader = Callable[[str], "bytes | None"]
@@ -283,8 +288,13 @@ def _load_text(ref: str | None, ctx: _Ctx) -> tuple[str | None, str | None, str 
     data = ctx.loader(rel)
     if data is None:
         return None, None, f"{r!r} not found in the archive"
-    text, encoding = decode_text(data)
+    text, encoding = decode_text(data, f"{ctx.label}: {rel}")
     return text, encoding, None
+
+
+def _file_stem(ref: str | None) -> str:
+    tail = re.split(r"[\\/]", (ref or "").strip().split("://", 1)[-1])[-1]
+    return _norm(PurePosixPath(tail).stem if "." in tail else tail) or ""
 
 
 def _read_coding(el: Any, ctx: _Ctx) -> RefiCoding | None:
@@ -311,8 +321,9 @@ def _note_refs(el: Any, ctx: _Ctx) -> list[str]:
 
 def _read_text_source(el: Any, ctx: _Ctx, defs: dict[str, RefiVariable]) -> RefiTextSource:
     guid = ctx.required_guid(el, "text source")
-    name = _norm(el.get("name")) or ""
     path = el.get("plainTextPath") or el.get("path")
+    # No name (qc): the file's name says what it is, not "Dokument".
+    name = _norm(el.get("name")) or _file_stem(path)
     inline = _kid(el, "PlainTextContent")
     src = RefiTextSource(
         guid=guid,
@@ -376,7 +387,13 @@ def _read_text_source(el: Any, ctx: _Ctx, defs: dict[str, RefiVariable]) -> Refi
         ctx.warn(f"source {name!r} has undecodable bytes; replaced with U+FFFD")
 
     tm = TextMap(raw)
-    det = detect_convention(tm, [(s.start, s.end, s.name) for s in src.selections], ctx.origin)
+    names = [s.name if s.name and s.name.strip() else None for s in src.selections]
+    labels = [n for n in names if n is not None and _LABEL_NAME.match(n)]
+    if labels and 2 * len(labels) >= sum(1 for n in names if n is not None):
+        # Names are line labels, not quotes: nothing to check the positions against.
+        rep.label_names, rep.label_example = len(labels), labels[0].strip()
+        names = [None if n is not None and _LABEL_NAME.match(n) else n for n in names]
+    det = detect_convention(tm, [(s.start, s.end, n) for s, n in zip(src.selections, names)], ctx.origin)
     conv = det.convention
     total = tm.total_units(conv)
     for sel in src.selections:
@@ -592,8 +609,34 @@ def _project_from_root(root: Any, ctx: _Ctx) -> RefiProject:
     transcripts = sum(1 for d in root.iter() if _local(d.tag) == "Transcript")
     if transcripts:
         ctx.report.unsupported.append(f"{transcripts} transcript(s) of audio/video not imported")
+    _check_unique(project, ctx)
     _finish_report(ctx)
     return project
+
+
+def _check_unique(project: RefiProject, ctx: _Ctx) -> None:
+    """Refuse a file in which one GUID names two things of a kind: whichever one the import
+    chose, codings would land on the wrong code or in the wrong document. Never guess."""
+    kinds: list[tuple[str, list[tuple[str, str]]]] = [
+        ("code", [(c.guid, c.name) for c in project.all_codes()]),
+        ("source", [(s.guid, s.name) for s in project.sources] + [(o.guid, o.name) for o in project.other_sources]),
+        ("selection", [(sel.guid, f"{sel.start}-{sel.end} in {s.name!r}") for s in project.sources
+                       for sel in s.selections]),
+        ("coding", [(c.guid, c.code_guid) for s in project.sources for sel in s.selections for c in sel.codings]
+         + [(c.guid, c.code_guid) for s in project.sources for c in s.codings]),
+        ("note", [(n.guid, n.name or "") for n in project.notes]),
+        ("case", [(c.guid, c.name or "") for c in project.cases]),
+        ("variable", [(v.guid, v.name) for v in project.variables]),
+        ("user", [(u.guid, u.name or "") for u in project.users]),
+        ("set", [(s.guid, s.name) for s in project.sets]),
+    ]
+    for kind, pairs in kinds:
+        seen: dict[str, str] = {}
+        for guid, name in pairs:
+            if guid in seen:
+                raise RefiError(f"{ctx.label}: refused: two {kind}s have the same GUID {guid} "
+                                f"({seen[guid]!r} and {name!r}); importing it would put data in the wrong place")
+            seen[guid] = name
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -633,11 +676,97 @@ def _read_file(path: Path, limits: Limits) -> bytes:
         raise RefiError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
 
 
+class _TextBudget:
+    """The running total of text read from one project's files: each file and all of them
+    together are limited while they are read, not after."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.total = 0
+
+    def allowance(self) -> int:
+        return max(0, min(self.limits.max_text_bytes, self.limits.max_total_text_bytes - self.total))
+
+    def spent(self, n: int) -> None:
+        self.total += n
+
+
+def _folder_loader(base: Path, limits: Limits) -> SourceLoader:
+    """Source files of an unzipped .qdpx: ``sources/`` (or ``Sources/``) beside the .qde.
+    Only regular files inside that folder are read (no link out of it), each streamed
+    against the text limits."""
+    budget = _TextBudget(limits)
+    root = base.resolve()
+
+    def find(rel: str) -> Path | None:
+        for folder in ("sources", "Sources", ""):
+            candidate = base / folder / rel if folder else base / rel
+            if candidate.is_file():
+                return candidate
+            parent = candidate.parent
+            if parent.is_dir():  # the name in another case (NVivo writes Sources/, refers to sources/)
+                for entry in parent.iterdir():
+                    if entry.name.lower() == candidate.name.lower() and entry.is_file():
+                        return entry
+        return None
+
+    def load(rel: str) -> bytes | None:
+        found = find(rel)
+        if found is None:
+            return None
+        real = found.resolve()
+        if not real.is_relative_to(root) or found.is_symlink():
+            raise RefiError(f"{base.name}/{rel}: refused: a link out of the project folder")
+        cap = budget.allowance()
+        out = bytearray()
+        try:
+            with real.open("rb") as fh:
+                while chunk := fh.read(limits.chunk_bytes):
+                    out += chunk
+                    if len(out) > cap:
+                        raise RefiError(f"{rel}: refused: more than {cap // (1024 * 1024)} MB of text "
+                                        "(limit for text)")
+        except OSError as exc:
+            raise RefiError(f"{rel}: cannot read ({exc.strerror or exc})") from None
+        budget.spent(len(out))
+        return bytes(out)
+
+    return load
+
+
+def _extension(data: bytes | None, label: str, ctx_label: str) -> RefiExtension:
+    """themecoder's own part (see RefiExtension); other programs' files have none."""
+    ext = RefiExtension()
+    if data is None:
+        return ext
+    root = parse_xml(data, label)
+    if root.tag != f"{{{EXTENSION_NS}}}Extension":
+        raise RefiError(f"{label}: not a themecoder extension (root element <{_local(root.tag)}>)")
+    for el in root:
+        kind, a = _local(el.tag), el.attrib
+        if kind == "InVivoCode" and a.get("code"):
+            ext.in_vivo_codes.append(a["code"].lower())
+        elif kind == "KeyQuote" and a.get("theme") and a.get("coding"):
+            ext.key_codings[a["theme"]] = a["coding"].lower()
+        elif kind == "CodeTheme" and a.get("code") and a.get("theme"):
+            ext.code_themes[a["code"].lower()] = (a["theme"], a.get("name", ""), a.get("themeDescription", ""),
+                                                   a.get("codeDescription", ""))
+        elif kind == "NoteTarget" and a.get("note") and a.get("type") and a.get("target"):
+            ext.note_targets[a["note"].lower()] = (a["type"], a["target"])
+    return ext
+
+
 def read_qde(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
-    """Read a bare ``.qde`` file. Its source files are not next to it in any agreed place, so
-    file-backed sources are reported missing (codes, cases, notes, sets are all read)."""
+    """Read a bare ``.qde`` file. Source files are read from beside it, as an unzipped
+    ``.qdpx`` has them (``sources/`` next to ``project.qde``); sources whose file is not
+    there are reported missing (codes, cases, notes, sets are all read)."""
     p = Path(path)
-    return read_qde_bytes(_read_file(p, limits), name=p.name, limits=limits)
+    project = read_qde_bytes(_read_file(p, limits), name=p.name, limits=limits,
+                             source_loader=_folder_loader(p.parent, limits))
+    ext_file = p.parent / EXTENSION_PATH
+    if ext_file.is_file() and not ext_file.is_symlink():
+        project.extension = _extension(_read_file(ext_file, limits), EXTENSION_PATH, p.name)
+    return project
 
 
 def _pick_qde(names: Iterable[str], label: str) -> str:
@@ -656,16 +785,22 @@ def read_qdpx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     with SafeZip(p, limits) as zf:
         qde = _pick_qde(zf.names, p.name)
         data = zf.read(qde)
+        budget = _TextBudget(limits)
 
         def loader(rel: str) -> bytes | None:
             for candidate in (f"sources/{rel}", f"Sources/{rel}", rel):
                 found = zf.find(candidate)
                 if found is not None:
-                    return zf.read(found)
+                    got = zf.read(found, limit=budget.allowance(), what="text file")
+                    budget.spent(len(got))
+                    return got
             return None
 
         project = read_qde_bytes(data, name=f"{p.name}:{qde}", source_loader=loader, limits=limits)
         project.report.file = p.name
+        ext = zf.find(EXTENSION_PATH)
+        if ext is not None:
+            project.extension = _extension(zf.read(ext), f"{p.name}:{ext}", p.name)
         return project
 
 
@@ -700,6 +835,12 @@ def read_refi(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     """Read any REFI-QDA file, by content: a zip is a project archive, XML with a
     ``<Project>`` root a bare project, with ``<CodeBook>`` a codebook."""
     p = Path(path)
+    if p.is_dir():  # an unzipped .qdpx: the one .qde at its top
+        qdes = sorted(q for q in p.iterdir() if q.suffix.lower() == ".qde" and q.is_file())
+        if len(qdes) != 1:
+            raise RefiError(f"{p.name}: a folder to import as a REFI-QDA project holds exactly one .qde "
+                            f"({len(qdes)} found)")
+        return read_qde(qdes[0], limits)
     head = _read_head(p)
     if head.startswith(b"PK"):
         return read_qdpx(p, limits)
@@ -707,7 +848,7 @@ def read_refi(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     root_name = _root_name(data)
     if root_name == "CodeBook":
         return read_qdc_bytes(data, name=p.name, limits=limits)
-    return read_qde_bytes(data, name=p.name, limits=limits)
+    return read_qde(p, limits)
 
 
 def _read_head(p: Path) -> bytes:
