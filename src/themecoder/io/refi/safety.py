@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Iterator
 
 try:  # user-facing errors share the project's base class when it exists
     from themecoder.errors import UserError as _UserError
@@ -184,10 +184,18 @@ class SafeZip:
         """Read one entry in chunks, enforcing the size and ratio limits as bytes arrive;
         `limit` caps this entry further (a text file), checked on the running total so that
         memory stays bounded whatever the headers claim."""
+        out = bytearray()
+        for chunk in self.chunks(name, limit=limit, what=what):
+            out += chunk
+        return bytes(out)
+
+    def chunks(self, name: str, *, limit: int | None = None, what: str = "entry") -> Iterator[bytes]:
+        """The entry's bytes chunk by chunk, under the same limits as `read`, for callers that
+        check what they stream (the text of a Word document) without holding it all."""
         info = self._infos[name]
         lim = self.limits
         label = f"{self.path.name}:{name}"
-        out = bytearray()
+        size = 0
         cap = lim.max_entry_bytes if limit is None else min(limit, lim.max_entry_bytes)
         ratio_cap = max(lim.ratio_grace_bytes, int(lim.max_ratio * max(info.compress_size, 1)))
         try:
@@ -196,26 +204,26 @@ class SafeZip:
                     chunk = fh.read(lim.chunk_bytes)
                     if not chunk:
                         break
-                    out += chunk
+                    size += len(chunk)
                     self._read_total += len(chunk)
-                    if limit is not None and len(out) > cap:
+                    if limit is not None and size > cap:
                         raise RefiError(f"{label}: refused: the {what} unpacks to more than {_mb(cap)} "
                                         "(limit for text)")
-                    if len(out) > lim.max_entry_bytes:
+                    if size > lim.max_entry_bytes:
                         raise RefiError(f"{label}: refused: entry unpacks to more than {lim.max_entry_bytes} bytes")
                     if self._read_total > lim.max_total_bytes:
                         raise RefiError(
                             f"{self.path.name}: refused: archive unpacks to more than {lim.max_total_bytes} bytes"
                         )
-                    if len(out) > ratio_cap:
+                    if size > ratio_cap:
                         raise RefiError(
                             f"{label}: refused: compression ratio above {lim.max_ratio:g}:1 (possible zip bomb)"
                         )
+                    yield chunk
         except RefiError:
             raise
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise RefiError(f"{label}: damaged archive entry ({exc})") from None
-        return bytes(out)
 
 
 def _mb(n: int) -> str:
