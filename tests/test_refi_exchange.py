@@ -32,7 +32,6 @@ from themecoder.io.refi import (
     read_refi,
     write_qdpx,
 )
-from themecoder.io.refi.model import EXTENSION_NS, EXTENSION_PATH
 from themecoder.io.refi_project import export_qdpx, import_refi_file
 
 QDA = "{urn:QDA-XML:project:1.0}"
@@ -337,6 +336,8 @@ def test_line_labels_are_reported_as_labels_not_as_failed_quotes(tmp_path):
 
 # -- 7. themecoder -> themecoder loses nothing; the summary says what vendors miss --------------
 def test_themecoder_round_trip_keeps_in_vivo_flags_and_key_quotes(project, tmp_path, refi_dir):
+    from themecoder.io.refi.model import EXTENSION_NS, EXTENSION_PATH
+
     out = tmp_path / "p.qdpx"
     result = run_export(project, "qdpx", out, ExportOptions())
     with zipfile.ZipFile(out) as zf:
