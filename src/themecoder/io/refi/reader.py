@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
+from themecoder.io.refi.consistency import check_unique_guids
+from themecoder.io.refi.container import TextBudget, folder_loader, read_extension
 from themecoder.io.refi.model import (
-    EXTENSION_NS,
     EXTENSION_PATH,
     VARIABLE_TYPES,
     ImportReport,
     RefiCase,
     RefiCode,
     RefiCoding,
-    RefiExtension,
     RefiLink,
     RefiNote,
     RefiOtherSource,
@@ -609,34 +609,9 @@ def _project_from_root(root: Any, ctx: _Ctx) -> RefiProject:
     transcripts = sum(1 for d in root.iter() if _local(d.tag) == "Transcript")
     if transcripts:
         ctx.report.unsupported.append(f"{transcripts} transcript(s) of audio/video not imported")
-    _check_unique(project, ctx)
+    check_unique_guids(project, ctx.label)
     _finish_report(ctx)
     return project
-
-
-def _check_unique(project: RefiProject, ctx: _Ctx) -> None:
-    """Refuse a file in which one GUID names two things of a kind: whichever one the import
-    chose, codings would land on the wrong code or in the wrong document. Never guess."""
-    kinds: list[tuple[str, list[tuple[str, str]]]] = [
-        ("code", [(c.guid, c.name) for c in project.all_codes()]),
-        ("source", [(s.guid, s.name) for s in project.sources] + [(o.guid, o.name) for o in project.other_sources]),
-        ("selection", [(sel.guid, f"{sel.start}-{sel.end} in {s.name!r}") for s in project.sources
-                       for sel in s.selections]),
-        ("coding", [(c.guid, c.code_guid) for s in project.sources for sel in s.selections for c in sel.codings]
-         + [(c.guid, c.code_guid) for s in project.sources for c in s.codings]),
-        ("note", [(n.guid, n.name or "") for n in project.notes]),
-        ("case", [(c.guid, c.name or "") for c in project.cases]),
-        ("variable", [(v.guid, v.name) for v in project.variables]),
-        ("user", [(u.guid, u.name or "") for u in project.users]),
-        ("set", [(s.guid, s.name) for s in project.sets]),
-    ]
-    for kind, pairs in kinds:
-        seen: dict[str, str] = {}
-        for guid, name in pairs:
-            if guid in seen:
-                raise RefiError(f"{ctx.label}: refused: two {kind}s have the same GUID {guid} "
-                                f"({seen[guid]!r} and {name!r}); importing it would put data in the wrong place")
-            seen[guid] = name
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -676,96 +651,16 @@ def _read_file(path: Path, limits: Limits) -> bytes:
         raise RefiError(f"{path.name}: cannot read ({exc.strerror or exc})") from None
 
 
-class _TextBudget:
-    """The running total of text read from one project's files: each file and all of them
-    together are limited while they are read, not after."""
-
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
-        self.total = 0
-
-    def allowance(self) -> int:
-        return max(0, min(self.limits.max_text_bytes, self.limits.max_total_text_bytes - self.total))
-
-    def spent(self, n: int) -> None:
-        self.total += n
-
-
-def _folder_loader(base: Path, limits: Limits) -> SourceLoader:
-    """Source files of an unzipped .qdpx: ``sources/`` (or ``Sources/``) beside the .qde.
-    Only regular files inside that folder are read (no link out of it), each streamed
-    against the text limits."""
-    budget = _TextBudget(limits)
-    root = base.resolve()
-
-    def find(rel: str) -> Path | None:
-        for folder in ("sources", "Sources", ""):
-            candidate = base / folder / rel if folder else base / rel
-            if candidate.is_file():
-                return candidate
-            parent = candidate.parent
-            if parent.is_dir():  # the name in another case (NVivo writes Sources/, refers to sources/)
-                for entry in parent.iterdir():
-                    if entry.name.lower() == candidate.name.lower() and entry.is_file():
-                        return entry
-        return None
-
-    def load(rel: str) -> bytes | None:
-        found = find(rel)
-        if found is None:
-            return None
-        real = found.resolve()
-        if not real.is_relative_to(root) or found.is_symlink():
-            raise RefiError(f"{base.name}/{rel}: refused: a link out of the project folder")
-        cap = budget.allowance()
-        out = bytearray()
-        try:
-            with real.open("rb") as fh:
-                while chunk := fh.read(limits.chunk_bytes):
-                    out += chunk
-                    if len(out) > cap:
-                        raise RefiError(f"{rel}: refused: more than {cap // (1024 * 1024)} MB of text "
-                                        "(limit for text)")
-        except OSError as exc:
-            raise RefiError(f"{rel}: cannot read ({exc.strerror or exc})") from None
-        budget.spent(len(out))
-        return bytes(out)
-
-    return load
-
-
-def _extension(data: bytes | None, label: str, ctx_label: str) -> RefiExtension:
-    """themecoder's own part (see RefiExtension); other programs' files have none."""
-    ext = RefiExtension()
-    if data is None:
-        return ext
-    root = parse_xml(data, label)
-    if root.tag != f"{{{EXTENSION_NS}}}Extension":
-        raise RefiError(f"{label}: not a themecoder extension (root element <{_local(root.tag)}>)")
-    for el in root:
-        kind, a = _local(el.tag), el.attrib
-        if kind == "InVivoCode" and a.get("code"):
-            ext.in_vivo_codes.append(a["code"].lower())
-        elif kind == "KeyQuote" and a.get("theme") and a.get("coding"):
-            ext.key_codings[a["theme"]] = a["coding"].lower()
-        elif kind == "CodeTheme" and a.get("code") and a.get("theme"):
-            ext.code_themes[a["code"].lower()] = (a["theme"], a.get("name", ""), a.get("themeDescription", ""),
-                                                   a.get("codeDescription", ""))
-        elif kind == "NoteTarget" and a.get("note") and a.get("type") and a.get("target"):
-            ext.note_targets[a["note"].lower()] = (a["type"], a["target"])
-    return ext
-
-
 def read_qde(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     """Read a bare ``.qde`` file. Source files are read from beside it, as an unzipped
     ``.qdpx`` has them (``sources/`` next to ``project.qde``); sources whose file is not
     there are reported missing (codes, cases, notes, sets are all read)."""
     p = Path(path)
     project = read_qde_bytes(_read_file(p, limits), name=p.name, limits=limits,
-                             source_loader=_folder_loader(p.parent, limits))
+                             source_loader=folder_loader(p.parent, limits))
     ext_file = p.parent / EXTENSION_PATH
     if ext_file.is_file() and not ext_file.is_symlink():
-        project.extension = _extension(_read_file(ext_file, limits), EXTENSION_PATH, p.name)
+        project.extension = read_extension(_read_file(ext_file, limits), EXTENSION_PATH)
     return project
 
 
@@ -785,7 +680,7 @@ def read_qdpx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     with SafeZip(p, limits) as zf:
         qde = _pick_qde(zf.names, p.name)
         data = zf.read(qde)
-        budget = _TextBudget(limits)
+        budget = TextBudget(limits)
 
         def loader(rel: str) -> bytes | None:
             for candidate in (f"sources/{rel}", f"Sources/{rel}", rel):
@@ -800,7 +695,7 @@ def read_qdpx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
         project.report.file = p.name
         ext = zf.find(EXTENSION_PATH)
         if ext is not None:
-            project.extension = _extension(zf.read(ext), f"{p.name}:{ext}", p.name)
+            project.extension = read_extension(zf.read(ext), f"{p.name}:{ext}")
         return project
 
 
