@@ -309,6 +309,12 @@ def check_not_binary(text: str, label: str) -> None:
             first = _CONTROLS.search(block)
             at = block_start + (first.start() if first else 0)
             raise RefiError(f"{label}: binary data, not text, from {_text_where(text, at)} on; refused")
+    controls = _CONTROLS.findall(text)
+    if len(controls) > max(3, len(text) // 200):
+        first = _CONTROLS.search(text)
+        at = first.start() if first else 0
+        raise RefiError(f"{label}: looks like a binary file, not text ({len(controls)} control characters, "
+                        f"the first at {_text_where(text, at)}); refused")
 
 
 def decode_text(data: bytes, label: str = "text") -> tuple[str, str]:
