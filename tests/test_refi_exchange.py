@@ -20,6 +20,7 @@ from themecoder.cli import main
 from themecoder.core import resolve, themes
 from themecoder.core.coding import apply_new_code
 from themecoder.core.project import Project
+from themecoder.errors import UserError
 from themecoder.io.export import ExportOptions, run_export
 from themecoder.io.refi import (
     RefiCode,
@@ -280,11 +281,12 @@ def test_an_unzipped_folder_never_reads_outside_itself(project, tmp_path):
         zf.extractall(folder)
     secret = tmp_path / "secret.txt"
     secret.write_text("hemmelig", encoding="utf-8")
-    victim = next((folder / "sources").glob("*.txt"))
+    source = etree.parse(str(folder / "project.qde")).find(f"{QDA}Sources/{QDA}TextSource")
+    victim = folder / "sources" / source.get("plainTextPath")[len("internal://"):]
     victim.unlink()
     victim.symlink_to(secret)
     q = Project.create(tmp_path / "mottaker", coder="mottaker")
-    with pytest.raises(Exception, match="link out of the project folder"):
+    with pytest.raises(UserError, match="link out of the project folder"):
         import_refi_file(q, folder / "project.qde", index=False)
     assert store.documents.documents(q.db) == []
     q.close()
@@ -412,7 +414,7 @@ def test_the_summary_lists_what_the_standard_has_no_place_for(tmp_path, demo_pro
 def test_read_refi_of_a_folder_needs_one_qde(tmp_path):
     folder = tmp_path / "empty"
     folder.mkdir()
-    with pytest.raises(Exception, match="exactly one .qde"):
+    with pytest.raises(UserError, match="exactly one .qde"):
         read_refi(folder)
 
 
