@@ -408,7 +408,53 @@ def test_the_summary_lists_what_the_standard_has_no_place_for(tmp_path, demo_pro
     result = run_export(p, "qdpx", tmp_path / "demo.qdpx", ExportOptions(allow_unreviewed=True))
     p.close()
     text = " ".join(result.notes)
-    assert "not in the file" in text and "survey finding" in text
+    assert "other programs will not see" in text
+    assert "8 survey finding(s)" in text and "8 finding link(s)" in text and "in-vivo flag(s)" in text
+
+
+def _review_picture(p: Project) -> list[tuple]:
+    from themecoder.core import review
+
+    paths = resolve.theme_paths(store.themes.themes(p.db))
+    labels = {c.id: c.label for c in store.codes.codes(p.db)}
+    return sorted((paths.get(i.theme_id), labels.get(i.code_id, ""), i.status, i.status_by,
+                   tuple((c.author, c.text, c.parent_id is None, c.resolved is not None)
+                         for t in i.threads for c in t.comments))
+                  for i in review.review_items(p))
+
+
+def _findings_picture(p: Project) -> tuple:
+    paths = resolve.theme_paths(store.themes.themes(p.db))
+    findings = sorted((r["id"], r["test"], r["statistic"], r["p"], r["statement"]) for r in store.survey.findings(p.db))
+    links = sorted((paths[r["theme_id"]], r["finding_id"], r["outcome"], r["meta_inference"])
+                   for r in store.survey.links(p.db))
+    return findings, links
+
+
+def test_findings_links_and_reviews_survive_a_themecoder_round_trip(tmp_path, demo_project):
+    from themecoder.core import review
+
+    p = Project.open(demo_project, coder="veileder")
+    top = store.themes.themes(p.db)[0]
+    code_id = store.themes.theme_codes(p.db, top.id)[0].id if store.themes.theme_codes(p.db, top.id) else None
+    review.set_theme_status(p, top.id, "needs-revision", comment="Temaet er for bredt.")
+    root = review.add_comment(p, top.id, "Se på sitatene igjen.")
+    review.reply(p, root.id, "Enig.")
+    if code_id:
+        review.set_mapping_status(p, code_id, top.id, "approved")
+    result = run_export(p, "qdpx", tmp_path / "demo.qdpx", ExportOptions(allow_unreviewed=True))
+    assert "review item(s)" in " ".join(result.notes) and "review comment(s)" in " ".join(result.notes)
+    q = Project.create(tmp_path / "kopi", coder="student")
+    summary, _ = import_refi_file(q, result.path, index=False)
+    assert "from themecoder's own part" in summary
+    assert _findings_picture(q) == _findings_picture(p)
+    assert _review_picture(q) == _review_picture(p) != []
+    # importing it again adds nothing
+    import_refi_file(q, result.path, index=False)
+    assert _findings_picture(q) == _findings_picture(p)
+    assert _review_picture(q) == _review_picture(p)
+    p.close()
+    q.close()
 
 
 def test_read_refi_of_a_folder_needs_one_qde(tmp_path):

@@ -9,6 +9,7 @@ from themecoder import store
 from themecoder.core.project import Project
 from themecoder.core.resolve import theme_paths
 from themecoder.errors import UserError
+from themecoder.io import refi_extension
 from themecoder.io.refi import (
     RefiCase,
     RefiCode,
@@ -92,6 +93,7 @@ def project_to_refi(project: Project, *, themes_as: str = "codes", with_sources:
         coding_guids = {c.guid for s in rp.sources for sel in s.selections for c in sel.codings}
         rp.extension.key_codings = {t.id: t.key_coding_id for t in ordered_themes
                                     if t.key_coding_id in coding_guids and is_uuid(t.key_coding_id)}
+        refi_extension.gather(project, rp.extension)
     return rp
 
 
@@ -256,19 +258,14 @@ def qdpx_export(project: Project, path: str | Path, *, themes_as: str = "codes",
 
 
 def _vendor_notes(project: Project, rp: RefiProject, positions: str) -> list[str]:
-    db = project.db
     notes: list[str] = []
     ext = rp.extension
     kept = [f"{n} {what}" for n, what in ((len(ext.in_vivo_codes), "in-vivo flag(s)"),
-                                           (len(ext.key_codings), "key quote(s)")) if n]
+                                           (len(ext.key_codings), "key quote(s)"),
+                                           *refi_extension.counts(ext)) if n]
     if kept:
-        notes.append(f"  other programs will not see: {', '.join(kept)} (kept for themecoder in "
-                     f"{EXTENSION_PATH}, which they ignore)")
-    lost = [f"{n} {what}" for n, what in ((len(store.survey.findings(db)), "survey finding(s)"),
-                                           (len(store.reviews.items(db)), "review item(s)"),
-                                           (len(store.reviews.comments(db)), "review comment(s)")) if n]
-    if lost:
-        notes.append(f"  not in the file (the standard has no place for them): {', '.join(lost)}")
+        notes.append(f"  other programs will not see: {', '.join(kept)} (the standard has no place for "
+                     f"them; kept for themecoder in {EXTENSION_PATH}, which other programs ignore)")
     astral = sum(1 for s in rp.sources if s.text and astral_count(s.text))
     if astral and positions == "codepoints":
         notes.append(f"  warning: {astral} document(s) contain characters outside the BMP (emoji); "

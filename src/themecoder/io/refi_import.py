@@ -15,6 +15,7 @@ from themecoder.core.project import Project, new_id
 from themecoder.core.resolve import PATH_SEPARATOR
 from themecoder.core.turns import ParsedTranscript, parse_turns
 from themecoder.errors import UserError
+from themecoder.io import refi_extension
 from themecoder.io.refi import (
     RefiCode,
     RefiCoding,
@@ -48,6 +49,7 @@ class ImportStats:
     attributes: int = 0
     memos: int = 0
     reused_memos: int = 0
+    extension_records: int = 0     # findings, links, review items and comments from themecoder's part
     label_names: int = 0
     label_example: str = ""
     skipped: list[str] = field(default_factory=list)
@@ -72,6 +74,8 @@ class ImportStats:
             text += f"; quotes in the file match the text: {self.matched}/{self.named} ({self.matched / self.named:.0%})"
         elif self.positions:
             text += "; no quote text in the file to check against; positions read as " + ", ".join(self.positions)
+        if self.extension_records:
+            text += f"; {self.extension_records} finding, link and review record(s) from themecoder's own part"
         if self.repaired:
             text += "; repaired: " + "; ".join(f"{n} {what}" for what, n in self.repaired.items())
         if self.skipped:
@@ -457,6 +461,8 @@ class _Importer:
         self.cases()
         self.notes()
         self.key_quotes()
+        self.stats.extension_records = refi_extension.apply(self.conn, self.project, self.ext, self.old_theme,
+                                                            self.code_id, self.stats.skipped)
         rep = self.rp.report
         for s in rep.sources:
             if s.label_names:

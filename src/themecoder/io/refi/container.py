@@ -2,6 +2,7 @@
 running total of text read from one project, and themecoder's own extension part."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
 
@@ -74,6 +75,19 @@ def folder_loader(base: Path, limits: Limits) -> SourceLoader:
     return load
 
 
+_RECORDS = {"Findings": "findings", "FindingLinks": "finding_links", "Reviews": "reviews"}
+
+
+def _records(text: str | None, kind: str, label: str) -> list[dict]:
+    try:
+        records = json.loads(text or "[]")
+    except ValueError:
+        raise RefiError(f"{label}: damaged <{kind}> (not JSON)") from None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise RefiError(f"{label}: damaged <{kind}> (not a list of records)")
+    return records
+
+
 def read_extension(data: bytes | None, label: str) -> RefiExtension:
     """themecoder's own part (see RefiExtension); other programs' files have none."""
     ext = RefiExtension()
@@ -93,4 +107,6 @@ def read_extension(data: bytes | None, label: str) -> RefiExtension:
                                                    a.get("codeDescription", ""))
         elif kind == "NoteTarget" and a.get("note") and a.get("type") and a.get("target"):
             ext.note_targets[a["note"].lower()] = (a["type"], a["target"])
+        elif kind in _RECORDS:
+            setattr(ext, _RECORDS[kind], _records(el.text, kind, label))
     return ext

@@ -261,9 +261,14 @@ class RefiExtension:
     code_themes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
     # What a note is about in themecoder terms: note guid -> (target type, target id)
     note_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Mixed methods and review, as plain JSON-able records (io.refi_extension makes and reads them)
+    findings: list[dict] = field(default_factory=list)
+    finding_links: list[dict] = field(default_factory=list)
+    reviews: list[dict] = field(default_factory=list)
 
     def is_empty(self) -> bool:
-        return not (self.in_vivo_codes or self.key_codings or self.code_themes or self.note_targets)
+        return not (self.in_vivo_codes or self.key_codings or self.code_themes or self.note_targets
+                    or self.findings or self.finding_links or self.reviews)
 
 
 #: The namespace of themecoder's extension part.

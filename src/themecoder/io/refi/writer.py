@@ -31,6 +31,7 @@ failure never leaves a partial file behind.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 import os
 import re
@@ -342,6 +343,10 @@ class _Writer:
                  themeDescription=_xml_text(theme_description), codeDescription=_xml_text(code_description))
         for note, (kind, target) in ext.note_targets.items():
             _sub(root, "NoteTarget", note=_guid(note, "note"), type=_xml_text(kind), target=_xml_text(target))
+        for tag, records in (("Findings", ext.findings), ("FindingLinks", ext.finding_links),
+                             ("Reviews", ext.reviews)):
+            if records:  # JSON records: their fields are themecoder's, not the standard's
+                _sub(root, tag).text = _xml_text(json.dumps(records, ensure_ascii=False, sort_keys=True))
         return _serialise(root)
 
     def _users(self, root: ET.Element) -> None:
