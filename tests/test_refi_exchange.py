@@ -482,3 +482,21 @@ def test_notes_have_no_dates_missing_even_without_any(tmp_path):
     write_qdpx(rp, out)
     note = _qde(out).find(f"{QDA}Notes/{QDA}Note")
     assert note.get("creationDateTime") and note.get("modifiedDateTime")
+
+
+def test_shortened_quotes_survive_a_themecoder_round_trip(project, tmp_path):
+    from themecoder.core import quotes
+
+    coding = store.codings.codings_for_code(project.db, resolve.code(project, "relasjon er alt").id)[0]
+    quotes.set_shortening(project, coding.id, spans=[(coding.start, coding.start + 20), (coding.end - 25, coding.end)])
+    result = run_export(project, "qdpx", tmp_path / "p.qdpx", ExportOptions())
+    assert "1 shortened quote(s)" in " ".join(result.notes)
+    q = Project.create(tmp_path / "mottaker", coder="mottaker")
+    import_refi_file(q, result.path, index=False)
+
+    def picture(p):
+        return sorted((store.codings.coding(p.db, cid).quote, [(s.start, s.end, s.text) for s in segs])
+                      for cid, segs in quotes.shortenings(p.db).items())
+
+    assert picture(q) == picture(project) != []
+    q.close()

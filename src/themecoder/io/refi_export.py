@@ -94,6 +94,7 @@ def project_to_refi(project: Project, *, themes_as: str = "codes", with_sources:
         rp.extension.key_codings = {t.id: t.key_coding_id for t in ordered_themes
                                     if t.key_coding_id in coding_guids and is_uuid(t.key_coding_id)}
         refi_extension.gather(project, rp.extension)
+        refi_extension.gather_shortenings(project, rp.extension, coding_guids)
     return rp
 
 

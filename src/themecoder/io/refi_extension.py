@@ -1,4 +1,4 @@
-"""Survey findings, their links to themes and review data in a .qdpx: what the REFI-QDA
+"""Survey findings, their links to themes, review data and shortened quotes in a .qdpx: what the REFI-QDA
 standard has no place for, kept in themecoder's own archive part (``RefiExtension``), so a
 themecoder -> themecoder round trip through .qdpx loses none of it. Other programs ignore the
 part; the export summary says what they will not see.
@@ -10,11 +10,12 @@ same finding, link, review item or comment) is kept, not duplicated.
 """
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 from themecoder import store
-from themecoder.core import review
+from themecoder.core import quotes, review
 from themecoder.core.project import Project, new_id
 from themecoder.core.quant import SurveyFinding
 from themecoder.core.survey_findings import insert_stored, list_findings, normalise_outcome, validated
@@ -54,18 +55,25 @@ def gather(project: Project, ext: RefiExtension) -> None:
         })
 
 
+def gather_shortenings(project: Project, ext: RefiExtension, coding_guids: set[str]) -> None:
+    """Shortened quotes of the exported codings (document offsets: the text goes out as is)."""
+    ext.shortenings = [{"coding": cid, "segments": [[s.start, s.end, s.text] for s in segments]}
+                       for cid, segments in quotes.shortenings(project.db).items() if cid in coding_guids]
+
+
 def counts(ext: RefiExtension) -> list[tuple[int, str]]:
     """(number, what) of the records, for the export summary."""
     comments = sum(len(r.get("comments") or []) for r in ext.reviews)
     return [(len(ext.findings), "survey finding(s)"), (len(ext.finding_links), "finding link(s)"),
-            (len(ext.reviews), "review item(s)"), (comments, "review comment(s)")]
+            (len(ext.reviews), "review item(s)"), (comments, "review comment(s)"),
+            (len(ext.shortenings), "shortened quote(s)")]
 
 
 def apply(conn, project: Project, ext: RefiExtension, theme_of: dict[str, str], code_of: dict[str, str],
-          skipped: list[str]) -> int:
-    """Write the records into the project (inside the import's action). `theme_of` and
-    `code_of` map the file's theme and code ids to this project's. Returns how many records
-    were added; what cannot be attached is counted into `skipped`."""
+          coding_ids: dict[str, list[str]], skipped: list[str]) -> int:
+    """Write the records into the project (inside the import's action). `theme_of`, `code_of`
+    and `coding_ids` map the file's theme, code and coding ids to this project's. Returns how
+    many records were added; what cannot be attached is counted into `skipped`."""
     added = 0
     stamp = now()
     bad = 0
@@ -123,9 +131,31 @@ def apply(conn, project: Project, ext: RefiExtension, theme_of: dict[str, str], 
             added += 1
         except UserError:
             bad += 1
+    for record in ext.shortenings:
+        ids = coding_ids.get(str(record.get("coding")), [])
+        if not ids:
+            lost += 1
+            continue
+        key = quotes.SETTING_PREFIX + ids[0]
+        if store.project.setting(project.db, key) is not None:
+            continue
+        coding = store.codings.coding(project.db, ids[0])
+        text = store.documents.document_text(project.db, coding.document_id)
+        try:
+            segments = [quotes.Segment(int(s), int(e), str(t)) for s, e, t in record.get("segments") or []]
+        except (TypeError, ValueError):
+            bad += 1
+            continue
+        if not segments or quotes.check_segments(text, coding.start, coding.end, segments):
+            bad += 1
+            continue
+        store.project.set_setting(conn, key, json.dumps([[s.start, s.end, s.text] for s in segments],
+                                                        ensure_ascii=False))
+        added += 1
     if bad:
         skipped.append(f"{bad} finding(s), link(s) or review record(s) of themecoder's part that do not "
                        "pass the project's checks")
     if lost:
-        skipped.append(f"{lost} finding link(s) or review item(s) whose theme, code or finding was not imported")
+        skipped.append(f"{lost} finding link(s), review item(s) or shortened quote(s) whose theme, code, "
+                       "coding or finding was not imported")
     return added

