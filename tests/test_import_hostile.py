@@ -205,6 +205,15 @@ def test_windows_1252_is_still_read(tmp_path):
     assert parsed.encoding == "cp1252" and "ærlig" in parsed.text
 
 
+def test_windows_1252_with_an_accidental_utf8_pair_is_still_read(tmp_path):
+    """"PÅ»" is C5 BB in Windows-1252, which is also a valid UTF-8 pair: a rare accident among
+    many bytes that are not UTF-8, so the file is still certainly Windows-1252."""
+    path = tmp_path / "win.txt"
+    path.write_bytes(((TEXT * 20) + "Han sa «HEI PÅ».\n").encode("cp1252"))
+    parsed = read_transcript(path)
+    assert parsed.encoding == "cp1252" and "«HEI PÅ»" in parsed.text
+
+
 def test_a_zip_nested_in_a_qdpx_does_not_become_document_text(project, tmp_path):
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as zf:

@@ -346,7 +346,9 @@ def decode_text(data: bytes, label: str = "text") -> tuple[str, str]:
         except UnicodeDecodeError:
             bad, first = _utf8_errors(data)
             good = len(_UTF8_MULTI.findall(data))
-            if good >= bad or good >= 8:
+            # Windows-1252 only when UTF-8 sequences are absent or a rare accident (an "Ø" before
+            # a "»"); otherwise this is UTF-8 with damage, or two encodings mixed: not certain.
+            if good * 10 >= bad:
                 raise RefiError(f"{label}: UTF-8 text with {bad} byte(s) that are not UTF-8, the first at "
                                 f"{_where(data, first)}; save it as UTF-8 and import again") from None
             try:
