@@ -500,3 +500,28 @@ def test_shortened_quotes_survive_a_themecoder_round_trip(project, tmp_path):
 
     assert picture(q) == picture(project) != []
     q.close()
+
+
+def test_the_demo_export_reads_on_a_receiving_side_that_wants_dates_and_note_files(demo_project, tmp_path):
+    """The demo (analytic texts, condensates, memos) as QualCoder's importer reads it: every
+    note dated, every note's text in a note file, cases and variables after the notes."""
+    p = Project.open(demo_project, coder="student")
+    first = store.themes.themes(p.db)[0]
+    themes.set_analytic_text(p, first.id, "Analytisk tekst om temaet.")
+    themes.set_condensate(p, first.id, "Kondensat.")
+    theme_texts = sum(bool(t.analytic_text) + bool(t.condensate) for t in store.themes.themes(p.db))
+    n_memos = len(store.memos.memos(p.db))
+    out = tmp_path / "demo.qdpx"
+    export_qdpx(p, out)
+    p.close()
+    assert theme_texts > 0 and n_memos > 0
+    with zipfile.ZipFile(out) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+        notes = root.findall(f"{QDA}Notes/{QDA}Note")
+        assert len(notes) == theme_texts + n_memos
+        for note in notes:
+            assert note.get("creationDateTime") and note.get("modifiedDateTime")
+            name = note.get("plainTextPath")[len("internal://"):]
+            assert zf.read(f"sources/{name}").decode("utf-8") == note.find(f"{QDA}PlainTextContent").text
+    assert len(root.findall(f"{QDA}Cases/{QDA}Case")) == 3
+    assert root.findall(f"{QDA}Variables/{QDA}Variable")
