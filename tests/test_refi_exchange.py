@@ -525,3 +525,23 @@ def test_the_demo_export_reads_on_a_receiving_side_that_wants_dates_and_note_fil
             assert zf.read(f"sources/{name}").decode("utf-8") == note.find(f"{QDA}PlainTextContent").text
     assert len(root.findall(f"{QDA}Cases/{QDA}Case")) == 3
     assert root.findall(f"{QDA}Variables/{QDA}Variable")
+
+
+def test_a_damaged_extension_part_is_refused_in_one_line(project, tmp_path):
+    out = tmp_path / "p.qdpx"
+    export_qdpx(project, out)
+    broken = tmp_path / "broken.qdpx"
+    with zipfile.ZipFile(out) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "themecoder/extension.xml":
+                data = data.replace(b"<Findings>", b"<Findings>{not json").replace(b"</Reviews>", b"</Reviews>")
+                if b"<Findings>" not in data:   # the fixture has no findings: add a damaged part
+                    data = data.replace(b"</Extension>", b"<Findings>{not json</Findings></Extension>")
+            dst.writestr(info, data)
+    q = Project.create(tmp_path / "mottaker", coder="mottaker")
+    with pytest.raises(UserError, match="damaged <Findings>") as info:
+        import_refi_file(q, broken, index=False)
+    assert "\n" not in str(info.value)
+    assert store.documents.documents(q.db) == []
+    q.close()

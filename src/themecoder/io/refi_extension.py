@@ -20,7 +20,7 @@ from themecoder.core.project import Project, new_id
 from themecoder.core.quant import SurveyFinding
 from themecoder.core.survey_findings import insert_stored, list_findings, normalise_outcome, validated
 from themecoder.errors import UserError
-from themecoder.io.refi.model import RefiExtension
+from themecoder.io.refi import RefiExtension
 from themecoder.store.db import now
 
 
