@@ -140,6 +140,34 @@ def norwegian_project() -> RefiProject:
     )
 
 
+def dated(project: RefiProject) -> RefiProject:
+    """The project as the writer dates it (issue 15.1): every element whose type allows dates
+    gets them; what has none is dated with the project's last change (here: its creation)."""
+    import copy
+    import dataclasses
+
+    p = copy.deepcopy(project)
+    default = p.modified_date_time or p.creation_date_time
+
+    def fill(obj):
+        created = obj.creation_date_time or getattr(obj, "modified_date_time", None) or default
+        changes = {"creation_date_time": created}
+        if hasattr(obj, "modified_date_time"):
+            changes["modified_date_time"] = obj.modified_date_time or created
+        return dataclasses.replace(obj, **changes) if dataclasses.is_dataclass(obj) else obj._replace(**changes)
+
+    p.creation_date_time = p.creation_date_time or default
+    p.modified_date_time = p.modified_date_time or p.creation_date_time
+    for src in p.sources:
+        src.creation_date_time, src.modified_date_time = fill(src).creation_date_time, fill(src).modified_date_time
+        src.codings = [fill(c) for c in src.codings]
+        for sel in src.selections:
+            sel.creation_date_time, sel.modified_date_time = fill(sel).creation_date_time, fill(sel).modified_date_time
+            sel.codings = [fill(c) for c in sel.codings]
+    p.notes = [fill(n) for n in p.notes]
+    return p
+
+
 def test_round_trip_equal(tmp_path: Path, schemas) -> None:
     project = norwegian_project()
     out = tmp_path / "skolestart.qdpx"
@@ -147,7 +175,8 @@ def test_round_trip_equal(tmp_path: Path, schemas) -> None:
     with zipfile.ZipFile(out) as zf:
         names = zf.namelist()
         assert names[0] == "project.qde"
-        assert sorted(names[1:]) == sorted(f"sources/{s.guid}.txt" for s in project.sources)
+        # each source's text, and each note's text as a note file (issue 15.3)
+        assert sorted(names[1:]) == sorted(f"sources/{s.guid}.txt" for s in [*project.sources, *project.notes])
         qde = zf.read("project.qde")
         for s in project.sources:
             data = zf.read(f"sources/{s.guid}.txt")
@@ -156,7 +185,7 @@ def test_round_trip_equal(tmp_path: Path, schemas) -> None:
     validate(schemas["project"], qde)
     assert b"<Sets />" not in qde and b"<Sets/>" not in qde
     back = read_qdpx(out)
-    assert back == project
+    assert back == dated(project)
     for rep in back.report.sources:
         assert rep.convention == "codepoints" and rep.method in ("names", "origin")
         assert rep.match_rate in (None, 1.0)

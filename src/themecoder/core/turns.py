@@ -10,6 +10,14 @@ INTERVIEWER_LABELS = {
     "spørsmål", "r", "researcher", "ib", "iv",
 }
 
+# Header lines at the top of a transcript ("Dato: 3. mars", "Tid: 10.00", "Sted: [fjernet]",
+# "Intervju 4: ..."): metadata about the interview, never a speaker.
+HEADER_LABELS = {
+    "dato", "date", "tid", "tidspunkt", "klokkeslett", "time", "sted", "place", "location", "varighet",
+    "lengde", "duration", "intervju", "intervju nr", "intervjunr", "intervjunummer", "interview",
+    "transkribert", "transkribert av", "transkribent", "transkribering", "opptak", "lydfil", "fil",
+}
+
 _TS = r"(?:\[(?P<ts>\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?)\]|(?P<ts2>\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?))"
 # A label is one to three capitalised words or digits ("Anna", "Informant 2", "Britt H."), then ":".
 _NAME = r"(?P<name>[A-ZÆØÅÄÖÜ][\wÆØÅæøåÄÖÜäöü.'’-]{0,24}(?:[ \t](?:[A-ZÆØÅÄÖÜ0-9][\wÆØÅæøåÄÖÜäöü.'’-]{0,24})){0,2})"
@@ -62,10 +70,23 @@ def is_interviewer(label: str) -> bool:
     return label.strip().casefold() in INTERVIEWER_LABELS
 
 
+def is_header_label(label: str) -> bool:
+    """Whether a label names interview metadata ("Dato", "Tid", "Sted", "Intervju 4", "Intervju
+    nr"), not a speaker."""
+    words = label.strip().casefold().rstrip(".").split()
+    while words and (words[-1].rstrip(".").isdigit() or words[-1] in ("nr", "nr.", "no", "no.")):
+        words.pop()
+    return " ".join(words) in HEADER_LABELS
+
+
 def parse_turns(text: str) -> list[TurnSpan]:
     """Turns from label lines. A candidate label counts when it recurs or is a known
-    interviewer label, so a sentence like "Men: ..." in running text is not taken for one."""
+    interviewer label, so a sentence like "Men: ..." in running text is not taken for one.
+    Header lines before the first turn ("Dato:", "Tid:", "Sted:", "Intervju 4:") are metadata:
+    they are no turn, so the participant is found and turn numbers do not shift."""
     matches = list(LABEL.finditer(text))
+    while matches and is_header_label(matches[0].group("name")):
+        matches.pop(0)
     if not matches:
         return []
     freq = Counter(m.group("name") for m in matches)

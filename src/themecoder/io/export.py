@@ -61,6 +61,7 @@ class ExportOptions:
     delimiter: str | None = None        # CSV separator (default ';' nb, ',' en)
     # REFI-QDA
     themes_as: str = "codes"            # themes as parent codes or as sets
+    positions: str = "codepoints"       # selection positions: code points, or UTF-16 units (NVivo)
     # mixed-methods report
     layout: str = "side-by-side"
     include_subthemes: bool = False
@@ -235,10 +236,10 @@ def _codebook(project: Project, path: Path, fmt: str, lang: str, o: ExportOption
 
 
 def _qdpx(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
-    from themecoder.io.refi_project import export_qdpx
+    from themecoder.io.refi_export import qdpx_export
 
-    summary = export_qdpx(project, path, themes_as=o.themes_as)
-    return ExportResult(path, "qdpx", fmt, f"wrote {path}: {summary}")
+    summary, notes = qdpx_export(project, path, themes_as=o.themes_as, positions=o.positions)
+    return ExportResult(path, "qdpx", fmt, f"wrote {path}: {summary}", notes)
 
 
 def _report(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:

@@ -15,6 +15,12 @@ from themecoder.core.turns import ParsedTranscript, TurnSpan, format_timestamp, 
 from themecoder.errors import UserError
 
 MAX_BYTES = 50 * 1024 * 1024
+#: The most text one document may hold, however small its file (a .docx is a zip archive):
+#: counted while the document is read, so a small file that unpacks to a huge text is refused
+#: early and in bounded memory.
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+#: The most a Word document's word/document.xml may unpack to (markup included).
+MAX_DOCUMENT_XML_BYTES = 100 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUBTITLE_SUFFIXES = {".vtt", ".srt"}
 SUPPORTED = TEXT_SUFFIXES | SUBTITLE_SUFFIXES | {".docx"}
@@ -72,33 +78,15 @@ def read_transcript(path: str | Path) -> ParsedTranscript:
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16", name), "utf-16"
-    if b"\x00" in data[:8192]:
-        raise ImportError_(f"{name}: looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-            encoding = "cp1252"
-        except UnicodeDecodeError:
-            raise ImportError_(f"{name}: cannot decode the text (not UTF-8 or Windows-1252)") from None
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > max(3, len(text[:20000]) // 200):
-        raise ImportError_(f"{name}: looks like a binary file, not text")
-    return text, encoding
+    """Decode a text file only where the encoding is certain (see io.refi.safety.decode_text:
+    UTF-8, UTF-16/32 with BOM, Windows-1252 when nothing in the file is UTF-8); refuse UTF-8
+    with invalid bytes, binary data anywhere in the file, archives, in one line saying where."""
+    from themecoder.io.refi.safety import decode_text
 
-
-def _strict(data: bytes, encoding: str, name: str) -> str:
     try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        label = encoding.upper()
-        raise ImportError_(f"{name}: the file says it is {label} but is not valid {label}") from None
+        return decode_text(data, name)
+    except UserError as exc:
+        raise ImportError_(str(exc)) from None
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -122,9 +110,14 @@ def _docx_text(path: Path, data: bytes) -> str:
                                  max_entry_bytes=4 * MAX_BYTES, max_entries=5000)
     try:
         with SafeZip(path, limits) as archive:
-            if archive.find("word/document.xml") is None:
+            body_name = archive.find("word/document.xml")
+            if body_name is None:
                 raise ImportError_(f"{path.name}: not a Word .docx file (no word/document.xml)")
+            _check_document_text(path.name, archive.chunks(body_name, limit=MAX_DOCUMENT_XML_BYTES,
+                                                           what="document body (word/document.xml)"))
             for name in archive.names:
+                if name == body_name:
+                    continue
                 part = archive.read(name)  # bounded: stops at the limits, whatever the headers say
                 if name.endswith((".xml", ".rels")) and (b"<!DOCTYPE" in part or b"<!ENTITY" in part):
                     raise ImportError_(f"{path.name}: the document contains a DTD, which is not allowed")
@@ -153,12 +146,56 @@ def _docx_text(path: Path, data: bytes) -> str:
     return _clean_controls(normalise(text))
 
 
+def _check_document_text(name: str, chunks) -> None:
+    """Stream word/document.xml through expat, counting the text of its w:t runs, and refuse
+    it as soon as that passes MAX_TEXT_BYTES (or it declares a DTD); nothing is kept."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    state = {"depth": 0, "text": 0}
+
+    def start(tag, attrs):
+        if tag.rsplit(":", 1)[-1] == "t":
+            state["depth"] += 1
+
+    def end(tag):
+        if tag.rsplit(":", 1)[-1] == "t" and state["depth"]:
+            state["depth"] -= 1
+
+    def data(chars):
+        if state["depth"]:
+            state["text"] += len(chars.encode("utf-8"))
+            if state["text"] > MAX_TEXT_BYTES:
+                raise ImportError_(f"{name}: refused: the document holds more than "
+                                   f"{MAX_TEXT_BYTES // (1024 * 1024)} MB of text (limit for one document)")
+
+    def doctype(*_args):
+        raise ImportError_(f"{name}: the document contains a DTD, which is not allowed")
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    parser.CharacterDataHandler, parser.StartDoctypeDeclHandler = data, doctype
+    parser.EntityDeclHandler = doctype
+    try:
+        for chunk in chunks:
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise ImportError_(f"{name}: cannot read the Word file (word/document.xml: {expat.errors.messages.get(exc.code, exc)})") from None
+
+
 _CUE_TIME = re.compile(
     r"^(?P<start>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s*-->\s*(?P<end>(?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})"
 )
 _VOICE = re.compile(r"<v(?:\.[^ >]*)?\s+([^>]+)>")
 _TAGS = re.compile(r"</?[^>]+>")
 _INLINE_SPEAKER = re.compile(r"^(?P<name>[A-ZÆØÅ][\wÆØÅæøå.'’-]{0,24}(?: [A-ZÆØÅ0-9][\wÆØÅæøå.'’-]{0,24}){0,2})\s*:\s+")
+
+
+def _valid_cue_time(value: str) -> bool:
+    """hh:mm:ss.ttt or mm:ss.ttt with minutes and seconds below 60."""
+    *head, last = value.replace(",", ".").split(":")
+    minutes_seconds = [*head[-1:], last.split(".")[0]]
+    return all(int(part) < 60 for part in minutes_seconds)
 
 
 def _subtitles(raw: str, name: str, *, vtt: bool) -> tuple[str, list[TurnSpan]]:
@@ -173,6 +210,10 @@ def _subtitles(raw: str, name: str, *, vtt: bool) -> tuple[str, list[TurnSpan]]:
         if not m:
             i += 1
             continue
+        for value in (m.group("start"), m.group("end")):
+            if not _valid_cue_time(value):
+                raise ImportError_(f"{name}: line {i + 1}: {value} is not a time (minutes and seconds "
+                                   "go up to 59); nothing imported")
         start = parse_timestamp(m.group("start"))
         i += 1
         body: list[str] = []

@@ -9,6 +9,7 @@ from themecoder.io.refi.model import (
     RefiCase,
     RefiCode,
     RefiCoding,
+    RefiExtension,
     RefiLink,
     RefiNote,
     RefiOtherSource,
@@ -35,7 +36,7 @@ from themecoder.io.refi.positions import (
 )
 from themecoder.io.refi.reader import read_qdc, read_qdc_bytes, read_qde, read_qde_bytes, read_qdpx, read_refi
 from themecoder.io.refi.safety import DEFAULT_LIMITS, Limits, RefiError
-from themecoder.io.refi.writer import qdc_xml, qde_xml, write_qdc, write_qdpx
+from themecoder.io.refi.writer import POSITIONS, qdc_xml, qde_xml, write_qdc, write_qdpx
 
 __all__ = [
     "CODEPOINTS",
@@ -44,6 +45,7 @@ __all__ = [
     "UTF16_CRLF_AS_ONE",
     "CONVENTIONS",
     "DEFAULT_LIMITS",
+    "POSITIONS",
     "Detection",
     "ImportReport",
     "Limits",
@@ -51,6 +53,7 @@ __all__ = [
     "RefiCode",
     "RefiCoding",
     "RefiError",
+    "RefiExtension",
     "RefiLink",
     "RefiNote",
     "RefiOtherSource",

