@@ -456,12 +456,44 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
             (action_id, table, op, *_history_values(table, old, new, fields)))
 
 
+def _migration_h12(conn: sqlite3.Connection) -> None:
+    """Intercoder agreement (issue 12): two coders may code the same passage with the same
+    code, so a coding is unique per coder. SQLite cannot change a table constraint in place:
+    the table is rebuilt, its rows, indexes and the themes' key quotes kept as they were."""
+    keys = conn.execute("SELECT id, key_coding_id FROM themes WHERE key_coding_id IS NOT NULL").fetchall()
+    run_script(conn, """
+CREATE TABLE codings_h12 (
+    id             TEXT PRIMARY KEY,
+    document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code_id        TEXT NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    quote          TEXT NOT NULL,
+    context_before TEXT NOT NULL DEFAULT '',
+    context_after  TEXT NOT NULL DEFAULT '',
+    coder          TEXT,
+    created        TEXT NOT NULL,
+    CHECK (0 <= start AND start < end),
+    UNIQUE (document_id, code_id, start, end, coder)
+);
+INSERT INTO codings_h12(id, document_id, code_id, start, end, quote, context_before, context_after, coder, created)
+    SELECT id, document_id, code_id, start, end, quote, context_before, context_after, coder, created FROM codings;
+DROP TABLE codings;
+ALTER TABLE codings_h12 RENAME TO codings;
+CREATE INDEX codings_document ON codings(document_id, start);
+CREATE INDEX codings_code ON codings(code_id);
+CREATE INDEX codings_coder ON codings(coder);
+""")
+    conn.executemany("UPDATE themes SET key_coding_id = ? WHERE id = ?", [(k, t) for t, k in keys])
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _script(SCHEMA_V2_REVIEW),
     _script(SCHEMA_V3_MIXED_METHODS),
     _script(SCHEMA_V4_ANONYMISATION),
     _v4_to_v5,
+    _migration_h12,
 ]
 
 
