@@ -352,11 +352,13 @@ def compute(project: Project, coders: Sequence[str], *, unit: str = "sentence",
     docs = resolve.documents(project, documents)
     chosen_codes = [resolve.code(project, r) for r in codes] if codes else None
     all_codings = store.codings.codings_of_coders(
-        project.db, names, doc_ids=[d.id for d in docs] if docs is not None else None,
-        code_ids=[c.id for c in chosen_codes] if chosen_codes is not None else None)
+        project.db, names, doc_ids=[d.id for d in docs] if docs is not None else None)
     if docs is None:
         used = {c.document_id for c in all_codings}
         docs = [d for d in store.documents.documents(project.db) if d.id in used]
+    if chosen_codes is not None:
+        wanted = {c.id for c in chosen_codes}
+        all_codings = [c for c in all_codings if c.code_id in wanted]
     if chosen_codes is None:
         used_codes = {c.code_id for c in all_codings}
         chosen_codes = [c for c in store.codes.codes(project.db) if c.id in used_codes]

@@ -73,7 +73,7 @@ class ThemecoderApp(App[int]):
         return views.visible_coder(self.project, self.blind)
 
     def action_toggle_blind(self) -> None:
-        self.blind = not self.blind
+        self.blind = self.visible_coder is None
         if self.visible_coder is not None and not self.blind:
             self.notify("The project keeps coders blind until agreement is computed.", severity="warning")
         else:

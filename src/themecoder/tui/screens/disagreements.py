@@ -112,9 +112,9 @@ class DisagreementsScreen(WorkbenchScreen):
     def _show_sides(self) -> None:
         """Each coder's codings of the passage, side by side, in the passage's context."""
         sides = self.query_one("#dis-sides", Horizontal)
-        sides.remove_children()
         d = self.current()
         if d is None:
+            sides.remove_children()
             return
         from themecoder.core import views
 
@@ -129,10 +129,16 @@ class DisagreementsScreen(WorkbenchScreen):
             for a, b in zip(cuts, cuts[1:]):
                 inside = any(s <= a and b <= e for s, e in spans)
                 in_passage = d.start <= a and b <= d.end
-                style = f"reverse {colour}" if inside else ("underline" if in_passage else "dim")
+                style = f"#FFFFFF on {colour}" if inside else ("underline" if in_passage else "dim")
                 parts.append((text[a:b], style))
-            panes.append(Static(Content.assemble(*parts), classes="dis-side", id=f"dis-side-{i}"))
-        sides.mount_all(panes)
+            panes.append(Content.assemble(*parts))
+        shown = list(sides.query(".dis-side").results(Static))
+        if len(shown) == len(panes):
+            for widget, content in zip(shown, panes):
+                widget.update(content)
+            return
+        sides.remove_children()
+        sides.mount_all([Static(content, classes="dis-side") for content in panes])
 
     # -- settling ------------------------------------------------------------------------
     def action_accept(self, index: int) -> None:
