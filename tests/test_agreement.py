@@ -404,3 +404,37 @@ def test_an_old_file_migrates_keeping_codings_and_key_quotes(demo_master, tmp_pa
     assert conn.execute("SELECT count(*) FROM themes WHERE key_coding_id IS NOT NULL").fetchone()[0] == keys
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_open_blind_reaches_the_workbench(tmp_path, monkeypatch):
+    from themecoder.cli import foundation
+
+    Project.create(tmp_path / "p.themecoder", coder="A").close()
+    opened = []
+    monkeypatch.setattr(foundation, "_run_tui", lambda path, coder, blind=False: opened.append(blind) or 0)
+    assert main(["open", str(tmp_path / "p.themecoder"), "--blind"]) == 0
+    assert main([str(tmp_path / "p.themecoder")]) == 0
+    assert opened == [True, False]
+
+
+def test_migrate_rebuilds_codings_without_touching_rows_that_refer_to_them(demo_project, monkeypatch):
+    """Run through `migrate` (as a file one version older would be): a table whose rows refer
+    to codings ON DELETE CASCADE keeps them, the themes keep their key quotes."""
+    from themecoder.store import schema
+    from themecoder.store.db import Database
+
+    conn = sqlite3.connect(demo_project)
+    conn.execute("CREATE TABLE h12_child (coding_id TEXT REFERENCES codings(id) ON DELETE CASCADE)")
+    conn.execute("INSERT INTO h12_child SELECT id FROM codings")
+    conn.execute("UPDATE themes SET key_coding_id = (SELECT min(id) FROM codings)")
+    n_codings = conn.execute("SELECT count(*) FROM codings").fetchone()[0]
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, schema._migration_h12])
+    db = Database(demo_project)
+    assert db.migrated_from == len(schema.MIGRATIONS) - 1
+    assert db.scalar("SELECT count(*) FROM h12_child") == n_codings
+    assert db.scalar("SELECT count(*) FROM codings") == n_codings
+    assert db.scalar("SELECT count(*) FROM themes WHERE key_coding_id IS NULL") == 0
+    assert db.scalar("PRAGMA foreign_keys") == 1
+    db.close()

@@ -323,7 +323,9 @@ def cmd_doctor(args) -> int:
                   option("--blind", action="store_true", help="show only your own codings (blind coding)"),
                   help="open a project in the TUI (same as `themecoder PROJECT`)")
 def cmd_open(args) -> int:
-    return _run_tui(args.project, args.coder, blind=args.blind)
+    if args.blind:
+        return _run_tui(args.project, args.coder, blind=True)
+    return _run_tui(args.project, args.coder)
 
 
 def _run_tui(project_path: str, coder: str | None, *, blind: bool = False) -> int:

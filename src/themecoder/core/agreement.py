@@ -88,8 +88,8 @@ def fleiss_kappa(patterns: dict[Pattern, int]) -> float | None:
     m = len(next(iter(patterns)))
     if m < 2:
         return None
-    p_bar = sum(w * (sum(p) * (sum(p) - 1) + (m - sum(p)) * (m - sum(p) - 1)) for p, w in patterns.items())
-    p_bar /= n * m * (m - 1)
+    agreeing = sum(w * (sum(p) * (sum(p) - 1) + (m - sum(p)) * (m - sum(p) - 1)) for p, w in patterns.items())
+    p_bar = agreeing / (n * m * (m - 1))
     p1 = sum(w * sum(p) for p, w in patterns.items()) / (n * m)
     pe = p1 * p1 + (1 - p1) * (1 - p1)
     if math.isclose(pe, 1.0, abs_tol=1e-12):

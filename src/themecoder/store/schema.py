@@ -459,7 +459,9 @@ def _v4_to_v5(conn: sqlite3.Connection) -> None:
 def _migration_h12(conn: sqlite3.Connection) -> None:
     """Intercoder agreement (issue 12): two coders may code the same passage with the same
     code, so a coding is unique per coder. SQLite cannot change a table constraint in place:
-    the table is rebuilt, its rows, indexes and the themes' key quotes kept as they were."""
+    the table is rebuilt, its rows and indexes kept. `migrate` runs with foreign keys off, so
+    dropping the old table fires no ON DELETE action elsewhere; the themes' key quotes are put
+    back all the same, for a caller that runs this with them on."""
     keys = conn.execute("SELECT id, key_coding_id FROM themes WHERE key_coding_id IS NOT NULL").fetchall()
     run_script(conn, """
 CREATE TABLE codings_h12 (
@@ -619,6 +621,10 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
         )
     if start == target:
         return start, target
+    # Foreign keys off while migrating (they cannot change inside a transaction): a migration
+    # that rebuilds a table (h12: codings) must not fire ON DELETE actions in other tables.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for version in range(start, target):
@@ -630,4 +636,6 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     return start, target
