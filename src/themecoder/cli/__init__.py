@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from themecoder.cli import anonymise, codebook, export, findings, foundation, review, theme
+from themecoder.cli import agreement, anonymise, codebook, export, findings, foundation, review, theme
 from themecoder.cli.args import allow_big_csv_fields, data_error, forgive_order, group_actions
 from themecoder.cli.common import EXIT_BUG, EXIT_ERROR, safe_output
 
@@ -22,6 +22,8 @@ __all__ = ["EXIT_BUG", "EXIT_ERROR", "REGISTRARS", "build_parser", "main"]
 # The order is the order of `themecoder --help`.
 REGISTRARS = [foundation.register, codebook.register, theme.register, review.register, export.register,
               findings.register, anonymise.register]
+REGISTRARS.append(agreement.register)  # issue 12: agreement, blind
+REGISTRARS.append(agreement.register_merge)  # issue 12: merge
 
 
 def build_parser() -> argparse.ArgumentParser:

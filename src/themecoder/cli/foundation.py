@@ -347,16 +347,20 @@ def cmd_doctor(args) -> int:
     return EXIT_ERROR if missing else 0
 
 
-@commands.command("open", project_argument, help="open a project in the TUI (same as `themecoder PROJECT`)")
+@commands.command("open", project_argument,
+                  option("--blind", action="store_true", help="show only your own codings (blind coding)"),
+                  help="open a project in the TUI (same as `themecoder PROJECT`)")
 def cmd_open(args) -> int:
+    if args.blind:
+        return _run_tui(args.project, args.coder, blind=True)
     return _run_tui(args.project, args.coder)
 
 
-def _run_tui(project_path: str, coder: str | None) -> int:
+def _run_tui(project_path: str, coder: str | None, *, blind: bool = False) -> int:
     from themecoder.core.project import Project
 
     # Fail on a bad path before the terminal is taken over.
     Project.open(project_path, coder=coder).close()
     from themecoder.tui.app import run
 
-    return run(project_path, coder=coder) or 0
+    return run(project_path, coder=coder, blind=blind) or 0

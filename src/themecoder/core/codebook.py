@@ -95,8 +95,8 @@ def merge_codes(project: Project, source_ids: str | Sequence[str], target_id: st
         descriptions = [target.description] if target.description else []
         for src in sources:
             # Codings: move, or collapse into the survivor's coding at the same span.
-            for cid, doc_id, start, end in store.codings.spans_of_code(conn, src.id):
-                twin = store.codings.at_span(conn, doc_id, target.id, start, end)
+            for cid, doc_id, start, end, coder in store.codings.spans_of_code(conn, src.id):
+                twin = store.codings.at_span(conn, doc_id, target.id, start, end, coder)
                 if twin is None:
                     store.codings.set_code(conn, cid, target.id)
                     moved += 1

@@ -79,7 +79,8 @@ def place_coding(conn, project: Project, doc_id: str, code_id: str, start: int, 
     start, end = trim_span(text, start, end)
     if not (0 <= start < end <= len(text)):
         raise UserError("select some text to code")
-    exists = store.codings.at_span(conn, doc_id, code_id, start, end)
+    coder = coder or project.coder
+    exists = store.codings.at_span(conn, doc_id, code_id, start, end, coder)
     if exists is not None:
         if reuse:
             return exists, False
@@ -87,7 +88,7 @@ def place_coding(conn, project: Project, doc_id: str, code_id: str, start: int, 
     before, after = context(text, start, end)
     coding_id = coding_id or new_id()
     store.codings.insert(conn, coding_id, doc_id, code_id, start, end, quote=text[start:end], before=before,
-                         after=after, coder=coder or project.coder, created=created or now())
+                         after=after, coder=coder, created=created or now())
     return coding_id, True
 
 
@@ -160,7 +161,7 @@ def recode(project: Project, coding_id: str, new_code_id: str) -> Coding:
         return c
     with project.action("recode", f"recode passage «{old.label}» → «{new.label}»",
                         {"from": old.label, "to": new.label}) as conn:
-        clash = store.codings.at_span(conn, c.document_id, new.id, c.start, c.end) is not None
+        clash = store.codings.at_span(conn, c.document_id, new.id, c.start, c.end, c.coder) is not None
         if clash:
             store.codings.delete(conn, coding_id)
         else:

@@ -522,12 +522,13 @@ def _units(project: Project, by: str) -> tuple[list[MatrixColumn], dict[str, int
     return [cols[i] for i in used], {d: remap[c] for d, c in doc_col.items()}
 
 
-def code_matrix(project: Project, *, rows: str = "themes", by: str = "participant") -> Matrix:
+def code_matrix(project: Project, *, rows: str = "themes", by: str = "participant",
+                coder: str | None = None) -> Matrix:
     """Coded segments per theme (subthemes included, each coding once) or per code, by
     participant (documents without a participant get a column of their own) or document."""
     db = project.db
     columns, doc_col = _units(project, by)
-    coding_rows = store.codings.coding_places(db)
+    coding_rows = store.codings.coding_places(db, coder=coder)
     if rows == "codes":
         heads = [MatrixRow(c.id, c.label, "code", 0, c.colour) for c in store.codes.codes(db)]
         at = {h.id: n for n, h in enumerate(heads)}
@@ -556,13 +557,14 @@ def code_matrix(project: Project, *, rows: str = "themes", by: str = "participan
     return Matrix(tuple(heads), tuple(columns), tuple(tuple(r) for r in grid))
 
 
-def matrix_cell_codings(project: Project, row: MatrixRow, column: MatrixColumn, *, by: str = "participant") -> list[Coding]:
+def matrix_cell_codings(project: Project, row: MatrixRow, column: MatrixColumn, *, by: str = "participant",
+                        coder: str | None = None) -> list[Coding]:
     """The quotes behind one cell of the matrix (the drill-down)."""
     db = project.db
     if row.kind == "theme":
-        codings = store.codings.codings_for_theme(db, row.id, recursive=True)
+        codings = store.codings.codings_for_theme(db, row.id, recursive=True, coder=coder)
     else:
-        codings = store.codings.codings_for_code(db, row.id)
+        codings = store.codings.codings_for_code(db, row.id, coder=coder)
     if column.kind == "document":
         return [c for c in codings if c.document_id == column.id]
     docs = {d.id for d in store.documents.documents(db) if d.participant_id == column.id}

@@ -91,13 +91,13 @@ def place_of(turns: list[Turn], offset: int) -> str:
     return f"turn {i + 1}" + (f", {stamp}" if stamp else "")
 
 
-def quotes_for_code(project: Project, code_id: str) -> list[QuoteRow]:
+def quotes_for_code(project: Project, code_id: str, *, coder: str | None = None) -> list[QuoteRow]:
     db = project.db
     docs = {d.id: d for d in store.documents.documents(db)}
     people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     turns_of: dict[str, list[Turn]] = {}
     out = []
-    for c in store.codings.codings_for_code(db, code_id):
+    for c in store.codings.codings_for_code(db, code_id, coder=coder):
         if c.document_id not in turns_of:
             turns_of[c.document_id] = store.documents.turns(db, c.document_id)
         doc = docs[c.document_id]
@@ -241,9 +241,9 @@ def theme_paths(project: Project) -> dict[str, str]:
     return resolve.theme_paths(store.themes.themes(project.db))
 
 
-def codings_of_code(project: Project, code_id: str) -> list[Coding]:
+def codings_of_code(project: Project, code_id: str, *, coder: str | None = None) -> list[Coding]:
     """A code's codings in document order."""
-    return store.codings.codings_for_code(project.db, code_id)
+    return store.codings.codings_for_code(project.db, code_id, coder=coder)
 
 
 def counts(project: Project) -> dict[str, int]:
@@ -264,21 +264,30 @@ def code_with_label(project: Project, label: str) -> Code | None:
     return store.codes.code_by_label(project.db, label)
 
 
-def code_stats(project: Project) -> list[CodeStats]:
-    return store.codes.code_stats(project.db)
+def code_stats(project: Project, *, coder: str | None = None) -> list[CodeStats]:
+    return store.codes.code_stats(project.db, coder=coder)
 
 
-def coding_counts(project: Project) -> dict[str, int]:
+def coding_counts(project: Project, *, coder: str | None = None) -> dict[str, int]:
     """Code id -> number of codings (shown beside each code in the pickers)."""
-    return {s.code.id: s.codings for s in code_stats(project)}
+    return {s.code.id: s.codings for s in code_stats(project, coder=coder)}
 
 
 def coding(project: Project, coding_id: str) -> Coding:
     return store.codings.coding(project.db, coding_id)
 
 
-def codings_for_document(project: Project, doc_id: str) -> list[Coding]:
-    return store.codings.codings_for_document(project.db, doc_id)
+def codings_for_document(project: Project, doc_id: str, *, coder: str | None = None) -> list[Coding]:
+    """A document's codings; with `coder`, only that coder's (blind coding: see core.blind)."""
+    return store.codings.codings_for_document(project.db, doc_id, coder=coder)
+
+
+def visible_coder(project: Project, blind: bool = False) -> str | None:
+    """Whose codings the workbench shows: the current coder's alone while blind (asked for, or
+    the project's setting until agreement is computed), else None (everyone's)."""
+    from themecoder.core.blind import visible_coder as _visible
+
+    return _visible(project, blind)
 
 
 def theme(project: Project, theme_id: str) -> Theme:
@@ -310,11 +319,11 @@ class TranscriptData:
     memo_codings: set[str]  # codings with a memo
 
 
-def transcript(project: Project, doc_id: str) -> TranscriptData:
+def transcript(project: Project, doc_id: str, *, coder: str | None = None) -> TranscriptData:
     doc = document(project, doc_id)
     return TranscriptData(
         doc, participant_names(project).get(doc.participant_id or ""), document_text(project, doc_id),
-        turns(project, doc_id), sentences(project, doc_id), codings_for_document(project, doc_id),
+        turns(project, doc_id), sentences(project, doc_id), codings_for_document(project, doc_id, coder=coder),
         codes_by_id(project), set(memo_counts(project, "coding")),
     )
 

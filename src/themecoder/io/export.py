@@ -43,6 +43,12 @@ KINDS: dict[str, ExportKind] = {k.name: k for k in (
     ExportKind("review-summary", "Review summary", ("docx", "md"), "texts"),
     ExportKind("review", "Review file (JSON)", ("json",), "texts"),
 )}
+# Kinds that need a request beyond the options (the agreement's coders, issue 12): run_export
+# makes them like any other, but they are not offered in menus that only know ExportOptions.
+REQUEST_KINDS: dict[str, ExportKind] = {k.name: k for k in (
+    ExportKind("agreement", "Intercoder agreement", ("docx", "md", "csv"), "texts"),
+    ExportKind("disagreements", "Disagreements between coders", ("csv", "md"), "coded"),
+)}
 ALL_FORMATS = frozenset(f for k in KINDS.values() for f in k.formats)
 
 
@@ -69,6 +75,8 @@ class ExportOptions:
     check: bool = True
     # review file
     reviewer: str | None = None
+    # intercoder agreement (issue 12): core.agreement.compute's keyword arguments (coders, unit, ...)
+    agreement: dict[str, Any] | None = None
 
 
 @dataclass
@@ -106,7 +114,7 @@ def _suffix(path: str | Path | None) -> str:
 
 def export_kind(kind: str) -> ExportKind:
     try:
-        return KINDS[kind]
+        return KINDS[kind] if kind in KINDS else REQUEST_KINDS[kind]
     except KeyError:
         raise UserError(f"unknown export {kind!r}; use {', '.join(KINDS)}") from None
 
@@ -268,7 +276,20 @@ def _review_file(project: Project, path: Path, fmt: str, lang: str, o: ExportOpt
                         f"by {', '.join(data['reviewers']) or 'nobody yet'}")
 
 
+def _agreement(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.agreement_report import export_agreement
+
+    return export_agreement(project, path, fmt, lang, o.agreement or {}, o.delimiter)
+
+
+def _disagreements(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.agreement_report import export_disagreements
+
+    return export_disagreements(project, path, fmt, lang, o.agreement or {}, o.delimiter)
+
+
 _WRITERS: dict[str, Callable[[Project, Path, str, str, ExportOptions], ExportResult]] = {
     "quotes": _quotes, "codebook": _codebook, "qdpx": _qdpx, "report": _report,
     "review-summary": _review_summary, "review": _review_file,
+    "agreement": _agreement, "disagreements": _disagreements,
 }

@@ -253,6 +253,53 @@ STRINGS: dict[str, dict[str, str]] = {
     "check.not-checked": {"nb": "Ikke sjekket (ingen p-verdi)", "en": "Not checked (no p value)"},
     "check.inconsistent": {"nb": "Inkonsistent", "en": "Inconsistent"},
     "check.decision-error": {"nb": "Beslutningsfeil", "en": "Decision error"},
+    # --- agreement (issue 12)
+    "file.agreement": {"nb": "samsvar", "en": "agreement"},
+    "file.disagreements": {"nb": "uenigheter", "en": "disagreements"},
+    "agreement.title": {"nb": "Samsvar mellom kodere: {project}", "en": "Intercoder Agreement: {project}"},
+    "agreement.caption": {"nb": "Samsvar mellom kodere per kode og samlet",
+                          "en": "Intercoder Agreement per Code and Overall"},
+    "agreement.units": {"nb": "Enheter", "en": "Units"},
+    "agreement.percent": {"nb": "Samsvar", "en": "Agreement"},
+    "agreement.kappa": {"nb": "κ", "en": "κ"},
+    "agreement.alpha": {"nb": "α [95 % KI]", "en": "α [95% CI]"},
+    "agreement.segments": {"nb": "Segmenter", "en": "Segments"},
+    "agreement.overall": {"nb": "Samlet", "en": "Overall"},
+    "agreement.undefined": {"nb": "udefinert", "en": "undefined"},
+    "agreement.unit_sentence": {"nb": "setninger", "en": "sentences"},
+    "agreement.unit_turn": {"nb": "taleturer", "en": "speaker turns"},
+    "agreement.unit_character": {"nb": "tegn", "en": "characters"},
+    "agreement.method_cohen": {"nb": "Cohens κ", "en": "Cohen's κ"},
+    "agreement.method_fleiss": {"nb": "Fleiss' κ", "en": "Fleiss' κ"},
+    "agreement.method": {
+        "nb": "{n_coders} kodere ({coders}) kodet {docs} dokumenter uavhengig av hverandre med {codes} koder. "
+              "Samsvaret ble beregnet per kode og samlet med {unit} som analyseenhet ({units} enheter "
+              "samlet, hver vurdert som kodet eller ikke kodet med koden), som prosentvis samsvar, {kappa} og "
+              "Krippendorffs α (nominal) med 95 % konfidensintervall fra {samples} bootstrap-utvalg. I tillegg "
+              "ble segmentsamsvar beregnet: et kodet segment regnes som likt når den andre koderens segment "
+              "overlapper det med minst {overlap}.",
+        "en": "{n_coders} coders ({coders}) independently coded {docs} documents with {codes} codes. Agreement "
+              "was computed per code and overall with {unit} as the unit of analysis ({units} units in "
+              "total, each rated as coded or not coded with the code), as percent agreement, {kappa} and "
+              "Krippendorff's α (nominal) with a 95% confidence interval from {samples} bootstrap samples. "
+              "Segment agreement was also computed: a coded segment counts as matched when the other "
+              "coder's segment overlaps it by at least {overlap}."},
+    "agreement.note": {
+        "nb": "Samsvar = andel enheter der koderne er enige. Segmenter = andel kodede segmenter med samsvar.",
+        "en": "Agreement = share of units on which the coders agree. Segments = share of coded segments "
+              "that match."},
+    "agreement.note_undefined": {
+        "nb": "Koeffisienten er udefinert der alle enheter har samme verdi hos alle kodere ({codes}).",
+        "en": "A coefficient is undefined where every unit has the same value for every coder ({codes})."},
+    "agreement.disagreements": {"nb": "Uenigheter mellom kodere", "en": "Disagreements between coders"},
+    "agreement.col_0": {"nb": "Kode", "en": "Code"},
+    "agreement.col_1": {"nb": "Dokument", "en": "Document"},
+    "agreement.col_2": {"nb": "Start", "en": "Start"},
+    "agreement.col_3": {"nb": "Slutt", "en": "End"},
+    "agreement.col_4": {"nb": "Tekst", "en": "Text"},
+    "agreement.col_5": {"nb": "Kodet av", "en": "Coded by"},
+    "agreement.col_6": {"nb": "Ikke kodet av", "en": "Not coded by"},
+    "agreement.col_7": {"nb": "Avgjørelse", "en": "Decision"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}

@@ -38,12 +38,14 @@ def code_by_label(db: Database, label: str) -> Code | None:
 
 
 
-def code_stats(db: Database) -> list[CodeStats]:
+def code_stats(db: Database, *, coder: str | None = None) -> list[CodeStats]:
+    """Every code with its counts (of `coder`'s codings only, when given: blind coding)."""
+    where, params = ("WHERE c.coder = ? ", (coder,)) if coder is not None else ("", ())
     counts = {
         r[0]: (r[1], r[2], r[3])
         for r in db.query(
             "SELECT c.code_id, count(*), count(DISTINCT c.document_id), count(DISTINCT d.participant_id) "
-            "FROM codings c JOIN documents d ON d.id = c.document_id GROUP BY c.code_id"
+            f"FROM codings c JOIN documents d ON d.id = c.document_id {where}GROUP BY c.code_id", params
         )
     }
     themes_of: dict[str, list[str]] = defaultdict(list)

@@ -498,6 +498,39 @@ def _migration_h18(conn: sqlite3.Connection) -> None:
                     break
 
 
+def _migration_h12(conn: sqlite3.Connection) -> None:
+    """Intercoder agreement (issue 12): two coders may code the same passage with the same
+    code, so a coding is unique per coder. SQLite cannot change a table constraint in place:
+    the table is rebuilt, its rows and indexes kept. `migrate` runs with foreign keys off, so
+    dropping the old table fires no ON DELETE action elsewhere; the themes' key quotes are put
+    back all the same, for a caller that runs this with them on."""
+    keys = conn.execute("SELECT id, key_coding_id FROM themes WHERE key_coding_id IS NOT NULL").fetchall()
+    run_script(conn, """
+CREATE TABLE codings_h12 (
+    id             TEXT PRIMARY KEY,
+    document_id    TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    code_id        TEXT NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+    start          INTEGER NOT NULL,
+    end            INTEGER NOT NULL,
+    quote          TEXT NOT NULL,
+    context_before TEXT NOT NULL DEFAULT '',
+    context_after  TEXT NOT NULL DEFAULT '',
+    coder          TEXT,
+    created        TEXT NOT NULL,
+    CHECK (0 <= start AND start < end),
+    UNIQUE (document_id, code_id, start, end, coder)
+);
+INSERT INTO codings_h12(id, document_id, code_id, start, end, quote, context_before, context_after, coder, created)
+    SELECT id, document_id, code_id, start, end, quote, context_before, context_after, coder, created FROM codings;
+DROP TABLE codings;
+ALTER TABLE codings_h12 RENAME TO codings;
+CREATE INDEX codings_document ON codings(document_id, start);
+CREATE INDEX codings_code ON codings(code_id);
+CREATE INDEX codings_coder ON codings(coder);
+""")
+    conn.executemany("UPDATE themes SET key_coding_id = ? WHERE id = ?", [(k, t) for t, k in keys])
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v0_to_v1,
     _script(SCHEMA_V2_REVIEW),
@@ -505,6 +538,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(SCHEMA_V4_ANONYMISATION),
     _v4_to_v5,
     _migration_h18,
+    _migration_h12,
 ]
 
 
@@ -630,6 +664,10 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
         )
     if start == target:
         return start, target
+    # Foreign keys off while migrating (they cannot change inside a transaction): a migration
+    # that rebuilds a table (h12: codings) must not fire ON DELETE actions in other tables.
+    foreign_keys = conn.execute("PRAGMA foreign_keys").fetchone()[0]
+    conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for version in range(start, target):
@@ -641,4 +679,6 @@ def migrate(conn: sqlite3.Connection) -> tuple[int, int]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    finally:
+        conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     return start, target

@@ -40,6 +40,7 @@ class ThemecoderApp(App[int]):
         Binding("f1,question_mark", "help", "Help", show=True),
         Binding("f5,ctrl+r", "refresh", "Refresh", show=False),
         Binding("O", "overview", "Project overview", show=False),
+        Binding("ctrl+b", "toggle_blind", "Blind coding on/off", show=False),
         Binding("q,ctrl+q", "quit", "Quit", show=False),
         # plus one binding per entry of tui/registry.py, added in __init__
     ]
@@ -53,7 +54,7 @@ class ThemecoderApp(App[int]):
     data_version: reactive[int] = reactive(0)
 
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
-                 poll: float | None = POLL_SECONDS) -> None:
+                 poll: float | None = POLL_SECONDS, blind: bool = False) -> None:
         super().__init__()
         for e in registry.SCREENS:
             self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
@@ -64,6 +65,21 @@ class ThemecoderApp(App[int]):
         self.first_screen_at: float | None = None
         self.pipeline = None
         self._busy: list[str] = []
+        self.blind = blind  # show only this coder's codings (issue 12); see visible_coder
+
+    @property
+    def visible_coder(self) -> str | None:
+        """Whose codings the screens show: this coder's alone while blind, else None (all)."""
+        return views.visible_coder(self.project, self.blind)
+
+    def action_toggle_blind(self) -> None:
+        self.blind = self.visible_coder is None
+        if self.visible_coder is not None and not self.blind:
+            self.notify("The project keeps coders blind until agreement is computed.", severity="warning")
+        else:
+            self.notify("Blind coding: only your codings are shown." if self.blind
+                        else "Blind coding off: everyone's codings are shown.", timeout=3)
+        self.data_changed()
 
     # -- life cycle ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -329,8 +345,8 @@ class ThemecoderApp(App[int]):
         return out
 
 
-def run(project_path: str | Path, coder: str | None = None) -> int:
+def run(project_path: str | Path, coder: str | None = None, blind: bool = False) -> int:
     """Open the workbench on a project; returns the exit code."""
-    app = ThemecoderApp(project_path, coder=coder)
+    app = ThemecoderApp(project_path, coder=coder, blind=blind)
     result = app.run()
     return int(result or 0)

@@ -74,6 +74,8 @@ SCREENS: list[ScreenEntry] = [
                 "Find identifiers; pseudonymise or replace with a category (navn, sted); the key file"),
     ScreenEntry("E", "Export", "themecoder.tui.screens.export:ExportScreen",
                 "Quote tables, codebook, REFI-QDA, report, review summary or file; with the identifier guard"),
+    ScreenEntry("K", "Disagreements", "themecoder.tui.screens.disagreements:DisagreementsScreen",
+                "Intercoder disagreements side by side; accept one coder, both or neither (consensus)"),
 ]
 
 

@@ -55,7 +55,7 @@ class CodeListScreen(WorkbenchScreen):
 
     # -- data ----------------------------------------------------------------------------
     def refresh_data(self) -> None:
-        self.stats = views.code_stats(self.app.project)
+        self.stats = views.code_stats(self.app.project, coder=self.app.visible_coder)
         self._fill_codes(self.query_one("#code-filter", Input).value)
 
     def _fill_codes(self, query: str) -> None:
@@ -86,7 +86,7 @@ class CodeListScreen(WorkbenchScreen):
             return
         project = self.app.project
         code = views.code(project, code_id)
-        self.quotes = views.quotes_for_code(project, code_id)
+        self.quotes = views.quotes_for_code(project, code_id, coder=self.app.visible_coder)
         docs = len({q.coding.document_id for q in self.quotes})
         title.update(Content.assemble(("■ ", code.colour), (code.label, "bold"),
                                       (f"  {len(self.quotes)} quotes in {docs} documents", "dim")))

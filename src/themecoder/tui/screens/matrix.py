@@ -69,7 +69,7 @@ class MatrixScreen(WorkbenchScreen):
     def refresh_data(self) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_coordinate
-        m = themes.code_matrix(self.app.project, rows=self.rows_kind, by=self.by)
+        m = themes.code_matrix(self.app.project, rows=self.rows_kind, by=self.by, coder=self.app.visible_coder)
         self.matrix = m
         table.clear(columns=True)
         table.add_column("Theme" if self.rows_kind == "themes" else "Code", key="label")
@@ -109,7 +109,8 @@ class MatrixScreen(WorkbenchScreen):
         if m is None or row >= len(m.rows) or not (1 <= column <= len(m.columns)):
             return
         r, c = m.rows[row], m.columns[column - 1]
-        self.cell_codings = themes.matrix_cell_codings(self.app.project, r, c, by=self.by)
+        self.cell_codings = themes.matrix_cell_codings(self.app.project, r, c, by=self.by,
+                                                       coder=self.app.visible_coder)
         codes = views.codes_by_id(self.app.project)
         places = views.coding_places(self.app.project, self.cell_codings)
         items = []

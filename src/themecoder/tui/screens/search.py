@@ -149,7 +149,7 @@ class SearchScreen(WorkbenchScreen):
                 self.query_one("#search-results", OptionList).replace_option_prompt_at_index(
                     index, kwic(hit, self._kwic_width(), self.coded[index]))
 
-        counts = views.coding_counts(app.project)
+        counts = views.coding_counts(app.project, coder=app.visible_coder)
         app.push_screen(CodePicker(views.codes(app.project), counts, heading="Code the hit's sentence",
                                    quote=text[start:end]), done)
 

@@ -64,7 +64,7 @@ class TranscriptScreen(WorkbenchScreen):
         return sentences
 
     def _load(self) -> None:
-        data = views.transcript(self.app.project, self.doc_id)
+        data = views.transcript(self.app.project, self.doc_id, coder=self.app.visible_coder)
         self.title = data.document.title
         self.sub_title = data.participant or ""
         self.text = data.text
@@ -89,7 +89,7 @@ class TranscriptScreen(WorkbenchScreen):
             self._load()
             view.select_range(*sel, center=False)
             return
-        self.codings = views.codings_for_document(project, self.doc_id)
+        self.codings = views.codings_for_document(project, self.doc_id, coder=self.app.visible_coder)
         self.codes = views.codes_by_id(project)
         view.memo_codings = set(views.memo_counts(project, "coding"))
         if self._quick_sentences:
@@ -139,7 +139,7 @@ class TranscriptScreen(WorkbenchScreen):
 
     # -- coding --------------------------------------------------------------------------
     def _code_counts(self) -> dict[str, int]:
-        return views.coding_counts(self.app.project)
+        return views.coding_counts(self.app.project, coder=self.app.visible_coder)
 
     def codable_span(self) -> tuple[int, int]:
         """The selection without a speaker label at either edge: a coding never starts or

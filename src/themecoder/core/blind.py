@@ -1,0 +1,52 @@
+"""Blind coding: a coder sees only their own codings, so parallel coding stays independent.
+
+Codes (the codebook) stay shared; only codings are hidden. A coder is blind when they ask for it
+(`themecoder open P --blind`, or the toggle in the workbench), or when the project is set to keep
+coders blind until agreement is computed (`themecoder blind P on`): then everyone is blind until
+`themecoder agreement` has run once on the project, which lifts it for all.
+
+The filter itself is one thing: the read functions behind the transcript, the code list, the
+quotes of a code and the matrix take `coder=` (None: everyone's codings), and this module says
+whose codings a session may see.
+"""
+from __future__ import annotations
+
+from themecoder.core.project import Project
+
+BLIND_SETTING = "agreement.blind"          # "1": coders are blind until agreement is computed
+REVEALED_SETTING = "agreement.computed"    # when agreement was first computed (lifts the above)
+
+
+def blind_by_project(project: Project) -> bool:
+    """Does the project keep coders blind (set, and agreement not yet computed)?"""
+    return project.setting(BLIND_SETTING) == "1" and not project.setting(REVEALED_SETTING)
+
+
+def visible_coder(project: Project, blind: bool = False) -> str | None:
+    """The coder whose codings this session shows, or None for everyone's."""
+    return project.coder if blind or blind_by_project(project) else None
+
+
+def set_blind_until_agreement(project: Project, on: bool) -> None:
+    """Keep coders blind until agreement is computed (on), or not (off): one undoable action.
+    Turning it on again hides codings again until the next computation."""
+    from themecoder import store
+
+    with project.action("blind-setting", "coders are blind until agreement is computed" if on
+                        else "coders see each other's codings", {"blind": on}) as conn:
+        store.project.set_setting(conn, BLIND_SETTING, "1" if on else "0")
+        store.project.delete_setting(conn, REVEALED_SETTING)
+
+
+def record_computed(project: Project) -> bool:
+    """Agreement was computed: lift the project's blindness (one action). Only when the project
+    keeps coders blind, so that computing agreement is otherwise a pure read. Returns whether
+    it lifted anything."""
+    if not blind_by_project(project):
+        return False
+    from themecoder import store
+    from themecoder.store.db import now
+
+    with project.action("agreement-computed", "agreement computed: coders now see each other's codings") as conn:
+        store.project.set_setting(conn, REVEALED_SETTING, now())
+    return True
