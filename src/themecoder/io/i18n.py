@@ -253,6 +253,68 @@ STRINGS: dict[str, dict[str, str]] = {
     "check.not-checked": {"nb": "Ikke sjekket (ingen p-verdi)", "en": "Not checked (no p value)"},
     "check.inconsistent": {"nb": "Inkonsistent", "en": "Inconsistent"},
     "check.decision-error": {"nb": "Beslutningsfeil", "en": "Decision error"},
+    # --- review pack (issue 11)
+    "file.review-pack": {"nb": "veiledningspakke", "en": "review-pack"},
+    "pack.title": {"nb": "Veiledning: {project}", "en": "Review: {project}"},
+    "pack.intro": {"nb": "Gå gjennom temaene og kodene, sett en status og skriv kommentarer. Arbeidet ditt blir "
+                         "lagret i denne nettleseren mens du holder på. Trykk «Lagre vurdering» når du er ferdig, "
+                         "og send fila til studenten.",
+                   "en": "Go through the themes and codes, set a status and write comments. Your work is kept in "
+                         "this browser while you work. Press “Save review” when you are done and send the file "
+                         "to the student."},
+    "pack.generated": {"nb": "Laget {date}.", "en": "Generated {date}."},
+    "pack.reviewer": {"nb": "Ditt navn", "en": "Your name"},
+    "pack.save": {"nb": "Lagre vurdering", "en": "Save review"},
+    "pack.saved": {"nb": "Lagret {file}. Send fila til studenten.", "en": "Saved {file}. Send the file to the student."},
+    "pack.need_name": {"nb": "Skriv navnet ditt før du lagrer.", "en": "Type your name before saving."},
+    "pack.kept": {"nb": "Arbeidet ditt er lagret i denne nettleseren.", "en": "Your work is kept in this browser."},
+    "pack.no_storage": {"nb": "Nettleseren lagrer ikke arbeidet ditt: lagre vurderingen før du lukker siden.",
+                        "en": "This browser does not keep your work: save the review before you close the page."},
+    "pack.left": {"nb": "{left} av {total} gjenstår", "en": "{left} of {total} left"},
+    "pack.filters": {"nb": "Filtre", "en": "Filters"},
+    "pack.open_only": {"nb": "Bare det som gjenstår", "en": "Open items only"},
+    "pack.changed_only": {"nb": "Bare det som er endret", "en": "Changed items only"},
+    "pack.theme_filter": {"nb": "Tema", "en": "Theme"},
+    "pack.all_themes": {"nb": "Alle temaer", "en": "All themes"},
+    "pack.keys": {"nb": "Tastatur: j/k eller piltastene flytter mellom punktene, a godkjenner, r ber om revisjon, "
+                        "c skriver en kommentar.",
+                  "en": "Keys: j/k or the arrow keys move between items, a approves, r asks for revision, "
+                        "c writes a comment."},
+    "pack.skip": {"nb": "Hopp til temaene", "en": "Skip to the themes"},
+    "pack.themes": {"nb": "Temaer", "en": "Themes"},
+    "pack.status": {"nb": "Status", "en": "Status"},
+    "pack.proposed": {"nb": "Foreslått", "en": "Proposed"},
+    "pack.approved": {"nb": "Godkjent", "en": "Approved"},
+    "pack.needs-revision": {"nb": "Må revideres", "en": "Needs revision"},
+    "pack.comment": {"nb": "Ny kommentar", "en": "New comment"},
+    "pack.add_comment": {"nb": "Legg til kommentar", "en": "Add comment"},
+    "pack.reply": {"nb": "Svar", "en": "Reply"},
+    "pack.reply_label": {"nb": "Svar på tråden", "en": "Reply to the thread"},
+    "pack.threads": {"nb": "Kommentarer", "en": "Comments"},
+    "pack.resolved": {"nb": "løst", "en": "resolved"},
+    "pack.new": {"nb": "ny", "en": "new"},
+    "pack.quotes": {"nb": "Sitater", "en": "Quotes"},
+    "pack.more": {"nb": "Vis {n} sitater til", "en": "Show {n} more quotes"},
+    "pack.key_quote": {"nb": "Gullsitat", "en": "Key quote"},
+    "pack.description": {"nb": "Beskrivelse", "en": "Description"},
+    "pack.analytic_text": {"nb": "Analytisk tekst", "en": "Analytic text"},
+    "pack.condensate": {"nb": "Kondensat", "en": "Condensate"},
+    "pack.theme": {"nb": "Tema", "en": "Theme"},
+    "pack.code": {"nb": "Kode", "en": "Code"},
+    "pack.code_in": {"nb": "i temaet {theme}", "en": "in the theme {theme}"},
+    "pack.no_codes": {"nb": "Ingen koder i temaet.", "en": "No codes in this theme."},
+    "pack.changed": {"nb": "Endret siden forrige veiledning", "en": "Changed since the last review"},
+    "pack.changes": {"nb": "Endringer siden forrige veiledning", "en": "Changes since the last review"},
+    "pack.changes_since": {"nb": "Siden veiledningen til {who} ({date}):", "en": "Since the review by {who} ({date}):"},
+    "pack.no_review": {"nb": "Ingen veiledning ennå: alt er nytt.", "en": "No review yet: everything is new."},
+    "pack.no_changes": {"nb": "Ingen endringer.", "en": "No changes."},
+    "pack.nothing": {"nb": "Ingenting å vise med disse filtrene.", "en": "Nothing to show with these filters."},
+    "pack.turn": {"nb": "ytring {n}", "en": "turn {n}"},
+    "pack.paragraph": {"nb": "avsnitt {n}", "en": "paragraph {n}"},
+    "pack.noscript": {"nb": "Denne siden trenger JavaScript. Åpne den i en vanlig nettleser (Edge, Chrome, Firefox "
+                            "eller Safari).",
+                      "en": "This page needs JavaScript. Open it in an ordinary browser (Edge, Chrome, Firefox or "
+                            "Safari)."},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}
