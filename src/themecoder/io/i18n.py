@@ -301,7 +301,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pack.condensate": {"nb": "Kondensat", "en": "Condensate"},
     "pack.theme": {"nb": "Tema", "en": "Theme"},
     "pack.code": {"nb": "Kode", "en": "Code"},
-    "pack.code_in": {"nb": "i temaet {theme}", "en": "in the theme {theme}"},
+    "pack.code_in": {"nb": "i temaet «{theme}»", "en": "in the theme “{theme}”"},
     "pack.no_codes": {"nb": "Ingen koder i temaet.", "en": "No codes in this theme."},
     "pack.changed": {"nb": "Endret siden forrige veiledning", "en": "Changed since the last review"},
     "pack.changes": {"nb": "Endringer siden forrige veiledning", "en": "Changes since the last review"},
@@ -309,7 +309,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pack.no_review": {"nb": "Ingen veiledning ennå: alt er nytt.", "en": "No review yet: everything is new."},
     "pack.no_changes": {"nb": "Ingen endringer.", "en": "No changes."},
     "pack.nothing": {"nb": "Ingenting å vise med disse filtrene.", "en": "Nothing to show with these filters."},
-    "pack.turn": {"nb": "ytring {n}", "en": "turn {n}"},
+    "pack.turn": {"nb": "taletur {n}", "en": "turn {n}"},
     "pack.paragraph": {"nb": "avsnitt {n}", "en": "paragraph {n}"},
     "pack.noscript": {"nb": "Denne siden trenger JavaScript. Åpne den i en vanlig nettleser (Edge, Chrome, Firefox "
                             "eller Safari).",

@@ -73,7 +73,7 @@
   function isOpen(it) { return statusOf(it) === "proposed"; }
 
   // -- rendering -------------------------------------------------------------------------------
-  var themeById = {}, children = {}, articles = {}, n = 0;
+  var themeById = {}, children = {}, articles = {}, themeLis = {}, n = 0;
   D.themes.forEach(function (t) { themeById[t.id] = t; });
   D.themes.forEach(function (t) {
     var p = t.parent && themeById[t.parent] ? t.parent : "";
@@ -223,6 +223,7 @@
 
   function themeNode(t) {
     var li = el("li", { cls: "theme-node", "data-theme": t.id });
+    themeLis[t.id] = li;
     li.appendChild(article(byKey["theme|" + t.id + "|"], 3 + t.depth));
     if (t.codes.length) {
       var ul = el("ul", { cls: "codes" });
@@ -333,16 +334,17 @@
     (function walk(list) {
       var seen = false;
       list.forEach(function (t) {
-        var li = document.querySelector('li.theme-node[data-theme="' + t.id + '"]');
+        var li = themeLis[t.id];
         var own = shows(byKey["theme|" + t.id + "|"]), codes = false;
         t.codes.forEach(function (cid) {
           var key = "mapping|" + t.id + "|" + cid, v = shows(byKey[key]);
-          articles[key].parentNode.hidden = !v;
+          var host = articles[key].parentNode;
+          if (host.hidden !== !v) host.hidden = !v;
           codes = codes || v;
         });
         var sub = walk(children[t.id] || []);
         var visible = own || codes || sub;
-        li.hidden = !visible;
+        if (li.hidden !== !visible) li.hidden = !visible;
         seen = seen || visible;
       });
       any = any || seen;

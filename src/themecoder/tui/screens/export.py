@@ -36,7 +36,7 @@ FORMAT_LABELS = {
 LANGS = [("Norsk bokmål (nb)", "nb"), ("English (en)", "en")]
 # option groups shown for each kind (the CSV separator also depends on the format)
 GROUPS = {"quotes": "#export-quotes", "qdpx": "#export-qdpx", "report": "#export-report",
-          "review": "#export-review"}
+          "review": "#export-review", "review-pack": "#export-review"}
 
 
 class ExportScreen(WorkbenchScreen):
@@ -152,8 +152,8 @@ class ExportScreen(WorkbenchScreen):
         kind, fmt = self._value("#export-kind"), self._value("#export-format")
         if fmt not in service.KINDS[kind].formats:
             return  # the format list is being replaced; its Changed message follows
-        for name, selector in GROUPS.items():
-            self.query_one(selector).display = name == kind
+        for selector in dict.fromkeys(GROUPS.values()):   # the review file and pack share the reviewer
+            self.query_one(selector).display = GROUPS.get(kind) == selector
         self.query_one("#export-delimiter-group").display = fmt == "csv"
         self.query_one("#export-format").parent.display = len(service.KINDS[kind].formats) > 1
         path = self.query_one("#export-path", Input)
