@@ -189,6 +189,23 @@ def test_reply_to_the_students_thread_and_changes_since_the_review(demo_project,
     assert offline.blocked == [] and offline.errors == []
 
 
+def test_project_text_is_shown_as_text_never_run(demo_project, tmp_path, offline):
+    from themecoder import store
+    from themecoder.core import themes
+
+    evil = '<img src="x" onerror="window.pwned = 1"></script><script>window.pwned = 2</script>'
+    with Project.open(demo_project) as project:
+        theme = store.themes.themes(project.db)[0]
+        themes.describe_theme(project, theme.id, evil)
+    pack = tmp_path / "pack.html"
+    write_pack(demo_project, pack)
+    page = open_page(offline, pack)
+    assert page.evaluate("window.pwned === undefined")
+    assert page.locator("main img").count() == 0
+    assert evil in art(page, f"theme|{theme.id}|").inner_text()
+    assert offline.blocked == [] and offline.errors == []
+
+
 @pytest.mark.parametrize(("width", "height", "name"), [(375, 812, "phone"), (640, 900, "zoom-200")])
 def test_accessible_at_phone_width_and_200_percent(demo_project, tmp_path, browser, width, height, name):
     """A 375 px phone and a 1280 px window at 200 % zoom (640 CSS pixels) scroll only down."""
