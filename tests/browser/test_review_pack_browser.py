@@ -137,6 +137,17 @@ def test_filters_counter_keys_and_reply(demo_project, tmp_path, offline):
         f'li.theme-node[data-theme="{theme_id}"] article[data-key="{k}"]').count() for k in visible)
     assert len(visible) < total
     page.select_option("#theme-filter", "")
+    # a new comment can be taken back before it is saved; after a reload it stays gone
+    card = art(page, key)
+    card.locator("textarea.comment-input").fill("Skrivefeil")
+    card.locator("button.add-comment").click()
+    assert "Skrivefeil" in card.inner_text()
+    card.get_by_role("button", name="Slett den nye kommentaren").click()
+    assert "Skrivefeil" not in card.inner_text()
+    page.reload()
+    page.wait_for_selector(READY)
+    assert "Skrivefeil" not in art(page, key).inner_text()
+    assert art(page, key).locator('input[value="approved"]').is_checked()
     # save without a name: asked for it, nothing downloaded
     page.click("#save")
     assert page.inner_text("#message") == "Skriv navnet ditt før du lagrer."

@@ -293,6 +293,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "pack.threads": {"nb": "Kommentarer", "en": "Comments"},
     "pack.resolved": {"nb": "løst", "en": "resolved"},
     "pack.new": {"nb": "ny", "en": "new"},
+    "pack.delete": {"nb": "Slett", "en": "Delete"},
+    "pack.delete_label": {"nb": "Slett den nye kommentaren", "en": "Delete the new comment"},
     "pack.quotes": {"nb": "Sitater", "en": "Quotes"},
     "pack.more": {"nb": "Vis {n} sitater til", "en": "Show {n} more quotes"},
     "pack.key_quote": {"nb": "Gullsitat", "en": "Key quote"},

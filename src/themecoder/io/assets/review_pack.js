@@ -100,6 +100,18 @@
     var li = el("li", { "data-comment": c.id }, [meta]);
     if (isNew) li.appendChild(el("span", { cls: "badge comment-new", text: S["new"] }));
     li.appendChild(el("p", { text: c.text }));
+    if (isNew) {
+      // a comment not yet saved into the project can still be taken back
+      var del = el("button", { type: "button", cls: "secondary delete", "aria-label": S.delete_label, text: S["delete"] });
+      del.addEventListener("click", function () {
+        var art = li.closest("article.item");
+        state.comments = state.comments.filter(function (x) { return x.id !== c.id; });
+        persist();
+        li.remove();
+        if (art) art.focus();
+      });
+      li.appendChild(del);
+    }
     return li;
   }
 

@@ -1,5 +1,5 @@
 """Export: every export the CLI has (quote tables, codebook, REFI-QDA project, the mixed-methods
-report, the review summary and the review file) with the same options, through the same
+report, the review summary, the review file and the supervisor's review pack) with the same options, through the same
 service (io.export.run_export), so the same identifier guard applies and the same metadata
 is stamped. The export runs in a worker thread; the screen then says where the file went, or
 shows the one line that says why it was refused.
@@ -101,7 +101,7 @@ class ExportScreen(WorkbenchScreen):
                 yield Checkbox("Consistency check", True, compact=True, id="export-check")
             with Vertical(id="export-review", classes="export-group"):
                 yield from self._row("Reviewer", Input(compact=True, id="export-reviewer",
-                                                       placeholder="everyone (or one reviewer's name)"))
+                                                       placeholder="everyone (or one reviewer's name; a pack: who it is for)"))
             yield Checkbox("Export even though identifier findings are open", compact=True, id="export-allow")
             with Horizontal(id="export-actions"):
                 yield Button("Export", id="export-go", variant="primary", compact=True)
