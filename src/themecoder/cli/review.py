@@ -265,7 +265,7 @@ def export_file(project, args) -> int:
 
 @review_cmd.command("pack", project_argument, AS_NAME, option("-o", "--output", help="the HTML file to write"),
                 option("--for", dest="for_name", metavar="NAME", help="the supervisor's name (asked in the page if not given)"),
-                option("--lang", choices=["nb", "en"], default="nb"),
+                option("--lang", choices=["nb", "en"], help="the page's language (default: the project's, nb)"),
                 allow_unreviewed_option,
                 help="write ONE offline HTML page the supervisor reviews in a browser (e-mail it)",
                 description="The theme tree with quotes, statuses, comment threads and what changed since the "

@@ -1,8 +1,8 @@
 """Export: every export the CLI has (quote tables, codebook, REFI-QDA project, the mixed-methods
-report, the review summary, the review file and the supervisor's review pack) with the same options, through the same
-service (io.export.run_export), so the same identifier guard applies and the same metadata
-is stamped. The export runs in a worker thread; the screen then says where the file went, or
-shows the one line that says why it was refused.
+report, the review summary, the review file and the supervisor's review pack) with the same
+options, through the same service (io.export.run_export), so the same identifier guard applies
+and the same metadata is stamped. The export runs in a worker thread; the screen then says
+where the file went, or shows the one line that says why it was refused.
 
 Keyboard: tab moves between the controls, space opens a list or ticks a box, Enter exports
 (on a list it opens the list), escape goes back.
