@@ -49,7 +49,7 @@ review_cmd = commands.group(
     "review", option("--as", dest="as_name", metavar="NAME", help="your name as reviewer (default: --coder)"),
     dest="review_command", runner=run_action, required=True, subparsers_kw={"action": _ReviewSubcommands},
     help="supervisor review: `review PROJECT --as NAME` walks through the themes; "
-         "status, comment, reply, resolve, list, changes, export, import, summary")
+         "status, comment, reply, resolve, list, changes, export, import, summary, pack")
 # --as after the action too; SUPPRESS keeps a value given before the action.
 AS_NAME = option("--as", dest="as_name", metavar="NAME", default=argparse.SUPPRESS,
                  help="your name as reviewer (default: --coder)")
@@ -263,6 +263,21 @@ def export_file(project, args) -> int:
     from themecoder.io.export import ExportOptions
 
     return run_export_command(args, "review", ExportOptions(fmt="json", reviewer=args.reviewer), project=project)
+
+
+@review_cmd.command("pack", project_argument, AS_NAME, option("-o", "--output", help="the HTML file to write"),
+                option("--for", dest="for_name", metavar="NAME", help="the supervisor's name (asked in the page if not given)"),
+                option("--lang", choices=["nb", "en"], help="the page's language (default: the project's, nb)"),
+                allow_unreviewed_option,
+                help="write ONE offline HTML page the supervisor reviews in a browser (e-mail it)",
+                description="The theme tree with quotes, statuses, comment threads and what changed since the "
+                            "last review, in one self-contained HTML file that needs no network. The supervisor's "
+                            "\"Save review\" downloads NAME.review.json; merge it with `review import`.")
+def pack(project, args) -> int:
+    from themecoder.io.export import ExportOptions
+
+    return run_export_command(args, "review-pack", ExportOptions(fmt="html", reviewer=args.for_name),
+                              project=project)
 
 
 @review_cmd.command("import", project_argument, AS_NAME, option("file"),

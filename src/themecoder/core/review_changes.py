@@ -212,3 +212,34 @@ def _theme_change(r: sqlite3.Row, names: _Names, emit, deleted_themes: set[str])
         edited = [f for f in _EDITED if f in fields]
         if edited:
             emit("theme-edited", f"theme «{new}»: {', '.join(f.replace('_', ' ') for f in edited)} changed")
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedTargets:
+    """What the changes since the last review touched, by id (for highlighting items)."""
+    themes: frozenset[str]
+    codes: frozenset[str]                       # added, renamed, with codings added or removed
+    mappings: frozenset[tuple[str, str]]        # (code id, theme id) put in or moved
+
+
+def changed_targets(project: Project, since: int | None = None, *, reviewer: str | None = None) -> ChangedTargets:
+    """The themes, codes and mappings touched since the last review (or action `since`), by
+    the same rules as `changes_since`: undone actions and the review's own are left out."""
+    if since is None:
+        point = last_review(project, reviewer=reviewer)
+        since = point.action_id if point else 0
+    wanted = {a.id for a in actionlog.history(project.db, since=since)
+              if a.undone == 0 and a.reverts is None and not a.kind.startswith("review-")}
+    themes: set[str] = set()
+    codes: set[str] = set()
+    mappings: set[tuple[str, str]] = set()
+    for r in reviews.history(project.db, since):
+        if r["action_id"] not in wanted:
+            continue
+        if r["tbl"] == "themes" and r["theme_id"]:
+            themes.add(r["theme_id"])
+        elif r["tbl"] in ("codes", "codings") and r["code_id"]:
+            codes.add(r["code_id"])
+        elif r["tbl"] == "code_themes" and r["op"] == "I":
+            mappings.add((r["code_id"], r["theme_id"]))
+    return ChangedTargets(frozenset(themes), frozenset(codes), frozenset(mappings))

@@ -42,6 +42,7 @@ KINDS: dict[str, ExportKind] = {k.name: k for k in (
     ExportKind("report", "Mixed-methods report", ("docx", "md", "html"), "coded"),
     ExportKind("review-summary", "Review summary", ("docx", "md"), "texts"),
     ExportKind("review", "Review file (JSON)", ("json",), "texts"),
+    ExportKind("review-pack", "Review pack for the supervisor (HTML)", ("html",), "coded"),
 )}
 # Kinds that need a request beyond the options (the agreement's coders, issue 12): run_export
 # makes them like any other, but they are not offered in menus that only know ExportOptions.
@@ -73,7 +74,7 @@ class ExportOptions:
     include_subthemes: bool = False
     max_quotes: int = 3
     check: bool = True
-    # review file
+    # review file; review pack: who it is for
     reviewer: str | None = None
     # intercoder agreement (issue 12): core.agreement.compute's keyword arguments (coders, unit, ...)
     agreement: dict[str, Any] | None = None
@@ -288,8 +289,17 @@ def _disagreements(project: Project, path: Path, fmt: str, lang: str, o: ExportO
     return export_disagreements(project, path, fmt, lang, o.agreement or {}, o.delimiter)
 
 
+def _review_pack(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
+    from themecoder.io.review_pack import write_review_pack
+
+    n = write_review_pack(project, path, reviewer=o.reviewer, lang=lang)
+    return ExportResult(path, "review-pack", fmt,
+                        f"wrote {path}: {n.themes} themes, {n.mappings} codes in them, {n.quotes} quotes "
+                        f"({n.size / 1e6:.1f} MB); e-mail it to the supervisor")
+
+
 _WRITERS: dict[str, Callable[[Project, Path, str, str, ExportOptions], ExportResult]] = {
     "quotes": _quotes, "codebook": _codebook, "qdpx": _qdpx, "report": _report,
-    "review-summary": _review_summary, "review": _review_file,
+    "review-summary": _review_summary, "review": _review_file, "review-pack": _review_pack,
     "agreement": _agreement, "disagreements": _disagreements,
 }

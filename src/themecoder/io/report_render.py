@@ -80,9 +80,10 @@ p.small { margin: 0.15em 0; font-size: 0.95em; }
 p.quote { margin: 0.3em 0; }
 p.block, blockquote { margin: 0.5em 0 0.5em 2em; }
 p.reference { padding-left: 2em; text-indent: -2em; }
-p.caption { margin: 1.5em 0 0.4em; }
-table.apa { border-collapse: collapse; border-top: 2px solid #000; border-bottom: 2px solid #000;
-            margin-bottom: 0.4em; font-size: 0.9em; width: 100%; }
+caption, figcaption { text-align: left; margin: 1.5em 0 0.4em; caption-side: top; }
+table.apa { border-collapse: collapse; border-bottom: 2px solid #000; margin-bottom: 0.4em; font-size: 0.9em;
+            width: 100%; }
+table.apa thead tr:first-child th { border-top: 2px solid #000; }
 table.apa th { border-bottom: 1px solid #000; text-align: left; vertical-align: bottom; padding: 0.3em 0.5em; }
 table.apa td { vertical-align: top; padding: 0.3em 0.5em; }
 table.apa td.num, table.apa th.num { text-align: right; white-space: nowrap; }
@@ -90,6 +91,16 @@ table.apa tr.first td { border-top: 1px solid #ccc; }
 p.note { font-size: 0.9em; margin-top: 0.3em; }
 .warn { font-weight: bold; color: #8a4b00; }
 figure { margin: 1em 0; overflow-x: auto; }
+figure svg { max-width: 100%; height: auto; }
+@page { margin: 2cm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
+  h1, h2, h3, h4 { break-after: avoid; }
+  table.apa, figure { break-inside: avoid; }
+  thead { display: table-header-group; }
+  tr { break-inside: avoid; }
+  figure { overflow: visible; }
+}
 """
 
 
@@ -116,17 +127,19 @@ def render_html(report: Report) -> str:
 
     lang = report.lang
     out = ["<!DOCTYPE html>", f'<html lang="{"nb" if lang == "nb" else "en"}">', "<head>",
-           '<meta charset="utf-8">', f"<title>{escape(report.title)}</title>",
-           f"<style>{CSS}</style>", "</head>", "<body>"]
+           '<meta charset="utf-8">', '<meta name="viewport" content="width=device-width, initial-scale=1">',
+           f"<title>{escape(report.title)}</title>",
+           f"<style>{CSS}</style>", "</head>", "<body>", "<main>"]
     for b in report.blocks:
         if isinstance(b, Heading):
             out.append(f"<h{b.level}>{escape(b.text)}</h{b.level}>")
         elif isinstance(b, Para):
             out.append(_html_para(b))
         elif isinstance(b, TableBlock):
-            out.append(f'<p class="caption"><strong>{t("table", lang)} {b.number}</strong><br>'
-                       f"<em>{escape(b.title)}</em></p>")
+            # APA: number and title above the table, as the table's own <caption>
             out.append(f'<table class="apa {b.css}">')
+            out.append(f'<caption><strong>{t("table", lang)} {b.number}</strong><br>'
+                       f"<em>{escape(b.title)}</em></caption>")
             heads = []
             for i, h in enumerate(b.headings):
                 cls = ' class="num"' if i in b.numeric else ""
@@ -152,11 +165,12 @@ def render_html(report: Report) -> str:
             out.append("</tbody></table>")
             out.append(f'<p class="note"><em>{t("note", lang)}</em> {_html_runs(b.note)}</p>')
         elif isinstance(b, FigureBlock):
-            out.append(f'<p class="caption"><strong>{s("figure", lang)} {b.number}</strong><br>'
-                       f"<em>{escape(b.title)}</em></p>")
-            out.append("<figure>" + heatmap_svg(b.coverage, title=b.title) + "</figure>")
-            out.append(f'<p class="note"><em>{t("note", lang)}</em> {_html_runs(b.note)}</p>')
-    out += ["</body>", "</html>"]
+            # APA: number and title above the figure (its <figcaption>), the note below it
+            out.append(f'<figure><figcaption><strong>{s("figure", lang)} {b.number}</strong><br>'
+                       f"<em>{escape(b.title)}</em></figcaption>")
+            out.append(heatmap_svg(b.coverage, title=b.title))
+            out.append(f'<p class="note"><em>{t("note", lang)}</em> {_html_runs(b.note)}</p></figure>')
+    out += ["</main>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
 
 

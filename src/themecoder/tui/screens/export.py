@@ -1,8 +1,8 @@
 """Export: every export the CLI has (quote tables, codebook, REFI-QDA project, the mixed-methods
-report, the review summary and the review file) with the same options, through the same
-service (io.export.run_export), so the same identifier guard applies and the same metadata
-is stamped. The export runs in a worker thread; the screen then says where the file went, or
-shows the one line that says why it was refused.
+report, the review summary, the review file and the supervisor's review pack) with the same
+options, through the same service (io.export.run_export), so the same identifier guard applies
+and the same metadata is stamped. The export runs in a worker thread; the screen then says
+where the file went, or shows the one line that says why it was refused.
 
 Keyboard: tab moves between the controls, space opens a list or ticks a box, Enter exports
 (on a list it opens the list), escape goes back.
@@ -36,7 +36,7 @@ FORMAT_LABELS = {
 LANGS = [("Norsk bokmål (nb)", "nb"), ("English (en)", "en")]
 # option groups shown for each kind (the CSV separator also depends on the format)
 GROUPS = {"quotes": "#export-quotes", "qdpx": "#export-qdpx", "report": "#export-report",
-          "review": "#export-review"}
+          "review": "#export-review", "review-pack": "#export-review"}
 
 
 class ExportScreen(WorkbenchScreen):
@@ -101,7 +101,7 @@ class ExportScreen(WorkbenchScreen):
                 yield Checkbox("Consistency check", True, compact=True, id="export-check")
             with Vertical(id="export-review", classes="export-group"):
                 yield from self._row("Reviewer", Input(compact=True, id="export-reviewer",
-                                                       placeholder="everyone (or one reviewer's name)"))
+                                                       placeholder="everyone (or one reviewer's name; a pack: who it is for)"))
             yield Checkbox("Export even though identifier findings are open", compact=True, id="export-allow")
             with Horizontal(id="export-actions"):
                 yield Button("Export", id="export-go", variant="primary", compact=True)
@@ -152,8 +152,8 @@ class ExportScreen(WorkbenchScreen):
         kind, fmt = self._value("#export-kind"), self._value("#export-format")
         if fmt not in service.KINDS[kind].formats:
             return  # the format list is being replaced; its Changed message follows
-        for name, selector in GROUPS.items():
-            self.query_one(selector).display = name == kind
+        for selector in dict.fromkeys(GROUPS.values()):   # the review file and pack share the reviewer
+            self.query_one(selector).display = GROUPS.get(kind) == selector
         self.query_one("#export-delimiter-group").display = fmt == "csv"
         self.query_one("#export-format").parent.display = len(service.KINDS[kind].formats) > 1
         path = self.query_one("#export-path", Input)
