@@ -18,7 +18,8 @@ def load_yaml(path: Path):
 
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            # libyaml's safe loader where PyYAML was built with it: the same result, ~10x faster
+            return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from themecoder import store
 from themecoder.core import resolve
-from themecoder.core.indexing import analyse, write_index
+from themecoder.core.indexing import analyse, write_index_if_current
 from themecoder.core.project import Project, new_id
 from themecoder.core.text import strip_controls
 from themecoder.core.turns import ParsedTranscript, informant_labels
@@ -46,13 +46,20 @@ def add_transcript(
     participant: str | None = None,
     title: str | None = None,
     pipeline: Pipeline | None = None,
+    index: bool = True,
 ) -> Document:
-    """Add one transcript with its turns, participant and index: all in one action."""
+    """Add one transcript with its turns and participant as one action, then its search index.
+
+    The text is analysed before the action and the index written after it, in its own short
+    transaction: the write lock is held only for the rows themselves, so other people's actions
+    never wait for the language pipeline. With `index=False` the document is readable at once
+    and its index is built later (core.indexing.ensure_index; the TUI does it in a worker).
+    """
     dup = duplicate_of(project, parsed.sha256)
     if dup is not None:
         raise Conflict(f"{parsed.source_name}: already imported as {dup.title!r} (same text)")
     turns = parsed.turns
-    analysis = analyse(parsed.text, [(t.start, t.end) for t in turns], pipeline)
+    analysis = analyse(parsed.text, [(t.start, t.end) for t in turns], pipeline) if index else None
     pseudonym = participant
     if pseudonym is None:
         informants = informant_labels(turns)
@@ -63,7 +70,8 @@ def add_transcript(
                         {"document": title, "source": parsed.source_name}) as conn:
         participant_id = participant_id_for(conn, pseudonym) if pseudonym else None
         insert_transcript(conn, doc_id, parsed, title=title, participant_id=participant_id)
-        write_index(conn, doc_id, analysis)
+    if analysis is not None:
+        write_index_if_current(project, doc_id, parsed.text, analysis)
     return store.documents.document(project.db, doc_id)
 
 

@@ -31,14 +31,20 @@ def write_index(conn: sqlite3.Connection, doc_id: str, analysis: Analysis) -> No
                         ((t.start, t.end, t.lemma, t.text.casefold()) for t in analysis.tokens))
 
 
+def write_index_if_current(project: Project, doc_id: str, text: str, analysis: Analysis) -> bool:
+    """Write an analysis of `text` in one short transaction (derived data, not a user action),
+    unless the document's text changed meanwhile (or it is gone). Returns whether it wrote."""
+    with project.db.transaction() as conn:
+        if store.documents.text_or_none(project.db, doc_id) != text:
+            return False
+        write_index(conn, doc_id, analysis)
+    return True
+
+
 def index_document(project: Project, doc_id: str, pipeline: Pipeline | None = None) -> None:
     text = store.documents.document_text(project.db, doc_id)
     spans = [(t.start, t.end) for t in store.documents.turns(project.db, doc_id)]
-    result = analyse(text, spans, pipeline)
-    with project.db.transaction() as conn:
-        # The text may have changed while we analysed; only write a matching index.
-        if store.documents.text_or_none(project.db, doc_id) == text:
-            write_index(conn, doc_id, result)
+    write_index_if_current(project, doc_id, text, analyse(text, spans, pipeline))
 
 
 def ensure_index(

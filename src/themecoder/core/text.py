@@ -38,24 +38,41 @@ def collapse_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def _quote_pattern(quote: str) -> re.Pattern[str] | None:
-    words = normalise(quote).split()
-    if not words:
-        return None
-    return re.compile(r"\s+".join(re.escape(w) for w in words))
+def _match_words(text: str, i: int, words: list[str]) -> int:
+    """The end of `words` matched at `i` with runs of whitespace between them, or -1.
+
+    The same as the regex `w1\\s+w2\\s+...` anchored at `i` (a word holds no whitespace, so
+    the greedy run is forced), without compiling a pattern for every quote."""
+    n = len(text)
+    pos = i
+    for k, word in enumerate(words):
+        if k:
+            j = pos
+            while j < n and text[j].isspace():
+                j += 1
+            if j == pos:
+                return -1
+            pos = j
+        if not text.startswith(word, pos):
+            return -1
+        pos += len(word)
+    return pos
 
 
 def find_quote(text: str, quote: str) -> list[tuple[int, int]]:
     """All places where `quote` occurs in `text`, whitespace-insensitively."""
-    pattern = _quote_pattern(quote)
-    if pattern is None:
+    words = normalise(quote).split()
+    if not words:
         return []
+    first = words[0]
     places = []
-    pos = 0
     # Overlapping occurrences count too ("aaa" in "aaaa" twice): re-anchoring needs them all.
-    while (m := pattern.search(text, pos)) is not None:
-        places.append((m.start(), m.end()))
-        pos = m.start() + 1
+    i = text.find(first)
+    while i >= 0:
+        end = _match_words(text, i, words)
+        if end >= 0:
+            places.append((i, end))
+        i = text.find(first, i + 1)
     return places
 
 

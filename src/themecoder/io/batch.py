@@ -29,7 +29,10 @@ def import_files(
     participant: str | None = None,
     pipeline: Pipeline | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    index: bool = True,
 ) -> list[FileResult]:
+    """Import each file as its own action. With `index=False` the search index is left to be
+    built later (ensure_index), so a large import is readable as soon as it is stored."""
     from themecoder.core.documents import add_transcript
     from themecoder.io.readers import read_transcript
 
@@ -42,11 +45,11 @@ def import_files(
             if path.suffix.lower() in {".qdpx", ".qdc", ".qde"}:
                 from themecoder.io.refi_project import import_refi
 
-                summary = import_refi(project, path)
+                summary = import_refi(project, path, index=index)
                 results.append(FileResult(str(path), True, summary))
                 continue
             parsed = read_transcript(path)
-            doc = add_transcript(project, parsed, participant=participant, pipeline=pipeline)
+            doc = add_transcript(project, parsed, participant=participant, pipeline=pipeline, index=index)
             speakers = len({t.speaker for t in parsed.turns})
             msg = (f"imported as {doc.title!r}: {doc.length:,} characters, {len(parsed.turns)} turns, "
                    f"{speakers} speakers")

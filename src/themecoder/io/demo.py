@@ -62,7 +62,9 @@ def build_demo(
         transcripts = sorted((root / "corpora").glob("*.txt"))
         if progress:
             progress(f"importing {len(transcripts)} interviews")
-        results = import_files(project, transcripts, pipeline=pipeline)
+        # The search index is built when the demo is opened (in the TUI's indexing worker, or by
+        # the first search), so the demo is ready without waiting for the language pipeline.
+        results = import_files(project, transcripts, pipeline=pipeline, index=pipeline is not None)
         failed = [r for r in results if not r.ok]
         if failed:
             raise UserError(f"demo import failed: {failed[0].path}: {failed[0].message}")

@@ -508,7 +508,7 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
     return summary, stats
 
 
-def import_refi(project: Project, path: str | Path) -> str:
+def import_refi(project: Project, path: str | Path, *, index: bool = True) -> str:
     """What `themecoder import PROJECT FILE.qdpx|FILE.qdc` calls: import, return the summary."""
-    return import_refi_file(project, path)[0]
+    return import_refi_file(project, path, index=index)[0]
 

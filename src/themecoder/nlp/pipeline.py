@@ -61,6 +61,22 @@ def _word_like(text: str) -> bool:
 
 
 _OPENING = _segment.OPENERS | {":"}
+_SPACE, _PUNCT, _WORD = range(3)
+
+
+def _form_info(t: str) -> tuple[int, int, str, str, str]:
+    """(kind, characters trimmed at the start, the word, its lemma at a sentence start, its
+    lemma inside a sentence) for one token text, as the model-free path reads it."""
+    if t.isspace():
+        return _SPACE, 0, t, "", ""
+    if not _word_like(t):
+        return _PUNCT, 0, t, "", ""
+    word = t.strip()
+    trim = len(t) - len(t.lstrip())
+    if _NUMBER_WITH_STOP.fullmatch(word):
+        word = word[:-1]
+    return (_WORD, trim, word, _lemmas.fallback_lemma(word, True),
+            _lemmas.fallback_lemma(word, False))
 
 
 class Pipeline:
@@ -81,6 +97,8 @@ class Pipeline:
         self._lock = threading.RLock()
         rules = getattr(getattr(nlp, "tokenizer", None), "rules", None) or {}
         self._abbreviations = frozenset(k for k in rules if len(k) > 1 and k.endswith("."))
+        # form -> what the fallback derives from it (see _form_info); grows with the vocabulary
+        self._forms: dict[str, tuple[int, int, str, str, str]] = {}
         self.has_entities = self.kind == "model" and any(
             name in ("ner", "entity_ruler", "span_ruler") or "ner" in name for name in nlp.pipe_names
         )
@@ -107,9 +125,54 @@ class Pipeline:
             return result
         with self._lock:
             docs = self._nlp.pipe((text[s:e] for s, e in pieces), batch_size=_BATCH)
-            for (offset, _), doc in zip(pieces, docs):
-                self._collect(doc, offset, result)
+            for (offset, end), doc in zip(pieces, docs):
+                self._collect(doc, offset, result, text[offset:end])
         return result
+
+    def _collect_fallback(self, doc, offset: int, out: Analysis, dtext: str) -> None:
+        """The fallback's hot path: token offsets come from one array, not per-token objects,
+        and everything derived from a token's text (word-likeness, lemma, case fold) is cached
+        by the form, since interview text repeats a small vocabulary. `dtext` is the doc's
+        text, passed in: spaCy's `doc.text` rebuilds it from token objects."""
+        rows = doc.to_array(["IDX", "LENGTH", "SPACY"]).tolist() if len(doc) else []
+        texts = [dtext[i:i + n] for i, n, _ in rows]
+        ws = [" " if sp else "" for _, _, sp in rows]
+        starts = _segment.sentence_starts(texts, ws, self._abbreviations)
+        tokens = out.tokens
+        forms = self._forms
+        for a, b in zip(starts, starts[1:] + [len(texts)]):
+            first = last = -1
+            initial = True
+            prev = ""
+            for k in range(a, b):
+                t = texts[k]
+                info = forms.get(t)
+                if info is None:
+                    info = forms[t] = _form_info(t)
+                kind, trim, word, lemma_initial, lemma_inside = info
+                if kind == _SPACE:
+                    continue
+                if first < 0:
+                    first = k
+                last = k
+                if kind == _PUNCT:
+                    prev = t
+                    continue
+                start = offset + rows[k][0] + trim
+                is_initial = initial or prev in _OPENING
+                tokens.append(Token(start, start + len(word), word,
+                                    lemma_initial if is_initial else lemma_inside))
+                initial = False
+                prev = word
+            if first < 0:
+                continue
+            s = rows[first][0]
+            e = rows[last][0] + rows[last][1]
+            chunk = dtext[s:e]
+            s += len(chunk) - len(chunk.lstrip())
+            e -= len(chunk) - len(chunk.rstrip())
+            if e > s:
+                out.sentences.append((offset + s, offset + e))
 
     def _sentence_ranges(self, doc) -> list[tuple[int, int]]:
         if self.kind == "model" and doc.has_annotation("SENT_START"):
@@ -118,8 +181,11 @@ class Pipeline:
         starts = _segment.sentence_starts(texts, [t.whitespace_ for t in doc], self._abbreviations)
         return list(zip(starts, starts[1:] + [len(doc)]))
 
-    def _collect(self, doc, offset: int, out: Analysis) -> None:
-        model = self.kind == "model"
+    def _collect(self, doc, offset: int, out: Analysis, dtext: str) -> None:
+        if self.kind != "model":
+            self._collect_fallback(doc, offset, out, dtext)
+            return
+        model = True
         dtext = doc.text
         for a, b in self._sentence_ranges(doc):
             first = last = None

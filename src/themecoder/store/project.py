@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from themecoder.store import index
 from themecoder.store.db import Database
 
 
@@ -63,4 +64,6 @@ COUNTED = ("documents", "participants", "sentences", "codes", "codings", "themes
 
 
 def counts(db: Database) -> dict[str, int]:
-    return {t: db.scalar(f"SELECT count(*) FROM {t}") for t in COUNTED}
+    # sentences are packed in the text index, a count per document
+    return {t: index.sentence_count(db) if t == "sentences" else db.scalar(f"SELECT count(*) FROM {t}")
+            for t in COUNTED}

@@ -183,7 +183,8 @@ INSERT INTO capture VALUES (1, NULL);
 
 # Tables whose rows are not captured: derived data and the log itself. `review_history` is
 # history: undoing an action must not erase it (an undone action is marked in `actions`).
-UNCAPTURED = {"sentences", "tokens", "actions", "changes", "capture", "review_history"}
+UNCAPTURED = {"sentences", "tokens", "text_index", "index_terms", "actions", "changes", "capture",
+              "review_history"}
 
 
 def run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -529,6 +530,35 @@ CREATE INDEX codings_code ON codings(code_id);
 CREATE INDEX codings_coder ON codings(coder);
 """)
     conn.executemany("UPDATE themes SET key_coding_id = ? WHERE id = ?", [(k, t) for t, k in keys])
+# The text index stored compactly (store/index.py says why): one row per document and one per
+# distinct lemma or form, instead of a row per token. The old rows are derived data: they are
+# dropped, and every document is indexed again on first use.
+SCHEMA_COMPACT_INDEX = """
+DROP TABLE IF EXISTS tokens;
+DROP TABLE IF EXISTS sentences;
+CREATE TABLE text_index (
+    document_id    TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    generation     INTEGER NOT NULL,
+    sentence_count INTEGER NOT NULL,
+    sentences      BLOB NOT NULL,
+    starts         BLOB NOT NULL,
+    ends           BLOB NOT NULL,
+    lemmas         TEXT NOT NULL,
+    forms          TEXT NOT NULL
+);
+CREATE TABLE index_terms (
+    kind        INTEGER NOT NULL,
+    term        TEXT NOT NULL,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    spans       BLOB NOT NULL,
+    PRIMARY KEY (kind, term, document_id)
+) WITHOUT ROWID;
+CREATE INDEX index_terms_document ON index_terms(document_id);
+"""
+
+
+def _migration_h19(conn: sqlite3.Connection) -> None:
+    run_script(conn, SCHEMA_COMPACT_INDEX)
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
@@ -539,6 +569,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _v4_to_v5,
     _migration_h18,
     _migration_h12,
+    _migration_h19,
 ]
 
 

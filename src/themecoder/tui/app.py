@@ -8,8 +8,10 @@ picks up changes made in another window (a supervisor on the same file).
 """
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,7 +56,7 @@ class ThemecoderApp(App[int]):
     data_version: reactive[int] = reactive(0)
 
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
-                 poll: float | None = POLL_SECONDS, blind: bool = False) -> None:
+                 poll: float | None = POLL_SECONDS, blind: bool = False, write_behind: bool | None = None) -> None:
         super().__init__()
         for e in registry.SCREENS:
             self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
@@ -65,6 +67,11 @@ class ThemecoderApp(App[int]):
         self.first_screen_at: float | None = None
         self.pipeline = None
         self._busy: list[str] = []
+        # Coding writes behind the paint (see act_behind) in a real terminal. Headless runs
+        # (tests) write inline unless asked, so that a test sees the row once the key is handled.
+        self._write_behind = write_behind
+        self._writes: ThreadPoolExecutor | None = None
+        self._pending_write: Future | None = None
         self.blind = blind  # show only this coder's codings (issue 12); see visible_coder
 
     @property
@@ -98,6 +105,7 @@ class ThemecoderApp(App[int]):
         return OverviewScreen()
 
     def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self.title = self.project.name
         from themecoder.nlp import pipeline_status
 
@@ -113,6 +121,9 @@ class ThemecoderApp(App[int]):
             self.load_pipeline()
 
     def on_unmount(self) -> None:
+        self.flush_writes()
+        if self._writes is not None:
+            self._writes.shutdown(wait=True)
         self.project.close()
 
     def _show_status(self, status, *, loaded: bool) -> None:
@@ -212,6 +223,7 @@ class ThemecoderApp(App[int]):
     # -- acting --------------------------------------------------------------------------
     def act(self, fn: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any) -> Any:
         """Run one core operation on the project; errors the user can act on are notified."""
+        self.flush_writes()  # in order: an action never overtakes a write still in flight
         try:
             result = fn(self.project, *args, **kwargs)
         except UserError as exc:
@@ -221,6 +233,59 @@ class ThemecoderApp(App[int]):
         if done:
             self.notify(done, timeout=3)
         return result
+
+    @property
+    def writes_behind(self) -> bool:
+        return (not self.is_headless) if self._write_behind is None else self._write_behind
+
+    def act_behind(self, fn: Callable[..., Any], *args: Any, done: str | None = None, **kwargs: Any) -> None:
+        """Run one core operation after the screen has already painted its expected result.
+
+        The action is still one transaction, run in the one write thread (so actions keep
+        their order; `act`, undo and redo wait for it). Afterwards the screen reloads from the
+        project: on success that confirms the paint, on failure it takes the paint away, and
+        the user is told why."""
+        if not self.writes_behind:
+            self.act(fn, *args, done=done, **kwargs)
+            return
+        if self._writes is None:
+            self._writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="themecoder-write")
+
+        def run() -> None:
+            try:
+                fn(self.project, *args, **kwargs)
+            except UserError as exc:
+                self._from_write_thread(self._write_failed, str(exc))
+                return
+            except Exception as exc:  # noqa: BLE001 -- the paint must be taken back whatever failed
+                self._from_write_thread(self._write_failed, f"Not saved: {type(exc).__name__}: {exc}")
+                return
+            self._from_write_thread(self._write_done, done)
+
+        self._pending_write = self._writes.submit(run)
+
+    def _from_write_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        # Not call_from_thread: it waits for the main thread, which may itself be waiting for
+        # this write (flush_writes), and the two would wait for each other.
+        try:
+            self._loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the app is closing: the row is saved, nobody is left to tell
+            pass
+
+    def _write_done(self, done: str | None) -> None:
+        self.data_changed()
+        if done:
+            self.notify(done, timeout=3)
+
+    def _write_failed(self, message: str) -> None:
+        self.data_changed()
+        self.notify(message, severity="warning")
+
+    def flush_writes(self) -> None:
+        """Wait for the write in flight (if any)."""
+        pending, self._pending_write = self._pending_write, None
+        if pending is not None:
+            pending.result()
 
     def data_changed(self) -> None:
         self._seen_action = self.project.last_action_id()
@@ -253,6 +318,7 @@ class ThemecoderApp(App[int]):
 
     def _history(self, *, undo: bool) -> None:
         verb = "Undone" if undo else "Redone"
+        self.flush_writes()
         try:
             action = self.project.undo() if undo else self.project.redo()
         except UserError as exc:

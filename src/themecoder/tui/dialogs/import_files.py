@@ -60,7 +60,8 @@ def run_import(app, paths: list[Path], participant: str | None) -> None:
     from themecoder.io.batch import import_files
 
     def job(progress):
-        return import_files(app.project, paths, participant=participant, pipeline=app.pipeline_in_thread(),
+        # Readable at once; the search index follows in the indexing worker (see done).
+        return import_files(app.project, paths, participant=participant, index=False,
                             progress=lambda i, n, _name="": progress(i, n))
 
     def done(results) -> None:
@@ -71,5 +72,7 @@ def run_import(app, paths: list[Path], participant: str | None) -> None:
         if failed:
             msg += " " + "; ".join(f"{Path(r.path).name}: {r.message}" for r in failed[:3])
         app.notify(msg, severity="warning" if failed else "information", timeout=8)
+        if ok:
+            app.ensure_index()
 
     app.run_in_thread(job, f"importing {len(paths)} file(s)", done=done)

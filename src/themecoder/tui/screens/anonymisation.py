@@ -17,13 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import anonymise as an
 from themecoder.errors import UserError
 from themecoder.tui.dialogs.replace_identifier import ReplaceChoice, ReplaceDialog
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 KIND_STYLE = {"national_id": "bold red", "d_number": "bold red", "phone": "red", "email": "red",
@@ -69,7 +70,7 @@ class AnonymisationScreen(WorkbenchScreen):
             yield OptionList(id="anon-findings")
             yield Static("", id="anon-detail")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

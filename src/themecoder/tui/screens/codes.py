@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import views
 from themecoder.core.coding import fuzzy_codes
 from themecoder.tui.dialogs.code_picker import code_prompt
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 QUOTE_CHARS = 220
@@ -45,7 +46,7 @@ class CodeListScreen(WorkbenchScreen):
                 yield OptionList(id="quote-list")
                 yield Static("", id="code-detail")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Codes"

@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, SelectionList, Static
 
 from themecoder.core import themes as core_themes
 from themecoder.errors import UserError
 from themecoder.io import export as service
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 FORMAT_LABELS = {
@@ -109,7 +110,7 @@ class ExportScreen(WorkbenchScreen):
                             id="export-hint")
         yield Static("", id="export-result")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _row(label: str, control) -> ComposeResult:

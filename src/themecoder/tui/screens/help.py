@@ -8,9 +8,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from themecoder.tui import registry
+from themecoder.tui.widgets.key_footer import KeyFooter
 
 MOUSE = [
     ("click", "select the sentence under the pointer"),
@@ -70,7 +71,7 @@ class HelpScreen(Screen):
                         for what, does in MOUSE:
                             yield Static(f"mouse {what}", classes="help-key")
                             yield Static(does, classes="help-what")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Help"

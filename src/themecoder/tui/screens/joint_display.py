@@ -19,7 +19,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from themecoder.core import findings as F
 from themecoder.core import resolve
@@ -31,6 +31,7 @@ from themecoder.tui.dialogs.joint_finding_form import JointFindingForm
 from themecoder.tui.dialogs.joint_meta_inference_editor import JointMetaInferenceEditor
 from themecoder.tui.dialogs.joint_outcome_chooser import JointOutcomeChooser
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 OUTCOME_STYLE = {"confirmation": "green", "expansion": "cyan", "discordance": "magenta"}
@@ -87,7 +88,7 @@ class JointDisplayScreen(WorkbenchScreen):
             with VerticalScroll(id="jd-side"):
                 yield Static("", id="jd-detail")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Label, OptionList
+from textual.widgets import DataTable, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import themes, views
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 # Light to dark; a cell's shade is its count relative to the largest cell.
@@ -57,7 +58,7 @@ class MatrixScreen(WorkbenchScreen):
             yield Label("Enter on a cell shows its quotes here.", id="mx-cell-title")
             yield OptionList(id="mx-quotes")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

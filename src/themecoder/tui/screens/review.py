@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import ContentSwitcher, Footer, Header, Label, OptionList, Static
+from textual.widgets import ContentSwitcher, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import review, review_changes, views
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 MARK = {"approved": ("✓", "green"), "needs-revision": ("!", "red"), "proposed": ("·", "dim")}
@@ -71,7 +72,7 @@ class ReviewScreen(WorkbenchScreen):
             yield OptionList(id="rv-open")
             yield OptionList(id="rv-changes")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

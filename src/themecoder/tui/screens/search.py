@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import coding as coding_ops
@@ -16,6 +16,7 @@ from themecoder.core import views
 from themecoder.core.search import Hit
 from themecoder.core.text import collapse_ws
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 
@@ -52,7 +53,7 @@ class SearchScreen(WorkbenchScreen):
         yield Label("Type a word and press Enter.", id="search-status")
         yield OptionList(id="search-results")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "Search"

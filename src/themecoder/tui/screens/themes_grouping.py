@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import codebook, review, themes, views
@@ -27,6 +27,7 @@ from themecoder.tui.dialogs.key_quote_picker import KeyQuotePicker
 from themecoder.tui.dialogs.theme_picker import ThemePick, ThemePicker
 from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
 STATUS_MARK = {"approved": ("✓ ", "green"), "needs-revision": ("! ", "red"), "proposed": ("", "")}
@@ -80,7 +81,7 @@ class ThemesScreen(WorkbenchScreen):
         yield Label("space marks · m moves the marked codes (or the highlighted one) · tab switches lists",
                     id="tg-hint")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         super().on_mount()

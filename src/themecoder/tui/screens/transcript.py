@@ -6,13 +6,15 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from themecoder.core import coding as coding_ops
 from themecoder.core import views
 from themecoder.core.text import collapse_ws
 from themecoder.errors import NotFound
+from themecoder.model import Coding
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 from themecoder.tui.widgets.transcript_view import TranscriptView
 
@@ -43,7 +45,7 @@ class TranscriptScreen(WorkbenchScreen):
         yield TranscriptView(id="transcript")
         yield Static("", id="here")
         yield StatusBar()
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def view(self) -> TranscriptView:
@@ -171,14 +173,26 @@ class TranscriptScreen(WorkbenchScreen):
             if pick is None:
                 return
             if pick.code_id:
-                code = views.code(app.project, pick.code_id)
-                app.act(coding_ops.apply_code, doc_id, start, end, pick.code_id, done=f"Coded with «{code.label}».")
+                self.code_behind(start, end, pick.code_id)
             else:
                 app.act(coding_ops.apply_new_code, doc_id, start, end, pick.label,
                         done=f"New code «{pick.label}».")
 
         codes = views.codes(app.project)
         app.push_screen(CodePicker(codes, self._code_counts(), heading="Code the selection", quote=quote), done)
+
+    def code_behind(self, start: int, end: int, code_id: str) -> None:
+        """Code a passage with an existing code: the highlight is painted now, the action
+        is written behind it (app.act_behind), and the reload afterwards confirms or removes it."""
+        app = self.app
+        code = views.code(app.project, code_id)
+        s, e = coding_ops.trim_span(self.text, start, end)
+        if e > s and not any(c.code_id == code_id and c.start == s and c.end == e for c in self.codings):
+            self.codings = [*self.codings, Coding("pending", self.doc_id, code_id, s, e, self.text[s:e], "", "",
+                                                  app.project.coder, "")]
+            self.view.set_codings(self.codings, self.codes)
+            self._update_here(*self.view.selection)
+        app.act_behind(coding_ops.apply_code, self.doc_id, start, end, code_id, done=f"Coded with «{code.label}».")
 
     def action_in_vivo(self) -> None:
         start, end = self.codable_span()
