@@ -49,7 +49,9 @@ def cmd_import(args) -> int:
     found = expand_paths(args.files)  # a folder: every supported file in it, like the TUI
     with open_project(args.project, args.coder) as project:
         with progress_bar("importing") as progress:
-            results = import_files(project, found.files, participant=args.participant, progress=progress)
+            # Stored and readable first; the search index follows (index_for_search).
+            results = import_files(project, found.files, participant=args.participant, progress=progress,
+                                   index=False)
         ok = [r for r in results if r.ok]
         for r in results:
             mark = "ok  " if r.ok else "FAIL"
@@ -60,11 +62,26 @@ def cmd_import(args) -> int:
             print(f"skip {path.name}: {why}")
         print(f"{len(ok)} of {plural(len(results), 'files')} imported"
               + (f", {plural(len(found.skipped), 'files')} skipped" if found.skipped else ""))
+        if ok:
+            index_for_search(project)
         if args.check and ok:
             from themecoder.cli.anonymise import print_import_check
 
             print_import_check(project, [r.document_id for r in ok if r.document_id])
     return 0 if len(ok) == len(results) else EXIT_ERROR
+
+
+def index_for_search(project) -> None:
+    """Build the search index of the documents without one, with a progress bar. The
+    documents are already saved: Ctrl+C leaves the index for later, and nothing is lost."""
+    from themecoder.core.indexing import ensure_index
+
+    try:
+        with progress_bar("indexing for search") as progress:
+            ensure_index(project, progress=lambda done, total: progress(done, total, ""))
+    except KeyboardInterrupt:
+        print("search index: left for later (the next search builds it, and the workbench builds it "
+              "in the background)")
 
 
 @commands.command("info", project_argument, json_option,
@@ -297,7 +314,7 @@ def cmd_demo(args) -> int:
 
     folder = Path(args.path) if args.path else default_demo_dir()
     say = (lambda m: print(m, file=sys.stderr)) if sys.stderr.isatty() else None
-    path = build_demo(folder, coder=args.coder, progress=say)
+    path = build_demo(folder, coder=args.coder, progress=say, index=False)  # indexed once opened
     if args.no_tui:
         print(path)
         return 0

@@ -46,7 +46,7 @@ def default_demo_dir(base: Path | None = None) -> Path:
 
 def build_demo(
     folder: Path, *, coder: str | None = None, pipeline: Pipeline | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, index: bool = True,
 ) -> Path:
     """Build a fresh demo project in `folder` (created; must be new or empty)."""
     from themecoder.core.codebook_io import import_codebook_file, import_participants_file
@@ -62,9 +62,10 @@ def build_demo(
         transcripts = sorted((root / "corpora").glob("*.txt"))
         if progress:
             progress(f"importing {len(transcripts)} interviews")
-        # The search index is built when the demo is opened (in the TUI's indexing worker, or by
-        # the first search), so the demo is ready without waiting for the language pipeline.
-        results = import_files(project, transcripts, pipeline=pipeline, index=pipeline is not None)
+        # index=False: the search index is built when the demo is opened (in the workbench's
+        # indexing worker, or by the first search), so the demo opens without waiting for the
+        # language pipeline (`themecoder demo` does this).
+        results = import_files(project, transcripts, pipeline=pipeline, index=index)
         failed = [r for r in results if not r.ok]
         if failed:
             raise UserError(f"demo import failed: {failed[0].path}: {failed[0].message}")
