@@ -60,12 +60,12 @@ class ImportStats:
 
     def summary(self, file: str = "") -> str:
         """One line; prefixed with ``file: `` when a file name is given."""
-        parts = [f"{self.documents} documents"
+        parts = [_n(self.documents, "document")
                  + (f" (+{self.reused_documents} already in the project)" if self.reused_documents else ""),
-                 f"{self.codes} codes" + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
-                 f"{self.themes} themes", f"{self.codings} codings", f"{self.participants} participants",
-                 f"{self.memos} memos" + (f" (+{self.reused_memos} already in the project)"
-                                          if self.reused_memos else "")]
+                 _n(self.codes, "code") + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
+                 _n(self.themes, "theme"), _n(self.codings, "coding"), _n(self.participants, "participant"),
+                 _n(self.memos, "memo") + (f" (+{self.reused_memos} already in the project)"
+                                           if self.reused_memos else "")]
         text = (f"{file}: " if file else "") + ", ".join(parts)
         if self.label_names:
             text += (f"; selection names are labels such as {self.label_example!r}, not quotes "
@@ -81,6 +81,11 @@ class ImportStats:
         if self.skipped:
             text += "; skipped: " + "; ".join(self.skipped)
         return text
+
+
+def _n(n: int, word: str) -> str:
+    """"1 document", "2 documents" (every noun counted here takes -s)."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class _Importer:
@@ -493,7 +498,8 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
         stats = importer.run()
         summary = stats.summary()
         project.db.update_action_summary(
-            conn, f"import {path.name}: {stats.documents} documents, {stats.codes} codes, {stats.codings} codings",
+            conn, f"import {path.name}: {_n(stats.documents, 'document')}, {_n(stats.codes, 'code')}, "
+                  f"{_n(stats.codings, 'coding')}",
             {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
              "codings": stats.codings, "participants": stats.participants, "memos": stats.memos,
              "skipped": stats.skipped, "repaired": dict(stats.repaired)})

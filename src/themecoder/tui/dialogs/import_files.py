@@ -12,19 +12,24 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-SUFFIXES = {".txt", ".md", ".docx", ".vtt", ".srt", ".qdpx", ".qdc"}
 
+def expand(spec: str) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to import and what a folder held that is left out (with why): the same rules
+    as `themecoder import` (io.batch.expand_paths); a pattern takes the supported files."""
+    from themecoder.errors import UserError
+    from themecoder.io.batch import IMPORT_SUFFIXES, expand_paths
 
-def expand(spec: str) -> list[Path]:
     path = Path(spec).expanduser()
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES)
-    if any(ch in spec for ch in "*?["):
-        return sorted(Path(p) for p in glob.glob(str(path)) if Path(p).suffix.lower() in SUFFIXES)
-    return [path]
+    if any(ch in spec for ch in "*?[") and not path.exists():
+        return sorted(Path(p) for p in glob.glob(str(path)) if Path(p).suffix.lower() in IMPORT_SUFFIXES), []
+    try:
+        found = expand_paths([path])
+    except UserError:
+        return [], []
+    return found.files, found.skipped
 
 
-class ImportScreen(ModalScreen[tuple[list[Path], str | None] | None]):
+class ImportScreen(ModalScreen[tuple[list[Path], str | None, list[tuple[Path, str]]] | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=True)]
 
     def compose(self) -> ComposeResult:
@@ -45,18 +50,19 @@ class ImportScreen(ModalScreen[tuple[list[Path], str | None] | None]):
         if not spec:
             self.notify("Give a file, a folder or a pattern.", severity="warning")
             return
-        paths = expand(spec)
+        paths, skipped = expand(spec)
         if not paths:
             self.notify(f"No transcripts found at {spec}.", severity="warning")
             return
         participant = self.query_one("#import-participant", Input).value.strip() or None
-        self.dismiss((paths, participant))
+        self.dismiss((paths, participant, skipped))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-def run_import(app, paths: list[Path], participant: str | None) -> None:
+def run_import(app, paths: list[Path], participant: str | None,
+               skipped: list[tuple[Path, str]] | None = None) -> None:
     from themecoder.io.batch import import_files
 
     def job(progress):
@@ -71,6 +77,8 @@ def run_import(app, paths: list[Path], participant: str | None) -> None:
         msg = f"{len(ok)} of {len(results)} files imported."
         if failed:
             msg += " " + "; ".join(f"{Path(r.path).name}: {r.message}" for r in failed[:3])
+        if skipped:
+            msg += f" Skipped {len(skipped)}: " + "; ".join(f"{p.name} ({why})" for p, why in skipped[:3])
         app.notify(msg, severity="warning" if failed else "information", timeout=8)
         if ok:
             app.ensure_index()
