@@ -315,7 +315,16 @@ class QuoteSource:
                 for d in store.documents.documents(db)}
         self.quotes_by_code: dict[str, list[Quote]] = defaultdict(list)
         self.problems: list[Problem] = []
-        for coding in store.codings.all_codings(db):
+        # Two coders (and their consensus) may code the same passage with the same code: it is
+        # one quote, taken from the consensus coding where there is one (issue 12).
+        from themecoder.core.consensus import CONSENSUS_CODER
+
+        seen: set[tuple[str, str, int, int]] = set()
+        for coding in sorted(store.codings.all_codings(db), key=lambda c: c.coder != CONSENSUS_CODER):
+            key = (coding.code_id, coding.document_id, coding.start, coding.end)
+            if key in seen:
+                continue
+            seen.add(key)
             title, position, pseudonym = docs[coding.document_id]
             q = self._quote(coding, title, position, pseudonym)
             if q.problem:
