@@ -25,7 +25,7 @@ from themecoder.store import db as store_db
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)?")
-DERIVED = {"sentences", "tokens"}  # rebuilt from the text: compared by count per document
+DERIVED = {"sentences", "tokens", "text_index", "index_terms"}  # rebuilt from the text: count per document
 
 
 def state(path: Path) -> str:

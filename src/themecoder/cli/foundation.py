@@ -82,6 +82,8 @@ def index_for_search(project) -> None:
     except KeyboardInterrupt:
         print("search index: left for later (the next search builds it, and the workbench builds it "
               "in the background)")
+    except UserError as exc:  # the documents are saved: say why the index is not, and go on
+        print(f"search index: not built yet ({exc}); the next search builds it")
 
 
 @commands.command("info", project_argument, json_option,
