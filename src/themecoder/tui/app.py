@@ -296,6 +296,7 @@ class ThemecoderApp(App[int]):
         entry = registry.entry(entry_id)
         current = self.screen
         if getattr(current, "_registry_entry", None) == entry.id:
+            self._reopened(current)
             return
         from textual.screen import ModalScreen
 
@@ -310,6 +311,7 @@ class ThemecoderApp(App[int]):
             self.pop_screen()
             current = self.screen
             if getattr(current, "_registry_entry", None) == entry.id:
+                self._reopened(current)
                 return
         if getattr(current, "_registry_entry", None):
             self.pop_screen()
@@ -317,6 +319,14 @@ class ThemecoderApp(App[int]):
         screen = factory(self)
         screen._registry_entry = entry.id
         self.push_screen(screen)
+
+    @staticmethod
+    def _reopened(screen: Screen) -> None:
+        """A screen's key on that screen: it goes back to its input (a search box), so
+        what is typed next is text, never a key of the result list or of the app."""
+        reopened = getattr(screen, "reopened", None)
+        if reopened is not None:
+            reopened()
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(title, help, callback) for the command palette beyond the key bindings."""

@@ -34,6 +34,7 @@ def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
 
 
 class SearchScreen(WorkbenchScreen):
+    TYPE_TO = "#search-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("c", "code_hit", "Code hit", show=True),

@@ -1,0 +1,96 @@
+"""Issue 14: what a new student and a supervisor trip over in the workbench (Pilot)."""
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from themecoder import store
+from themecoder.tui.screens.search import SearchScreen
+from themecoder.tui.screens.transcript import TranscriptScreen
+from tui_fixtures import make_app, type_text, wait_for
+
+SIZE = (100, 32)
+
+
+async def open_doc(pilot, row: int = 0) -> TranscriptScreen:
+    app = pilot.app
+    for _ in range(row):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen))
+    await pilot.pause()
+    return app.screen
+
+
+# -- 1: a key that types text never quits or acts while an input is expected ---------------
+async def test_reopened_search_focuses_its_input_and_q_is_text(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await type_text(pilot, "relasjon")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(screen.hits), timeout=60)
+        await pilot.press("down", "enter")  # into the results, jump to a hit
+        await wait_for(pilot, lambda: isinstance(app.screen, TranscriptScreen))
+        await pilot.press("slash")  # search again
+        assert app.screen is screen
+        box = screen.query_one("#search-input", Input)
+        assert app.focused is box
+        await pilot.press("ctrl+a", "ctrl+k", "q")
+        assert app.is_running and app.return_code is None
+        assert box.value == "q"
+
+
+async def test_typing_on_the_result_list_goes_to_the_search_box(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        screen = app.screen
+        await type_text(pilot, "tid")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(screen.hits), timeout=60)
+        await pilot.press("down")
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("q", "T", "O")  # quit, Themes, overview: all text here
+        assert app.is_running and app.screen is screen
+        box = screen.query_one("#search-input", Input)
+        assert app.focused is box and box.value == "tidqTO"
+
+
+async def test_typing_on_a_pickers_list_goes_to_its_filter(tui_project):
+    from themecoder.tui.dialogs.code_picker import CodePicker
+
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot)
+        await pilot.press("c")
+        picker = app.screen
+        assert isinstance(picker, CodePicker)
+        picker.query_one(OptionList).focus()
+        await pilot.pause()
+        await pilot.press("q")
+        assert app.is_running and app.screen is picker
+        assert picker.query_one(Input).value == "q"
+
+
+# -- 2: ctrl+right moves the selection's start by a word ------------------------------------
+async def test_ctrl_right_moves_the_start_one_word(tui_project):
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_doc(pilot)
+        view = screen.view
+        text = view.text
+        while len(view.selected_text.split()) < 4:
+            await pilot.press("down")
+        s, e = view.selection
+        first = text[s:e].split()[0]
+        await pilot.press("ctrl+right")
+        s2, e2 = view.selection
+        assert e2 == e
+        assert text[s:s2].strip() == first, (text[s:e], text[s2:e])
+        await pilot.press("ctrl+right")
+        second = text[s:e].split()[1]
+        assert text[s2:view.selection[0]].strip() == second
+        await pilot.press("ctrl+left")
+        assert view.selection[0] == s2
