@@ -94,3 +94,37 @@ async def test_ctrl_right_moves_the_start_one_word(tui_project):
         assert text[s2:view.selection[0]].strip() == second
         await pilot.press("ctrl+left")
         assert view.selection[0] == s2
+
+
+# -- 5: the matrix's Total counts each coding once ------------------------------------------
+def nested_themes(path) -> int:
+    """Relasjon ← Relasjon som grunnlag; Rammer ← Dokumentasjon and Relasjon som grunnlag
+    (a code in two themes); Rammer › Tid ← Tidspress. Returns the codings under themes."""
+    from themecoder.core import resolve, themes
+    from themecoder.core.project import Project
+
+    with Project.open(path, coder="student") as project:
+        relasjon = themes.create_theme(project, "Relasjon")
+        rammer = themes.create_theme(project, "Rammer")
+        tid = themes.create_theme(project, "Tid", parent_id=rammer.id)
+        rel = resolve.code(project, "Relasjon som grunnlag").id
+        themes.map_codes(project, [rel], relasjon.id)
+        themes.map_codes(project, [rel, resolve.code(project, "Dokumentasjon tar tid fra brukerne").id], rammer.id)
+        themes.map_codes(project, [resolve.code(project, "Tidspress").id], tid.id)
+    return 3 + 2 + 2
+
+
+async def test_matrix_total_counts_distinct_codings(tui_project):
+    from textual.widgets import DataTable
+
+    from themecoder.tui.screens.matrix import MatrixScreen
+
+    coded = nested_themes(tui_project)
+    app = make_app(tui_project)
+    async with app.run_test(size=(120, 32)) as pilot:
+        await pilot.press("X")
+        assert isinstance(app.screen, MatrixScreen)
+        table = app.screen.query_one(DataTable)
+        total = table.get_row("__total__")
+        assert str(total[-1]) == str(coded)
+        assert sum(int(str(v)) for v in total[1:-1]) == coded

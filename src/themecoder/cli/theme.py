@@ -277,4 +277,9 @@ def cmd_matrix(args) -> int:
             name = ("  " * r.depth + r.label)[:width]
             print(f"{name:<{width}}  " + " ".join(f"{v if v else '·':>10}" for v in m.counts[i])
                   + f" {m.row_total(i):>7}")
+        if m.rows:  # distinct codings: a theme's row holds its subthemes' codings already
+            from themecoder.core.views import matrix_totals
+
+            column_totals, total = matrix_totals(project, m)
+            print(f"{'Total':<{width}}  " + " ".join(f"{v:>10}" for v in column_totals) + f" {total:>7}")
     return 0

@@ -342,3 +342,28 @@ def coding_places(project: Project, codings: list[Coding]) -> list[str]:
             turns_of[c.document_id] = turns(project, c.document_id)
         out.append(place_of(turns_of[c.document_id], c.start))
     return out
+
+
+# -- code matrix totals ----------------------------------------------------------------------
+def matrix_totals(project: Project, m) -> tuple[tuple[int, ...], int]:
+    """The Total row of a code matrix (core.themes.Matrix): distinct codings per column and
+    in all. A coding under a theme and its subtheme, or under two themes, counts once, so
+    the total is never more than the codings there are."""
+    from themecoder.core.themes import flatten, theme_tree
+
+    db = project.db
+    if any(r.kind == "theme" for r in m.rows):
+        shown = {r.id for r in m.rows}
+        codes = {c.id for n in flatten(theme_tree(project)) if n.theme.id in shown for c in n.codes}
+    else:
+        codes = {r.id for r in m.rows}
+    at = {c.id: i for i, c in enumerate(m.columns)}
+    doc_col: dict[str, int] = {}
+    for d in store.documents.documents(db):
+        doc_col[d.id] = at[d.participant_id] if d.participant_id in at else at.get(d.id, -1)
+    columns = [0] * len(m.columns)
+    for _, code_id, doc_id in store.codings.coding_places(db):
+        col = doc_col.get(doc_id, -1)
+        if code_id in codes and col >= 0:
+            columns[col] += 1
+    return tuple(columns), sum(columns)
