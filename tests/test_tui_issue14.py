@@ -128,3 +128,30 @@ async def test_matrix_total_counts_distinct_codings(tui_project):
         total = table.get_row("__total__")
         assert str(total[-1]) == str(coded)
         assert sum(int(str(v)) for v in total[1:-1]) == coded
+
+
+# -- 11: escape in the memo editor asks before throwing typed text away ---------------------
+async def test_memo_escape_asks_before_discarding(tui_project):
+    from themecoder.tui.dialogs.confirm import Confirm
+    from themecoder.tui.dialogs.memo_editor import MemoScreen
+
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_doc(pilot)
+        await pilot.press("M")  # memo on the document
+        memo = app.screen
+        assert isinstance(memo, MemoScreen)
+        await type_text(pilot, "Viktig intervju")
+        await pilot.press("escape")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")  # back to the memo, text kept
+        assert app.screen is memo
+        assert memo.query_one("TextArea").text == "Viktig intervju"
+        await pilot.press("escape", "y")
+        assert app.screen is screen
+        assert store.memos.memos(app.project.db, "document", screen.doc_id) == []
+        # nothing typed: escape closes at once
+        await pilot.press("M")
+        assert isinstance(app.screen, MemoScreen)
+        await pilot.press("escape")
+        assert app.screen is screen

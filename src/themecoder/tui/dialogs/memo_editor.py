@@ -1,5 +1,6 @@
-"""Memo editor: a modal with a text area; ctrl+s saves, escape cancels. `edit_memo_for`
-opens it on a target and saves the result as one action."""
+"""Memo editor: a modal with a text area; ctrl+s saves, escape cancels (asking first when
+there is unsaved text). `edit_memo_for` opens it on a target and saves the result as one
+action."""
 from __future__ import annotations
 
 from typing import ClassVar
@@ -39,7 +40,20 @@ class MemoScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: nothing typed goes without asking."""
+        if self.query_one(TextArea).text == self.initial:
+            self.dismiss(None)
+            return
+        from themecoder.tui.dialogs.confirm import Confirm
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.query_one(TextArea).focus()
+
+        self.app.push_screen(Confirm("Discard the unsaved memo text?",
+                                     "y discards it · n goes back to the memo (ctrl+s saves)"), answer)
 
 
 def edit_memo_for(app, target_type: str, target_id: str | None, heading: str) -> None:
