@@ -179,13 +179,29 @@ def words_match(query: str, label: str, *, min_ratio: float = 80) -> bool:
 
 
 def rank_codes(suggestions: list, query: str) -> tuple[list, int]:
-    """Fuzzy suggestions with whole-word matches first (each group keeps its order).
+    """Fuzzy suggestions with whole-word matches first, then by shared lemmas (each group
+    keeps its order).
     Returns (suggestions, how many match word for word)."""
     if not query.strip():
         return suggestions, 0
     strong = [s for s in suggestions if words_match(query, s.code.label)]
     rest = [s for s in suggestions if not words_match(query, s.code.label)]
+    # then the labels that share lemmas with the query ("nyutdannet" finds "nyutdannede"),
+    # most shared first: characters alone favour short labels with a similar word
+    wanted = content_lemmas(query)
+    if wanted:
+        shared = {id(s): len(wanted & content_lemmas(s.code.label)) for s in rest}
+        rest.sort(key=lambda s: -shared[id(s)])
     return strong + rest, len(strong)
+
+
+def content_lemmas(text: str) -> set[str]:
+    """The dictionary lemmas of a label's words, without function words (i, og, med …)."""
+    from themecoder.core.codebook import STOPWORDS
+    from themecoder.nlp.lemmas import simple_lemma
+
+    words = [w for w in _LABEL_WORD.findall(text.casefold()) if w not in STOPWORDS and not w.isdigit()]
+    return {simple_lemma(w) for w in words} - STOPWORDS
 
 
 # -- plain reads for the screens -------------------------------------------------------------

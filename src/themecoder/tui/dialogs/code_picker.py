@@ -81,8 +81,10 @@ class CodePicker(FilterPicker, ModalScreen[Pick | None]):
         prompt.display = False
         options = self.query_one(OptionList)
         query_clean = collapse_ws(query)
-        suggestions = fuzzy_codes(self.codes, query_clean, limit=len(self.codes) if not query_clean else 50)
+        suggestions = fuzzy_codes(self.codes, query_clean, limit=len(self.codes))
         suggestions, strong = rank_codes(suggestions, query_clean)
+        if query_clean:
+            suggestions = suggestions[:50]
         items: list[Option] = []
         exact = any(c.label.casefold() == query_clean.casefold() for c in self.codes)
         offer_new = self.allow_new and bool(query_clean) and not exact
