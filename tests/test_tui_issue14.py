@@ -155,3 +155,50 @@ async def test_memo_escape_asks_before_discarding(tui_project):
         assert isinstance(app.screen, MemoScreen)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+# -- 7: the command palette: the app's own actions first, with their keys --------------------
+async def palette_titles(pilot, query: str = "") -> list[tuple[str, str]]:
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    if query:
+        await type_text(pilot, query)
+    await pilot.pause(0.8)
+    options = pilot.app.screen.query_one(CommandList)
+    out = []
+    for i in range(options.option_count):
+        title, _, help_text = str(options.get_option_at_index(i).prompt).partition("\n")
+        out.append((title, help_text))
+    return out
+
+
+async def test_palette_lists_the_workbench_first_and_finds_export_and_themes(tui_project):
+    from themecoder.tui.screens.export import ExportScreen
+    from themecoder.tui.screens.themes_grouping import ThemesScreen
+
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot)
+        listed = await palette_titles(pilot)
+        titles = [t for t, _ in listed]
+        for generic in ("Cursor up", "Cursor down", "Page Left", "Focus Next"):
+            assert generic not in titles
+        # the reader's own keys first, each with its key; Textual's commands last
+        assert titles[0] != "Colour scheme" and "key:" in listed[0][1]
+        assert "Colour scheme" in titles and "Theme" not in titles
+        assert titles.index("Colour scheme") > titles.index("Open: Export")
+        assert ("Code", "key: c") in listed
+        await pilot.press("escape")
+        found = await palette_titles(pilot, "theme")
+        assert found[0][0] == "Open: Themes" and "key: T" in found[0][1]
+        await pilot.press("escape")
+        found = await palette_titles(pilot, "export")
+        assert found and found[0][0] == "Open: Export"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        found = await palette_titles(pilot, "themes")
+        assert found[0][0] == "Open: Themes"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))

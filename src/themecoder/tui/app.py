@@ -9,12 +9,12 @@ picks up changes made in another window (a supervisor on the same file).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -32,7 +32,8 @@ class ThemecoderApp(App[int]):
     CSS_PATH = "themecoder.tcss"
     TITLE = "themecoder"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    # Only ours: it lists the workbench's actions first and Textual's system commands last.
+    COMMANDS = {WorkbenchCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo", "Undo", show=True),
@@ -70,9 +71,11 @@ class ThemecoderApp(App[int]):
         """While a dialog is open (code picker, memo …) project-wide actions wait: an undo
         underneath an open picker would leave it acting on a stale selection."""
         if action in {"undo", "redo", "open_screen", "overview"}:
+            from textual.command import CommandPalette
             from textual.screen import ModalScreen
 
-            if isinstance(self.screen, ModalScreen):
+            # (the palette lists them; they run once it has closed)
+            if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
                 return False
         return True
 
@@ -328,11 +331,22 @@ class ThemecoderApp(App[int]):
         if reopened is not None:
             reopened()
 
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, with its colour theme called a colour scheme: in this app a
+        theme is an analysis theme."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                command = command._replace(title="Colour scheme",
+                                           help="Change the colours of the workbench (not analysis themes)")
+            yield command
+
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(title, help, callback) for the command palette beyond the key bindings."""
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for e in registry.SCREENS:
-            out.append((f"Open: {e.title}", e.description, lambda e=e: self.action_open_screen(e.id)))
+            keys = " ".join(self.get_key_display(Binding(k.strip(), "")) for k in e.key.split(","))
+            out.append((f"Open: {e.title}", f"key: {keys} · {e.description}",
+                        lambda e=e: self.action_open_screen(e.id)))
         for d in views.documents(self.project):
             out.append((f"Open document: {d.title}", "Read and code this transcript",
                         lambda d=d: self.show_document(d.id)))
