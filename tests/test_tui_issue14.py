@@ -202,3 +202,56 @@ async def test_palette_lists_the_workbench_first_and_finds_export_and_themes(tui
         assert found[0][0] == "Open: Themes"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ThemesScreen))
+
+
+# -- 6: help (f1) lists the keys of the screen it is opened on --------------------------------
+async def test_help_lists_the_keys_of_every_registry_screen_first(tui_project):
+    from textual.widgets import Static
+
+    from themecoder.tui import registry
+    from themecoder.tui.screens.help import HelpScreen, declared_bindings
+
+    nested_themes(tui_project)
+    app = make_app(tui_project)
+    async with app.run_test(size=(110, 36)) as pilot:
+        for e in registry.SCREENS:
+            app.action_open_screen(e.id)
+            await pilot.pause()
+            screen = app.screen
+            assert getattr(screen, "_registry_entry", None) == e.id
+            app.action_help()
+            await pilot.pause()
+            help_screen = app.screen
+            assert isinstance(help_screen, HelpScreen)
+            groups = [str(w.render()) for w in help_screen.query(".help-group").results(Static)]
+            assert groups[0] == f"This screen: {e.title}", groups[:3]
+            own = declared_bindings(type(screen))
+            assert own, e.title
+            first = help_screen.text.split("Everywhere")[0]
+            for b in own:
+                assert b.description in first, (e.title, b.description)
+            await pilot.press("escape")
+            assert app.screen is screen
+            if e.title == "Themes":
+                assert any(b.key == "k" and b.description == "Key quote" for b in own)
+                assert "Key quote" in first
+
+
+async def test_help_on_the_reader_lists_its_keys_and_the_mouse_apart(tui_project):
+    from textual.widgets import Static
+
+    from themecoder.tui.screens.help import HelpScreen
+
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        groups = [str(w.render()) for w in app.screen.query(".help-group").results(Static)]
+        assert groups[:2] == ["This screen: Transcript: coding", "This screen: Transcript: moving and selecting"]
+        assert groups.count("Transcript: moving and selecting") == 0  # not twice
+        keys = [w for w in app.screen.query(".help-key").results(Static) if "double-click" in str(w.render())]
+        assert keys
+        label = str(keys[0].render())
+        # the key column is wide enough: "mouse double-click" never runs into "select a word"
+        assert keys[0].content_region.width >= len(label)

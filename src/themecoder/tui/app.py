@@ -259,7 +259,7 @@ class ThemecoderApp(App[int]):
         from themecoder.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 1:
