@@ -60,3 +60,56 @@ async def test_picker_offers_the_code_sharing_a_lemma_first(tui_project):
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids[0] == "new"
         assert ids[1] == f"code:{wanted.id}"
+
+
+# -- 3: a document's participant, title and deletion, from the command line -------------------
+def participant_of(path, title: str) -> str | None:
+    from themecoder.core import resolve, views
+    from themecoder.core.project import Project
+
+    with Project.open(path, coder="student") as project:
+        doc = resolve.document(project, title)
+        return views.participant_names(project).get(doc.participant_id) if doc.participant_id else None
+
+
+def test_document_set_participant_rename_delete_each_undoable(tui_project, capsys):
+    p = str(tui_project)
+    assert participant_of(tui_project, "anna") == "Anna"
+    code, out, err = run(capsys, "document", "set-participant", p, "anna", "--new", "Informant 1")
+    assert code == 0, err
+    assert participant_of(tui_project, "anna") == "Informant 1"
+    assert "Informant 1" in out
+    # an existing participant, by pseudonym
+    code, _, err = run(capsys, "document", "set-participant", p, "anna", "britt")
+    assert code == 0, err
+    assert participant_of(tui_project, "anna") == "Britt"
+    # a typo is not a new person: one line, a did-you-mean, nothing changed
+    code, _, err = run(capsys, "document", "set-participant", p, "anna", "Crl")
+    assert code == 1 and "no participant 'Crl'" in err and "Carl" in err and "Traceback" not in err
+    assert participant_of(tui_project, "anna") == "Britt"
+    code, _, err = run(capsys, "document", "set-participant", p, "anna", "--new", "Carl")
+    assert code == 1 and "exists already" in err
+    code, _, err = run(capsys, "document", "set-participant", p, "anna")
+    assert code == 1 and "--new" in err
+    code, _, err = run(capsys, "document", "set-participant", p, "anna", "--none")
+    assert code == 0, err
+    assert participant_of(tui_project, "anna") is None
+    # undo walks back: none → Britt → Informant 1
+    assert run(capsys, "undo", p)[0] == 0
+    assert participant_of(tui_project, "anna") == "Britt"
+    assert run(capsys, "undo", p)[0] == 0
+    assert participant_of(tui_project, "anna") == "Informant 1"
+    # rename and delete
+    code, out, err = run(capsys, "document", "rename", p, "anna", "Intervju 1")
+    assert code == 0 and "Intervju 1" in out, err
+    code, out, err = run(capsys, "document", "list", p)
+    assert code == 0 and "Intervju 1\tInformant 1" in out
+    code, _, err = run(capsys, "document", "delete", p, "Intervju 1")
+    assert code == 1 and "--yes" in err  # not a terminal: no silent deletion
+    code, out, err = run(capsys, "document", "delete", p, "Intervju 1", "--yes")
+    assert code == 0 and "(2 codings)" in out, err
+    code, out, _ = run(capsys, "document", "list", p)
+    assert "Intervju 1" not in out
+    assert run(capsys, "undo", p)[0] == 0
+    code, out, _ = run(capsys, "document", "list", p)
+    assert "Intervju 1\tInformant 1" in out
