@@ -255,3 +255,47 @@ async def test_help_on_the_reader_lists_its_keys_and_the_mouse_apart(tui_project
         label = str(keys[0].render())
         # the key column is wide enough: "mouse double-click" never runs into "select a word"
         assert keys[0].content_region.width >= len(label)
+
+
+# -- 3: a document's participant, title and deletion in the workbench --------------------------
+async def test_overview_sets_the_participant_renames_and_deletes_a_document(tui_project):
+    from textual.widgets import DataTable
+
+    from themecoder.tui.dialogs.participant_picker import ParticipantPicker
+
+    app = make_app(tui_project)
+
+    def participant(title: str) -> str | None:
+        from themecoder.core import views
+
+        row = next(r for r in views.document_overview(app.project) if r.title == title)
+        return row.participant
+
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.screen.query_one(DataTable)
+        assert participant("anna") == "Anna"
+        await pilot.press("p")
+        assert isinstance(app.screen, ParticipantPicker)
+        await type_text(pilot, "Informant 1")
+        await pilot.press("enter")
+        assert participant("anna") == "Informant 1"
+        assert "Informant 1" in str(table.get_row_at(0)[1])
+        await pilot.press("p")
+        await type_text(pilot, "brit")
+        await pilot.press("enter")
+        assert participant("anna") == "Britt"
+        await pilot.press("ctrl+z")
+        assert participant("anna") == "Informant 1"
+        # rename (r) and delete (delete, confirmed), both undoable
+        await pilot.press("r")
+        box = app.screen.query_one(Input)
+        box.value = "Intervju 1"
+        await pilot.press("enter")
+        assert participant("Intervju 1") == "Informant 1"
+        await pilot.press("delete")
+        await pilot.press("y")
+        from themecoder.core import views
+
+        assert [r.title for r in views.document_overview(app.project)] == ["britt", "carl"]
+        await pilot.press("ctrl+z")
+        assert "Intervju 1" in [r.title for r in views.document_overview(app.project)]
