@@ -113,3 +113,32 @@ def test_document_set_participant_rename_delete_each_undoable(tui_project, capsy
     assert run(capsys, "undo", p)[0] == 0
     code, out, _ = run(capsys, "document", "list", p)
     assert "Intervju 1\tInformant 1" in out
+
+
+# -- 14: search snippets put no space before punctuation -----------------------------------
+def test_search_snippets_keep_the_texts_own_spacing(tui_project):
+    from themecoder.core.project import Project
+    from themecoder.core.search import search
+    from themecoder.tui.screens.search import kwic
+
+    with Project.open(tui_project, coder="student") as project:
+        hits = search(project, "relasjon")
+        texts = {h.document_id: project_text(project, h.document_id) for h in hits}
+    assert hits
+    punct = [h for h in hits if texts[h.document_id][h.end] in ".,"]
+    assert punct, [h.match + h.right[:3] for h in hits]
+    for h in hits:
+        text = texts[h.document_id]
+        assert h.right.startswith(" ") == text[h.end].isspace()
+        assert h.left.endswith(" ") == text[h.start - 1].isspace()
+        line = str(kwic(h, 90)).splitlines()[1]
+        assert (h.left[-5:] + h.match + h.right[:5]) in line
+    for h in punct:
+        assert not h.right.startswith(" ")
+        assert h.match + h.right[0] in str(kwic(h, 90))
+
+
+def project_text(project, doc_id: str) -> str:
+    from themecoder.core import views
+
+    return views.document_text(project, doc_id)

@@ -22,14 +22,15 @@ from themecoder.tui.widgets.status_bar import StatusBar
 def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
     """Two lines: who and where; then the match centred in its context (keyword in context)."""
     match = collapse_ws(hit.match)
-    side = max(8, (width - len(match) - 4) // 2)
+    side = max(8, (width - len(match) - 2) // 2)
     left = hit.left[-side:]
     right = hit.right[:side]
     who = " · ".join(x for x in (hit.participant, hit.document) if x)
     parts: list = [(who, "dim")]
     if coded:
         parts.append(("  ✓ " + ", ".join(coded), "bold"))
-    parts += ["\n", "…" + left.rjust(side) + " ", (match, "bold reverse"), " " + right + "…"]
+    # the spaces around the match are the text's own: none before "." or ","
+    parts += ["\n", "…" + left.rjust(side), (match, "bold reverse"), right + "…"]
     return Content.assemble(*parts)
 
 
