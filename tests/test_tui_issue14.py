@@ -299,3 +299,42 @@ async def test_overview_sets_the_participant_renames_and_deletes_a_document(tui_
         assert [r.title for r in views.document_overview(app.project)] == ["britt", "carl"]
         await pilot.press("ctrl+z")
         assert "Intervju 1" in [r.title for r in views.document_overview(app.project)]
+
+
+# -- 14: long code labels wrap under themselves; the unthemed list in T is wide enough --------
+LONG = "nyutdannede kommer med nye ideer og utfordrer det etablerte i teamet"
+
+
+async def test_long_code_labels_wrap_with_a_hanging_indent(tui_project):
+    from themecoder.core.coding import create_code
+    from themecoder.core.project import Project
+    from themecoder.tui.screens.codes import CodeListScreen
+    from themecoder.tui.screens.themes_grouping import ThemesScreen
+
+    with Project.open(tui_project, coder="student") as project:
+        create_code(project, LONG)
+    app = make_app(tui_project)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("T")
+        assert isinstance(app.screen, ThemesScreen)
+        await pilot.pause()
+        unthemed = app.screen.query_one("#tg-unthemed", OptionList)
+        assert unthemed.size.width >= 45  # half the screen, not a strip
+        lines = ["".join(s.text for s in unthemed.render_line(y)) for y in range(unthemed.size.height)]
+        first = next(i for i, line in enumerate(lines) if "nyutdannede" in line)
+        rows = [first]
+        while first + len(rows) < len(lines) and lines[first + len(rows)].startswith("      "):
+            rows.append(first + len(rows))
+        assert len(rows) == 2, lines[first:first + 4]  # wrapped once, under the label
+        label_col = lines[first].index("nyutdannede")
+        assert lines[rows[1]][:label_col].strip() == ""
+        assert lines[rows[1]][label_col] != " "
+        # the code list (C) too
+        await pilot.press("escape", "C")
+        assert isinstance(app.screen, CodeListScreen)
+        await pilot.pause()
+        codes = app.screen.query_one(OptionList)
+        lines = ["".join(s.text for s in codes.render_line(y)) for y in range(codes.size.height)]
+        first = next(i for i, line in enumerate(lines) if "nyutdannede" in line)
+        col = lines[first].index("nyutdannede")
+        assert lines[first + 1][:col].strip() == "" and lines[first + 1][col] != " "
