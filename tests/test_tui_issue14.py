@@ -338,3 +338,22 @@ async def test_long_code_labels_wrap_with_a_hanging_indent(tui_project):
         first = next(i for i, line in enumerate(lines) if "nyutdannede" in line)
         col = lines[first].index("nyutdannede")
         assert lines[first + 1][:col].strip() == "" and lines[first + 1][col] != " "
+
+
+# -- 14: the language-pipeline notice shows once, then the status bar keeps it ---------------
+async def test_fallback_notice_shows_once_and_stays_in_the_status_bar(tui_project, tmp_path, monkeypatch):
+    monkeypatch.setenv("THEMECODER_MODEL", "fallback")
+    notices = tmp_path / "state" / "notices.json"
+    for start in (1, 2):
+        app = make_app(tui_project, nlp=True, notices=notices)
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: app.pipeline is not None, timeout=60)
+            await pilot.pause()
+            shown = [m for m in app.notified if "fallback" in m.casefold() or "model" in m.casefold()]
+            nlp = app.screen.query_one("#status-nlp")
+            assert "FALLBACK" in str(nlp.render())
+            assert nlp.tooltip and app.pipeline.status.message in str(nlp.tooltip)
+            if start == 1:
+                assert len(shown) == 1, app.notified
+            else:
+                assert shown == [], app.notified

@@ -48,14 +48,18 @@ class ThemecoderApp(App[int]):
     # Shared state shown by every StatusBar.
     nlp_label: reactive[str] = reactive("NLP: not loaded")
     nlp_fallback: reactive[bool] = reactive(False)
+    nlp_message: reactive[str] = reactive("")
     task_label: reactive[str] = reactive("")
     task_total: reactive[float | None] = reactive(None)
     task_done: reactive[float] = reactive(0.0)
     data_version: reactive[int] = reactive(0)
 
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
-                 poll: float | None = POLL_SECONDS) -> None:
+                 poll: float | None = POLL_SECONDS, notices: Path | None = None) -> None:
+        """`notices`: a file that remembers the notices already shown (`run` passes the
+        user's; without it every start shows them)."""
         super().__init__()
+        self._notices_file = notices
         for e in registry.SCREENS:
             self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
         self.project = Project.open(project_path, coder=coder)
@@ -153,9 +157,35 @@ class ThemecoderApp(App[int]):
 
     def _pipeline_ready(self, pipeline) -> None:
         self._show_status(pipeline.status, loaded=True)
-        if pipeline.status.kind != "model":
-            self.notify(pipeline.status.message, title="Language pipeline: fallback", severity="warning",
-                        timeout=8)
+        self.nlp_message = pipeline.status.message
+        if pipeline.status.kind != "model" and self.first_notice("nlp-fallback"):
+            # Once: afterwards the status bar says it (its tooltip has the whole message)
+            # and `themecoder doctor` explains it.
+            self.notify(f"{pipeline.status.message} (Shown once: the status bar keeps it; "
+                        "`themecoder doctor` says more.)", title="Language pipeline: fallback",
+                        severity="warning", timeout=8)
+
+    def first_notice(self, key: str) -> bool:
+        """True the first time a notice is asked for on this machine (remembered in the
+        notices file); always True without one. A file that cannot be read or written
+        never stops the app."""
+        import json
+
+        path = self._notices_file
+        if path is None:
+            return True
+        try:
+            seen = set(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else set()
+        except (OSError, ValueError, TypeError):
+            seen = set()
+        if key in seen:
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(sorted(seen | {key})), encoding="utf-8")
+        except OSError:
+            pass
+        return True
 
     def _index_missing(self) -> None:
         """In a worker thread: build the sentence/lemma index of documents without one."""
@@ -353,8 +383,20 @@ class ThemecoderApp(App[int]):
         return out
 
 
+def notices_file() -> Path:
+    """Where the workbench remembers the notices it has shown: THEMECODER_STATE_DIR, else
+    XDG_STATE_HOME/themecoder, else ~/.local/state/themecoder."""
+    import os
+
+    folder = os.environ.get("THEMECODER_STATE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        folder = str(Path(base) / "themecoder")
+    return Path(folder) / "notices.json"
+
+
 def run(project_path: str | Path, coder: str | None = None) -> int:
     """Open the workbench on a project; returns the exit code."""
-    app = ThemecoderApp(project_path, coder=coder)
+    app = ThemecoderApp(project_path, coder=coder, notices=notices_file())
     result = app.run()
     return int(result or 0)
