@@ -2,8 +2,8 @@
 deletion, the code picker's ranking, search snippets."""
 from __future__ import annotations
 
-from themecoder.cli import main
 from test_tui_issue14 import nested_themes
+from themecoder.cli import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -41,10 +41,10 @@ def test_rank_codes_by_shared_lemmas():
 async def test_picker_offers_the_code_sharing_a_lemma_first(tui_project):
     from textual.widgets import OptionList
 
+    from test_tui_issue14 import open_doc
     from themecoder.core.coding import create_code
     from themecoder.core.project import Project
     from themecoder.tui.dialogs.code_picker import CodePicker
-    from test_tui_issue14 import open_doc
     from tui_fixtures import make_app, type_text
 
     with Project.open(tui_project, coder="student") as project:
