@@ -58,6 +58,24 @@ async def test_typing_on_the_result_list_goes_to_the_search_box(tui_project):
         assert app.focused is box and box.value == "tidqTO"
 
 
+async def test_typing_on_the_code_list_goes_to_its_filter(tui_project):
+    from themecoder.tui.screens.codes import CodeListScreen
+
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("C")
+        screen = app.screen
+        assert isinstance(screen, CodeListScreen)
+        await pilot.press("down")  # from the filter to the list
+        assert app.focused is screen.query_one("#code-list")
+        await pilot.press("q", "X")  # quit and the matrix: text here
+        assert app.is_running and app.screen is screen
+        box = screen.query_one("#code-filter", Input)
+        assert app.focused is box and box.value == "qX"
+        await pilot.press("escape")  # the screen's own keys still work
+        assert not isinstance(app.screen, CodeListScreen)
+
+
 async def test_typing_on_a_pickers_list_goes_to_its_filter(tui_project):
     from themecoder.tui.dialogs.code_picker import CodePicker
 
@@ -357,3 +375,60 @@ async def test_fallback_notice_shows_once_and_stays_in_the_status_bar(tui_projec
                 assert len(shown) == 1, app.notified
             else:
                 assert shown == [], app.notified
+
+
+async def test_no_text_key_acts_while_any_input_has_the_focus(tui_project):
+    """The whole class: on every registry screen and in the dialogs with a text field, with
+    the field focused, q (quit), the screens' capitals and ? (help) are text."""
+    from textual.widgets import TextArea
+
+    from themecoder.core import views
+    from themecoder.tui import registry
+    from themecoder.tui.dialogs.ask_text import AskText
+    from themecoder.tui.dialogs.code_picker import CodePicker
+    from themecoder.tui.dialogs.memo_editor import MemoScreen
+    from themecoder.tui.dialogs.participant_picker import ParticipantPicker
+
+    keys = ["q", "question_mark", "O", *sorted({k.strip() for e in registry.SCREENS for k in e.key.split(",")
+                                               if len(k.strip()) == 1})]
+    typed = "q?O" + "".join(k for k in keys[3:])
+
+    async def check_fields(pilot, screen) -> int:
+        fields = [w for w in screen.query("*") if isinstance(w, (Input, TextArea)) and w.display
+                  and not w.disabled]
+        for field in fields:
+            field.focus()
+            await pilot.pause()
+            if isinstance(field, Input):
+                field.value = ""
+            else:
+                field.text = ""
+            await pilot.press(*keys)
+            assert pilot.app.is_running and pilot.app.screen is screen, (type(screen).__name__, field.id)
+            value = field.value if isinstance(field, Input) else field.text
+            numeric = isinstance(field, Input) and field.type in ("integer", "number")
+            assert value == ("" if numeric else typed), (type(screen).__name__, field.id, value)
+        return len(fields)
+
+    app = make_app(tui_project)
+    async with app.run_test(size=(110, 36)) as pilot:
+        checked = 0
+        for e in registry.SCREENS:
+            app.action_open_screen(e.id)
+            await pilot.pause()
+            checked += await check_fields(pilot, app.screen)
+        app.action_overview()
+        await pilot.pause()
+        dialogs = [
+            CodePicker(views.codes(app.project), {}),
+            MemoScreen("Memo"),
+            AskText("Name"),
+            ParticipantPicker("Participant", views.participant_names(app.project)),
+        ]
+        for dialog in dialogs:
+            await app.push_screen(dialog)
+            await pilot.pause()
+            checked += await check_fields(pilot, dialog)
+            dialog.dismiss(None)
+            await pilot.pause()
+        assert checked >= 6
