@@ -51,9 +51,8 @@ class WorkbenchScreen(Screen):
     TYPE_TO: str | None = None  # the Input that typing goes to (a search box), if any
 
     def reopened(self) -> None:
-        """The screen's key was pressed while it is open: back to its input, if it has one."""
-        if self.TYPE_TO:
-            self.query_one(self.TYPE_TO, Input).focus()
+        """The screen's key was pressed while it is open (or on a transcript opened from it).
+        Override: a search goes back to its box."""
 
     def on_key(self, event: events.Key) -> None:
         if self.TYPE_TO:

@@ -61,6 +61,11 @@ class SearchScreen(WorkbenchScreen):
         self.sub_title = self.app.project.name
         self.query_one(Input).focus()
 
+    def reopened(self) -> None:
+        """`/` again: a new search, so the box gets the focus (its text selected); what is
+        typed next is the query, never a key of the result list or of the app."""
+        self.query_one(Input).focus()
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         query = event.value.strip()
