@@ -20,6 +20,13 @@ def test_cli_matrix_has_a_total_row_of_distinct_codings(tui_project, capsys):
     last = out.splitlines()[-1].split()
     assert last[0] == "Total" and last[-1] == str(coded)
     assert sum(int(v) for v in last[1:-1]) == coded
+    code, out, err = run(capsys, "matrix", str(tui_project), "--json")
+    assert code == 0, err
+    import json
+
+    data = json.loads(out)
+    assert data["total"] == coded and sum(data["column_totals"]) == coded
+    assert sum(r["total"] for r in data["rows"]) > coded  # the rows overlap; the total does not
 
 
 # -- 12: the code picker ranks by shared lemmas as well as characters -------------------------

@@ -268,7 +268,10 @@ def cmd_matrix(args) -> int:
             print(f"{len(codings)} quotes for «{row.label}» × {col.label}")
             return 0
         if args.json:
-            emit_json(m.as_dict())
+            from themecoder.core.views import matrix_totals
+
+            column_totals, total = matrix_totals(project, m)
+            emit_json({**m.as_dict(), "column_totals": list(column_totals), "total": total})
             return 0
         width = min(max([len("  " * r.depth + r.label) for r in m.rows] + [10]), 50)
         heads = [c.label[:10] for c in m.columns]
