@@ -432,3 +432,41 @@ async def test_no_text_key_acts_while_any_input_has_the_focus(tui_project):
             dialog.dismiss(None)
             await pilot.pause()
         assert checked >= 6
+
+
+async def test_every_text_editor_asks_before_discarding_on_escape(tui_project):
+    from textual.widgets import TextArea
+
+    from themecoder.core import themes
+    from themecoder.core.project import Project
+    from themecoder.tui.dialogs.confirm import Confirm
+    from themecoder.tui.dialogs.joint_meta_inference_editor import JointMetaInferenceEditor
+    from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
+
+    with Project.open(tui_project, coder="student") as project:
+        theme = themes.create_theme(project, "Relasjon", description="Om relasjoner")
+    app = make_app(tui_project)
+    async with app.run_test(size=SIZE) as pilot:
+        base = app.screen
+        for editor in (ThemeTextsEditor(theme), JointMetaInferenceEditor("Meta-inference", "Begge sier det")):
+            results = []
+            await app.push_screen(editor, results.append)
+            await pilot.pause()
+            await pilot.press("escape")  # nothing typed: closes at once
+            assert app.screen is base and results == [None]
+            await app.push_screen(editor.__class__(*editor_args(editor)), results.append)
+            await pilot.pause()
+            again = app.screen
+            await pilot.press("x")
+            await pilot.press("escape")
+            assert isinstance(app.screen, Confirm)
+            await pilot.press("n")
+            assert app.screen is again and "x" in again.query_one(TextArea).text
+            await pilot.press("escape", "y")
+            assert app.screen is base and results == [None, None]
+
+
+def editor_args(editor) -> tuple:
+    from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
+
+    return (editor.theme,) if isinstance(editor, ThemeTextsEditor) else (editor.heading, editor.text)

@@ -41,19 +41,9 @@ class MemoScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         """Escape: nothing typed goes without asking."""
-        if self.query_one(TextArea).text == self.initial:
-            self.dismiss(None)
-            return
-        from themecoder.tui.dialogs.confirm import Confirm
+        from themecoder.tui.dialogs.confirm import dismiss_unless_unsaved
 
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-            else:
-                self.query_one(TextArea).focus()
-
-        self.app.push_screen(Confirm("Discard the unsaved memo text?",
-                                     "y discards it · n goes back to the memo (ctrl+s saves)"), answer)
+        dismiss_unless_unsaved(self, self.query_one(TextArea).text != self.initial, "memo text")
 
 
 def edit_memo_for(app, target_type: str, target_id: str | None, heading: str) -> None:
