@@ -24,6 +24,7 @@ REGISTRARS = [foundation.register, codebook.register, theme.register, review.reg
               findings.register, anonymise.register]
 REGISTRARS.append(agreement.register)  # issue 12: agreement, blind
 REGISTRARS.append(agreement.register_merge)  # issue 12: merge
+REGISTRARS.insert(1, __import__("themecoder.cli.document", fromlist=["register"]).register)  # issue 14
 
 
 def build_parser() -> argparse.ArgumentParser:

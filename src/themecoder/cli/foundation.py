@@ -136,7 +136,7 @@ def cmd_search(args) -> int:
             return 0
         for h in hits:
             who = f"{h.document}" + (f" ({h.participant})" if h.participant else "")
-            print(f"{who:<24} {h.start:>7}  …{h.left[-40:]:>40} [{h.match}] {h.right[:40]}…")
+            print(f"{who:<24} {h.start:>7}  …{h.left[-40:]:>40}[{h.match}]{h.right[:40]}…")
         print(f"{plural(len(hits), 'hits')} for {args.query!r}")
     return 0
 

@@ -270,7 +270,10 @@ def cmd_matrix(args) -> int:
             print(f"{plural(len(codings), 'quotes')} for «{row.label}» × {col.label}")
             return 0
         if args.json:
-            emit_json(m.as_dict())
+            from themecoder.core.views import matrix_totals
+
+            column_totals, total = matrix_totals(project, m)
+            emit_json({**m.as_dict(), "column_totals": list(column_totals), "total": total})
             return 0
         width = min(max([len("  " * r.depth + r.label) for r in m.rows] + [10]), 50)
         heads = [c.label[:10] for c in m.columns]
@@ -279,4 +282,9 @@ def cmd_matrix(args) -> int:
             name = ("  " * r.depth + r.label)[:width]
             print(f"{name:<{width}}  " + " ".join(f"{v if v else '·':>10}" for v in m.counts[i])
                   + f" {m.row_total(i):>7}")
+        if m.rows:  # distinct codings: a theme's row holds its subthemes' codings already
+            from themecoder.core.views import matrix_totals
+
+            column_totals, total = matrix_totals(project, m)
+            print(f"{'Total':<{width}}  " + " ".join(f"{v:>10}" for v in column_totals) + f" {total:>7}")
     return 0

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -165,6 +166,47 @@ def check_attribute_value(value: object, type_: str, name: str) -> str | None:
     except ValueError:
         raise UserError(f"{name}: {text!r} is not a valid {type_}") from None
     return text
+
+
+def assign_participant(project: Project, doc_ref: str, participant_ref: str | None = None, *,
+                       new: str | None = None) -> Document:
+    """Set a document's participant: an existing one (`participant_ref`, as core.resolve
+    reads it: a typo gets a did-you-mean, never a new person), a new one (`new`, which must
+    not exist yet), or none (neither given). One undoable action."""
+    doc = resolve.document(project, doc_ref)
+    if participant_ref is not None and new is not None:
+        raise UserError("give an existing participant or --new NAME, not both")
+    if new is not None:
+        new = " ".join(new.split())
+        if not new:
+            raise UserError("a participant needs a pseudonym")
+        if store.participants.participant_by_pseudonym(project.db, new):
+            raise Conflict(f"participant {new!r} exists already; give it without --new")
+        pseudonym: str | None = new
+    elif participant_ref is not None:
+        pseudonym = resolve.participant(project, participant_ref).pseudonym
+    else:
+        pseudonym = None
+    current = store.participants.participant(project.db, doc.participant_id).pseudonym if doc.participant_id else None
+    if current == pseudonym:
+        raise UserError(f"{doc.title}: the participant is {pseudonym or '(none)'} already")
+    with project.action("set-participant", f"{doc.title}: participant {current or '(none)'} → {pseudonym or '(none)'}",
+                        {"document": doc.title, "participant": pseudonym}) as conn:
+        pid = participant_id_for(conn, pseudonym) if pseudonym else None
+        store.documents.set_participant(conn, doc.id, pid)
+    return store.documents.document(project.db, doc.id)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentImpact:
+    """What deleting a document takes with it (undo brings it all back)."""
+    document: Document
+    codings: int
+
+
+def delete_impact(project: Project, doc_ref: str) -> DocumentImpact:
+    doc = resolve.document(project, doc_ref)
+    return DocumentImpact(doc, len(store.codings.codings_for_document(project.db, doc.id)))
 
 
 def set_document_participant(project: Project, doc_ref: str, pseudonym: str | None) -> None:

@@ -1,4 +1,5 @@
-"""One resolver for every reference a person types: documents, codes, themes, codings.
+"""One resolver for every reference a person types: documents, participants, codes, themes,
+codings.
 
 The CLI, the TUI and the importers all call these, so a reference means the same thing
 whichever door it came in by, and "not found" and "ambiguous" are worded once:
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from themecoder import store
 from themecoder.errors import Ambiguous, NotFound, UserError
-from themecoder.model import Code, Coding, Document, Theme
+from themecoder.model import Code, Coding, Document, Participant, Theme
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -120,6 +121,12 @@ def documents(project: Project, refs: Iterable[str] | None) -> list[Document] | 
     """Each of `refs` resolved; None (meaning all) when no refs are given."""
     refs = list(refs or [])
     return [document(project, r) for r in refs] if refs else None
+
+
+def participant(project: Project, ref: str) -> Participant:
+    """A participant by id, pseudonym, unique id prefix or unique pseudonym prefix."""
+    people = store.participants.participants(project.db)
+    return pick("participant", ref, [Candidate(p.id, (p.pseudonym,), p) for p in people])
 
 
 def code(project: Project, ref: str, *, prefix: bool = True) -> Code:

@@ -7,12 +7,14 @@ that prefix. Several words match consecutive tokens (a phrase).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from themecoder import store
 from themecoder.core.indexing import ensure_index
-from themecoder.core.text import collapse_ws
+
+_WS = re.compile(r"\s+")
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -23,6 +25,8 @@ KWIC_CHARS = 50
 
 @dataclass(frozen=True, slots=True)
 class Hit:
+    """One match. `left` and `right` are its context as the text has it: `left` ends with a
+    space and `right` starts with one only where the text has a space there."""
     document_id: str
     document: str
     participant: str | None
@@ -82,14 +86,25 @@ def search(project: Project, query: str, *, pipeline: Pipeline | None = None,
         doc = docs[doc_id]
         hits.append(Hit(
             doc_id, doc.title, people.get(doc.participant_id or ""), start, end,
-            collapse_ws(text[max(0, start - KWIC_CHARS):start]), text[start:end],
-            collapse_ws(text[end:end + KWIC_CHARS]), s_start, s_end,
+            context_before(text[max(0, start - KWIC_CHARS):start]), text[start:end],
+            context_after(text[end:end + KWIC_CHARS]), s_start, s_end,
         ))
         if len(hits) >= limit:
             break
     order = {d.id: (d.position, d.title) for d in docs.values()}
     hits.sort(key=lambda h: (order[h.document_id], h.start))
     return hits
+
+
+def context_before(text: str) -> str:
+    """The words before a match, spaces folded; it ends with a space only where the text has
+    one, so a snippet reads "til relasjonen." and never "relasjonen ."."""
+    return _WS.sub(" ", text).lstrip()
+
+
+def context_after(text: str) -> str:
+    """The words after a match, spaces folded; it starts with a space only where the text has one."""
+    return _WS.sub(" ", text).rstrip()
 
 
 def _matches(token: tuple[int, int, str, str], term: tuple[str, str, bool]) -> bool:

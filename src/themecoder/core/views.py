@@ -179,13 +179,29 @@ def words_match(query: str, label: str, *, min_ratio: float = 80) -> bool:
 
 
 def rank_codes(suggestions: list, query: str) -> tuple[list, int]:
-    """Fuzzy suggestions with whole-word matches first (each group keeps its order).
+    """Fuzzy suggestions with whole-word matches first, then by shared lemmas (each group
+    keeps its order).
     Returns (suggestions, how many match word for word)."""
     if not query.strip():
         return suggestions, 0
     strong = [s for s in suggestions if words_match(query, s.code.label)]
     rest = [s for s in suggestions if not words_match(query, s.code.label)]
+    # then the labels that share lemmas with the query ("nyutdannet" finds "nyutdannede"),
+    # most shared first: characters alone favour short labels with a similar word
+    wanted = content_lemmas(query)
+    if wanted:
+        shared = {id(s): len(wanted & content_lemmas(s.code.label)) for s in rest}
+        rest.sort(key=lambda s: -shared[id(s)])
     return strong + rest, len(strong)
+
+
+def content_lemmas(text: str) -> set[str]:
+    """The dictionary lemmas of a label's words, without function words (i, og, med …)."""
+    from themecoder.core.codebook import STOPWORDS
+    from themecoder.nlp.lemmas import simple_lemma
+
+    words = [w for w in _LABEL_WORD.findall(text.casefold()) if w not in STOPWORDS and not w.isdigit()]
+    return {simple_lemma(w) for w in words} - STOPWORDS
 
 
 # -- plain reads for the screens -------------------------------------------------------------
@@ -351,3 +367,28 @@ def coding_places(project: Project, codings: list[Coding]) -> list[str]:
             turns_of[c.document_id] = turns(project, c.document_id)
         out.append(place_of(turns_of[c.document_id], c.start))
     return out
+
+
+# -- code matrix totals ----------------------------------------------------------------------
+def matrix_totals(project: Project, m) -> tuple[tuple[int, ...], int]:
+    """The Total row of a code matrix (core.themes.Matrix): distinct codings per column and
+    in all. A coding under a theme and its subtheme, or under two themes, counts once, so
+    the total is never more than the codings there are."""
+    from themecoder.core.themes import flatten, theme_tree
+
+    db = project.db
+    if any(r.kind == "theme" for r in m.rows):
+        shown = {r.id for r in m.rows}
+        codes = {c.id for n in flatten(theme_tree(project)) if n.theme.id in shown for c in n.codes}
+    else:
+        codes = {r.id for r in m.rows}
+    at = {c.id: i for i, c in enumerate(m.columns)}
+    doc_col: dict[str, int] = {}
+    for d in store.documents.documents(db):
+        doc_col[d.id] = at[d.participant_id] if d.participant_id in at else at.get(d.id, -1)
+    columns = [0] * len(m.columns)
+    for _, code_id, doc_id in store.codings.coding_places(db):
+        col = doc_col.get(doc_id, -1)
+        if code_id in codes and col >= 0:
+            columns[col] += 1
+    return tuple(columns), sum(columns)

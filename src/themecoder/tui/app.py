@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -34,7 +34,8 @@ class ThemecoderApp(App[int]):
     CSS_PATH = "themecoder.tcss"
     TITLE = "themecoder"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {WorkbenchCommands}
+    # Only ours: it lists the workbench's actions first and Textual's system commands last.
+    COMMANDS = {WorkbenchCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+z", "undo", "Undo", show=True),
@@ -50,14 +51,19 @@ class ThemecoderApp(App[int]):
     # Shared state shown by every StatusBar.
     nlp_label: reactive[str] = reactive("NLP: not loaded")
     nlp_fallback: reactive[bool] = reactive(False)
+    nlp_message: reactive[str] = reactive("")
     task_label: reactive[str] = reactive("")
     task_total: reactive[float | None] = reactive(None)
     task_done: reactive[float] = reactive(0.0)
     data_version: reactive[int] = reactive(0)
 
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
-                 poll: float | None = POLL_SECONDS, blind: bool = False, write_behind: bool | None = None) -> None:
+                 poll: float | None = POLL_SECONDS, blind: bool = False, write_behind: bool | None = None,
+                 notices: Path | None = None) -> None:
+        """`notices`: a file that remembers the notices already shown (`run` passes the
+        user's; without it every start shows them)."""
         super().__init__()
+        self._notices_file = notices
         for e in registry.SCREENS:
             self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
         self.project = Project.open(project_path, coder=coder)
@@ -93,9 +99,11 @@ class ThemecoderApp(App[int]):
         """While a dialog is open (code picker, memo …) project-wide actions wait: an undo
         underneath an open picker would leave it acting on a stale selection."""
         if action in {"undo", "redo", "open_screen", "overview"}:
+            from textual.command import CommandPalette
             from textual.screen import ModalScreen
 
-            if isinstance(self.screen, ModalScreen):
+            # (the palette lists them; they run once it has closed)
+            if isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette):
                 return False
         return True
 
@@ -156,6 +164,7 @@ class ThemecoderApp(App[int]):
     @work(thread=True, exclusive=True, group="nlp", exit_on_error=False)
     def load_pipeline(self) -> None:
         self.pipeline_in_thread()
+        views.content_lemmas("relasjonene")  # the picker's lemma ranking: its dictionary, loaded here (~0.8 s)
         self._index_missing()
 
     def pipeline_in_thread(self):
@@ -177,9 +186,35 @@ class ThemecoderApp(App[int]):
 
     def _pipeline_ready(self, pipeline) -> None:
         self._show_status(pipeline.status, loaded=True)
-        if pipeline.status.kind != "model":
-            self.notify(pipeline.status.message, title="Language pipeline: fallback", severity="warning",
-                        timeout=8)
+        self.nlp_message = pipeline.status.message
+        if pipeline.status.kind != "model" and self.first_notice("nlp-fallback"):
+            # Once: afterwards the status bar says it (its tooltip has the whole message)
+            # and `themecoder doctor` explains it.
+            self.notify(f"{pipeline.status.message} (Shown once: the status bar keeps it; "
+                        "`themecoder doctor` says more.)", title="Language pipeline: fallback",
+                        severity="warning", timeout=8)
+
+    def first_notice(self, key: str) -> bool:
+        """True the first time a notice is asked for on this machine (remembered in the
+        notices file); always True without one. A file that cannot be read or written
+        never stops the app."""
+        import json
+
+        path = self._notices_file
+        if path is None:
+            return True
+        try:
+            seen = set(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else set()
+        except (OSError, ValueError, TypeError):
+            seen = set()
+        if key in seen:
+            return False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(sorted(seen | {key})), encoding="utf-8")
+        except OSError:
+            pass
+        return True
 
     def _index_missing(self) -> None:
         """In a worker thread: build the sentence/lemma index of documents without one."""
@@ -338,7 +373,7 @@ class ThemecoderApp(App[int]):
         from themecoder.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 1:
@@ -378,6 +413,7 @@ class ThemecoderApp(App[int]):
         entry = registry.entry(entry_id)
         current = self.screen
         if getattr(current, "_registry_entry", None) == entry.id:
+            self._reopened(current)
             return
         from textual.screen import ModalScreen
 
@@ -392,6 +428,7 @@ class ThemecoderApp(App[int]):
             self.pop_screen()
             current = self.screen
             if getattr(current, "_registry_entry", None) == entry.id:
+                self._reopened(current)
                 return
         if getattr(current, "_registry_entry", None):
             self.pop_screen()
@@ -400,19 +437,50 @@ class ThemecoderApp(App[int]):
         screen._registry_entry = entry.id
         self.push_screen(screen)
 
+    @staticmethod
+    def _reopened(screen: Screen) -> None:
+        """A screen's key on that screen: it goes back to its input (a search box), so
+        what is typed next is text, never a key of the result list or of the app."""
+        reopened = getattr(screen, "reopened", None)
+        if reopened is not None:
+            reopened()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, with its colour theme called a colour scheme: in this app a
+        theme is an analysis theme."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                command = command._replace(title="Colour scheme",
+                                           help="Change the colours of the workbench (not analysis themes)")
+            yield command
+
     def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
         """(title, help, callback) for the command palette beyond the key bindings."""
         out: list[tuple[str, str, Callable[[], Any]]] = []
         for e in registry.SCREENS:
-            out.append((f"Open: {e.title}", e.description, lambda e=e: self.action_open_screen(e.id)))
+            keys = " ".join(self.get_key_display(Binding(k.strip(), "")) for k in e.key.split(","))
+            out.append((f"Open: {e.title}", f"key: {keys} · {e.description}",
+                        lambda e=e: self.action_open_screen(e.id)))
         for d in views.documents(self.project):
             out.append((f"Open document: {d.title}", "Read and code this transcript",
                         lambda d=d: self.show_document(d.id)))
         return out
 
 
+def notices_file() -> Path:
+    """Where the workbench remembers the notices it has shown: THEMECODER_STATE_DIR, else
+    XDG_STATE_HOME/themecoder, else ~/.local/state/themecoder."""
+    import os
+
+    folder = os.environ.get("THEMECODER_STATE_DIR")
+    if not folder:
+        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+        folder = str(Path(base) / "themecoder")
+    return Path(folder) / "notices.json"
+
+
 def run(project_path: str | Path, coder: str | None = None, blind: bool = False) -> int:
     """Open the workbench on a project; returns the exit code."""
-    app = ThemecoderApp(project_path, coder=coder, blind=blind)
+    app = ThemecoderApp(project_path, coder=coder, blind=blind, notices=notices_file())
     result = app.run()
     return int(result or 0)

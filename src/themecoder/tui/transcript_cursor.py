@@ -143,7 +143,10 @@ class Sentences:
 def word_boundary(text: str, pos: int, delta: int, *, want: str) -> int:
     """The next word end/start after pos (delta > 0) or the previous one before it."""
     if delta > 0:
-        m = WORD.search(text, pos + (1 if want == "start" else 0))
+        if want == "start":
+            inside = WORD.match(text, pos)  # from a word's start: past that word, not one letter
+            pos = inside.end() if inside else pos + 1
+        m = WORD.search(text, pos)
         if m is None:
             return len(text)
         return m.start() if want == "start" else m.end()

@@ -20,6 +20,7 @@ from themecoder.core.text import collapse_ws
 from themecoder.core.views import rank_codes
 from themecoder.model import Code
 from themecoder.tui.screens.base import FilterPicker
+from themecoder.tui.widgets.hanging import hanging
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +29,12 @@ class Pick:
     label: str | None = None  # or a new code with this label
 
 
-def code_prompt(code: Code, count: int | None = None) -> Content:
-    parts: list = [("■ ", code.colour), code.label]
+def code_prompt(code: Code, count: int | None = None):
+    """A code's row in a list: a long label wraps under itself, not under the colour mark."""
+    parts: list = [code.label]
     if count is not None:
         parts.append((f"  {count}", "dim"))
-    return Content.assemble(*parts)
+    return hanging([("■ ", code.colour)], parts)
 
 
 class CodePicker(FilterPicker, ModalScreen[Pick | None]):
@@ -81,8 +83,10 @@ class CodePicker(FilterPicker, ModalScreen[Pick | None]):
         prompt.display = False
         options = self.query_one(OptionList)
         query_clean = collapse_ws(query)
-        suggestions = fuzzy_codes(self.codes, query_clean, limit=len(self.codes) if not query_clean else 50)
+        suggestions = fuzzy_codes(self.codes, query_clean, limit=len(self.codes))
         suggestions, strong = rank_codes(suggestions, query_clean)
+        if query_clean:
+            suggestions = suggestions[:50]
         items: list[Option] = []
         exact = any(c.label.casefold() == query_clean.casefold() for c in self.codes)
         offer_new = self.allow_new and bool(query_clean) and not exact

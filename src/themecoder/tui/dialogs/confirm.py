@@ -31,3 +31,18 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def dismiss_unless_unsaved(dialog: ModalScreen, unsaved: bool, what: str = "text") -> None:
+    """Escape in an editor: close it at once when nothing was typed, else ask first ("n"
+    goes back to the editor with the text as it was)."""
+    if not unsaved:
+        dialog.dismiss(None)
+        return
+
+    def answer(discard: bool | None) -> None:
+        if discard:
+            dialog.dismiss(None)
+
+    dialog.app.push_screen(Confirm(f"Discard the unsaved {what}?",
+                                   "y discards it · n goes back to it (ctrl+s saves)"), answer)

@@ -39,4 +39,7 @@ class JointMetaInferenceEditor(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: nothing typed goes without asking."""
+        from themecoder.tui.dialogs.confirm import dismiss_unless_unsaved
+
+        dismiss_unless_unsaved(self, self.query_one(TextArea).text != self.text, "meta-inference")

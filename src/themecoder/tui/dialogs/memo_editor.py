@@ -1,5 +1,6 @@
-"""Memo editor: a modal with a text area; ctrl+s saves, escape cancels. `edit_memo_for`
-opens it on a target and saves the result as one action."""
+"""Memo editor: a modal with a text area; ctrl+s saves, escape cancels (asking first when
+there is unsaved text). `edit_memo_for` opens it on a target and saves the result as one
+action."""
 from __future__ import annotations
 
 from typing import ClassVar
@@ -39,7 +40,10 @@ class MemoScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: nothing typed goes without asking."""
+        from themecoder.tui.dialogs.confirm import dismiss_unless_unsaved
+
+        dismiss_unless_unsaved(self, self.query_one(TextArea).text != self.initial, "memo text")
 
 
 def edit_memo_for(app, target_type: str, target_id: str | None, heading: str) -> None:

@@ -55,4 +55,10 @@ class ThemeTextsEditor(ModalScreen[ThemeTexts | None]):
                                 self.query_one("#text-condensate", TextArea).text))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape: nothing typed goes without asking."""
+        from themecoder.tui.dialogs.confirm import dismiss_unless_unsaved
+
+        now = (self.query_one("#text-description", TextArea).text, self.query_one("#text-analytic", TextArea).text,
+               self.query_one("#text-condensate", TextArea).text)
+        before = (self.theme.description, self.theme.analytic_text, self.theme.condensate)
+        dismiss_unless_unsaved(self, now != before, "theme texts")

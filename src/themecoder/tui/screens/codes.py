@@ -22,6 +22,7 @@ QUOTE_CHARS = 220
 
 
 class CodeListScreen(WorkbenchScreen):
+    TYPE_TO = "#code-filter"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("m", "memo", "Memo", show=True),

@@ -88,10 +88,11 @@ class MatrixScreen(WorkbenchScreen):
             cells.append(Text(str(m.row_total(i)), style="bold", justify="right"))
             table.add_row(*cells, key=r.id)
         if m.rows:
+            # distinct codings: a theme's row already holds its subthemes' codings
+            column_totals, total = views.matrix_totals(self.app.project, m)
             table.add_row(Text("Total", style="bold"),
-                          *[Text(str(m.column_total(c)), style="bold", justify="center")
-                            for c in range(len(m.columns))],
-                          Text(str(sum(m.row_total(i) for i in range(len(m.rows)))), style="bold", justify="right"),
+                          *[Text(str(v), style="bold", justify="center") for v in column_totals],
+                          Text(str(total), style="bold", justify="right"),
                           key="__total__")
             table.move_cursor(row=min(cursor.row, len(m.rows) - 1), column=max(1, min(cursor.column, len(m.columns))))
         unit = "participant" if self.by == "participant" else "document"

@@ -23,6 +23,9 @@ class OverviewScreen(WorkbenchScreen):
         Binding("enter", "open", "Open", show=True),
         Binding("i", "import", "Import", show=True),
         Binding("m", "memo", "Document memo", show=False),
+        Binding("p", "participant", "Participant", show=True),
+        Binding("r,f2", "rename", "Rename document", show=False),
+        Binding("delete", "delete", "Delete document", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -88,6 +91,63 @@ class OverviewScreen(WorkbenchScreen):
 
             title = views.document(self.app.project, doc).title
             edit_memo_for(self.app, "document", doc, f"Memo on document {title}")
+
+    def action_participant(self) -> None:
+        """Who the document is an interview with: an existing participant, a new one, none."""
+        doc_id = self._current_doc()
+        if not doc_id:
+            return
+        from themecoder.core import documents
+        from themecoder.tui.dialogs.participant_picker import ParticipantPicker
+
+        app = self.app
+        doc = views.document(app.project, doc_id)
+
+        def done(pick) -> None:
+            if pick is None:
+                return
+            result = app.act(documents.assign_participant, doc_id, pick.participant_id, new=pick.new)
+            if result is not None:
+                name = views.participant_names(app.project).get(result.participant_id or "")
+                app.notify(f"{result.title}: participant {name or '(none)'}.", timeout=3)
+
+        app.push_screen(ParticipantPicker(f"Participant of «{doc.title}»", views.participant_names(app.project),
+                                          doc.participant_id), done)
+
+    def action_rename(self) -> None:
+        doc_id = self._current_doc()
+        if not doc_id:
+            return
+        from themecoder.core import documents
+        from themecoder.tui.dialogs.ask_text import AskText
+
+        app = self.app
+        doc = views.document(app.project, doc_id)
+
+        def done(title: str | None) -> None:
+            if title and title != doc.title:
+                app.act(documents.rename_document, doc_id, title, done=f"Renamed to «{title}».")
+
+        app.push_screen(AskText(f"New title of «{doc.title}»", doc.title), done)
+
+    def action_delete(self) -> None:
+        doc_id = self._current_doc()
+        if not doc_id:
+            return
+        from themecoder.core import documents
+        from themecoder.tui.dialogs.confirm import Confirm
+
+        app = self.app
+        impact = documents.delete_impact(app.project, doc_id)
+        n = impact.codings
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                app.act(documents.delete_document, doc_id,
+                        done=f"Deleted «{impact.document.title}»; ctrl+z brings it back.")
+
+        app.push_screen(Confirm(f"Delete «{impact.document.title}» with {n} coding{'' if n == 1 else 's'}?",
+                                "Its codings and memos go with it; ctrl+z (undo) brings it all back."), done)
 
     def action_import(self) -> None:
         from themecoder.tui.dialogs.import_files import ImportScreen, run_import

@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 from themecoder.core import review, review_changes, views
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.hanging import hanging
 from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -93,12 +94,13 @@ class ReviewScreen(WorkbenchScreen):
             mark, colour = MARK[s.status]
             open_n = len(s.item.open_threads) if s.item else 0
             talk = (f"  💬{open_n}", "yellow") if open_n else ("", "")
+            # long names wrap under themselves, not under the marks
             if s.kind == "theme":
-                rows.append(Option(Content.assemble("  " * s.depth, (mark + " ", colour), (s.theme.name, "bold"), talk),
+                rows.append(Option(hanging(["  " * s.depth, (mark + " ", colour)], [(s.theme.name, "bold"), talk]),
                                    id=f"step:{n}"))
             else:
-                rows.append(Option(Content.assemble("  " * (s.depth + 1), (mark + " ", colour), ("■ ", s.code.colour),
-                                                    s.code.label, talk), id=f"step:{n}"))
+                rows.append(Option(hanging(["  " * (s.depth + 1), (mark + " ", colour), ("■ ", s.code.colour)],
+                                           [s.code.label, talk]), id=f"step:{n}"))
         for item in self.orphans:
             mark, colour = MARK[item.status]
             open_talk = (f"  💬{len(item.open_threads)}", "yellow") if item.open_threads else ""

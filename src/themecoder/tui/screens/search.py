@@ -23,18 +23,20 @@ from themecoder.tui.widgets.status_bar import StatusBar
 def kwic(hit: Hit, width: int = 76, coded: list[str] | None = None) -> Content:
     """Two lines: who and where; then the match centred in its context (keyword in context)."""
     match = collapse_ws(hit.match)
-    side = max(8, (width - len(match) - 4) // 2)
+    side = max(8, (width - len(match) - 2) // 2)
     left = hit.left[-side:]
     right = hit.right[:side]
     who = " · ".join(x for x in (hit.participant, hit.document) if x)
     parts: list = [(who, "dim")]
     if coded:
         parts.append(("  ✓ " + ", ".join(coded), "bold"))
-    parts += ["\n", "…" + left.rjust(side) + " ", (match, "bold reverse"), " " + right + "…"]
+    # the spaces around the match are the text's own: none before "." or ","
+    parts += ["\n", "…" + left.rjust(side), (match, "bold reverse"), right + "…"]
     return Content.assemble(*parts)
 
 
 class SearchScreen(WorkbenchScreen):
+    TYPE_TO = "#search-input"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", show=True),
         Binding("c", "code_hit", "Code hit", show=True),
@@ -58,6 +60,11 @@ class SearchScreen(WorkbenchScreen):
     def on_mount(self) -> None:
         self.title = "Search"
         self.sub_title = self.app.project.name
+        self.query_one(Input).focus()
+
+    def reopened(self) -> None:
+        """`/` again: a new search, so the box gets the focus (its text selected); what is
+        typed next is the query, never a key of the result list or of the app."""
         self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -27,6 +27,7 @@ from themecoder.tui.dialogs.key_quote_picker import KeyQuotePicker
 from themecoder.tui.dialogs.theme_picker import ThemePick, ThemePicker
 from themecoder.tui.dialogs.theme_texts_editor import ThemeTextsEditor
 from themecoder.tui.screens.base import WorkbenchScreen
+from themecoder.tui.widgets.hanging import hanging
 from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
 
@@ -50,8 +51,8 @@ class ThemesScreen(WorkbenchScreen):
     ]
     DEFAULT_CSS = """
     ThemesScreen #tg-body { height: 1fr; }
-    ThemesScreen #tg-tree-pane { width: 3fr; }
-    ThemesScreen #tg-side { width: 2fr; min-width: 30; }
+    ThemesScreen #tg-tree-pane { width: 1fr; }
+    ThemesScreen #tg-side { width: 1fr; min-width: 36; }
     ThemesScreen #tg-tree { height: 1fr; }
     ThemesScreen #tg-unthemed { height: 1fr; }
     ThemesScreen #tg-several { height: 1fr; max-height: 12; }
@@ -108,10 +109,11 @@ class ThemesScreen(WorkbenchScreen):
         rows: list[Option] = []
         for n in tree:
             mark, colour = STATUS_MARK[statuses.get(("theme", n.theme.id, ""), "proposed")]
-            rows.append(Option(Content.assemble(
-                "  " * n.depth, (mark, colour), ("▸ " if n.children else "• ", "bold"), (n.theme.name, "bold"),
-                (f"  {n.codings} codings · {n.participants} inf." + (f" · {len(n.codes)} codes" if n.codes else ""),
-                 "dim"),
+            rows.append(Option(hanging(
+                ["  " * n.depth, (mark, colour), ("▸ " if n.children else "• ", "bold")],
+                [(n.theme.name, "bold"),
+                 (f"  {n.codings} codings · {n.participants} inf." + (f" · {len(n.codes)} codes" if n.codes else ""),
+                  "dim")],
             ), id=f"t|{n.theme.id}"))
             for c in n.codes:
                 rows.append(Option(self._code_row(c, n.theme.id, n.depth + 1, stats[c.id].codings,
@@ -125,18 +127,21 @@ class ThemesScreen(WorkbenchScreen):
                                     for c in unthemed])
         self.query_one("#tg-unthemed-title", Label).update(f"Codes in no theme ({len(unthemed)})")
         several = themes.codes_in_several_themes(project)
-        self._fill("#tg-several", [Option(Content.assemble(
-            self._code_row(c, None, 0, stats[c.id].codings), "\n    ",
-            (", ".join(self.paths.get(t.id, t.name) for t in ts), "dim")), id=f"s|{c.id}") for c, ts in several])
+        self._fill("#tg-several", [Option(self._code_row(
+            c, None, 0, stats[c.id].codings,
+            more=[[(", ".join(self.paths.get(t.id, t.name) for t in ts), "dim")]]), id=f"s|{c.id}") for c, ts in several])
         self.query_one("#tg-several-title", Label).update(f"In several themes ({len(several)})")
         self._show_detail()
 
-    def _code_row(self, code, theme_id: str | None, depth: int, count: int, status: str = "proposed") -> Content:
+    def _code_row(self, code, theme_id: str | None, depth: int, count: int, status: str = "proposed",
+                  more: list | None = None):
+        """A code's row; a long label wraps under itself, not under the marks."""
         marked = (code.id, theme_id) in self.marked
         mark, colour = STATUS_MARK[status]
-        return Content.assemble(
-            "  " * depth, ("[x] " if marked else "[ ] ", "bold" if marked else "dim"), (mark, colour),
-            ("■ ", code.colour), code.label, (f"  {count}", "dim"))
+        return hanging(
+            ["  " * depth, ("[x] " if marked else "[ ] ", "bold" if marked else "dim"), (mark, colour or ""),
+             ("■ ", code.colour)],
+            [code.label, (f"  {count}", "dim")], *(more or []))
 
     def _fill(self, selector: str, rows: list[Option]) -> None:
         options = self.query_one(selector, OptionList)

@@ -27,6 +27,7 @@ class StatusBar(Horizontal):
         self.query_one("#status-coder", Label).update(f"coder: {app.project.coder}")
         self.watch(app, "nlp_label", self._show_nlp, init=True)
         self.watch(app, "nlp_fallback", self._show_nlp, init=False)
+        self.watch(app, "nlp_message", self._show_nlp, init=False)
         self.watch(app, "data_version", self._show_anonymisation, init=True)
         self.watch(app, "task_label", self._show_task, init=True)
         self.watch(app, "task_done", self._show_task, init=False)
@@ -36,6 +37,7 @@ class StatusBar(Horizontal):
         label = self.query_one("#status-nlp", Label)
         label.update(self.app.nlp_label)
         label.set_class(self.app.nlp_fallback, "-fallback")
+        label.tooltip = getattr(self.app, "nlp_message", "") or None  # the whole message, always at hand
 
     def _show_anonymisation(self, _value=None) -> None:
         from themecoder.core.anonymise import anonymisation_label
