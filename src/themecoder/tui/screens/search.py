@@ -83,6 +83,9 @@ class SearchScreen(WorkbenchScreen):
         app = self.app
         app.call_from_thread(app._task_start, "searching")
         try:
+            if views.needs_indexing(app.project):  # a large import is readable before it is indexed
+                app.call_from_thread(self._show_status, f"Indexing the documents for search, then searching "
+                                                        f"for «{query}» …")
             hits = search(app.project, query, pipeline=app.pipeline_in_thread())
         except Exception as exc:  # noqa: BLE001 (a UserError or a broken pipeline: say so, keep the screen)
             app.call_from_thread(self._show_error, str(exc))
@@ -90,6 +93,9 @@ class SearchScreen(WorkbenchScreen):
         finally:
             app.call_from_thread(app._task_end, "searching")
         app.call_from_thread(self._show_hits, query, hits)
+
+    def _show_status(self, message: str) -> None:
+        self.query_one("#search-status", Label).update(message)
 
     def _show_error(self, message: str) -> None:
         self.query_one("#search-status", Label).update(f"Search failed: {message}")
