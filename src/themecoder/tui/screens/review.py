@@ -15,6 +15,7 @@ from textual.widgets import ContentSwitcher, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import review, review_changes, views
+from themecoder.io.review_change_text import change_text
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.key_footer import KeyFooter
@@ -123,7 +124,7 @@ class ReviewScreen(WorkbenchScreen):
                 if since else "No review yet: everything is new")
         change_rows = [Option(Content.assemble((head, "bold")), id="head", disabled=True)]
         change_rows += [Option(Content.assemble((f"{c.time[:16].replace('T', ' ')}  {c.coder or '':<10} ", "dim"),
-                                                c.text), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
+                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
         if not changes.changes:
             change_rows.append(Option("nothing changed", id="none", disabled=True))
         self._fill("#rv-changes", change_rows)
