@@ -38,6 +38,7 @@ class ReviewScreen(WorkbenchScreen):
         Binding("o", "view('rv-open')", "Open comments", show=True),
         Binding("g", "view('rv-changes')", "Changes", show=True),
         Binding("n", "next_unreviewed", "Next unreviewed", show=False),
+        Binding("i", "import_review", "Import review", show=True),
     ]
     DEFAULT_CSS = """
     ReviewScreen #rv-title { padding: 0 1; height: 1; width: 1fr; text-style: bold; }
@@ -316,6 +317,11 @@ class ReviewScreen(WorkbenchScreen):
             root = review.comment(self.app.project, root.parent_id)
         reopen = root.resolved is not None
         self.app.act(review.resolve, cid, reopen=reopen, done="Thread reopened." if reopen else "Thread resolved.")
+
+    def action_import_review(self) -> None:
+        from themecoder.tui.dialogs.import_review import ImportReview
+
+        self.app.push_screen(ImportReview(self.app.project.path))
 
     def action_view(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
