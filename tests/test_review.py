@@ -12,6 +12,7 @@ from themecoder import store
 from themecoder.core import codebook, coding, review, review_changes, review_exchange, review_overview, themes
 from themecoder.core.project import Project
 from themecoder.errors import Conflict, UserError
+from themecoder.io.review_change_text import change_text
 
 REVIEW_TABLES = ["review_items", "review_comments", "review_imports"]
 WORK_TABLES = ["codes", "codings", "themes", "code_themes", "memos", "documents"]
@@ -177,9 +178,9 @@ def test_review_on_a_copy_is_imported_without_losing_new_work(demo_project, tmp_
         changes = review_changes.changes_since(student)
         cats = changes.by_category()
         assert changes.since is not None and changes.since.source == "import"
-        assert any(cd.label in c.text for c in cats["code-merged"])
-        assert any(ca.label in c.text for c in cats["code-renamed"])
-        assert any(cc.label in c.text for c in cats["code-unmapped"])
+        assert any(cd.label in change_text(c, "en") for c in cats["code-merged"])
+        assert any(ca.label in change_text(c, "en") for c in cats["code-renamed"])
+        assert any(cc.label in change_text(c, "en") for c in cats["code-unmapped"])
         assert cats["code-added"] and cats["codings-added"]
         assert "review" not in " ".join(c.category for c in changes.changes)
 
@@ -263,7 +264,7 @@ def test_changes_since_a_local_review(demo_project):
         student.undo()
         report = review_changes.changes_since(student)
         assert report.since.reviewer == "Kari" and report.since.source == "local"
-        texts = [c.text for c in report.changes]
+        texts = [change_text(c, "en") for c in report.changes]
         assert texts == [
             "theme «Nytt tema» added",
             f"«{c1.label}» moved from «{t1.name}» to «Nytt tema 2»",

@@ -13,6 +13,7 @@ from themecoder.core import anonymise, codebook, coding, review, review_changes,
 from themecoder.core.documents import add_transcript
 from themecoder.core.project import Project
 from themecoder.io.readers import read_transcript
+from themecoder.io.review_change_text import change_text
 from themecoder.store import schema
 
 
@@ -39,7 +40,7 @@ def student_work(student: Project) -> None:
 
 
 def report(project: Project) -> list[tuple]:
-    return [(c.action_id, c.coder, c.category, c.text) for c in review_changes.changes_since(project).changes]
+    return [(c.action_id, c.coder, c.category, change_text(c, "en")) for c in review_changes.changes_since(project).changes]
 
 
 def cli_changes(path: Path, capsys) -> dict:
@@ -128,7 +129,7 @@ def test_migration_v5_backfills_the_history_from_the_undo_data(tmp_path, monkeyp
 
     build(tmp_path / "new.themecoder")
     with Project.open(tmp_path / "new.themecoder", coder="student") as p:
-        expected = [(c.category, c.text) for c in review_changes.changes_since(p).changes]
+        expected = [(c.category, change_text(c, "en")) for c in review_changes.changes_since(p).changes]
     assert [c for c, _ in expected] == ["theme-added", "code-moved", "theme-renamed", "code-renamed", "theme-edited"]
 
     with monkeypatch.context() as m:
@@ -139,7 +140,7 @@ def test_migration_v5_backfills_the_history_from_the_undo_data(tmp_path, monkeyp
     with Project.open(old, coder="student") as p:
         assert p.db.version == schema.current_version()
         assert p.db.scalar("SELECT count(*) FROM review_history") > 0
-        assert [(c.category, c.text) for c in review_changes.changes_since(p).changes] == expected
+        assert [(c.category, change_text(c, "en")) for c in review_changes.changes_since(p).changes] == expected
 
 
 def test_a_merge_carries_review_items_over_through_retarget_in(demo_project, tmp_path):

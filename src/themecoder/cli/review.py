@@ -234,24 +234,25 @@ def list_items(project, args) -> int:
 @review_cmd.command("changes", project_argument, AS_NAME,
                 option("--since", type=ACTION_ID, help="action id (see `history`) instead of the last review"),
                 option("--reviewer", help="the last review by this reviewer"),
+                option("--lang", choices=["nb", "en"], help="the language of the lines (default: the project's)"),
                 json_option,
                 help="what changed since the last review")
 def changes(project, args) -> int:
     from themecoder.core.review_changes import changes_since
+    from themecoder.io.export import export_lang
+    from themecoder.io.review_change_text import change_text, nothing_line, since_line
 
     report = changes_since(project, args.since, reviewer=args.reviewer)
+    lang = export_lang(project, args.lang)      # --lang, else the project's language (nb)
     if args.json:
         emit_json({"since": slots(report.since) if report.since else None,
-                   "changes": [slots(c) for c in report.changes]})
+                   "changes": [slots(c) | {"text": change_text(c, lang)} for c in report.changes]})
         return 0
-    if report.since is None:
-        print("no review yet: everything is new")
-    else:
-        print(f"since the review by {report.since.reviewer or '?'} ({report.since.time[:16]}):")
+    print(since_line(report.since, lang))
     for c in report.changes:
-        print(f"  {c.time[:16]} {c.coder or '':<10} {c.text}")
+        print(f"  {c.time[:16]} {c.coder or '':<10} {change_text(c, lang)}")
     if not report.changes:
-        print("  nothing changed")
+        print("  " + nothing_line(lang))
     return 0
 
 

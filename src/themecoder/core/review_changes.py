@@ -1,6 +1,10 @@
 """What changed since the last review: codes and themes added, renamed, merged, split,
 deleted, moved; mappings and codings added or removed.
 
+Core returns structured records (what kind of change, its target, the old and new names, who,
+when); the text is rendered at the edge, in nb or en, by io.review_change_text through the one
+string table.
+
 Derived from `review_history` (filled by triggers inside every user action, see
 store.schema) and the action log, never from the undo data: purge-undo deletes that, and the
 supervisor must still see what changed. A change undone is no change: an undone action's rows
@@ -11,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from themecoder import store
 from themecoder.core.project import Project
@@ -31,14 +36,30 @@ class ReviewPoint:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One change, as data. Names are plain (no quote marks); a theme of None in
+    `from_themes`/`to_themes` (or `parent`) is the top level."""
     action_id: int
-    time: str
-    coder: str | None
-    category: str           # code-added, code-renamed, code-merged, code-split, code-deleted,
-                            # code-moved, code-mapped, code-unmapped, theme-added,
+    time: str               # when
+    coder: str | None       # who
+    category: str           # the kind: code-added, code-renamed, code-merged, code-split,
+                            # code-deleted, code-moved, code-mapped, code-unmapped, theme-added,
                             # theme-renamed, theme-moved, theme-deleted, theme-edited,
                             # codings-added, codings-removed
-    text: str
+    target: str             # "code", "theme" or "codings"
+    target_id: str | None = None
+    name: str = ""          # the code or theme as it is named now (or was, when deleted)
+    old_name: str | None = None     # renamed: before
+    new_name: str | None = None     # renamed: after; merged, split: the code it went into
+    merged: tuple[str, ...] = ()    # code-merged: the codes merged away
+    from_themes: tuple[str | None, ...] = ()    # code-moved, code-unmapped, theme-moved
+    to_themes: tuple[str | None, ...] = ()      # code-moved, code-mapped, theme-moved
+    parent: str | None = None       # theme-added: the theme it was added under (None: top level)
+    fields: tuple[str, ...] = ()    # theme-edited: description, analytic_text, condensate, key_coding_id
+    count: int | None = None        # codings-added, codings-removed, code-split: how many
+
+    @property
+    def kind(self) -> str:
+        return self.category
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +127,9 @@ def changes_since(project: Project, since: int | None = None, *, reviewer: str |
             removed[a.coder] += n_removed
     last = actions[-1]
     for who, n in added.items():
-        out.append(Change(last.id, last.time, who, "codings-added", f"{n} coding{'s' if n != 1 else ''} added" + (f" by {who}" if who else "")))
+        out.append(Change(last.id, last.time, who, "codings-added", "codings", count=n))
     for who, n in removed.items():
-        out.append(Change(last.id, last.time, who, "codings-removed",
-                          f"{n} coding{'s' if n != 1 else ''} removed" + (f" by {who}" if who else "")))
+        out.append(Change(last.id, last.time, who, "codings-removed", "codings", count=n))
     return ChangeReport(point, tuple(out))
 
 
@@ -131,26 +151,29 @@ class _Names:
         self.theme_name.update({t.id: t.name for t in store.themes.themes(project.db)})
 
     def code(self, code_id: str) -> str:
-        return f"«{self.code_label.get(code_id, code_id[:8])}»"
+        return self.code_label.get(code_id, code_id[:8])
 
-    def theme(self, theme_id: str | None) -> str:
-        return "the top level" if theme_id is None else f"«{self.theme_name.get(theme_id, theme_id[:8])}»"
+    def theme(self, theme_id: str | None) -> str | None:
+        """The theme's name; None for the top level."""
+        return None if theme_id is None else self.theme_name.get(theme_id, theme_id[:8])
 
 
 def _changes_of(a: actionlog.Action, rows: list[sqlite3.Row], names: _Names) -> tuple[list[Change], int, int]:
     """The changes one action made, and how many codings it added and removed."""
     out: list[Change] = []
 
-    def emit(category: str, text: str) -> None:
-        out.append(Change(a.id, a.time, a.coder, category, text))
+    def emit(category: str, target: str, **kw: Any) -> None:
+        out.append(Change(a.id, a.time, a.coder, category, target, **kw))
 
     if a.kind == "merge-codes":
-        merged = ", ".join(f"«{m['label']}»" for m in a.details.get("merged", []))
-        emit("code-merged", f"{merged} merged into «{a.details.get('into', '?')}»")
+        merged = tuple(str(m.get("label", "?")) for m in a.details.get("merged", []))
+        emit("code-merged", "code", name=str(a.details.get("into", "?")), new_name=str(a.details.get("into", "?")),
+             merged=merged)
         return out, 0, 0
     if a.kind == "split-code":
-        emit("code-split", f"{a.details.get('codings', '?')} codings of «{a.details.get('code', '?')}» "
-                           f"split off into «{a.details.get('new', '?')}»")
+        n = a.details.get("codings")
+        emit("code-split", "code", name=str(a.details.get("code", "?")), old_name=str(a.details.get("code", "?")),
+             new_name=str(a.details.get("new", "?")), count=n if isinstance(n, int) else None)
         return out, 0, 0
     mapping_ins: dict[str, list[str]] = defaultdict(list)
     mapping_del: dict[str, list[str]] = defaultdict(list)
@@ -161,12 +184,13 @@ def _changes_of(a: actionlog.Action, rows: list[sqlite3.Row], names: _Names) -> 
         tbl, op = r["tbl"], r["op"]
         if tbl == "codes":
             if op == "I":
-                emit("code-added", f"code {names.code(r['code_id'])} added")
+                emit("code-added", "code", target_id=r["code_id"], name=names.code(r["code_id"]))
             elif op == "D":
                 deleted_codes.add(r["code_id"])
-                emit("code-deleted", f"code «{r['old_name']}» deleted")
+                emit("code-deleted", "code", target_id=r["code_id"], name=r["old_name"], old_name=r["old_name"])
             elif r["old_name"] != r["new_name"]:
-                emit("code-renamed", f"code «{r['old_name']}» renamed «{r['new_name']}»")
+                emit("code-renamed", "code", target_id=r["code_id"], name=r["new_name"], old_name=r["old_name"],
+                     new_name=r["new_name"])
         elif tbl == "themes":
             _theme_change(r, names, emit, deleted_themes)
         elif tbl == "code_themes":
@@ -182,36 +206,35 @@ def _changes_of(a: actionlog.Action, rows: list[sqlite3.Row], names: _Names) -> 
     for code_id in dict.fromkeys([*mapping_del, *mapping_ins]):
         if code_id in deleted_codes:
             continue
-        froms = [t for t in mapping_del.get(code_id, []) if t not in deleted_themes]
-        tos = mapping_ins.get(code_id, [])
+        froms = tuple(names.theme(t) for t in mapping_del.get(code_id, []) if t not in deleted_themes)
+        tos = tuple(names.theme(t) for t in mapping_ins.get(code_id, []))
+        code = names.code(code_id)
         if froms and tos:
-            emit("code-moved", f"{names.code(code_id)} moved from {', '.join(names.theme(t) for t in froms)} "
-                               f"to {', '.join(names.theme(t) for t in tos)}")
+            emit("code-moved", "code", target_id=code_id, name=code, from_themes=froms, to_themes=tos)
         elif tos:
-            emit("code-mapped", f"{names.code(code_id)} put in {', '.join(names.theme(t) for t in tos)}")
+            emit("code-mapped", "code", target_id=code_id, name=code, to_themes=tos)
         elif froms:
-            emit("code-unmapped", f"{names.code(code_id)} taken out of {', '.join(names.theme(t) for t in froms)}")
+            emit("code-unmapped", "code", target_id=code_id, name=code, from_themes=froms)
     return out, n_added, n_removed
 
 
 def _theme_change(r: sqlite3.Row, names: _Names, emit, deleted_themes: set[str]) -> None:
-    op, old, new = r["op"], r["old_name"], r["new_name"]
+    op, old, new, tid = r["op"], r["old_name"], r["new_name"], r["theme_id"]
     if op == "I":
-        where = f" under {names.theme(r['new_parent'])}" if r["new_parent"] else ""
-        emit("theme-added", f"theme «{new}» added{where}")
+        emit("theme-added", "theme", target_id=tid, name=new, new_name=new, parent=names.theme(r["new_parent"]))
     elif op == "D":
-        deleted_themes.add(r["theme_id"])
-        emit("theme-deleted", f"theme «{old}» deleted")
+        deleted_themes.add(tid)
+        emit("theme-deleted", "theme", target_id=tid, name=old, old_name=old)
     else:
         fields = set((r["fields"] or "").split(","))
         if old != new:
-            emit("theme-renamed", f"theme «{old}» renamed «{new}»")
+            emit("theme-renamed", "theme", target_id=tid, name=new, old_name=old, new_name=new)
         if r["old_parent"] != r["new_parent"]:
-            emit("theme-moved", f"theme «{new}» moved from {names.theme(r['old_parent'])} "
-                                f"to {names.theme(r['new_parent'])}")
-        edited = [f for f in _EDITED if f in fields]
+            emit("theme-moved", "theme", target_id=tid, name=new, from_themes=(names.theme(r["old_parent"]),),
+                 to_themes=(names.theme(r["new_parent"]),))
+        edited = tuple(f for f in _EDITED if f in fields)
         if edited:
-            emit("theme-edited", f"theme «{new}»: {', '.join(f.replace('_', ' ') for f in edited)} changed")
+            emit("theme-edited", "theme", target_id=tid, name=new, fields=edited)
 
 
 @dataclass(frozen=True, slots=True)

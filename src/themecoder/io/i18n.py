@@ -364,6 +364,40 @@ STRINGS: dict[str, dict[str, str]] = {
                             "eller Safari).",
                       "en": "This page needs JavaScript. Open it in an ordinary browser (Edge, Chrome, Firefox or "
                             "Safari)."},
+    # --- review changes in nb/en (issue 11)
+    # One line per change since the last review (core.review_changes records, rendered by
+    # io.review_change_text). Names arrive bare and are put in « » here, in both languages.
+    "change.code-added": {"nb": "koden «{name}» lagt til", "en": "code «{name}» added"},
+    "change.code-deleted": {"nb": "koden «{name}» slettet", "en": "code «{name}» deleted"},
+    "change.code-renamed": {"nb": "koden «{old}» omdøpt til «{new}»", "en": "code «{old}» renamed «{new}»"},
+    "change.code-merged": {"nb": "{merged} slått sammen med «{into}»", "en": "{merged} merged into «{into}»"},
+    "change.code-split": {"nb": "{n} kodinger av «{code}» skilt ut i «{new}»",
+                          "en": "{n} codings of «{code}» split off into «{new}»"},
+    "change.code-moved": {"nb": "«{code}» flyttet fra {froms} til {tos}", "en": "«{code}» moved from {froms} to {tos}"},
+    "change.code-mapped": {"nb": "«{code}» lagt i {tos}", "en": "«{code}» put in {tos}"},
+    "change.code-unmapped": {"nb": "«{code}» tatt ut av {froms}", "en": "«{code}» taken out of {froms}"},
+    "change.theme-added": {"nb": "temaet «{name}» lagt til", "en": "theme «{name}» added"},
+    "change.theme-added-under": {"nb": "temaet «{name}» lagt til under {parent}",
+                                 "en": "theme «{name}» added under {parent}"},
+    "change.theme-deleted": {"nb": "temaet «{name}» slettet", "en": "theme «{name}» deleted"},
+    "change.theme-renamed": {"nb": "temaet «{old}» omdøpt til «{new}»", "en": "theme «{old}» renamed «{new}»"},
+    "change.theme-moved": {"nb": "temaet «{name}» flyttet fra {froms} til {tos}",
+                           "en": "theme «{name}» moved from {froms} to {tos}"},
+    "change.theme-edited": {"nb": "temaet «{name}»: {fields} endret", "en": "theme «{name}»: {fields} changed"},
+    "change.codings-added.one": {"nb": "{n} koding lagt til", "en": "{n} coding added"},
+    "change.codings-added.many": {"nb": "{n} kodinger lagt til", "en": "{n} codings added"},
+    "change.codings-removed.one": {"nb": "{n} koding fjernet", "en": "{n} coding removed"},
+    "change.codings-removed.many": {"nb": "{n} kodinger fjernet", "en": "{n} codings removed"},
+    "change.by": {"nb": "{text} av {who}", "en": "{text} by {who}"},
+    "change.top_level": {"nb": "toppnivået", "en": "the top level"},
+    "change.unknown": {"nb": "?", "en": "?"},
+    "change.field.description": {"nb": "beskrivelse", "en": "description"},
+    "change.field.analytic_text": {"nb": "analytisk tekst", "en": "analytic text"},
+    "change.field.condensate": {"nb": "kondensat", "en": "condensate"},
+    "change.field.key_coding_id": {"nb": "gullsitat", "en": "key coding id"},
+    "change.since": {"nb": "siden veiledningen til {who} ({time}):", "en": "since the review by {who} ({time}):"},
+    "change.no_review": {"nb": "ingen veiledning ennå: alt er nytt", "en": "no review yet: everything is new"},
+    "change.nothing": {"nb": "ingenting er endret", "en": "nothing changed"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}

@@ -103,6 +103,7 @@ def pack_data(project: Project, *, reviewer: str | None = None, lang: str = "nb"
     from themecoder.core.quotes import QuoteSource
     from themecoder.core.review_changes import changed_targets, changes_since
     from themecoder.core.themes import flatten, theme_tree
+    from themecoder.io.review_change_text import change_lines
     from themecoder.store.db import now
 
     lang = check_lang(lang)
@@ -149,7 +150,7 @@ def pack_data(project: Project, *, reviewer: str | None = None, lang: str = "nb"
         "themes": themes,
         "codes": codes,
         "items": out_items,
-        "changes": {"since": since, "lines": [] if first_review else [c.text for c in report.changes]},
+        "changes": {"since": since, "lines": [] if first_review else change_lines(report, lang)},
         "strings": strings(lang),
     }
 

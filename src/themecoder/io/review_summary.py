@@ -15,6 +15,7 @@ from themecoder.core.review_overview import ReviewSummary
 from themecoder.errors import UserError
 from themecoder.io.i18n import LANGS, quote_marks
 from themecoder.io.i18n import t as _t
+from themecoder.io.review_change_text import change_lines
 from themecoder.io.tabular import atomic_write, write_text
 
 
@@ -108,7 +109,7 @@ def render_markdown(s: ReviewSummary, *, lang: str = "nb") -> str:
         lines.append("")
     lines += [f"## {t('changes', lang)}", ""]
     if s.changes.changes:
-        lines += [f"- {c.text}" for c in s.changes.changes]
+        lines += [f"- {text}" for text in change_lines(s.changes, lang)]
     else:
         lines.append(t("no_changes", lang))
     lines.append("")
@@ -196,8 +197,8 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
             cells[2].text = "\n".join(("↳ " if lvl else "") + x for lvl, x in _comment_lines(item.threads, lang))
     doc.add_heading(t("changes", lang), level=1)
     if s.changes.changes:
-        for change in s.changes.changes:
-            doc.add_paragraph(change.text, style="List Bullet")
+        for text in change_lines(s.changes, lang):
+            doc.add_paragraph(text, style="List Bullet")
     else:
         doc.add_paragraph(t("no_changes", lang))
     return doc

@@ -15,6 +15,7 @@ from textual.widgets import ContentSwitcher, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import review, review_changes, views
+from themecoder.io.review_change_text import change_text
 from themecoder.tui.dialogs.ask_text import AskText
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.hanging import hanging
@@ -38,6 +39,7 @@ class ReviewScreen(WorkbenchScreen):
         Binding("o", "view('rv-open')", "Open comments", show=True),
         Binding("g", "view('rv-changes')", "Changes", show=True),
         Binding("n", "next_unreviewed", "Next unreviewed", show=False),
+        Binding("i", "import_review", "Import review", show=True),
     ]
     DEFAULT_CSS = """
     ReviewScreen #rv-title { padding: 0 1; height: 1; width: 1fr; text-style: bold; }
@@ -125,7 +127,7 @@ class ReviewScreen(WorkbenchScreen):
                 if since else "No review yet: everything is new")
         change_rows = [Option(Content.assemble((head, "bold")), id="head", disabled=True)]
         change_rows += [Option(Content.assemble((f"{c.time[:16].replace('T', ' ')}  {c.coder or '':<10} ", "dim"),
-                                                c.text), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
+                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
         if not changes.changes:
             change_rows.append(Option("nothing changed", id="none", disabled=True))
         self._fill("#rv-changes", change_rows)
@@ -317,6 +319,11 @@ class ReviewScreen(WorkbenchScreen):
             root = review.comment(self.app.project, root.parent_id)
         reopen = root.resolved is not None
         self.app.act(review.resolve, cid, reopen=reopen, done="Thread reopened." if reopen else "Thread resolved.")
+
+    def action_import_review(self) -> None:
+        from themecoder.tui.dialogs.import_review import ImportReview
+
+        self.app.push_screen(ImportReview(self.app.project.path))
 
     def action_view(self, view: str) -> None:
         self.query_one(ContentSwitcher).current = view
