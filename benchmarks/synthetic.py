@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from themecoder import store  # noqa: E402
 from themecoder.core.project import Project  # noqa: E402
-from themecoder.core.text import context  # noqa: E402
+from themecoder.core.text import context, word_count  # noqa: E402
 from themecoder.store.db import now  # noqa: E402
 
 
@@ -86,7 +86,8 @@ def build_synthetic(path: Path, *, documents: int = 1000, words: int = 1_000_000
                 (doc_id, f"intervju {d:04d}", f"intervju{d:04d}.txt", text, uuid.uuid4().hex, pid, stamp, d),
             )
             conn.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?)", turns)
-            store.index.replace(conn, doc_id, [(s, e) for _, s, e in sentences], [t[1:] for t in tokens])
+            store.index.replace(conn, doc_id, [(s, e) for _, s, e in sentences], [t[1:] for t in tokens],
+                                word_count(text))
             rows = []
             for _ in range(per_doc):
                 s = rng.randrange(0, len(text) - 200)

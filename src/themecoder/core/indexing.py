@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from themecoder import store
+from themecoder.core.text import word_count
 
 if TYPE_CHECKING:
     from themecoder.core.project import Project
@@ -25,10 +26,12 @@ def analyse(text: str, turn_spans: list[tuple[int, int]], pipeline: Pipeline | N
     return pipeline.analyse(text, analysis_spans(text, turn_spans))
 
 
-def write_index(conn: sqlite3.Connection, doc_id: str, analysis: Analysis) -> None:
-    """Replace a document's index by this analysis (forms are stored case-folded)."""
+def write_index(conn: sqlite3.Connection, doc_id: str, analysis: Analysis, text: str | None = None) -> None:
+    """Replace a document's index by this analysis (forms are stored case-folded), with the
+    text's word count when the text is given."""
     store.index.replace(conn, doc_id, analysis.sentences,
-                        ((t.start, t.end, t.lemma, t.text.casefold()) for t in analysis.tokens))
+                        ((t.start, t.end, t.lemma, t.text.casefold()) for t in analysis.tokens),
+                        None if text is None else word_count(text))
 
 
 def write_index_if_current(project: Project, doc_id: str, text: str, analysis: Analysis) -> bool:
@@ -37,7 +40,7 @@ def write_index_if_current(project: Project, doc_id: str, text: str, analysis: A
     with project.db.transaction() as conn:
         if store.documents.text_or_none(project.db, doc_id) != text:
             return False
-        write_index(conn, doc_id, analysis)
+        write_index(conn, doc_id, analysis, text)
     return True
 
 

@@ -55,11 +55,15 @@ def document_overview(project: Project) -> list[DocumentRow]:
     people = participant_names(project)
     spans = store_views.coding_spans(db)
     rows = []
-    for doc_id, title, participant_id, text in store_views.document_texts(db):
+    # Word counts come from the index (a 10-million-word project opens without counting every
+    # word); a document still waiting for its index is counted here.
+    for doc_id, title, participant_id, length, words in store_views.document_sizes(db):
+        if words is None:
+            words = word_count(store.documents.text_or_none(db, doc_id) or "")
         doc_spans = spans.get(doc_id, [])
         rows.append(DocumentRow(
-            doc_id, title, people.get(participant_id or ""), word_count(text), len(text),
-            len(doc_spans), covered_length(doc_spans) / len(text) if text else 0.0,
+            doc_id, title, people.get(participant_id or ""), words, length,
+            len(doc_spans), covered_length(doc_spans) / length if length else 0.0,
         ))
     return rows
 

@@ -53,8 +53,10 @@ def replace(
     conn: sqlite3.Connection, doc_id: str,
     sentences: Iterable[tuple[int, int]],
     tokens: Iterable[tuple[int, int, str, str]],
+    words: int | None = None,
 ) -> None:
-    """A document's index from scratch: sentences (start, end), tokens (start, end, lemma, form).
+    """A document's index from scratch: sentences (start, end), tokens (start, end, lemma, form),
+    and its word count (kept here so the overview never counts a whole project's words).
     A second sentence or token at the same start is dropped (the first one stands)."""
     clear(conn, doc_id)
     sent: list[int] = []
@@ -89,9 +91,9 @@ def replace(
             spans = by_form[form] = []
         spans += (s, e)
     conn.execute(
-        "INSERT INTO text_index(document_id, generation, sentence_count, sentences, starts, ends, lemmas, forms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (doc_id, secrets.randbits(62), len(sent) // 2, _pack(sent), _pack(starts), _pack(ends),
+        "INSERT INTO text_index(document_id, generation, words, sentence_count, sentences, starts, ends, lemmas,"
+        " forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (doc_id, secrets.randbits(62), words, len(sent) // 2, _pack(sent), _pack(starts), _pack(ends),
          SEP.join(lemmas), SEP.join(forms)),
     )
     rows = [(LEMMA, term, doc_id, _pack(spans)) for term, spans in by_lemma.items()]

@@ -539,6 +539,7 @@ DROP TABLE IF EXISTS sentences;
 CREATE TABLE text_index (
     document_id    TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     generation     INTEGER NOT NULL,
+    words          INTEGER,
     sentence_count INTEGER NOT NULL,
     sentences      BLOB NOT NULL,
     starts         BLOB NOT NULL,

@@ -21,6 +21,14 @@ def document_texts(db: Database) -> list[tuple[str, str, str | None, str]]:
             for r in db.query("SELECT id, title, participant_id, text FROM documents ORDER BY position, title")]
 
 
+def document_sizes(db: Database) -> list[tuple[str, str, str | None, int, int | None]]:
+    """(id, title, participant id, length in characters, word count or None when the document
+    has no index yet) of every document, in project order, without reading the texts."""
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in db.query_tuples(
+        "SELECT d.id, d.title, d.participant_id, length(d.text), t.words FROM documents d "
+        "LEFT JOIN text_index t ON t.document_id = d.id ORDER BY d.position, d.title")]
+
+
 def memo_counts(db: Database, target_type: str) -> dict[str, int]:
     """Target id -> number of memos on it, for one kind of target."""
     return {r[0]: r[1] for r in db.query(

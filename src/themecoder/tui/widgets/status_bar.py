@@ -40,12 +40,24 @@ class StatusBar(Horizontal):
         label.tooltip = getattr(self.app, "nlp_message", "") or None  # the whole message, always at hand
 
     def _show_anonymisation(self, _value=None) -> None:
+        # In a worker: the label compares every document with its last check, which takes a
+        # second on a 10,000-document project and must not hold up the first screen or a key.
+        self.run_worker(self._anonymisation_label, thread=True, exclusive=True, group="status-anon",
+                        exit_on_error=False)
+
+    def _anonymisation_label(self) -> None:
         from themecoder.core.anonymise import anonymisation_label
 
         try:
             text = anonymisation_label(self.app.project)
         except Exception:  # noqa: BLE001 (a status line must never take the app down)
             text = ""
+        try:
+            self.app.call_from_thread(self._set_anonymisation, text)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    def _set_anonymisation(self, text: str) -> None:
         label = self.query_one("#status-anon", Label)
         label.update(f"anon: {text}" if text else "")
         label.set_class(text in {"uavklarte funn", "ikke kontrollert"}, "-warning")
