@@ -18,6 +18,9 @@ def share_bar(share: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled) + f" {share * 100:3.0f}%"
 
 
+ROW_CHUNK = 100  # rows added per slice (see _add_rows): ~40 ms each at most
+
+
 class OverviewScreen(WorkbenchScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
@@ -54,11 +57,8 @@ class OverviewScreen(WorkbenchScreen):
         keep = table.cursor_row
         table.clear()
         rows = views.document_overview(project)
-        for r in rows:
-            table.add_row(r.title, r.participant or "—", f"{r.words:,}".replace(",", " "),
-                          str(r.codings), share_bar(r.coded_share), key=r.id)
-        if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+        self._generation = getattr(self, "_generation", 0) + 1
+        self._add_rows(rows, 0, keep, self._generation)
         counts = views.counts(project)
         words = sum(r.words for r in rows)
         self.query_one("#overview-summary", Static).update(
@@ -68,6 +68,22 @@ class OverviewScreen(WorkbenchScreen):
         hint = ("Enter opens a transcript. C lists codes, / searches, E exports, ? shows every key."
                 if rows else "No documents yet: press i to import transcripts (.txt .docx .vtt .srt .md).")
         self.query_one("#overview-hint", Static).update(hint)
+
+    def _add_rows(self, rows: list, start: int, keep: int, generation: int) -> None:
+        """Rows in chunks: the table measures every row it is given, which took seconds for
+        10,000 documents. The first chunk is in the first paint; the rest follow between
+        keys. A newer refresh (another generation) stops an older one."""
+        if generation != self._generation:
+            return
+        table = self.query_one(DataTable)
+        end = min(len(rows), start + ROW_CHUNK)
+        for r in rows[start:end]:
+            table.add_row(r.title, r.participant or "—", f"{r.words:,}".replace(",", " "),
+                          str(r.codings), share_bar(r.coded_share), key=r.id)
+        if start <= keep < end or (end == len(rows) and keep >= len(rows) and rows):
+            table.move_cursor(row=min(keep, len(rows) - 1))
+        if end < len(rows):
+            self.set_timer(0.01, lambda: self._add_rows(rows, end, keep, generation))
 
     def _current_doc(self) -> str | None:
         table = self.query_one(DataTable)
