@@ -17,6 +17,13 @@ Conventions (APA 7, section 6.36 and the statistics tables):
 * Statistical symbols in Latin letters are italic (t, p, d, g, r, M, SD, n, U, z); Greek
   letters are upright (alpha, rho). Spearman's rho is written "ρ" (APA's alternative
   *r*ₛ needs a subscript, which the run form cannot carry).
+* A *reported* statistic is never re-rounded: it keeps the decimals it was printed with
+  when they are more than APA's two (a reported ``t = 1.996`` stays 1.996, not 2.00), see
+  :func:`statistic_decimals`. Computed statistics get APA's decimals.
+* Mann-Whitney: U is the first group's U (said in the report), groups show the median
+  (*Mdn*) rather than M and SD, and z is printed only beside a p from the normal
+  approximation: an exact p next to an approximate z would not match it (statcheck would
+  flag our own output).
 * ``lang="nb"`` uses the decimal comma and, following Norwegian APA practice, also drops
   the leading zero: ``p = ,016``, ``r = −,32``. Negative numbers get the real minus sign
   U+2212 ("−"), as Språkrådet prescribes for mathematics, since a hyphen looks wrong next
@@ -128,12 +135,27 @@ class _Writer:
                  f"{self.num(hi, 2, leading_zero)}]")
 
     def group(self, g: Group) -> None:
+        if g.mean is None and g.median is not None:
+            self.symbol("Mdn", self.num(g.median))
         if g.mean is not None:
             self.symbol("M", self.num(g.mean))
         if g.sd is not None:
             self.symbol("SD", self.num(g.sd))
         if g.n is not None:
             self.symbol("n", str(g.n))
+
+
+def statistic_decimals(f: SurveyFinding, default: int = 2) -> int:
+    """Decimals to print the statistic with: ``default`` (APA), or more when the source
+    printed more (``statistic_reported``; a findings file sets it from the value as written),
+    so that a reported value is never silently re-rounded. Capped at 4."""
+    if f.statistic is None or f.source == "computed" or not f.statistic_reported:
+        return default
+    text = f.statistic_reported.strip().replace(",", ".").replace("\u2212", "-")
+    if "e" in text.lower():
+        return default
+    shown = len(text.split(".")[1]) if "." in text else 0
+    return min(4, max(default, shown))
 
 
 def format_group_runs(g: Group, lang: str = "en", minus: str | None = None) -> list[Run]:
@@ -150,13 +172,13 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
     if test in ("t-test", "welch") and f.statistic is not None:
         w.add("t", True)
         w.add(f"({w.df(f.df)})" if f.df is not None else "")
-        w.add(" = " + w.num(f.statistic))
+        w.add(" = " + w.num(f.statistic, statistic_decimals(f)))
         w.p(f.p, f.p_reported)
         _effect(w, f)
     elif test == "mann-whitney" and f.statistic is not None:
         u = f.statistic
-        w.symbol("U", w.num(u, 0 if float(u).is_integer() else 1))
-        if f.details.get("z") is not None:
+        w.symbol("U", w.num(u, statistic_decimals(f, 0 if float(u).is_integer() else 1)))
+        if f.details.get("z") is not None and f.details.get("p_method") != "exact":
             w.symbol("z", w.num(f.details["z"]))
         w.p(f.p, f.p_reported)
         _effect(w, f)
@@ -167,11 +189,12 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
             w.add("\u03c1")
         df = f.df if f.df is not None else (f.n - 2 if f.n is not None else None)
         w.add(f"({w.df(df)})" if df is not None else "")
-        w.add(" = " + w.num(f.statistic, 2, leading_zero=False))
+        w.add(" = " + w.num(f.statistic, statistic_decimals(f), leading_zero=False))
         w.p(f.p, f.p_reported)
         w.ci(f.details, leading_zero=False)
     elif test == "cronbach-alpha" and f.statistic is not None:
-        w.symbol("\u03b1", w.num(f.statistic, 2, leading_zero=False), italic=False)
+        w.symbol("\u03b1", w.num(f.statistic, statistic_decimals(f), leading_zero=False),
+                 italic=False)
     else:
         for i, g in enumerate(f.groups):
             if len(f.groups) > 1:
