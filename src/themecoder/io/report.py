@@ -76,9 +76,10 @@ from themecoder.io.report_model import (
     s,
 )
 
-Checks = dict[str, CheckedSurveyFinding]
 from themecoder.io.report_render import render_html, render_markdown
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text
+
+Checks = dict[str, CheckedSurveyFinding]
 
 
 # -- content --------------------------------------------------------------------------------------
