@@ -75,7 +75,6 @@ from themecoder.io.report_model import (
     runs_of,
     s,
 )
-
 from themecoder.io.report_render import render_html, render_markdown
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text
 
