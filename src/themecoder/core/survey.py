@@ -518,13 +518,14 @@ def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[Surv
     for s in config.scales:
         if len(s.items) < 2:
             continue  # a single item has no internal consistency
+        fid = stable_id("survey", s.instrument, s.name, "", "cronbach-alpha")
         try:
             res = stats.cronbach_alpha(scored_items(data, s))
         except stats.StatsError as exc:
-            raise SurveyError(f"{data.source}: scale {s.name!r} ({s.instrument}): {exc}") \
-                from None
-        f = res.to_finding(id=stable_id("survey", s.instrument, s.name, "", "cronbach-alpha"),
-                           instrument=s.instrument, scale=s.name)
+            findings.append(_not_computed(fid, "cronbach-alpha", str(exc), instrument=s.instrument,
+                                          scale=s.name, variables=list(s.items)))
+            continue
+        f = res.to_finding(id=fid, instrument=s.instrument, scale=s.name)
         _state(f, f"Indre konsistens, {s.name} ({s.instrument}, {res.k} ledd, n = {res.n})")
         findings.append(f)
     for c in config.comparisons:
@@ -566,24 +567,71 @@ def _compare(c: Comparison, data: SurveyData, scores: dict[str, list[float | Non
     for s in c.scales:
         a, b = _split(c, data, scores[s.key])
         for test in c.tests:
+            fid = stable_id("survey", s.instrument, s.name, c.name, test)
+            fields = {"instrument": s.instrument, "scale": s.name, "comparison": c.name,
+                      "variables": [s.name, *columns]}
+            small = next(((name, len(v)) for name, v in zip(names, (a, b)) if len(v) < 2), None)
+            if small is not None and test != "mann-whitney":
+                # one small group flags this finding; the rest of the survey is computed
+                out.append(_small_group(fid, test, small, names, (a, b), fields))
+                continue
             try:
                 if test == "mann-whitney":
                     res: Any = stats.mann_whitney(a, b, names=names)
                 else:
                     res = stats.t_test(a, b, equal_var=test == "t-test", names=names)
             except stats.StatsError as exc:
-                raise SurveyError(f"{data.source}: comparison {c.name!r}, scale {s.name!r}: "
-                                  f"{exc}") from None
-            f = res.to_finding(id=stable_id("survey", s.instrument, s.name, c.name, test),
-                               instrument=s.instrument, scale=s.name, comparison=c.name,
-                               variables=[s.name, *columns])
+                out.append(_not_computed(fid, test, str(exc), **fields,
+                                         groups=_plain_groups(names, (a, b))))
+                continue
+            f = res.to_finding(id=fid, **fields)
             g1, g2 = f.groups
-            direction = "høyere" if g1.mean > g2.mean else "lavere" if g1.mean < g2.mean \
-                else "likt"
-            _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret {direction} enn "
-                      f"{g2.name} ({_m(g1)} mot {_m(g2)}; {_TEST_NB[test]})")
+            if test == "mann-whitney":
+                _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret {_direction(g1.median, g2.median)} "
+                          f"enn {g2.name} ({_mdn(g1)} mot {_mdn(g2)}; {_TEST_NB[test]}, "
+                          f"U for {g1.name})")
+            else:
+                _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret "
+                          f"{_direction(g1.mean, g2.mean)} enn {g2.name} ({_m(g1)} mot {_m(g2)}; "
+                          f"{_TEST_NB[test]})")
             out.append(f)
     return out
+
+
+def _direction(a: float | None, b: float | None) -> str:
+    assert a is not None and b is not None  # computed groups have both
+    return "høyere" if a > b else "lavere" if a < b else "likt"
+
+
+def _mdn(g: Group) -> str:
+    assert g.median is not None  # a computed rank-test group has its median
+    return f"Mdn = {format_number(g.median, 2, 'nb')}"
+
+
+def _plain_groups(names: tuple[str, str], values: tuple[list[float], list[float]]) -> list[Group]:
+    return [Group(name, len(v), math.fsum(v) / len(v) if v else None) for name, v in zip(names, values)]
+
+
+def _not_computed(fid: str, test: str, reason: str, **fields: Any) -> SurveyFinding:
+    """A finding that could not be computed, flagged with the reason (the rest goes on)."""
+    f = SurveyFinding(id=fid, test=test, source="computed", **fields)
+    f.details["problems"] = [{"key": "not_computed", "reason": reason,
+                              "text": f"not computed: {reason}"}]
+    f.statement = f"Ikke regnet ut: {reason}"
+    return f
+
+
+def _small_group(fid: str, test: str, small: tuple[str, int], names: tuple[str, str],
+                 values: tuple[list[float], list[float]], fields: dict[str, Any]) -> SurveyFinding:
+    name, n = small
+    f = SurveyFinding(id=fid, test=test, source="computed", groups=_plain_groups(names, values),
+                      n=sum(len(v) for v in values), **fields)
+    label = _TEST_NB[test]
+    f.details["problems"] = [{"key": "small_group", "group": name, "n": n, "test": label,
+                              "text": f"{label} not computed: group {name!r} has {n} answers "
+                                      "(at least 2 are needed)"}]
+    f.statement = f"{label} ble ikke regnet ut: gruppen {name} har {n} svar (minst 2 trengs)."
+    return f
 
 
 _TEST_NB = {"t-test": "t-test", "welch": "Welch t-test", "mann-whitney": "Mann–Whitney U",

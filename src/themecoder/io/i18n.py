@@ -326,7 +326,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "statcheck.problem.small_group": {
         "nb": "{test} ble ikke regnet ut: gruppen {group} har {n} svar (minst 2 trengs)",
         "en": "{test} not computed: group {group} has {n} answers (at least 2 are needed)"},
-    "statcheck.problem.not_computed": {"nb": "ikke regnet ut: {text}", "en": "not computed: {text}"},
+    "statcheck.problem.not_computed": {"nb": "ikke regnet ut: {reason}", "en": "not computed: {reason}"},
     "statcheck.problem.text": {"nb": "{text}", "en": "{text}"},
     "statcheck.no_p_value": {"nb": "ingen *p*-verdi å regne ut på nytt", "en": "no *p* value to recompute"},
     "statcheck.no_reported_p": {"nb": "ingen rapportert *p* å sammenligne med",
