@@ -139,18 +139,28 @@ def cmd_findings_import(args) -> int:
 @findings_cmd.command(
     "compute",
     project_argument,
-    option("data", help="survey data (.csv, one row per respondent)"),
+    option("data", help="survey data, one row per respondent: .csv, SPSS .sav, Stata .dta or Excel .xlsx"),
     option("--scales", required=True, help="scoring key (scales.yaml)"),
     help="score a survey and store its findings (source 'computed')",
     description="Runs the scoring key over the data: descriptives and Cronbach's alpha per "
                 "scale, the comparisons and correlations it names. Re-running after a data "
-                "correction updates the same findings (stable ids)."
+                "correction updates the same findings (stable ids). SPSS and Stata files keep "
+                "their value labels (a group may be 'where: brukererfaring == ja'), their "
+                "user-missing values count as missing, and the scoring key may name an item by "
+                "its variable label. A comparison that cannot be computed (a group with fewer "
+                "than 2 answers) is stored flagged, and the rest is computed."
 )
 def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
+    from themecoder.io.tabular import read_survey_table
 
+    table = read_survey_table(args.data)
     with open_project(args.project, args.coder) as project:
-        print_import(compute_survey_findings(project, args.data, args.scales), "computed")
+        result = compute_survey_findings(project, table, args.scales)
+        print_import(result, "computed")
+        for sf in result.added + result.updated + result.unchanged:
+            for problem in sf.finding.problems:
+                print(f"  ⚑ {sf.label} {sf.title}: {problem}")
     return 0
 
 

@@ -1,6 +1,8 @@
 """Score a raw survey and compute its findings.
 
-:func:`compute_findings` reads a survey CSV (one row per respondent) and a scoring key
+:func:`compute_findings` reads survey data (one row per respondent: a CSV file here, or
+SPSS ``.sav``, Stata ``.dta`` or Excel ``.xlsx`` read by :mod:`themecoder.io.tabular` into a
+:class:`~themecoder.core.survey_data.SurveyTable`) and a scoring key
 (``scales.yaml``) and returns :class:`~themecoder.core.quant.SurveyFinding` objects:
 descriptives and Cronbach's alpha per scale, group comparisons (Student t, Welch t,
 Mann-Whitney U) and correlations (Pearson, Spearman), in that order (no alpha for a
@@ -52,8 +54,6 @@ respondent and column.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import operator
 import re
@@ -64,6 +64,7 @@ from typing import Any, Callable
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
 from themecoder.core.quant import Group, SurveyFinding, stable_id
+from themecoder.core.survey_data import SurveyDataError, SurveyTable, csv_table
 from themecoder.errors import UserError
 
 COMPARISON_TESTS = ("t-test", "welch", "mann-whitney")
@@ -73,7 +74,7 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, "<": operator.lt,
 }
 _WHERE = re.compile(r"^\s*(?P<col>[^\s=!<>]+)\s*(?P<op>==|!=|>=|<=|>|<)\s*"
-                    r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*$")
+                    r"(?:(?P<num>[-+]?\d+(?:[.,]\d+)?)|(?P<label>\"[^\"]+\"|'[^']+'|[^\s\d\"'][^\"']*?))\s*$")
 
 
 class SurveyError(UserError, ValueError):
@@ -104,6 +105,7 @@ class GroupRule:
     column: str
     op: str
     value: float
+    label: str | None = None  # a value label (``== ja``); read_survey sets ``value`` from it
 
     def __call__(self, x: float) -> bool:
         return _OPS[self.op](x, self.value)
@@ -353,6 +355,10 @@ def _rule(value: Any, where: str, required_where: bool) -> tuple[str, GroupRule 
     m = _WHERE.match(str(value["where"]))
     if not m:
         raise SurveyError(f"{where}: where {value['where']!r} is not like 'column > 8'")
+    if m["num"] is None:
+        if m["op"] not in ("==", "!="):
+            raise SurveyError(f"{where}: a value label ({m['label']}) takes == or !=")
+        return name, GroupRule(m["col"], m["op"], math.nan, m["label"].strip("\"'"))
     return name, GroupRule(m["col"], m["op"], float(m["num"].replace(",", ".")))
 
 
@@ -377,48 +383,50 @@ class SurveyData:
         return len(self.ids)
 
 
-def read_survey(data_csv: str | Path, config: ScaleConfig) -> SurveyData:
-    """Read the columns ``config`` needs from ``data_csv`` and check every value."""
-    path = Path(data_csv)
-    name = path.name
+def read_survey(data: str | Path | SurveyTable, config: ScaleConfig) -> SurveyData:
+    """Read the columns ``config`` needs from ``data`` (a CSV file, or a
+    :class:`~themecoder.core.survey_data.SurveyTable` from io.tabular for .sav, .dta and
+    .xlsx) and check every value. An item may be named by its column or its variable
+    label; a group's ``where`` may use a value label (``brukererfaring == ja``)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SurveyError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise SurveyError(f"{name}: not UTF-8 text") from None
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        columns = [c.strip() for c in next(reader)]
-    except StopIteration:
-        raise SurveyError(f"{name}: the file is empty") from None
+        table = data if isinstance(data, SurveyTable) else csv_table(data)
+    except SurveyDataError as exc:
+        raise SurveyError(str(exc)) from None
+    name = table.source
+    columns = table.columns
     dup = next((c for c in columns if columns.count(c) > 1), None)
     if dup:
         raise SurveyError(f"{name}: column {dup!r} appears twice")
     index = {c: i for i, c in enumerate(columns)}
+    source_of: dict[str, str] = {}   # the name the key uses -> the column in the data
+
+    def column(ref: str) -> str | None:
+        found = table.column_for(ref)
+        if found is not None:
+            source_of[ref] = found
+        return found
 
     ranges = config.item_range()
     needed: list[str] = list(ranges)
     for s in config.scales:
         for item in s.items:
-            if item not in index:
+            if column(item) is None:
                 raise SurveyError(f"{config.source}: scale {s.name!r} ({s.instrument}): "
                                   f"item {item!r} is not a column in {name}")
     background: list[str] = []
     for c in config.comparisons:
         for rule in (c.group1, c.group2):
             if rule is not None and rule.column:
-                if rule.column not in index:
+                if column(rule.column) is None:
                     raise SurveyError(f"{config.source}: comparison {c.name!r}: column "
                                       f"{rule.column!r} is not in {name}")
+                _resolve_label(rule, table, source_of[rule.column], c.name, config.source)
                 background.append(rule.column)
     scale_keys = {s.key for s in config.scales}
     for spec in config.correlations:
         for ref in (spec.x, spec.y):
             if ref not in scale_keys:
-                if ref not in index:
+                if column(ref) is None:
                     raise SurveyError(f"{config.source}: correlation: {ref!r} is neither a "
                                       f"scale nor a column in {name}")
                 background.append(ref)
@@ -426,35 +434,65 @@ def read_survey(data_csv: str | Path, config: ScaleConfig) -> SurveyData:
     if id_col is not None and id_col not in index:
         raise SurveyError(f"{config.source}: id_column {id_col!r} is not a column in {name}")
 
-    decimal_comma = delimiter == ";"
-    data = SurveyData(name, [], {c: [] for c in needed + background})
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    out = SurveyData(name, [], {c: [] for c in needed + background})
+    for row, line in zip(table.rows, table.lines):
         if len(row) != len(columns):
             raise SurveyError(f"{name} line {line}: {len(row)} cells, expected {len(columns)}")
-        rid = row[index[id_col]].strip() if id_col else str(len(data.ids) + 1)
-        data.ids.append(rid)
+        rid = _text(row[index[id_col]]) if id_col else str(len(out.ids) + 1)
+        out.ids.append(rid)
         where = f"{name} line {line}" + (f" (id {rid})" if id_col else "")
-        for col in data.columns:
-            raw = row[index[col]].strip()
-            value = _number(raw, decimal_comma)
-            if raw and value is None:
-                raise SurveyError(f"{where}, column {col!r}: {raw!r} is not a number")
+        for col in out.columns:
+            raw = row[index[source_of[col]]]
+            value = _cell(raw, table.decimal_comma)
+            shown = _text(raw)
+            if shown and value is None:
+                raise SurveyError(f"{where}, column {col!r}: {shown!r} is not a number")
             if col in ranges and value is not None:
                 lo, hi = ranges[col]
                 if value in config.missing_codes:
-                    data.codes[col] = data.codes.get(col, 0) + 1
+                    out.codes[col] = out.codes.get(col, 0) + 1
                     value = None
                 elif not lo <= value <= hi:
                     codes = ", ".join(f"{c:g}" for c in config.missing_codes) or "none"
-                    raise SurveyError(f"{where}, column {col!r}: {raw} is outside "
+                    raise SurveyError(f"{where}, column {col!r}: {shown} is outside "
                                       f"{lo:g}–{hi:g} and not a missing code ({codes})")
-            data.columns[col].append(value)
-    if not data.ids:
+            out.columns[col].append(value)
+    for col in out.columns:
+        declared = table.missing.get(source_of[col], 0)
+        if declared and col in ranges:
+            out.codes[col] = out.codes.get(col, 0) + declared
+    if not out.ids:
         raise SurveyError(f"{name}: no respondents")
-    return data
+    return out
+
+
+def _resolve_label(rule: GroupRule, table: SurveyTable, column: str, comparison: str,
+                   source: str) -> None:
+    """A ``where`` written with a value label gets the label's code."""
+    if rule.label is None:
+        return
+    code = table.code_for(column, rule.label)
+    if code is None:
+        known = ", ".join(sorted(table.value_labels.get(column, {}).values())) or "none"
+        raise SurveyError(f"{source}: comparison {comparison!r}: {rule.label!r} is not a value "
+                          f"label of {rule.column!r} (labels: {known})")
+    rule.value = code
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return "" if not math.isfinite(raw) else (f"{raw:.0f}" if raw.is_integer() else repr(raw))
+    return str(raw).strip()
+
+
+def _cell(raw: Any, decimal_comma: bool) -> float | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw) if math.isfinite(float(raw)) else None
+    return _number(str(raw).strip(), decimal_comma)
 
 
 def _number(raw: str, decimal_comma: bool) -> float | None:
@@ -501,8 +539,10 @@ def score_all(data: SurveyData, config: ScaleConfig) -> dict[str, list[float | N
 # Findings
 
 
-def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[SurveyFinding]:
-    """Score the survey and return all configured findings (see the module doc)."""
+def compute_findings(data_csv: str | Path | SurveyTable, scales_yaml: str | Path
+                     ) -> list[SurveyFinding]:
+    """Score the survey and return all configured findings (see the module doc). The data
+    is a CSV file or a table read by io.tabular (.sav, .dta, .xlsx)."""
     config = load_scales(scales_yaml)
     data = read_survey(data_csv, config)
     scores = score_all(data, config)

@@ -311,16 +311,18 @@ def import_findings_file(project: Project, path: str | Path) -> ImportResult:
     return add_findings(project, load_findings(path), origin=path.name)
 
 
-def compute_survey_findings(project: Project, data_csv: str | Path,
+def compute_survey_findings(project: Project, data_csv: Any,
                             scales_yaml: str | Path) -> ImportResult:
-    """Score the survey (:func:`themecoder.core.survey.compute_findings`) and store the
-    results with source "computed". Re-running after a correction updates them in place."""
+    """Score the survey (:func:`themecoder.core.survey.compute_findings`; ``data_csv`` a CSV
+    path or a :class:`~themecoder.core.survey_data.SurveyTable`) and store the results with
+    source "computed". Re-running after a correction updates them in place."""
     from themecoder.core.survey import compute_findings
 
     findings = compute_findings(data_csv, scales_yaml)
     for f in findings:
         f.source = "computed"
-    return add_findings(project, findings, origin=Path(data_csv).name, kind="compute-findings")
+    origin = getattr(data_csv, "source", None) or Path(data_csv).name
+    return add_findings(project, findings, origin=origin, kind="compute-findings")
 
 
 _EDITABLE = {"instrument", "scale", "comparison", "variables", "groups", "test", "statistic",

@@ -24,8 +24,10 @@ def t(key: str, lang: str, **kw: object) -> str:
 
 
 def _q(text: str, lang: str) -> str:
+    from themecoder.io.tabular import nest_quotes
+
     left, right = quote_marks(lang)
-    return f"{left}{text}{right}"
+    return f"{left}{nest_quotes(text, lang)}{right}"
 
 
 def _comment_lines(threads: list[Thread], lang: str) -> list[tuple[int, str]]:
