@@ -36,6 +36,7 @@ renderers in :mod:`themecoder.io.report_render` (markdown, HTML) and
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -279,7 +280,8 @@ def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: i
                 [P("" if n_val is None else str(n_val), "number")],
                 _mean_cell(g, lang),
                 [P(_num(g.sd, lang) if g is not None else "", "number")],
-                [P(t_or("test." + f.test, lang, f.test), "small")] if first else [P("", "small")],
+                [Para(symbol_runs(t_or("test." + f.test, lang, f.test)), "small")] if first
+                else [P("", "small")],
                 [Para(stat_runs(f, lang), "number")] if first else [P("", "number")],
                 [P(df_text(f, lang), "number")] if first else [P("", "number")],
                 [P(p_text(f, lang), "number")] if first else [P("", "number")],
@@ -294,6 +296,24 @@ def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: i
                       (1.0, 4.6, 3.6, 1.2, 1.3, 1.3, 2.4, 2.6, 1.0, 1.4, 2.4),
                       note=[Run(s("findings_note", lang) + _flag_note(checks, lang))],
                       numeric=frozenset({3, 4, 5, 7, 8, 9, 10}), landscape=True, css="findings")
+
+
+_SYMBOL = re.compile(r"(?<![\w-])([trUzpnMd]|SD|Mdn)(?![\w])")
+
+
+def symbol_runs(text: str) -> list[Run]:
+    """``Pearsons r`` with the statistical symbol as an italic run (APA: symbols italic in
+    every column, test names included)."""
+    runs: list[Run] = []
+    pos = 0
+    for m in _SYMBOL.finditer(text):
+        if m.start() > pos:
+            runs.append(Run(text[pos:m.start()]))
+        runs.append(Run(m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    return runs
 
 
 def _mean_cell(g, lang: str) -> Cell:
