@@ -414,8 +414,7 @@ def test_quote_tables_and_review_summary_fit_their_words(demo_project, tmp_path)
     assert main(["export", "quotes", str(demo_project), "-o", str(out), "--lang", "nb"]) == 0
     doc = Document(str(out))
     assert doc.tables
-    seen = " ".join(c.text for t in doc.tables for c in t.rows[1].cells)
-    assert "Brukermedvirkning" in " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells) or seen
+    assert "Brukermedvirkning" in " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     for table in doc.tables:
         _check_layout(table, 11)
     review = tmp_path / "veiledning.docx"
@@ -482,12 +481,6 @@ def test_quote_with_a_quote_in_the_word_table(tmp_path):
     cells = [c.text for t in Document(str(out)).tables for r in t.rows for c in r.cells]
     nested = [c for c in cells if "ping-pong" in c]
     assert nested == ["«Før var det mye ‹ping-pong› mellom etatene, nå ringer vi heller hverandre.»"]
-
-
-def test_report_quotes_nest(demo_project, tmp_path):
-    with Project.open(demo_project) as p:
-        md = write_report(p, tmp_path / "r.md", options=ReportOptions(lang="nb")).read_text(encoding="utf-8")
-    assert "««" not in md and "»»" not in md
 
 
 def test_demo_generator_writes_the_sav(survey_dir, tmp_path):

@@ -127,16 +127,16 @@ class _Out:
         self.notes: list[str] = []
         self.msgs: list[Msg] = []
 
-    def issue(self, key: str, text: str, **args: Any) -> None:
-        self.issues.append(text)
+    def issue(self, key: str, english: str, /, **args: Any) -> None:
+        self.issues.append(english)
         self.msgs.append(Msg(key, args, True))
 
-    def note(self, key: str, text: str, first: bool = False, **args: Any) -> None:
+    def note(self, key: str, english: str, /, first: bool = False, **args: Any) -> None:
         if first:
-            self.notes.insert(0, text)
+            self.notes.insert(0, english)
             self.msgs.insert(0, Msg(key, args, False))
         else:
-            self.notes.append(text)
+            self.notes.append(english)
             self.msgs.append(Msg(key, args, False))
 
 
@@ -558,7 +558,7 @@ def check_finding(f: SurveyFinding, alpha: float = 0.05,
                     f"{format(alpha, 'g').lstrip('0')}, but the "
                     f"recomputed p = {_fmt_range(*judged)} is "
                     f"{'significant' if rec_sig else 'not significant'}")
-            args = dict(rep=rp, rep_sig=rep_sig, alpha=Num(alpha, decimals_of(alpha), False),
+            args: dict[str, Any] = dict(rep=rp, rep_sig=rep_sig, alpha=Num(alpha, decimals_of(alpha), False),
                         p=PRange(*judged), rec_sig=rec_sig)
             if fits:
                 out.note("decision", text, **args)
