@@ -223,6 +223,7 @@ def cmd_findings_check(args) -> int:
                     "checked": c.result.checked, "recomputed_p": c.result.recomputed_p,
                     "recomputed_range": c.result.recomputed_range, "reported_p": c.result.reported_p,
                     "recomputed_from": c.result.recomputed_from, "issues": c.result.issues,
+                    "warnings": c.result.warnings, "tails": c.finding.finding.tails,
                     "note": c.result.note} for c in checked])
     else:
         marks = {"ok": "ok     ", "not-checked": "-      ", "inconsistent": "FLAG   ",

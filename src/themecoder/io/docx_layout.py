@@ -114,18 +114,13 @@ def apply(table, widths_cm: Sequence[float], *, header_rows: int = 1) -> None:
     from docx.oxml.ns import nsdecls, qn
     from docx.shared import Cm
 
-    table.autofit = False
+    table.autofit = False  # python-docx writes <w:tblLayout w:type="fixed"/> in its place
     tbl_pr = table._tbl.tblPr
-    layout = tbl_pr.find(qn("w:tblLayout"))
-    if layout is None:
-        layout = parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>')
-        tbl_pr.append(layout)
-    layout.set(qn("w:type"), "fixed")
     total = sum(Cm(w) for w in widths_cm)
     tbl_w = tbl_pr.find(qn("w:tblW"))
     if tbl_w is None:
         tbl_w = parse_xml(f'<w:tblW {nsdecls("w")}/>')
-        tbl_pr.append(tbl_w)
+        tbl_pr.insert_element_before(tbl_w, *_AFTER_TBLW)
     tbl_w.set(qn("w:w"), str(int(total / 635)))  # EMU -> twips
     tbl_w.set(qn("w:type"), "dxa")
     for col, w in zip(table.columns, widths_cm):
@@ -142,10 +137,17 @@ def mark_row(row, *, header: bool = False) -> None:
     from docx.oxml.ns import nsdecls, qn
 
     tr_pr = row._tr.get_or_add_trPr()
-    if tr_pr.find(qn("w:cantSplit")) is None:
-        tr_pr.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+    if tr_pr.find(qn("w:cantSplit")) is None:  # the schema's order: cantSplit, trHeight, tblHeader
+        tr_pr.insert_element_before(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'), *_AFTER_CANTSPLIT)
     if header and tr_pr.find(qn("w:tblHeader")) is None:
-        tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        tr_pr.insert_element_before(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'), *_AFTER_TBLHEADER)
+
+
+# what follows these elements in w:tblPr and w:trPr (ECMA-376), so each goes in its place
+_AFTER_TBLW = ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+               "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+_AFTER_TBLHEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+_AFTER_CANTSPLIT = ("w:trHeight", "w:tblHeader", *_AFTER_TBLHEADER)
 
 
 def cell_texts(table) -> tuple[list[str], list[list[str]]]:

@@ -387,7 +387,8 @@ def _xlsx_table(path: Path):
             lines.append(line)
     finally:
         book.close()
-    return SurveyTable(path.name, columns, rows, lines)
+    # a number typed as text in a Norwegian sheet has a decimal comma ("3,5")
+    return SurveyTable(path.name, columns, rows, lines, decimal_comma=True)
 
 
 __all__ = [
