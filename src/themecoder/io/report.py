@@ -437,10 +437,10 @@ def _theme_sections(every: JointDisplay, lang: str, checks: Checks | None = None
                          Run(_outcome(e, lang) + ".")]
                 if e.meta_inference:
                     runs.append(Run(" " + e.meta_inference))
+                blocks.append(Para(runs, "body"))
                 flag = flag_runs((checks or {}).get(e.finding.id), lang)
                 if flag:
-                    runs += [Run(" ")] + flag
-                blocks.append(Para(runs, "body"))
+                    blocks.append(Para(flag, "body"))
     return blocks
 
 
