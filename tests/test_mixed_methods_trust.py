@@ -494,3 +494,22 @@ def test_demo_generator_writes_the_sav(survey_dir, tmp_path):
     a = read_survey_table(out)
     b = read_survey_table(survey_dir / "data.sav")
     assert a.columns == b.columns and a.rows == b.rows and a.labels == b.labels
+
+
+def test_a_codebook_too_wide_for_portrait_is_landscape_from_the_start(tmp_path):
+    from docx.enum.section import WD_ORIENT
+
+    from themecoder.io.codebook_export import Entry, codebook_document
+    from themecoder.model import Code
+
+    long = "Kommunehelsetjenesteorganiseringsutfordringer"
+    code = Code("c1", f"{long}sarbeid", "", "#000000", False, None, "")
+    entries = [Entry(long, long + "ne", code, f"{long}beskrivelse", 3, 2)]
+    doc = codebook_document(entries, project_name="X", lang="nb")
+    assert len(doc.sections) == 1 and doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    assert doc.sections[0].page_width > doc.sections[0].page_height
+    (table,) = doc.tables
+    assert abs(sum(c.width for c in table.rows[0].cells) / Cm(1) - 24.7) < 0.05
+    portrait = codebook_document([Entry("Relasjoner", "", code.__class__(
+        "c2", "tillit", "", "#000000", False, None, ""), "", 1, 1)], project_name="X", lang="nb")
+    assert portrait.sections[0].orientation == WD_ORIENT.PORTRAIT

@@ -104,18 +104,18 @@ def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
         use_style,
     )
 
-    doc = new_document(lang)
-    doc.core_properties.title = t("codebook_title", lang, project=project_name)
-    doc.core_properties.language = DOC_LANG.get(lang, "en-GB")
-    doc.add_heading(t("codebook_title", lang, project=project_name), level=1)
     from themecoder.io.docx_layout import apply, orient, plan
 
     headings = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
     texts = [[e.theme, e.subtheme if e.code is None else "", e.label, e.description,
               format_int(e.codings, lang), format_int(e.participants, lang)] for e in entries]
     layout = plan(headings, texts, portrait_cm=TEXT_WIDTH_CM)
-    orient(doc, layout.landscape)
     widths = layout.widths_cm
+    doc = new_document(lang)
+    orient(doc, layout.landscape)  # the whole codebook, heading included, when it needs it
+    doc.core_properties.title = t("codebook_title", lang, project=project_name)
+    doc.core_properties.language = DOC_LANG.get(lang, "en-GB")
+    doc.add_heading(t("codebook_title", lang, project=project_name), level=1)
     add_caption(doc, t("table", lang), 1, t("codebook", lang))
     table = new_table(doc, headings, widths)
     for cell in table.rows[0].cells[4:]:
