@@ -92,6 +92,7 @@ def write_codebook(project, path: str | Path, *, fmt: str, lang: str = "nb",
 
 
 def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
+    from themecoder.io.docx_layout import apply, orient, plan
     from themecoder.io.docx_quotes import (
         DOC_LANG,
         TEXT_WIDTH_CM,
@@ -103,8 +104,6 @@ def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
         set_cell,
         use_style,
     )
-
-    from themecoder.io.docx_layout import apply, orient, plan
 
     headings = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
     texts = [[e.theme, e.subtheme if e.code is None else "", e.label, e.description,
