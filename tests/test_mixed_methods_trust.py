@@ -139,7 +139,8 @@ def test_one_impossible_row_flags_that_row_only(tmp_path, capsys):
                    "t-test,A,2.51,38,.02\n"
                    "t-test,B,2.10,30,-.16\n", encoding="utf-8")
     assert main(["findings", "import", path, str(csv)]) == 0
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    assert "imported 2 findings" in out and "⚑ F2 B: p = -.16 in the source is impossible" in out
     assert main(["findings", "check", path, "--json"]) == 1
     rows = {r["title"]: r for r in json.loads(capsys.readouterr().out)}
     assert rows["A"]["status"] == "ok"

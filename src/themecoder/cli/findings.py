@@ -132,8 +132,17 @@ def cmd_findings_import(args) -> int:
     from themecoder.core.findings import import_findings_file
 
     with open_project(args.project, args.coder) as project:
-        print_import(import_findings_file(project, args.file), "imported")
+        result = import_findings_file(project, args.file)
+        print_import(result, "imported")
+        print_problems(result)
     return 0
+
+
+def print_problems(result) -> None:
+    """One line per finding that came in with an impossible value or could not be computed."""
+    for sf in result.added + result.updated + result.unchanged:
+        for problem in sf.finding.problems:
+            print(f"  ⚑ {sf.label} {sf.title}: {problem}")
 
 
 @findings_cmd.command(
@@ -158,9 +167,7 @@ def cmd_findings_compute(args) -> int:
     with open_project(args.project, args.coder) as project:
         result = compute_survey_findings(project, table, args.scales)
         print_import(result, "computed")
-        for sf in result.added + result.updated + result.unchanged:
-            for problem in sf.finding.problems:
-                print(f"  ⚑ {sf.label} {sf.title}: {problem}")
+        print_problems(result)
     return 0
 
 
