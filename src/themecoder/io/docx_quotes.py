@@ -250,16 +250,18 @@ def add_note(doc: DocumentObject, lang: str, text: str) -> None:
 def quotes_document(qs: QuoteSet, src: QuoteSource, *, lang: str, ellipsis: str | None = None,
                     appendix: bool = False) -> DocumentObject:
     ellipsis = ellipsis or default_ellipsis(lang)
+    headings = [t("theme", lang), t("subtheme", lang), t("quote", lang), t("participant", lang)]
+    layouts = [plan(headings, _row_texts(table, lang, ellipsis), portrait_cm=TEXT_WIDTH_CM)
+               for table in qs.tables]
     doc = new_document(lang)
+    orient(doc, bool(layouts) and layouts[0].landscape)  # the heading goes with the first table
     heading = t("quotes_heading", lang, project=src.project_name)
     doc.core_properties.title = heading
     doc.core_properties.language = DOC_LANG.get(lang, "en-GB")
     doc.add_heading(heading, level=1)
     styles = doc.styles
     s_text, s_quote, s_block = styles["Table Text"], styles["Table Quote"], styles["Table Block Quote"]
-    headings = [t("theme", lang), t("subtheme", lang), t("quote", lang), t("participant", lang)]
-    for n, table in enumerate(qs.tables, 1):
-        layout = plan(headings, _row_texts(table, lang, ellipsis), portrait_cm=TEXT_WIDTH_CM)
+    for n, (table, layout) in enumerate(zip(qs.tables, layouts), 1):
         orient(doc, layout.landscape)
         widths = layout.widths_cm
         add_caption(doc, t("table", lang), n, table_title(table, lang))
