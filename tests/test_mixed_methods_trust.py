@@ -211,7 +211,8 @@ def test_negative_item_total_and_alpha_warn(tmp_path, capsys):
     path = _new(tmp_path)
     assert main(["findings", "compute", path, str(tmp_path / "d.csv"), "--scales",
                  str(tmp_path / "s.yaml")]) == 0
-    capsys.readouterr()
+    out = capsys.readouterr().out
+    assert "⚑ F2 X – A: alpha = " in out and "negative corrected item-total correlation for a3" in out
     assert main(["findings", "check", path]) == 1
     out = capsys.readouterr().out
     assert "WARN" in out and "reverse" in out

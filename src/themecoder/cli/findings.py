@@ -139,10 +139,16 @@ def cmd_findings_import(args) -> int:
 
 
 def print_problems(result) -> None:
-    """One line per finding that came in with an impossible value or could not be computed."""
+    """One line per finding that came in with an impossible value or could not be computed,
+    and per warning (a negative alpha or item-total correlation, as SPSS warns)."""
+    from themecoder.core.statcheck import check_finding
+
     for sf in result.added + result.updated + result.unchanged:
         for problem in sf.finding.problems:
             print(f"  ⚑ {sf.label} {sf.title}: {problem}")
+        if sf.finding.test == "cronbach-alpha":
+            for warning in check_finding(sf.finding).warnings:
+                print(f"  ⚑ {sf.label} {sf.title}: {warning}")
 
 
 @findings_cmd.command(
