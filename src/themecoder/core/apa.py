@@ -106,22 +106,12 @@ class _Writer:
         return self.num(df, 2)
 
     def p(self, p: float | None, reported: str | None) -> None:
-        if reported is not None:
-            rp = parse_p_reported(reported)
-            if rp.op == "ns":
-                self.sep()
-                self.add("ns")
-                return
-            assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
-            value = self.num(rp.value, rp.decimals, leading_zero=False)
-            self.symbol("p", value if rp.op == "=" else f"{rp.op} {value}")
-        elif p is not None:
-            if p < 0.001:
-                self.symbol("p", "< " + self.num(0.001, 3, False))
-            elif p > 0.999:
-                self.symbol("p", "> " + self.num(0.999, 3, False))
-            else:
-                self.symbol("p", self.num(p, 3, leading_zero=False))
+        text = format_p(p, reported, self.lang, self.minus)
+        if text == "ns":
+            self.sep()
+            self.add("ns")
+        elif text:
+            self.symbol("p", text)
 
     def ci(self, details: dict[str, Any], leading_zero: bool) -> None:
         lo, hi = details.get("ci_low"), details.get("ci_high")
@@ -143,6 +133,28 @@ class _Writer:
             self.symbol("SD", self.num(g.sd))
         if g.n is not None:
             self.symbol("n", str(g.n))
+
+
+def format_p(p: float | None, reported: str | None = None, lang: str = "en",
+             minus: str | None = None) -> str:
+    """The p value as printed, without the symbol: ``.016``, ``< .001``, ``ns``; '' when
+    there is none. The one place where a p becomes text: a reported p keeps its operator and
+    decimals; a p stored as a number gets three decimals, ``< .001`` below that and
+    ``> .999`` above."""
+    if reported is not None:
+        rp = parse_p_reported(reported)
+        if rp.op == "ns":
+            return "ns"
+        assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
+        value = format_number(rp.value, rp.decimals, lang, False, minus)
+        return value if rp.op == "=" else f"{rp.op} {value}"
+    if p is None:
+        return ""
+    if p < 0.001:
+        return "< " + format_number(0.001, 3, lang, False, minus)
+    if p > 0.999:
+        return "> " + format_number(0.999, 3, lang, False, minus)
+    return format_number(p, 3, lang, False, minus)
 
 
 def statistic_decimals(f: SurveyFinding, default: int = 2) -> int:

@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from themecoder.core.apa import format_finding_runs, format_number, statistic_decimals
+from themecoder.core.apa import format_finding_runs, format_number, format_p, statistic_decimals
 from themecoder.core.findings import (
     CheckedSurveyFinding,
     Coverage,
@@ -53,7 +53,7 @@ from themecoder.core.findings import (
     coverage,
     joint_display,
 )
-from themecoder.core.quant import SurveyFinding, parse_p_reported
+from themecoder.core.quant import SurveyFinding
 from themecoder.errors import UserError
 from themecoder.io.i18n import t, t_or
 from themecoder.io.report_check import check_runs, flag_runs
@@ -202,20 +202,8 @@ def _num(x: float | None, lang: str, decimals: int = 2, leading_zero: bool = Tru
 
 
 def p_text(f: SurveyFinding, lang: str) -> str:
-    """p as reported (operator and decimals kept), else as APA prints it."""
-    if f.p_reported:
-        rp = parse_p_reported(f.p_reported)
-        if rp.op == "ns":
-            return "ns"
-        value = format_number(rp.value, rp.decimals, lang, leading_zero=False)
-        return value if rp.op == "=" else f"{rp.op} {value}"
-    if f.p is None:
-        return ""
-    if f.p < 0.001:
-        return "< " + format_number(0.001, 3, lang, False)
-    if f.p > 0.999:
-        return "> " + format_number(0.999, 3, lang, False)
-    return format_number(f.p, 3, lang, False)
+    """p as reported (operator and decimals kept), else as APA prints it (core.apa.format_p)."""
+    return format_p(f.p, f.p_reported, lang)
 
 
 def stat_runs(f: SurveyFinding, lang: str) -> list[Run]:
