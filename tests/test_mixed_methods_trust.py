@@ -515,3 +515,55 @@ def test_a_codebook_too_wide_for_portrait_is_landscape_from_the_start(tmp_path):
     portrait = codebook_document([Entry("Relasjoner", "", code.__class__(
         "c2", "tillit", "", "#000000", False, None, ""), "", 1, 1)], project_name="X", lang="nb")
     assert portrait.sections[0].orientation == WD_ORIENT.PORTRAIT
+
+
+# -- statcheck run on our own printed output never flags it --------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_samples = st.lists(st.integers(1, 5), min_size=3, max_size=14)
+
+
+def _as_printed(f: SurveyFinding) -> SurveyFinding:
+    """The finding as a reader copies it from our APA text: the statistic with the decimals
+    we print, p as we print it, z only when we print it."""
+    from themecoder.core.apa import format_number, format_p, statistic_decimals
+
+    printed = f.to_dict()
+    decimals = statistic_decimals(f, 0 if f.test == "mann-whitney" and float(f.statistic).is_integer()
+                                  else 2 if f.test != "mann-whitney" else 1)
+    printed.update(statistic=format_number(f.statistic, decimals), p=None, source="reported",
+                   p_reported=format_p(f.p), id=None)
+    details = dict(f.details)
+    if f.test == "mann-whitney":
+        if details.get("p_method") == "exact":
+            details.pop("z", None)
+        else:
+            details["z"] = float(format_number(details["z"], 2))
+    printed["details"] = details
+    printed["groups"] = [{k: v for k, v in g.items() if v is not None} for g in printed["groups"]]
+    if f.test in ("t-test", "welch"):
+        for g in printed["groups"]:
+            g["mean"], g["sd"] = float(format_number(g["mean"], 2)), float(format_number(g["sd"], 2))
+        printed["df"] = float(format_number(f.df, 2)) if f.test == "welch" else f.df
+    return SurveyFinding.from_dict({k: v for k, v in printed.items() if v is not None})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_samples, _samples)
+def test_statcheck_on_our_own_printed_output_finds_nothing(a, b):
+    from themecoder.core import stats
+
+    results = []
+    try:
+        results.append(stats.t_test(a, b).to_finding())
+        results.append(stats.t_test(a, b, equal_var=False).to_finding())
+    except stats.StatsError:
+        pass
+    try:
+        results.append(stats.mann_whitney(a, b).to_finding())
+    except stats.StatsError:
+        pass
+    for f in results:
+        r = check_finding(_as_printed(f))
+        assert r.consistent and not r.decision_error, (f.test, r.note)
