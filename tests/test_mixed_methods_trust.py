@@ -380,8 +380,10 @@ def test_unreadable_survey_files_are_one_line_errors(tmp_path):
 
 # -- issue 14.4: the Word layout of every table ---------------------------------------------------
 def _est_cm(word: str, pt: float, bold: bool = False) -> float:
-    """An independent estimate: half an em per character (a bit more in bold)."""
-    return len(word) * (0.55 if bold else 0.5) * pt / 72 * 2.54
+    """An independent estimate: half an em per character (a bit more in bold), for the
+    longest piece Word keeps together (it may break after a hyphen)."""
+    piece = max(word.replace("-", "- ").split(), key=len)
+    return len(piece) * (0.55 if bold else 0.5) * pt / 72 * 2.54
 
 
 def _check_layout(table, pt: float) -> None:

@@ -38,7 +38,9 @@ def text_cm(text: str, font_pt: float = DEFAULT_PT, *, bold: bool = False) -> fl
 
 
 def longest_word(text: str) -> str:
-    words = text.replace("/", "/ ").split()
+    """The longest piece Word will not break: a word, or the part of a hyphenated word up to
+    and after its hyphen ("recovery-" and "orientering"; Word breaks after a hyphen or slash)."""
+    words = text.replace("/", "/ ").replace("-", "- ").replace("\u2013", "\u2013 ").split()
     return max(words, key=len) if words else ""
 
 
@@ -56,8 +58,11 @@ class Layout:
 
 def plan(headings: Sequence[str], rows: Sequence[Sequence[str]], *, font_pt: float = DEFAULT_PT,
          portrait_cm: float = PORTRAIT_CM, landscape_cm: float = LANDSCAPE_CM,
-         allow_landscape: bool = True, force_landscape: bool = False) -> Layout:
-    """Column widths for a table whose cells hold ``rows`` (plain text per cell)."""
+         allow_landscape: bool = True, force_landscape: bool = False,
+         weights: Sequence[float] | None = None) -> Layout:
+    """Column widths for a table whose cells hold ``rows`` (plain text per cell).
+    ``weights``: how the space beyond the longest words is shared (default: by the amount
+    of text in each column)."""
     n = len(headings)
     min_cm = []
     natural = []
@@ -71,6 +76,8 @@ def plan(headings: Sequence[str], rows: Sequence[Sequence[str]], *, font_pt: flo
         min_cm.append(word + CELL_PADDING_CM)
         natural.append(max(word, line) + CELL_PADDING_CM)
         volume.append(sum(len(c) for c in column) + len(headings[i]))
+    if weights is not None:
+        volume = [max(1, round(w * 100)) for w in weights]
     landscape = force_landscape or (allow_landscape and sum(min_cm) > portrait_cm)
     width = landscape_cm if landscape else portrait_cm
     return Layout(_share(min_cm, natural, volume, width), landscape, tuple(min_cm))

@@ -102,7 +102,9 @@ def _add_table(doc, b: TableBlock, lang: str) -> None:
     }
     width = _orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
     texts = [["\n".join(p.text for p in cell) if cell else "" for cell in row] for row in b.rows]
-    widths = plan(b.headings, texts, portrait_cm=width, allow_landscape=False).widths_cm
+    # the model's widths say how to share the space; no column narrower than its longest word
+    widths = plan(b.headings, texts, portrait_cm=width, allow_landscape=False,
+                  weights=b.widths_cm).widths_cm
     add_caption(doc, t("table", lang), b.number, b.title)
     table = new_table(doc, b.headings, widths)
     for i, c in enumerate(table.rows[0].cells):
