@@ -34,7 +34,7 @@ from themecoder.core.text import word_count
 from themecoder.errors import UserError
 from themecoder.io.docx_quotes import write_quotes_docx
 from themecoder.io.i18n import default_ellipsis, quote_marks
-from themecoder.io.tabular import atomic_write, quotes_csv, quotes_markdown
+from themecoder.io.tabular import atomic_write, nest_quotes, quotes_csv, quotes_markdown
 
 
 @pytest.fixture
@@ -99,13 +99,18 @@ def check_docx_against_transcripts(project, path: Path, lang: str, ellipsis: str
             # The segments, read fresh from the transcript, inside the coding, in order.
             doc_text = texts[q.document]
             coding = store.codings.coding(project.db, q.coding.id)
-            assert parts == [doc_text[s:e] for s, e in q.spans]
+            expected = [doc_text[s:e] for s, e in q.spans]
+            if text.startswith(left):  # inline: its own quotation marks become the inner ones
+                expected = [nest_quotes(x, lang) for x in expected]
+            assert parts == expected
             pos = coding.start
             for s, e in q.spans:
                 assert pos <= s < e <= coding.end
                 pos = e
             if len(parts) == 1:
-                assert parts[0] == coding.quote == doc_text[coding.start:coding.end]
+                assert coding.quote == doc_text[coding.start:coding.end]
+                assert parts[0] == expected[0] == (nest_quotes(coding.quote, lang)
+                                                   if text.startswith(left) else coding.quote)
             words = sum(word_count(p) for p in parts)
             if words >= BLOCK_WORDS:
                 assert style == "Table Block Quote"
@@ -267,8 +272,10 @@ def test_appendix_has_all_quotes(project, tmp_path):
         source = [r.text for r in p.runs if r.style is not None and r.style.name == "Quote Source"]
         assert len(source) == 1 and source[0].startswith("(") and source[0].endswith(")")
         text = "".join(r.text for r in runs).strip()
-        body = text[1:-1] if text.startswith("«") else text
-        assert any(body == c.quote for c in store.codings.all_codings(project.db))
+        inline = text.startswith("«")
+        body = text[1:-1] if inline else text
+        assert any(body == (nest_quotes(c.quote, "nb") if inline else c.quote)
+                   for c in store.codings.all_codings(project.db))
 
 
 # -- markdown and CSV ------------------------------------------------------------------------

@@ -115,6 +115,22 @@ def test_parse_p_reported_ns_and_bad():
         parse_p_reported("p = 2")
 
 
+def test_impossible_values_in_a_file_flag_that_finding_not_the_file(tmp_path):
+    # issue 13: p = 1.5 or a negative SD (typos in the source) no longer reject the whole file;
+    # the value is left out and the finding carries the problem for the check to flag.
+    path = tmp_path / "f.yaml"
+    path.write_text("findings:\n  - {test: t-test, scale: A, p: 1.5}\n"
+                    "  - {test: t-test, scale: B, groups: [{name: a, sd: -1}]}\n"
+                    "  - {test: t-test, scale: C, statistic: 2.1, df: 30, p_reported: '.04'}\n",
+                    encoding="utf-8")
+    a, b, c = load_findings(path)
+    assert a.p is None and "p = 1.5" in a.problems[0]
+    assert b.groups[0].sd is None and "SD = -1" in b.problems[0]
+    assert c.problems == [] and c.p_reported == ".04"
+    with pytest.raises(ValueError, match="not between 0 and 1"):
+        SurveyFinding.from_dict({"test": "t-test", "p": 1.5})  # by hand it is still refused
+
+
 @pytest.mark.parametrize("body, message", [
     ("findings:\n  - {test: anova}\n", r"f\.yaml: finding 1: field 'test': 'anova' is not one of"),
     ("findings:\n  - {test: t-test, scale: X, df: abc}\n",
@@ -123,10 +139,7 @@ def test_parse_p_reported_ns_and_bad():
     ("findings:\n  - {test: t-test, id: F1}\n", r"field 'id': 'F1' is not a UUID"),
     ("findings:\n  - {statistic: 2}\n", r"finding 1: field 'test' is required"),
     ("findings:\n  - {test: t-test, n: 10.5}\n", r"field 'n': 10.5 is not a whole number"),
-    ("findings:\n  - {test: t-test, p: 1.5}\n", r"field 'p': 1.5 is not between 0 and 1"),
     ("findings:\n  - {test: t-test, p_reported: 'small'}\n", r"field 'p_reported': 'small'"),
-    ("findings:\n  - {test: t-test, groups: [{name: a, sd: -1}]}\n",
-     r"group 1 field 'sd': -1.0 is negative"),
     ("findings:\n  - {test: t-test, statistic: 2}\n  - {test: t-test, statistic: 2}\n",
      r"finding 2: id .* is used twice"),
     ("findings: [\n", r"f\.yaml: line \d+ invalid YAML"),

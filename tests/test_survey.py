@@ -250,11 +250,20 @@ def test_bad_data_give_one_line_errors(tmp_path, old, new, message):
     assert "\n" not in str(exc.value)
 
 
-def test_too_small_group_is_a_clear_error(tmp_path):
+def test_too_small_group_flags_that_finding_and_computes_the_rest(tmp_path):
+    # issue 13: one group with fewer than 2 members no longer aborts the whole compute
+    from themecoder.core.statcheck import check_finding
+
     data = DATA.replace("P3,1,", "P3,0,").replace("P5,1,", "P5,0,")
-    with pytest.raises(ValueError, match=r"comparison 'g', scale 'A': t-test: group 'ja' has "
-                                         r"fewer than 2 values"):
-        compute_findings(*_write(tmp_path, data=data))
+    findings = compute_findings(*_write(tmp_path, data=data))
+    t = _one(findings, "A", "t-test")
+    assert t.statistic is None and t.p is None
+    assert [g.n for g in t.groups] == [1, 5]
+    assert "group 'ja' has 1 answers" in t.problems[0]
+    result = check_finding(t)
+    assert not result.consistent and "group 'ja' has 1 answers" in result.note
+    assert _one(findings, "A", "descriptive").groups[0].n == 6  # the rest is computed
+    assert _one(findings, "A", "mann-whitney").statistic is not None
 
 
 def test_missing_files(tmp_path, survey):

@@ -9,8 +9,16 @@ between Involvering and Sosial samhandling). Item columns hold the answers as gi
 reverse-worded items (see scales.yaml) are stored unreversed; 98 = vet ikke and
 99 = ikke relevant are sprinkled in as missing codes.
 
-Run ``python generate.py [output.csv]``; without an argument it (re)writes data.csv next
-to this file. The output is byte-for-byte reproducible (fixed seed, fixed formatting).
+Run ``python generate.py [output.csv|output.sav]``; without an argument it (re)writes
+data.csv and data.sav next to this file. The CSV is byte-for-byte reproducible (fixed seed,
+fixed formatting).
+
+data.sav is the same data as SPSS would hold it (written with pyreadstat, which needs
+pandas): the same numeric codes, value labels on the answers (1 = helt uenig ... 5 = helt
+enig, 98 = vet ikke, 99 = ikke relevant) and on the background variables (0 = nei,
+1 = ja), 98 and 99 declared as user-missing values, and a variable label on every column
+(the item's wording, e.g. "RSA-R 5: Involvering"), so a scoring key may name items by
+label. ``themecoder findings compute`` gives the same findings from either file.
 """
 from __future__ import annotations
 
@@ -124,9 +132,51 @@ def write_csv(path: str | Path) -> None:
             writer.writerow(["" if v is None else v for v in row.values()])
 
 
+ANSWER_LABELS = {1: "helt uenig", 2: "uenig", 3: "verken eller", 4: "enig", 5: "helt enig",
+                 98: "vet ikke", 99: "ikke relevant"}
+YES_NO = {0: "nei", 1: "ja"}
+
+
+def column_labels() -> dict[str, str]:
+    """The variable label (item wording) of every column."""
+    labels = {"id": "Respondent", "erfaring_ar": "Års relevant erfaring",
+              "kontakt_daglig": "Daglig kontakt med brukere",
+              "brukererfaring": "Egen brukererfaring"}
+    for prefix, instrument, scales in (("rsa", "RSA-R", RSA_SCALES), ("qps", "QPS Nordic", QPS_SCALES)):
+        number = 1
+        for name, k, _ in scales:
+            for _ in range(k):
+                labels[f"{prefix}{number:02d}"] = f"{instrument} {number}: {name}"
+                number += 1
+    return labels
+
+
+def write_sav(path: str | Path) -> None:
+    """The same data as an SPSS file (see the module doc)."""
+    import pandas as pd
+    import pyreadstat
+
+    rows = generate()
+    frame = pd.DataFrame({k: [r[k] for r in rows] for k in rows[0]})
+    for col in frame.columns:
+        if col != "id":
+            frame[col] = frame[col].astype("float64")
+    items = [c for c in frame.columns if c.startswith(("rsa", "qps"))]
+    value_labels: dict[str, dict[int | float, str]] = {c: dict(ANSWER_LABELS) for c in items}
+    value_labels.update({"kontakt_daglig": dict(YES_NO), "brukererfaring": dict(YES_NO)})
+    pyreadstat.write_sav(frame, str(path), column_labels=column_labels(),
+                         variable_value_labels=value_labels,
+                         missing_ranges={c: [98, 99] for c in items},
+                         file_label="themecoder demo survey (synthetic)")
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[1]) if len(argv) > 1 else Path(__file__).with_name("data.csv")
-    write_csv(target)
+    if len(argv) > 1:
+        target = Path(argv[1])
+        (write_sav if target.suffix.lower() == ".sav" else write_csv)(target)
+        return 0
+    write_csv(Path(__file__).with_name("data.csv"))
+    write_sav(Path(__file__).with_name("data.sav"))
     return 0
 
 

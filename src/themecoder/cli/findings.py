@@ -2,6 +2,7 @@
 `links`, `design`, `joint-display` and `report` (through io.export)."""
 from __future__ import annotations
 
+import argparse
 from collections import Counter
 
 from themecoder.cli.args import check_text_file, float_between, int_at_least
@@ -28,6 +29,30 @@ findings_cmd = commands.group(
     description="Quantitative findings stored in the project, numbered F1, F2 ... A finding is referred "
                 "to by its number (F3 or 3), its id, or a text matching one finding's scale/comparison.")
 OUTCOMES = "confirmation, expansion or discordance"
+CHECK_RULES = """\
+Recomputes each p value from the statistic and df (and from M, SD, n where given) and flags
+a finding whose reported p does not match, whose numbers do not add up, or whose significance
+decision flips. The rules, as statcheck (Nuijten et al. 2016) applies them:
+
+  rounding   a value printed with k decimals stands for value +/- 0.5 * 10^-k: t = 2.51 is
+             2.505-2.515, p = .02 is .015-.025. The reported p is consistent when its range
+             meets the range of p values the rounded statistic allows. A p stored as a
+             number is compared as a number (p = 0.00005 is fine; printed as p < .001).
+  p = 0      a p reported as 0 (p = .00, p = .000) is an error: p is never 0; write p < .001.
+  p < .05    p < .05, p < .01, p < .001, p > .05 and ns are read as the ranges they state.
+  tails      --tails 1 (a 'tails' column or field in an import file) marks a one-tailed
+             test: it is consistent when p matches the two-tailed p or half of it, and the
+             decision is judged on the one-tailed p.
+  decision   a decision error: the reported and the recomputed p fall on different sides
+             of --alpha (p = .05 counts as significant).
+  M, SD, n   for t-tests, t and df are recomputed from the printed means, SDs and group
+             sizes (Student or Welch). A mismatch may also mean that the analysis n was
+             smaller than the group n printed, when there were missing data.
+  problems   an impossible value in an imported file (p = -.16) flags that finding only.
+  warnings   a negative Cronbach's alpha or a negative corrected item-total correlation
+             (a reverse-worded item not declared reverse) is shown as WARN.
+
+Exit status: 0 when no finding is flagged, 1 when at least one is (or on an error)."""
 
 
 def finding_options(*, adding: bool) -> tuple[Option, ...]:
@@ -50,6 +75,8 @@ def finding_options(*, adding: bool) -> tuple[Option, ...]:
         option("--n", help="total sample size"),
         option("--statement", help="the finding in words"),
         option("--source", choices=["reported", "computed"]),
+        option("--tails", choices=["1", "2"],
+               help="2 (two-tailed, the default) or 1: a one-tailed test, judged as statcheck does"),
     )
 
 
@@ -80,7 +107,7 @@ def parse_group(text: str) -> dict:
 
 
 FINDING_FIELDS = ("instrument", "scale", "comparison", "test", "statistic", "df", "p", "p_reported",
-              "effect_size", "effect_label", "n", "statement", "source", "variables")
+              "effect_size", "effect_label", "n", "statement", "source", "variables", "tails")
 
 
 def finding_fields(args) -> dict:
@@ -108,27 +135,51 @@ def cmd_findings_import(args) -> int:
 
     check_text_file(args.file, "findings file")
     with open_project(args.project, args.coder) as project:
-        print_import(import_findings_file(project, args.file), "imported")
+        result = import_findings_file(project, args.file)
+        print_import(result, "imported")
+        print_problems(result)
     return 0
+
+
+def print_problems(result) -> None:
+    """One line per finding that came in with an impossible value or could not be computed,
+    and per warning (a negative alpha or item-total correlation, as SPSS warns)."""
+    from themecoder.core.statcheck import check_finding
+
+    for sf in result.added + result.updated + result.unchanged:
+        for problem in sf.finding.problems:
+            print(f"  ⚑ {sf.label} {sf.title}: {problem}")
+        if sf.finding.test == "cronbach-alpha":
+            for warning in check_finding(sf.finding).warnings:
+                print(f"  ⚑ {sf.label} {sf.title}: {warning}")
 
 
 @findings_cmd.command(
     "compute",
     project_argument,
-    option("data", help="survey data (.csv, one row per respondent)"),
+    option("data", help="survey data, one row per respondent: .csv, SPSS .sav, Stata .dta or Excel .xlsx"),
     option("--scales", required=True, help="scoring key (scales.yaml)"),
     help="score a survey and store its findings (source 'computed')",
     description="Runs the scoring key over the data: descriptives and Cronbach's alpha per "
                 "scale, the comparisons and correlations it names. Re-running after a data "
-                "correction updates the same findings (stable ids)."
+                "correction updates the same findings (stable ids). SPSS and Stata files keep "
+                "their value labels (a group may be 'where: brukererfaring == ja'), their "
+                "user-missing values count as missing, and the scoring key may name an item by "
+                "its variable label. A comparison that cannot be computed (a group with fewer "
+                "than 2 answers) is stored flagged, and the rest is computed."
 )
 def cmd_findings_compute(args) -> int:
     from themecoder.core.findings import compute_survey_findings
+    from themecoder.io.tabular import read_survey_table
 
-    check_text_file(args.data, "survey data")
+    if str(args.data).lower().endswith((".csv", ".txt")):  # .sav .dta .xlsx are binary by nature
+        check_text_file(args.data, "survey data")
     check_text_file(args.scales, "--scales")
+    table = read_survey_table(args.data)
     with open_project(args.project, args.coder) as project:
-        print_import(compute_survey_findings(project, args.data, args.scales), "computed")
+        result = compute_survey_findings(project, table, args.scales)
+        print_import(result, "computed")
+        print_problems(result)
     return 0
 
 
@@ -141,15 +192,19 @@ def cmd_findings_compute(args) -> int:
 )
 def cmd_findings_list(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
-    from themecoder.core.findings import list_findings, list_links
+    from themecoder.core.findings import checks_by_id, list_findings, list_links
     from themecoder.io.export import export_lang
+    from themecoder.io.report_check import flag_runs, runs_text
 
     with open_project(args.project) as project:
         lang = export_lang(project, args.lang)
         stored = list_findings(project)
         n_links = Counter(link.finding_id for link in list_links(project))
+        checks = checks_by_id(project) if stored else {}
         if args.json:
-            emit_json([finding_json(sf, lang, n_links.get(sf.id, 0)) for sf in stored])
+            emit_json([{**finding_json(sf, lang, n_links.get(sf.id, 0)),
+                        "flagged": checks[sf.id].flagged, "status": checks[sf.id].status,
+                        "flag": runs_text(flag_runs(checks[sf.id], lang))} for sf in stored])
             return 0
         for sf in stored:
             links = n_links.get(sf.id, 0)
@@ -158,6 +213,9 @@ def cmd_findings_list(args) -> int:
             apa = runs_to_text(format_finding_runs(sf.finding, lang))
             if apa:
                 print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
+            flag = runs_text(flag_runs(checks.get(sf.id), lang))
+            if flag:
+                print(f"     {flag}")
         print(f"{plural(len(stored), 'findings')}")
     return 0
 
@@ -168,10 +226,8 @@ def cmd_findings_list(args) -> int:
     json_option,
     option("--alpha", type=float_between(0, 1, open_low=True), default=0.05, help="significance level (default .05)"),
     help="recompute p values and flag inconsistent findings (statcheck-style)",
-    description="Recomputes each p value from the statistic and df (and from M, SD, n where given), "
-                "allowing for rounding, and flags a finding whose reported p does not match, whose "
-                "numbers do not add up, or whose significance decision flips. Exit status: 0 when no "
-                "finding is flagged, 1 when at least one is (or on an error)."
+    description=CHECK_RULES,
+    formatter_class=argparse.RawDescriptionHelpFormatter,
 )
 def cmd_findings_check(args) -> int:
     from themecoder.core.findings import check_project_findings
@@ -186,13 +242,14 @@ def cmd_findings_check(args) -> int:
                     "checked": c.result.checked, "recomputed_p": c.result.recomputed_p,
                     "recomputed_range": c.result.recomputed_range, "reported_p": c.result.reported_p,
                     "recomputed_from": c.result.recomputed_from, "issues": c.result.issues,
+                    "warnings": c.result.warnings, "tails": c.finding.finding.tails,
                     "note": c.result.note} for c in checked])
     else:
         marks = {"ok": "ok     ", "not-checked": "-      ", "inconsistent": "FLAG   ",
-                 "decision-error": "DECISION"}
+                 "decision-error": "DECISION", "warning": "WARN   "}
         for c in checked:
             print(f"{marks[c.status]} {c.finding.label:<4} {c.finding.title}")
-            if c.status != "not-checked":
+            if c.status != "not-checked" or c.result.issues:
                 print(f"         {c.result.note}")
         print(f"{plural(len(checked), 'findings')}: {sum(c.status == 'ok' for c in checked)} consistent, "
               f"{len(flagged)} flagged "
@@ -362,13 +419,18 @@ def cmd_design(args) -> int:
 )
 def cmd_joint_display(args) -> int:
     from themecoder.core.apa import format_finding_runs, runs_to_text
-    from themecoder.core.findings import joint_display
+    from themecoder.core.findings import checks_by_id, joint_display
     from themecoder.io.export import export_lang
+    from themecoder.io.report_check import flag_runs, runs_text
     from themecoder.io.tabular import citation, quote_display
 
     with open_project(args.project) as project:
         lang = export_lang(project, args.lang)
         jd = joint_display(project, include_subthemes=args.subthemes, max_quotes=args.max_quotes)
+        checks = checks_by_id(project) if jd.findings else {}
+
+        def flag(sf) -> str:
+            return runs_text(flag_runs(checks.get(sf.id), lang))
         if args.json:
             emit_json({"design": jd.design, "participants": jd.participants, "rows": [{
                 "theme_id": r.theme.id, "theme": r.path, "level": r.level,
@@ -382,7 +444,8 @@ def cmd_joint_display(args) -> int:
                               "title": e.finding.title,
                               "apa": runs_to_text(format_finding_runs(e.finding.finding, lang)),
                               "outcome": e.outcome, "meta_inference": e.meta_inference,
-                              "small_n": e.finding.small_n} for e in r.entries],
+                              "small_n": e.finding.small_n, "flag": flag(e.finding)}
+                             for e in r.entries],
             } for r in jd.rows]})
             return 0
         print(f"design: {jd.design or '(not set)'}")
@@ -394,6 +457,8 @@ def cmd_joint_display(args) -> int:
             for e in r.entries:
                 apa = runs_to_text(format_finding_runs(e.finding.finding, lang))
                 print(f"  ↔ {e.finding.label} {e.finding.title}: {apa}  [{e.outcome}]")
+                if flag(e.finding):
+                    print(f"      {flag(e.finding)}")
                 if e.meta_inference:
                     print(f"      {e.meta_inference}")
     return 0

@@ -17,6 +17,13 @@ Conventions (APA 7, section 6.36 and the statistics tables):
 * Statistical symbols in Latin letters are italic (t, p, d, g, r, M, SD, n, U, z); Greek
   letters are upright (alpha, rho). Spearman's rho is written "ρ" (APA's alternative
   *r*ₛ needs a subscript, which the run form cannot carry).
+* A *reported* statistic is never re-rounded: it keeps the decimals it was printed with
+  when they are more than APA's two (a reported ``t = 1.996`` stays 1.996, not 2.00), see
+  :func:`statistic_decimals`. Computed statistics get APA's decimals.
+* Mann-Whitney: U is the first group's U (said in the report), groups show the median
+  (*Mdn*) rather than M and SD, and z is printed only beside a p from the normal
+  approximation: an exact p next to an approximate z would not match it (statcheck would
+  flag our own output).
 * ``lang="nb"`` uses the decimal comma and, following Norwegian APA practice, also drops
   the leading zero: ``p = ,016``, ``r = −,32``. Negative numbers get the real minus sign
   U+2212 ("−"), as Språkrådet prescribes for mathematics, since a hyphen looks wrong next
@@ -99,22 +106,12 @@ class _Writer:
         return self.num(df, 2)
 
     def p(self, p: float | None, reported: str | None) -> None:
-        if reported is not None:
-            rp = parse_p_reported(reported)
-            if rp.op == "ns":
-                self.sep()
-                self.add("ns")
-                return
-            assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
-            value = self.num(rp.value, rp.decimals, leading_zero=False)
-            self.symbol("p", value if rp.op == "=" else f"{rp.op} {value}")
-        elif p is not None:
-            if p < 0.001:
-                self.symbol("p", "< " + self.num(0.001, 3, False))
-            elif p > 0.999:
-                self.symbol("p", "> " + self.num(0.999, 3, False))
-            else:
-                self.symbol("p", self.num(p, 3, leading_zero=False))
+        text = format_p(p, reported, self.lang, self.minus)
+        if text == "ns":
+            self.sep()
+            self.add("ns")
+        elif text:
+            self.symbol("p", text)
 
     def ci(self, details: dict[str, Any], leading_zero: bool) -> None:
         lo, hi = details.get("ci_low"), details.get("ci_high")
@@ -128,12 +125,49 @@ class _Writer:
                  f"{self.num(hi, 2, leading_zero)}]")
 
     def group(self, g: Group) -> None:
+        if g.mean is None and g.median is not None:
+            self.symbol("Mdn", self.num(g.median))
         if g.mean is not None:
             self.symbol("M", self.num(g.mean))
         if g.sd is not None:
             self.symbol("SD", self.num(g.sd))
         if g.n is not None:
             self.symbol("n", str(g.n))
+
+
+def format_p(p: float | None, reported: str | None = None, lang: str = "en",
+             minus: str | None = None) -> str:
+    """The p value as printed, without the symbol: ``.016``, ``< .001``, ``ns``; '' when
+    there is none. The one place where a p becomes text: a reported p keeps its operator and
+    decimals; a p stored as a number gets three decimals, ``< .001`` below that and
+    ``> .999`` above."""
+    if reported is not None:
+        rp = parse_p_reported(reported)
+        if rp.op == "ns":
+            return "ns"
+        assert rp.value is not None and rp.decimals is not None  # only "ns" has no number
+        value = format_number(rp.value, rp.decimals, lang, False, minus)
+        return value if rp.op == "=" else f"{rp.op} {value}"
+    if p is None:
+        return ""
+    if p < 0.001:
+        return "< " + format_number(0.001, 3, lang, False, minus)
+    if p > 0.999:
+        return "> " + format_number(0.999, 3, lang, False, minus)
+    return format_number(p, 3, lang, False, minus)
+
+
+def statistic_decimals(f: SurveyFinding, default: int = 2) -> int:
+    """Decimals to print the statistic with: ``default`` (APA), or more when the source
+    printed more (``statistic_reported``; a findings file sets it from the value as written),
+    so that a reported value is never silently re-rounded. Capped at 4."""
+    if f.statistic is None or f.source == "computed" or not f.statistic_reported:
+        return default
+    text = f.statistic_reported.strip().replace(",", ".").replace("\u2212", "-")
+    if "e" in text.lower():
+        return default
+    shown = len(text.split(".")[1]) if "." in text else 0
+    return min(4, max(default, shown))
 
 
 def format_group_runs(g: Group, lang: str = "en", minus: str | None = None) -> list[Run]:
@@ -150,13 +184,13 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
     if test in ("t-test", "welch") and f.statistic is not None:
         w.add("t", True)
         w.add(f"({w.df(f.df)})" if f.df is not None else "")
-        w.add(" = " + w.num(f.statistic))
+        w.add(" = " + w.num(f.statistic, statistic_decimals(f)))
         w.p(f.p, f.p_reported)
         _effect(w, f)
     elif test == "mann-whitney" and f.statistic is not None:
         u = f.statistic
-        w.symbol("U", w.num(u, 0 if float(u).is_integer() else 1))
-        if f.details.get("z") is not None:
+        w.symbol("U", w.num(u, statistic_decimals(f, 0 if float(u).is_integer() else 1)))
+        if f.details.get("z") is not None and f.details.get("p_method") != "exact":
             w.symbol("z", w.num(f.details["z"]))
         w.p(f.p, f.p_reported)
         _effect(w, f)
@@ -167,11 +201,12 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
             w.add("\u03c1")
         df = f.df if f.df is not None else (f.n - 2 if f.n is not None else None)
         w.add(f"({w.df(df)})" if df is not None else "")
-        w.add(" = " + w.num(f.statistic, 2, leading_zero=False))
+        w.add(" = " + w.num(f.statistic, statistic_decimals(f), leading_zero=False))
         w.p(f.p, f.p_reported)
         w.ci(f.details, leading_zero=False)
     elif test == "cronbach-alpha" and f.statistic is not None:
-        w.symbol("\u03b1", w.num(f.statistic, 2, leading_zero=False), italic=False)
+        w.symbol("\u03b1", w.num(f.statistic, statistic_decimals(f), leading_zero=False),
+                 italic=False)
     else:
         for i, g in enumerate(f.groups):
             if len(f.groups) > 1:

@@ -65,6 +65,7 @@ from themecoder.core.survey_findings import (
     add_finding,
     add_findings,
     check_project_findings,
+    checks_by_id,
     compute_survey_findings,
     delete_finding,
     find_finding,
@@ -97,7 +98,7 @@ __all__ = [
     "normalise_outcome", "normalise_design", "finding_small_n", "list_findings", "get_finding",
     "find_finding", "add_finding", "add_findings", "import_findings_file",
     "compute_survey_findings", "update_finding", "replace_finding", "delete_finding",
-    "check_project_findings", "get_design", "set_design", "theme_paths",
+    "check_project_findings", "checks_by_id", "get_design", "set_design", "theme_paths",
     "list_links", "get_link", "link_theme", "update_link", "unlink_theme", "delete_link",
     "choose_quotes", "joint_display", "coverage", "import_demo_survey",
 ]

@@ -20,6 +20,13 @@ statistic_reported, df, p, p_reported, effect_size, effect_label, n, statement, 
 and, per group *k* = 1, 2, ...: ``group<k>_name, group<k>_n, group<k>_mean, group<k>_sd``.
 ``variables`` holds several names separated by ``;`` or ``|``. Empty cells mean "not
 given". Only ``test`` is required; unknown columns are an error (they are usually typos).
+A ``tails`` column (or field) says whether the test was one-tailed (``1``) or two-tailed
+(``2``, the default); a group may give ``group<k>_median`` instead of M and SD.
+
+An impossible value in a file (``p = -.16``, ``p = 1.3``, a negative SD: a typo in the
+source) does not reject the file: the value is left out and the finding carries the problem
+in ``details["problems"]``, so the consistency check flags that finding and the others
+are imported as usual. Malformed text (a p that is no number at all) is still an error.
 
 A missing ``id`` is replaced by a stable UUID derived from the finding's content, so
 loading the same file twice gives the same ids.
@@ -88,15 +95,20 @@ class SurveyFindingError(UserError, ValueError):
 
 @dataclass
 class Group:
-    """One group in a comparison (or the whole sample for a descriptive finding)."""
+    """One group in a comparison (or the whole sample for a descriptive finding).
+    ``median`` is what a rank test (Mann-Whitney) reports instead of M and SD."""
 
     name: str
     n: int | None = None
     mean: float | None = None
     sd: float | None = None
+    median: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "n": self.n, "mean": self.mean, "sd": self.sd}
+        out: dict[str, Any] = {"name": self.name, "n": self.n, "mean": self.mean, "sd": self.sd}
+        if self.median is not None:
+            out["median"] = self.median
+        return out
 
 
 @dataclass(kw_only=True)
@@ -131,10 +143,13 @@ class SurveyFinding:
     source: str = "reported"
     statistic_reported: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    tails: int = 2
 
     def __post_init__(self) -> None:
         if self.test not in TESTS:
             raise SurveyFindingError(f"unknown test {self.test!r}; expected one of {', '.join(TESTS)}")
+        if self.tails not in (1, 2):
+            raise SurveyFindingError(f"tails must be 1 or 2, not {self.tails!r}")
         if not self.id:
             self.id = stable_id(
                 self.instrument, self.scale, self.comparison, self.test, self.statistic_reported
@@ -146,14 +161,24 @@ class SurveyFinding:
         out["variables"] = list(self.variables)
         out["groups"] = [g.to_dict() for g in self.groups]
         out["details"] = dict(self.details)
+        out["tails"] = self.tails
         return out
 
+    @property
+    def problems(self) -> list[str]:
+        """Impossible values met on import (left out of the finding; see the module doc)."""
+        return [str(x.get("text") if isinstance(x, dict) else x)
+                for x in self.details.get("problems") or []]
+
     @classmethod
-    def from_dict(cls, data: dict[str, Any], where: str = "finding") -> "SurveyFinding":
-        """Build a finding from a mapping; ``where`` prefixes error messages."""
+    def from_dict(cls, data: dict[str, Any], where: str = "finding", *,
+                  lenient: bool = False) -> "SurveyFinding":
+        """Build a finding from a mapping; ``where`` prefixes error messages. ``lenient``
+        (files): an impossible p or SD is left out and noted in ``details["problems"]``
+        instead of raising."""
         if not isinstance(data, dict):
             raise SurveyFindingError(f"{where}: expected a mapping of fields, got {type(data).__name__}")
-        known = set(_SCALAR_FIELDS) | {"variables", "groups", "details"}
+        known = set(_SCALAR_FIELDS) | {"variables", "groups", "details", "tails"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise SurveyFindingError(f"{where}: unknown field {unknown[0]!r}")
@@ -175,17 +200,31 @@ class SurveyFinding:
             kw[name] = parse_number(raw, f"{where}: field {name!r}")
             if name == "statistic" and isinstance(raw, str) and raw.strip():
                 kw.setdefault("statistic_reported", raw.strip())
+            elif name == "statistic" and lenient and isinstance(raw, float):
+                kw.setdefault("statistic_reported", repr(raw))  # as written in the file
         kw["n"] = _parse_int(data.get("n"), f"{where}: field 'n'")
+        problems: list[dict[str, Any]] = []
         if kw["p"] is not None and not 0.0 <= kw["p"] <= 1.0:
-            raise SurveyFindingError(f"{where}: field 'p': {kw['p']} is not between 0 and 1")
+            if not lenient:
+                raise SurveyFindingError(f"{where}: field 'p': {kw['p']} is not between 0 and 1")
+            problems.append(_p_problem(_shown(data.get("p"))))
+            kw["p"] = None
         if kw.get("p_reported") is not None:
-            parse_p_reported(kw["p_reported"], f"{where}: field 'p_reported'")
+            bad = _impossible_p(kw["p_reported"]) if lenient else None
+            if bad is not None:
+                problems.append(_p_problem(bad))
+                del kw["p_reported"]
+            else:
+                parse_p_reported(kw["p_reported"], f"{where}: field 'p_reported'")
+        kw["tails"] = _tails(data.get("tails"), where)
         kw["variables"] = _variables(data.get("variables"), where)
-        kw["groups"] = _groups(data.get("groups"), where)
+        kw["groups"] = _groups(data.get("groups"), where, problems if lenient else None)
         details = data.get("details") or {}
         if not isinstance(details, dict):
             raise SurveyFindingError(f"{where}: field 'details' must be a mapping")
         kw["details"] = dict(details)
+        if problems:
+            kw["details"]["problems"] = list(kw["details"].get("problems") or []) + problems
         ident = data.get("id")
         if ident is not None and str(ident).strip():
             ident = str(ident).strip()
@@ -238,6 +277,41 @@ def parse_number(value: Any, where: str = "value") -> float | None:
     return x
 
 
+def _p_problem(value: str) -> dict[str, Any]:
+    return {"key": "p", "value": value,
+            "text": f"p = {value} in the source is impossible (p lies between 0 and 1)"}
+
+
+def _shown(value: Any) -> str:
+    return str(value).strip() if isinstance(value, str) else f"{value:g}"
+
+
+def _impossible_p(text: str) -> str | None:
+    """The text when it is a number outside [0, 1] (a typo like "-.16"), else None."""
+    raw = str(text).strip()
+    if raw[:1].lower() == "p":
+        raw = raw[1:].strip()
+    raw = raw.lstrip("=<>≤≥ ").strip()
+    try:
+        x = parse_number(raw)
+    except SurveyFindingError:
+        return None
+    return raw if x is not None and not 0.0 <= x <= 1.0 else None
+
+
+def _tails(value: Any, where: str) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return 2
+    text = str(value).strip().casefold()
+    named = {"one": 1, "one-tailed": 1, "ensidig": 1, "two": 2, "two-tailed": 2, "tosidig": 2}
+    if text in named:
+        return named[text]
+    x = parse_number(value, f"{where}: field 'tails'")
+    if x not in (1.0, 2.0):
+        raise SurveyFindingError(f"{where}: field 'tails': {value!r} is not 1 or 2")
+    return int(x)  # type: ignore[arg-type]
+
+
 def _parse_int(value: Any, where: str) -> int | None:
     x = parse_number(value, where)
     if x is None:
@@ -257,7 +331,7 @@ def _variables(value: Any, where: str) -> list[str]:
     raise SurveyFindingError(f"{where}: field 'variables' must be a list or a ';'-separated string")
 
 
-def _groups(value: Any, where: str) -> list[Group]:
+def _groups(value: Any, where: str, problems: list[dict[str, Any]] | None = None) -> list[Group]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -267,18 +341,24 @@ def _groups(value: Any, where: str) -> list[Group]:
         gw = f"{where}: group {i}"
         if not isinstance(g, dict):
             raise SurveyFindingError(f"{gw}: expected a mapping with name, n, mean, sd")
-        unknown = sorted(set(g) - {"name", "n", "mean", "sd"})
+        unknown = sorted(set(g) - {"name", "n", "mean", "sd", "median"})
         if unknown:
             raise SurveyFindingError(f"{gw}: unknown field {unknown[0]!r}")
         sd = parse_number(g.get("sd"), f"{gw} field 'sd'")
         if sd is not None and sd < 0:
-            raise SurveyFindingError(f"{gw} field 'sd': {sd} is negative")
+            if problems is None:
+                raise SurveyFindingError(f"{gw} field 'sd': {sd} is negative")
+            problems.append({"key": "sd", "value": _shown(g.get("sd")), "group": i,
+                             "text": f"SD = {_shown(g.get('sd'))} of group {i} in the source "
+                                     "is impossible (an SD is never negative)"})
+            sd = None
         groups.append(
             Group(
                 name=_text(g.get("name") or f"Gruppe {i}"),
                 n=_parse_int(g.get("n"), f"{gw} field 'n'"),
                 mean=parse_number(g.get("mean"), f"{gw} field 'mean'"),
                 sd=sd,
+                median=parse_number(g.get("median"), f"{gw} field 'median'"),
             )
         )
     return groups
@@ -305,6 +385,16 @@ class ReportedP:
     decimals: int | None
     text: str
 
+    @classmethod
+    def from_number(cls, p: float) -> "ReportedP":
+        """A p stored as a number (never as text): taken as exact, to its shortest decimals
+        (5e-05 counts as 0.00005, five decimals)."""
+        from decimal import Decimal
+
+        exponent = Decimal(repr(float(p))).normalize().as_tuple().exponent
+        decimals = max(0, -exponent) if isinstance(exponent, int) else 17
+        return cls("=", float(p), decimals, format(Decimal(repr(float(p))), "f"))
+
     def interval(self) -> tuple[float, float]:
         """The set of true p values this report is consistent with (closed interval)."""
         if self.op == "ns":
@@ -320,8 +410,8 @@ class ReportedP:
 
 def parse_p_reported(text: Any, where: str = "p_reported") -> ReportedP:
     """Parse ``".02"``, ``"p = .02"``, ``"< .001"``, ``",016"``, ``"ns"`` and the like."""
-    if isinstance(text, float):
-        text = repr(text)
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        return ReportedP.from_number(float(text))
     raw = str(text).strip()
     if raw.lower().replace(".", "").replace(" ", "") in {"ns", "ikkesignifikant"}:
         return ReportedP("ns", None, None, raw)
@@ -384,7 +474,7 @@ def _load_yaml(text: str, name: str) -> list[SurveyFinding]:
     if not isinstance(data, list):
         raise SurveyFindingError(f"{name}: 'findings' must be a list")
     return [
-        SurveyFinding.from_dict(entry, where=f"{name}: finding {i}{_label(entry)}")
+        SurveyFinding.from_dict(entry, where=f"{name}: finding {i}{_label(entry)}", lenient=True)
         for i, entry in enumerate(data, start=1)
     ]
 
@@ -395,7 +485,7 @@ def _label(entry: Any) -> str:
     return ""
 
 
-_GROUP_COL = re.compile(r"^group(\d+)_(name|n|mean|sd)$")
+_GROUP_COL = re.compile(r"^group(\d+)_(name|n|mean|sd|median)$")
 
 
 def _load_csv(text: str, name: str) -> list[SurveyFinding]:
@@ -406,7 +496,7 @@ def _load_csv(text: str, name: str) -> list[SurveyFinding]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     columns = [c.strip() for c in (reader.fieldnames or [])]
     reader.fieldnames = columns
-    allowed = set(_SCALAR_FIELDS) | {"variables"}
+    allowed = set(_SCALAR_FIELDS) | {"variables", "tails"}
     for col in columns:
         if col not in allowed and not _GROUP_COL.match(col):
             raise SurveyFindingError(f"{name}: unknown column {col!r}")
@@ -431,6 +521,6 @@ def _load_csv(text: str, name: str) -> list[SurveyFinding]:
                 data[col] = value
         if groups:
             data["groups"] = [groups[k] for k in sorted(groups)]
-        findings.append(SurveyFinding.from_dict(data, where=f"{name}: row {rownum}"))
+        findings.append(SurveyFinding.from_dict(data, where=f"{name}: row {rownum}", lenient=True))
     return findings
 

@@ -17,7 +17,8 @@ Choices worth knowing:
 * Cohen's d = (M1 - M2) / pooled SD (the pooled SD with n - 1 weights) for both Student and
   Welch; Hedges' g = d * J with the exact correction J = G(df/2) / (sqrt(df/2) G((df-1)/2)),
   df = n1 + n2 - 2. The finding carries d; g is in ``details``.
-* Mann-Whitney: U is the statistic of the first group (scipy's convention), p comes from
+* Mann-Whitney: U is the statistic of the first group (scipy's convention; recorded as
+  ``details["u_of"]`` and said in the report), the finding's groups carry medians, p comes from
   ``scipy.stats.mannwhitneyu``: exact when there are no ties and a group has at most 8
   values (scipy's "auto" rule, chosen here explicitly and recorded as ``p_method``),
   otherwise the normal approximation with tie correction and *without* continuity
@@ -297,8 +298,11 @@ class MannWhitneyResult:
     def to_finding(self, **fields: Any) -> SurveyFinding:
         details = {"z": self.z, "rank_biserial": self.rank_biserial,
                    "medians": list(self.medians), "p_method": self.method,
+                   "u_of": self.groups[0].name,
                    "effect": "r = Z/sqrt(N), Z tie-corrected without continuity correction"}
-        return SurveyFinding(test="mann-whitney", groups=list(self.groups), statistic=self.u,
+        # a rank test reports medians, not M and SD (the t-test beside it has those)
+        groups = [Group(g.name, g.n, median=m) for g, m in zip(self.groups, self.medians)]
+        return SurveyFinding(test="mann-whitney", groups=groups, statistic=self.u,
                        p=self.p, effect_size=self.r, effect_label="r",
                        n=sum(g.n or 0 for g in self.groups), source="computed",
                        details=details, **fields)

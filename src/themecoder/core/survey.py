@@ -1,6 +1,8 @@
 """Score a raw survey and compute its findings.
 
-:func:`compute_findings` reads a survey CSV (one row per respondent) and a scoring key
+:func:`compute_findings` reads survey data (one row per respondent: a CSV file here, or
+SPSS ``.sav``, Stata ``.dta`` or Excel ``.xlsx`` read by :mod:`themecoder.io.tabular` into a
+:class:`~themecoder.core.survey_data.SurveyTable`) and a scoring key
 (``scales.yaml``) and returns :class:`~themecoder.core.quant.SurveyFinding` objects:
 descriptives and Cronbach's alpha per scale, group comparisons (Student t, Welch t,
 Mann-Whitney U) and correlations (Pearson, Spearman), in that order (no alpha for a
@@ -52,8 +54,6 @@ respondent and column.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 import operator
 import re
@@ -64,6 +64,7 @@ from typing import Any, Callable
 from themecoder.core import stats
 from themecoder.core.apa import format_finding_runs, format_number, runs_to_text
 from themecoder.core.quant import Group, SurveyFinding, stable_id
+from themecoder.core.survey_data import SurveyDataError, SurveyTable, csv_table
 from themecoder.errors import UserError
 
 COMPARISON_TESTS = ("t-test", "welch", "mann-whitney")
@@ -73,7 +74,7 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt, "<": operator.lt,
 }
 _WHERE = re.compile(r"^\s*(?P<col>[^\s=!<>]+)\s*(?P<op>==|!=|>=|<=|>|<)\s*"
-                    r"(?P<num>[-+]?\d+(?:[.,]\d+)?)\s*$")
+                    r"(?:(?P<num>[-+]?\d+(?:[.,]\d+)?)|(?P<label>\"[^\"]+\"|'[^']+'|[^\s\d\"'][^\"']*?))\s*$")
 
 
 class SurveyError(UserError, ValueError):
@@ -104,6 +105,7 @@ class GroupRule:
     column: str
     op: str
     value: float
+    label: str | None = None  # a value label (``== ja``); read_survey sets ``value`` from it
 
     def __call__(self, x: float) -> bool:
         return _OPS[self.op](x, self.value)
@@ -353,6 +355,10 @@ def _rule(value: Any, where: str, required_where: bool) -> tuple[str, GroupRule 
     m = _WHERE.match(str(value["where"]))
     if not m:
         raise SurveyError(f"{where}: where {value['where']!r} is not like 'column > 8'")
+    if m["num"] is None:
+        if m["op"] not in ("==", "!="):
+            raise SurveyError(f"{where}: a value label ({m['label']}) takes == or !=")
+        return name, GroupRule(m["col"], m["op"], math.nan, m["label"].strip("\"'"))
     return name, GroupRule(m["col"], m["op"], float(m["num"].replace(",", ".")))
 
 
@@ -377,48 +383,50 @@ class SurveyData:
         return len(self.ids)
 
 
-def read_survey(data_csv: str | Path, config: ScaleConfig) -> SurveyData:
-    """Read the columns ``config`` needs from ``data_csv`` and check every value."""
-    path = Path(data_csv)
-    name = path.name
+def read_survey(data: str | Path | SurveyTable, config: ScaleConfig) -> SurveyData:
+    """Read the columns ``config`` needs from ``data`` (a CSV file, or a
+    :class:`~themecoder.core.survey_data.SurveyTable` from io.tabular for .sav, .dta and
+    .xlsx) and check every value. An item may be named by its column or its variable
+    label; a group's ``where`` may use a value label (``brukererfaring == ja``)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SurveyError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise SurveyError(f"{name}: not UTF-8 text") from None
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        columns = [c.strip() for c in next(reader)]
-    except StopIteration:
-        raise SurveyError(f"{name}: the file is empty") from None
+        table = data if isinstance(data, SurveyTable) else csv_table(data)
+    except SurveyDataError as exc:
+        raise SurveyError(str(exc)) from None
+    name = table.source
+    columns = table.columns
     dup = next((c for c in columns if columns.count(c) > 1), None)
     if dup:
         raise SurveyError(f"{name}: column {dup!r} appears twice")
     index = {c: i for i, c in enumerate(columns)}
+    source_of: dict[str, str] = {}   # the name the key uses -> the column in the data
+
+    def column(ref: str) -> str | None:
+        found = table.column_for(ref)
+        if found is not None:
+            source_of[ref] = found
+        return found
 
     ranges = config.item_range()
     needed: list[str] = list(ranges)
     for s in config.scales:
         for item in s.items:
-            if item not in index:
+            if column(item) is None:
                 raise SurveyError(f"{config.source}: scale {s.name!r} ({s.instrument}): "
                                   f"item {item!r} is not a column in {name}")
     background: list[str] = []
     for c in config.comparisons:
         for rule in (c.group1, c.group2):
             if rule is not None and rule.column:
-                if rule.column not in index:
+                if column(rule.column) is None:
                     raise SurveyError(f"{config.source}: comparison {c.name!r}: column "
                                       f"{rule.column!r} is not in {name}")
+                _resolve_label(rule, table, source_of[rule.column], c.name, config.source)
                 background.append(rule.column)
     scale_keys = {s.key for s in config.scales}
     for spec in config.correlations:
         for ref in (spec.x, spec.y):
             if ref not in scale_keys:
-                if ref not in index:
+                if column(ref) is None:
                     raise SurveyError(f"{config.source}: correlation: {ref!r} is neither a "
                                       f"scale nor a column in {name}")
                 background.append(ref)
@@ -426,35 +434,65 @@ def read_survey(data_csv: str | Path, config: ScaleConfig) -> SurveyData:
     if id_col is not None and id_col not in index:
         raise SurveyError(f"{config.source}: id_column {id_col!r} is not a column in {name}")
 
-    decimal_comma = delimiter == ";"
-    data = SurveyData(name, [], {c: [] for c in needed + background})
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
+    out = SurveyData(name, [], {c: [] for c in needed + background})
+    for row, line in zip(table.rows, table.lines):
         if len(row) != len(columns):
             raise SurveyError(f"{name} line {line}: {len(row)} cells, expected {len(columns)}")
-        rid = row[index[id_col]].strip() if id_col else str(len(data.ids) + 1)
-        data.ids.append(rid)
+        rid = _text(row[index[id_col]]) if id_col else str(len(out.ids) + 1)
+        out.ids.append(rid)
         where = f"{name} line {line}" + (f" (id {rid})" if id_col else "")
-        for col in data.columns:
-            raw = row[index[col]].strip()
-            value = _number(raw, decimal_comma)
-            if raw and value is None:
-                raise SurveyError(f"{where}, column {col!r}: {raw!r} is not a number")
+        for col in out.columns:
+            raw = row[index[source_of[col]]]
+            value = _cell(raw, table.decimal_comma)
+            shown = _text(raw)
+            if shown and value is None:
+                raise SurveyError(f"{where}, column {col!r}: {shown!r} is not a number")
             if col in ranges and value is not None:
                 lo, hi = ranges[col]
                 if value in config.missing_codes:
-                    data.codes[col] = data.codes.get(col, 0) + 1
+                    out.codes[col] = out.codes.get(col, 0) + 1
                     value = None
                 elif not lo <= value <= hi:
                     codes = ", ".join(f"{c:g}" for c in config.missing_codes) or "none"
-                    raise SurveyError(f"{where}, column {col!r}: {raw} is outside "
+                    raise SurveyError(f"{where}, column {col!r}: {shown} is outside "
                                       f"{lo:g}–{hi:g} and not a missing code ({codes})")
-            data.columns[col].append(value)
-    if not data.ids:
+            out.columns[col].append(value)
+    for col in out.columns:
+        declared = table.missing.get(source_of[col], 0)
+        if declared and col in ranges:
+            out.codes[col] = out.codes.get(col, 0) + declared
+    if not out.ids:
         raise SurveyError(f"{name}: no respondents")
-    return data
+    return out
+
+
+def _resolve_label(rule: GroupRule, table: SurveyTable, column: str, comparison: str,
+                   source: str) -> None:
+    """A ``where`` written with a value label gets the label's code."""
+    if rule.label is None:
+        return
+    code = table.code_for(column, rule.label)
+    if code is None:
+        known = ", ".join(sorted(table.value_labels.get(column, {}).values())) or "none"
+        raise SurveyError(f"{source}: comparison {comparison!r}: {rule.label!r} is not a value "
+                          f"label of {rule.column!r} (labels: {known})")
+    rule.value = code
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float):
+        return "" if not math.isfinite(raw) else (f"{raw:.0f}" if raw.is_integer() else repr(raw))
+    return str(raw).strip()
+
+
+def _cell(raw: Any, decimal_comma: bool) -> float | None:
+    if raw is None or isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return float(raw) if math.isfinite(float(raw)) else None
+    return _number(str(raw).strip(), decimal_comma)
 
 
 def _number(raw: str, decimal_comma: bool) -> float | None:
@@ -501,8 +539,10 @@ def score_all(data: SurveyData, config: ScaleConfig) -> dict[str, list[float | N
 # Findings
 
 
-def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[SurveyFinding]:
-    """Score the survey and return all configured findings (see the module doc)."""
+def compute_findings(data_csv: str | Path | SurveyTable, scales_yaml: str | Path
+                     ) -> list[SurveyFinding]:
+    """Score the survey and return all configured findings (see the module doc). The data
+    is a CSV file or a table read by io.tabular (.sav, .dta, .xlsx)."""
     config = load_scales(scales_yaml)
     data = read_survey(data_csv, config)
     scores = score_all(data, config)
@@ -518,13 +558,14 @@ def compute_findings(data_csv: str | Path, scales_yaml: str | Path) -> list[Surv
     for s in config.scales:
         if len(s.items) < 2:
             continue  # a single item has no internal consistency
+        fid = stable_id("survey", s.instrument, s.name, "", "cronbach-alpha")
         try:
             res = stats.cronbach_alpha(scored_items(data, s))
         except stats.StatsError as exc:
-            raise SurveyError(f"{data.source}: scale {s.name!r} ({s.instrument}): {exc}") \
-                from None
-        f = res.to_finding(id=stable_id("survey", s.instrument, s.name, "", "cronbach-alpha"),
-                           instrument=s.instrument, scale=s.name)
+            findings.append(_not_computed(fid, "cronbach-alpha", str(exc), instrument=s.instrument,
+                                          scale=s.name, variables=list(s.items)))
+            continue
+        f = res.to_finding(id=fid, instrument=s.instrument, scale=s.name)
         _state(f, f"Indre konsistens, {s.name} ({s.instrument}, {res.k} ledd, n = {res.n})")
         findings.append(f)
     for c in config.comparisons:
@@ -566,24 +607,71 @@ def _compare(c: Comparison, data: SurveyData, scores: dict[str, list[float | Non
     for s in c.scales:
         a, b = _split(c, data, scores[s.key])
         for test in c.tests:
+            fid = stable_id("survey", s.instrument, s.name, c.name, test)
+            fields = {"instrument": s.instrument, "scale": s.name, "comparison": c.name,
+                      "variables": [s.name, *columns]}
+            small = next(((name, len(v)) for name, v in zip(names, (a, b)) if len(v) < 2), None)
+            if small is not None and test != "mann-whitney":
+                # one small group flags this finding; the rest of the survey is computed
+                out.append(_small_group(fid, test, small, names, (a, b), fields))
+                continue
             try:
                 if test == "mann-whitney":
                     res: Any = stats.mann_whitney(a, b, names=names)
                 else:
                     res = stats.t_test(a, b, equal_var=test == "t-test", names=names)
             except stats.StatsError as exc:
-                raise SurveyError(f"{data.source}: comparison {c.name!r}, scale {s.name!r}: "
-                                  f"{exc}") from None
-            f = res.to_finding(id=stable_id("survey", s.instrument, s.name, c.name, test),
-                               instrument=s.instrument, scale=s.name, comparison=c.name,
-                               variables=[s.name, *columns])
+                out.append(_not_computed(fid, test, str(exc), **fields,
+                                         groups=_plain_groups(names, (a, b))))
+                continue
+            f = res.to_finding(id=fid, **fields)
             g1, g2 = f.groups
-            direction = "høyere" if g1.mean > g2.mean else "lavere" if g1.mean < g2.mean \
-                else "likt"
-            _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret {direction} enn "
-                      f"{g2.name} ({_m(g1)} mot {_m(g2)}; {_TEST_NB[test]})")
+            if test == "mann-whitney":
+                _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret {_direction(g1.median, g2.median)} "
+                          f"enn {g2.name} ({_mdn(g1)} mot {_mdn(g2)}; {_TEST_NB[test]}, "
+                          f"U for {g1.name})")
+            else:
+                _state(f, f"{s.name} ({s.instrument}): {g1.name} skåret "
+                          f"{_direction(g1.mean, g2.mean)} enn {g2.name} ({_m(g1)} mot {_m(g2)}; "
+                          f"{_TEST_NB[test]})")
             out.append(f)
     return out
+
+
+def _direction(a: float | None, b: float | None) -> str:
+    assert a is not None and b is not None  # computed groups have both
+    return "høyere" if a > b else "lavere" if a < b else "likt"
+
+
+def _mdn(g: Group) -> str:
+    assert g.median is not None  # a computed rank-test group has its median
+    return f"Mdn = {format_number(g.median, 2, 'nb')}"
+
+
+def _plain_groups(names: tuple[str, str], values: tuple[list[float], list[float]]) -> list[Group]:
+    return [Group(name, len(v), math.fsum(v) / len(v) if v else None) for name, v in zip(names, values)]
+
+
+def _not_computed(fid: str, test: str, reason: str, **fields: Any) -> SurveyFinding:
+    """A finding that could not be computed, flagged with the reason (the rest goes on)."""
+    f = SurveyFinding(id=fid, test=test, source="computed", **fields)
+    f.details["problems"] = [{"key": "not_computed", "reason": reason,
+                              "text": f"not computed: {reason}"}]
+    f.statement = f"Ikke regnet ut: {reason}"
+    return f
+
+
+def _small_group(fid: str, test: str, small: tuple[str, int], names: tuple[str, str],
+                 values: tuple[list[float], list[float]], fields: dict[str, Any]) -> SurveyFinding:
+    name, n = small
+    f = SurveyFinding(id=fid, test=test, source="computed", groups=_plain_groups(names, values),
+                      n=sum(len(v) for v in values), **fields)
+    label = _TEST_NB[test]
+    f.details["problems"] = [{"key": "small_group", "group": name, "n": n, "test": label,
+                              "text": f"{label} not computed: group {name!r} has {n} answers "
+                                      "(at least 2 are needed)"}]
+    f.statement = f"{label} ble ikke regnet ut: gruppen {name} har {n} svar (minst 2 trengs)."
+    return f
 
 
 _TEST_NB = {"t-test": "t-test", "welch": "Welch t-test", "mann-whitney": "Mann–Whitney U",

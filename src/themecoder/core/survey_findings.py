@@ -139,20 +139,30 @@ def _values(f: SurveyFinding) -> tuple:
         f.test, _finite(f.statistic), f.statistic_reported, _finite(f.df), _finite(f.p),
         f.p_reported, _finite(f.effect_size), f.effect_label, f.n, f.statement or "",
         f.source or "reported",
-        json.dumps(_json_safe(dict(f.details)), ensure_ascii=False, sort_keys=True),
+        json.dumps(_json_safe(_details_with_tails(f)), ensure_ascii=False, sort_keys=True),
     )
 
 
+def _details_with_tails(f: SurveyFinding) -> dict[str, Any]:
+    """The details as stored: a one-tailed test is recorded there (``"tails": 1``)."""
+    details = {k: v for k, v in f.details.items() if k != "tails"}
+    if f.tails == 1:
+        details["tails"] = 1
+    return details
+
+
 def _row_finding(r) -> StoredSurveyFinding:
-    groups = [Group(g.get("name") or "", g.get("n"), g.get("mean"), g.get("sd"))
+    groups = [Group(g.get("name") or "", g.get("n"), g.get("mean"), g.get("sd"), g.get("median"))
               for g in json.loads(r["groups_json"] or "[]")]
+    details = json.loads(r["details_json"] or "{}")
+    tails = 1 if details.pop("tails", 2) == 1 else 2
     f = SurveyFinding(
         id=r["id"], instrument=r["instrument"], scale=r["scale"], comparison=r["comparison"],
         variables=list(json.loads(r["variables_json"] or "[]")), groups=groups, test=r["test"],
         statistic=r["statistic"], df=r["df"], p=r["p"], p_reported=r["p_reported"],
         effect_size=r["effect_size"], effect_label=r["effect_label"], n=r["n"],
         statement=r["statement"], source=r["source"], statistic_reported=r["statistic_reported"],
-        details=json.loads(r["details_json"] or "{}"),
+        details=details, tails=tails,
     )
     return StoredSurveyFinding(f, r["position"], r["created"], r["modified"])
 
@@ -264,7 +274,10 @@ def add_finding(project: Project, finding: SurveyFinding | dict) -> StoredSurvey
 
 def add_findings(project: Project, findings: Sequence[SurveyFinding], *, origin: str = "",
                  kind: str = "import-findings") -> ImportResult:
-    """Add or update many findings in one action (same id: updated, number and links kept)."""
+    """Add or update many findings in one action (same id: updated, number and links kept).
+    No findings: nothing to do, and no action is logged."""
+    if not findings:
+        return ImportResult([], [], [])
     checked = []
     seen: set[str] = set()
     for i, f in enumerate(findings, 1):
@@ -298,21 +311,23 @@ def import_findings_file(project: Project, path: str | Path) -> ImportResult:
     return add_findings(project, load_findings(path), origin=path.name)
 
 
-def compute_survey_findings(project: Project, data_csv: str | Path,
+def compute_survey_findings(project: Project, data_csv: Any,
                             scales_yaml: str | Path) -> ImportResult:
-    """Score the survey (:func:`themecoder.core.survey.compute_findings`) and store the
-    results with source "computed". Re-running after a correction updates them in place."""
+    """Score the survey (:func:`themecoder.core.survey.compute_findings`; ``data_csv`` a CSV
+    path or a :class:`~themecoder.core.survey_data.SurveyTable`) and store the results with
+    source "computed". Re-running after a correction updates them in place."""
     from themecoder.core.survey import compute_findings
 
     findings = compute_findings(data_csv, scales_yaml)
     for f in findings:
         f.source = "computed"
-    return add_findings(project, findings, origin=Path(data_csv).name, kind="compute-findings")
+    origin = getattr(data_csv, "source", None) or Path(data_csv).name
+    return add_findings(project, findings, origin=origin, kind="compute-findings")
 
 
 _EDITABLE = {"instrument", "scale", "comparison", "variables", "groups", "test", "statistic",
              "statistic_reported", "df", "p", "p_reported", "effect_size", "effect_label", "n",
-             "statement", "source", "details"}
+             "statement", "source", "details", "tails"}
 
 
 def update_finding(project: Project, ref: str, **fields: Any) -> StoredSurveyFinding:
@@ -373,18 +388,27 @@ class CheckedSurveyFinding:
 
     @property
     def flagged(self) -> bool:
-        """The reported p does not fit, something else does not add up, or the decision flips."""
-        return (not self.result.consistent) or self.result.decision_error
+        """The reported p does not fit, something else does not add up, the decision flips,
+        or a warning (a negative alpha or item-total correlation) needs a look."""
+        return (not self.result.consistent) or self.result.decision_error \
+            or bool(getattr(self.result, "warnings", None))
 
     @property
     def status(self) -> str:
-        """``ok``, ``not-checked``, ``decision-error``, ``inconsistent``."""
+        """``ok``, ``not-checked``, ``decision-error``, ``inconsistent``, ``warning``."""
         r = self.result
         if r.decision_error:
             return "decision-error"
         if not r.consistent:
             return "inconsistent"
+        if getattr(r, "warnings", None):
+            return "warning"
         return "ok" if r.checked else "not-checked"
+
+
+def checks_by_id(project: Project | Database) -> dict[str, CheckedSurveyFinding]:
+    """The check of every stored finding, by finding id (for markers where findings show)."""
+    return {c.finding.id: c for c in check_project_findings(project)}
 
 
 def check_project_findings(project: Project | Database, alpha: float = 0.05) -> list[CheckedSurveyFinding]:

@@ -18,7 +18,7 @@ from themecoder.io.tabular import atomic_write, codebook_csv, codebook_markdown,
 from themecoder.model import Code
 
 FORMATS = ("docx", "csv", "md", "qdc")
-COLUMNS_CM = (2.6, 2.6, 3.0, 5.4, 1.2, 1.2)
+# the columns are sized from their content (io.docx_layout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +92,10 @@ def write_codebook(project, path: str | Path, *, fmt: str, lang: str = "nb",
 
 
 def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
+    from themecoder.io.docx_layout import apply, orient, plan
     from themecoder.io.docx_quotes import (
         DOC_LANG,
+        TEXT_WIDTH_CM,
         add_caption,
         add_note,
         add_row,
@@ -103,19 +105,24 @@ def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
         use_style,
     )
 
+    headings = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
+    texts = [[e.theme, e.subtheme if e.code is None else "", e.label, e.description,
+              format_int(e.codings, lang), format_int(e.participants, lang)] for e in entries]
+    layout = plan(headings, texts, portrait_cm=TEXT_WIDTH_CM)
+    widths = layout.widths_cm
     doc = new_document(lang)
+    orient(doc, layout.landscape)  # the whole codebook, heading included, when it needs it
     doc.core_properties.title = t("codebook_title", lang, project=project_name)
     doc.core_properties.language = DOC_LANG.get(lang, "en-GB")
     doc.add_heading(t("codebook_title", lang, project=project_name), level=1)
     add_caption(doc, t("table", lang), 1, t("codebook", lang))
-    headings = [t(k, lang) for k in ("theme", "subtheme", "code", "description", "codings", "participants")]
-    table = new_table(doc, headings, COLUMNS_CM)
+    table = new_table(doc, headings, widths)
     for cell in table.rows[0].cells[4:]:
         use_style(cell.paragraphs[0], doc.styles["Table Heading Number"])
     s_text, s_head, s_num = doc.styles["Table Text"], doc.styles["Table Heading"], doc.styles["Table Number"]
     last = (None, None)
     for e in entries:
-        cells = add_row(table, COLUMNS_CM)
+        cells = add_row(table, widths)
         theme_row = e.code is None
         set_cell(cells[0], e.theme if last[0] != e.theme else "", s_head if theme_row and not e.subtheme else s_text)
         set_cell(cells[1], e.subtheme if theme_row else "", s_head if theme_row and e.subtheme else s_text)
@@ -124,5 +131,6 @@ def codebook_document(entries: list[Entry], *, project_name: str, lang: str):
         set_cell(cells[3], e.description, s_text)
         set_cell(cells[4], format_int(e.codings, lang), s_num)
         set_cell(cells[5], format_int(e.participants, lang), s_num)
+    apply(table, widths)
     add_note(doc, lang, t("codebook_note", lang))
     return doc

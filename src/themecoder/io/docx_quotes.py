@@ -28,7 +28,10 @@ Table Note           paragraph  "Merknad." under a table ("Note." in en); the wo
 Quote Source         character  "(Anna, taletur 12)" after a quote in the appendix
 ===================  =========  =====================================================
 
-The header row repeats on every page (``w:tblHeader``). Pages are A4 with 2.5 cm margins;
+The header row repeats on every page (``w:tblHeader``), no row splits across pages
+(``w:cantSplit``), and the columns are sized from their content so that no word breaks
+(:mod:`themecoder.io.docx_layout`; a table too wide for portrait gets a landscape section).
+Pages are A4 with 2.5 cm margins;
 the document language is nb-NO or en-GB so Word's spelling check uses the right language.
 python-docx is imported only here and in the other Word exporters (never in core).
 """
@@ -45,12 +48,13 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor, Twips
 
 from themecoder.core.quotes import Quote, QuoteSet, QuoteSource
+from themecoder.io.docx_layout import apply, orient, plan
 from themecoder.io.i18n import default_ellipsis, t
 from themecoder.io.tabular import atomic_write, citation, quote_display, table_note, table_title
 
 DOC_LANG = {"nb": "nb-NO", "en": "en-GB"}
 TEXT_WIDTH_CM = 16.0
-QUOTE_COLUMNS_CM = (2.6, 3.9, 6.9, 2.6)   # Tema, Subtema, Sitat, Informant (fits «Brukermedvirkning»)
+# Tema, Subtema, Sitat, Informant: the widths come from the content (io.docx_layout)
 BLACK = RGBColor(0, 0, 0)
 
 
@@ -219,7 +223,10 @@ def new_table(doc: DocumentObject, headings: list[str], widths_cm: tuple[float, 
 
 
 def add_row(table, widths_cm: tuple[float, ...]):
+    from themecoder.io.docx_layout import mark_row
+
     row = table.add_row()
+    mark_row(row)  # a row never splits across pages
     cells = row.cells
     for cell, w in zip(cells, widths_cm):
         cell.width = Cm(w)
@@ -243,30 +250,46 @@ def add_note(doc: DocumentObject, lang: str, text: str) -> None:
 def quotes_document(qs: QuoteSet, src: QuoteSource, *, lang: str, ellipsis: str | None = None,
                     appendix: bool = False) -> DocumentObject:
     ellipsis = ellipsis or default_ellipsis(lang)
+    headings = [t("theme", lang), t("subtheme", lang), t("quote", lang), t("participant", lang)]
+    layouts = [plan(headings, _row_texts(table, lang, ellipsis), portrait_cm=TEXT_WIDTH_CM)
+               for table in qs.tables]
     doc = new_document(lang)
+    orient(doc, bool(layouts) and layouts[0].landscape)  # the heading goes with the first table
     heading = t("quotes_heading", lang, project=src.project_name)
     doc.core_properties.title = heading
     doc.core_properties.language = DOC_LANG.get(lang, "en-GB")
     doc.add_heading(heading, level=1)
     styles = doc.styles
     s_text, s_quote, s_block = styles["Table Text"], styles["Table Quote"], styles["Table Block Quote"]
-    headings = [t("theme", lang), t("subtheme", lang), t("quote", lang), t("participant", lang)]
-    for n, table in enumerate(qs.tables, 1):
+    for n, (table, layout) in enumerate(zip(qs.tables, layouts), 1):
+        orient(doc, layout.landscape)
+        widths = layout.widths_cm
         add_caption(doc, t("table", lang), n, table_title(table, lang))
-        tbl = new_table(doc, headings, QUOTE_COLUMNS_CM)
+        tbl = new_table(doc, headings, widths)
         last_group = None
         for i, row in enumerate(table.rows):
-            cells = add_row(tbl, QUOTE_COLUMNS_CM)
+            cells = add_row(tbl, widths)
             q = row.quote
             set_cell(cells[0], row.theme if i == 0 else "", s_text)
             set_cell(cells[1], row.subtheme if row.theme_id != last_group else "", s_text)
             last_group = row.theme_id
             set_cell(cells[2], quote_display(q, lang, ellipsis), s_block if q.is_block else s_quote)
             _participant_cell(cells[3], q, lang, s_text)
+        apply(tbl, widths)
         add_note(doc, lang, table_note(table, lang, ellipsis))
+    orient(doc, False)
     if appendix:
         _appendix(doc, qs, src, lang, ellipsis)
     return doc
+
+
+def _row_texts(table, lang: str, ellipsis: str) -> list[list[str]]:
+    """The cells of a quote table as text, for sizing its columns (docx_layout)."""
+    from themecoder.io.tabular import place_text
+
+    return [[row.theme, row.subtheme, quote_display(row.quote, lang, ellipsis),
+             "\n".join(x for x in (row.quote.participant, place_text(row.quote, lang)) if x)]
+            for row in table.rows]
 
 
 def _participant_cell(cell, q: Quote, lang: str, style) -> None:

@@ -153,8 +153,7 @@ STRINGS: dict[str, dict[str, str]] = {
                     "en": "Consistency Check: p Values Recomputed"},
     "report.check_intro": {
         "nb": "P-verdiene er regnet ut på nytt fra testobservatoren og frihetsgradene (og fra M, SD og n der "
-              "de er oppgitt), i tråd med statcheck (Nuijten mfl., 2016), med hensyn til avrundingen i kilden. "
-              "Merknadene fra sjekken står på engelsk.",
+              "de er oppgitt), i tråd med statcheck (Nuijten mfl., 2016), med hensyn til avrundingen i kilden.",
         "en": "The p values were recomputed from the test statistic and degrees of freedom (and from M, SD "
               "and n where given), in the spirit of statcheck (Nuijten et al., 2016), allowing for the "
               "rounding in the source."},
@@ -398,6 +397,93 @@ STRINGS: dict[str, dict[str, str]] = {
     "change.since": {"nb": "siden veiledningen til {who} ({time}):", "en": "since the review by {who} ({time}):"},
     "change.no_review": {"nb": "ingen veiledning ennå: alt er nytt", "en": "no review yet: everything is new"},
     "change.nothing": {"nb": "ingenting er endret", "en": "nothing changed"},
+    # --- mixed methods (issue 13)
+    # Consistency-check notes (core.statcheck.Msg): *x* is italic, {x} a value the report formats.
+    "statcheck.gives": {"nb": "{stat} gir *p* = {p}", "en": "{stat} gives *p* = {p}"},
+    "statcheck.with_n": {"nb": "med *n* = {n1} + {n2}", "en": "with *n* = {n1} + {n2}"},
+    "statcheck.ties": {"nb": "bånd kan bare gi lavere *p*", "en": "ties would only lower *p*"},
+    "statcheck.summary": {"nb": "fra *M*, *SD* og *n*: {kind} {stat}, *p* = {p}",
+                          "en": "from *M*, *SD*, *n*: {kind} {stat}, *p* = {p}"},
+    "statcheck.welch_depends": {
+        "nb": "Welchs *t* (uten antakelse om like varianser; *SD* {sd1} og {sd2}) gir {stat}, *p* = {p}: "
+              "konklusjonen avhenger av antakelsen om like varianser",
+        "en": "Welch's *t* (no equal variances assumed; *SD*s {sd1} and {sd2}) gives {stat}, *p* = {p}: "
+              "the conclusion depends on assuming equal variances"},
+    "statcheck.one_tailed": {"nb": "ensidig test: tosidig *p* halvert, *p* = {p}",
+                             "en": "one-tailed: the two-tailed *p* halved, *p* = {p}"},
+    "statcheck.p_mismatch": {"nb": "rapportert *p* {rep} stemmer ikke med utregnet *p* = {p}",
+                             "en": "reported *p* {rep} does not match the recomputed *p* = {p}"},
+    "statcheck.p_summary": {"nb": "rapportert *p* {rep} stemmer ikke med *p* = {p} fra *M*, *SD* og *n*",
+                            "en": "reported *p* {rep} does not match *p* = {p} from *M*, *SD*, *n*"},
+    "statcheck.p_zero": {
+        "nb": "*p* er rapportert som {rep}: en *p*-verdi er aldri 0 (statcheck regner det som feil); "
+              "skriv *p* < ,001",
+        "en": "*p* reported as {rep}: a *p* value is never 0 (statcheck counts it as an error); "
+              "write *p* < .001"},
+    "statcheck.decision": {
+        "nb": "beslutningsfeil: rapportert *p* {rep} leses som {rep_sig} på nivå {alpha}, men utregnet "
+              "*p* = {p} er {rec_sig}",
+        "en": "decision error: reported *p* {rep} reads as {rep_sig} at {alpha}, but the recomputed "
+              "*p* = {p} is {rec_sig}"},
+    "statcheck.significant": {"nb": "signifikant", "en": "significant"},
+    "statcheck.not_significant": {"nb": "ikke signifikant", "en": "not significant"},
+    "statcheck.df_not_positive": {"nb": "*df* = {df} er ikke positiv", "en": "*df* = {df} is not positive"},
+    "statcheck.df_r": {"nb": "*df* = {df}, men *n* − 2 = {n2}", "en": "*df* = {df} but *n* - 2 = {n2}"},
+    "statcheck.r_impossible": {"nb": "en korrelasjon på {stat} er umulig (|*r*| > 1)",
+                               "en": "a correlation of {stat} is impossible (|*r*| > 1)"},
+    "statcheck.u_outside": {"nb": "{stat} ligger utenfor 0–{max} for grupper på {n1} og {n2}",
+                            "en": "{stat} is outside 0–{max} for groups of {n1} and {n2}"},
+    "statcheck.sd_both_zero": {"nb": "begge *SD* er 0, så *t* er ikke definert",
+                               "en": "both *SD*s are 0, so *t* is not defined"},
+    "statcheck.df_welch": {"nb": "*df* = {df}, men Welchs *df* ut fra *SD* og *n* er {expected}",
+                           "en": "*df* = {df} but Welch's *df* from the *SD*s and *n* is {expected}"},
+    "statcheck.df_student": {"nb": "*df* = {df}, men *n*₁ + *n*₂ − 2 = {expected} ({n1} + {n2} − 2)",
+                             "en": "*df* = {df} but *n*₁ + *n*₂ - 2 = {expected} ({n1} + {n2} - 2)"},
+    "statcheck.t_sign": {
+        "nb": "fortegnet til {stat} er motsatt av gjennomsnittene: {g1} (*M* = {m1}) og {g2} "
+              "(*M* = {m2}) gir i denne rekkefølgen *t* = {t}",
+        "en": "the sign of {stat} is opposite to the means: {g1} (*M* = {m1}) and {g2} (*M* = {m2}) "
+              "in this order give *t* = {t}"},
+    "statcheck.t_summary": {
+        "nb": "{stat} stemmer ikke med *M*, *SD* og *n*: {kind}s *t* ut fra dem ligger mellom {lo} og "
+              "{hi} (ved manglende data kan analysens *n* være mindre enn gruppens *n*, og da endres *t*)",
+        "en": "{stat} does not match *M*, *SD* and *n*: {kind}'s *t* from them lies between {lo} and "
+              "{hi} (with missing data the analysis *n* may be smaller than the group *n* printed, "
+              "which changes *t*)"},
+    "statcheck.alpha_impossible": {"nb": "α = {alpha} er umulig (α kan ikke være over 1)",
+                                   "en": "α = {alpha} is impossible (α cannot exceed 1)"},
+    "statcheck.sd_negative": {"nb": "*SD* for {group} er negativ", "en": "*SD* of {group} is negative"},
+    "statcheck.alpha_negative": {
+        "nb": "α = {alpha} er negativ: trolig er et ledd negativt formulert uten å være reversert i "
+              "skåringsnøkkelen",
+        "en": "α = {alpha} is negative: an item is probably reverse-worded but not declared reverse "
+              "in the scoring key"},
+    "statcheck.item_total_negative": {
+        "nb": "negativ korrigert ledd–total-korrelasjon for {items}: negativt formulert uten å være "
+              "reversert?",
+        "en": "negative corrected item-total correlation for {items}: reverse-worded and not "
+              "declared reverse?"},
+    "statcheck.problem.p": {"nb": "*p* = {value} i kilden er umulig (*p* ligger mellom 0 og 1)",
+                            "en": "*p* = {value} in the source is impossible (*p* lies between 0 and 1)"},
+    "statcheck.problem.sd": {"nb": "*SD* = {value} for gruppe {group} i kilden er umulig (*SD* er aldri negativ)",
+                             "en": "*SD* = {value} of group {group} in the source is impossible "
+                                   "(an *SD* is never negative)"},
+    "statcheck.problem.small_group": {
+        "nb": "{test} ble ikke regnet ut: gruppen {group} har {n} svar (minst 2 trengs)",
+        "en": "{test} not computed: group {group} has {n} answers (at least 2 are needed)"},
+    "statcheck.problem.not_computed": {"nb": "ikke regnet ut: {reason}", "en": "not computed: {reason}"},
+    "statcheck.problem.text": {"nb": "{text}", "en": "{text}"},
+    "statcheck.no_p_value": {"nb": "ingen *p*-verdi å regne ut på nytt", "en": "no *p* value to recompute"},
+    "statcheck.no_reported_p": {"nb": "ingen rapportert *p* å sammenligne med",
+                                "en": "no reported *p* to compare with"},
+    # the marker on a flagged finding, wherever it is shown
+    "flag.inconsistent": {"nb": "⚑ Inkonsistent", "en": "⚑ Inconsistent"},
+    "flag.decision-error": {"nb": "⚑ Beslutningsfeil", "en": "⚑ Decision error"},
+    "flag.warning": {"nb": "⚑ Advarsel", "en": "⚑ Warning"},
+    "flag.note": {"nb": "⚑ = funnet er flagget av konsistenssjekken; grunnen står ved siden av.",
+                  "en": "⚑ = the finding is flagged by the consistency check; the reason is given beside it."},
+    "check.warning": {"nb": "Advarsel", "en": "Warning"},
+    "report.u_note": {"nb": "*U* for {group}", "en": "*U* of {group}"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}

@@ -36,12 +36,14 @@ renderers in :mod:`themecoder.io.report_render` (markdown, HTML) and
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from themecoder.core.apa import format_finding_runs, format_number
+from themecoder.core.apa import format_finding_runs, format_number, format_p, statistic_decimals
 from themecoder.core.findings import (
+    CheckedSurveyFinding,
     Coverage,
     JointDisplay,
     JointEntry,
@@ -51,14 +53,14 @@ from themecoder.core.findings import (
     coverage,
     joint_display,
 )
-from themecoder.core.quant import SurveyFinding, parse_p_reported
+from themecoder.core.quant import SurveyFinding
 from themecoder.errors import UserError
 from themecoder.io.i18n import t, t_or
+from themecoder.io.report_check import check_runs, flag_runs
 from themecoder.io.report_docx import render_docx
 from themecoder.io.report_model import (
     FORMATS,
     LAYOUTS,
-    REFERENCES,
     STATCHECK_REFERENCE,
     WARN,
     Block,
@@ -70,11 +72,14 @@ from themecoder.io.report_model import (
     Report,
     Run,
     TableBlock,
+    references,
     runs_of,
     s,
 )
 from themecoder.io.report_render import render_html, render_markdown
 from themecoder.io.tabular import atomic_write, citation, quote_display, write_text
+
+Checks = dict[str, CheckedSurveyFinding]
 
 
 # -- content --------------------------------------------------------------------------------------
@@ -105,25 +110,32 @@ def _quote_paras(row: JointRow, lang: str, *, in_table: bool) -> list[Para]:
     return out
 
 
-def finding_heading(sf: StoredSurveyFinding, lang: str) -> list[Run]:
+def finding_heading(sf: StoredSurveyFinding, lang: str, checks: Checks | None = None) -> list[Run]:
     runs = [Run(sf.label, bold=True), Run(" " + sf.title)]
     if sf.small_n:
         runs.append(Run(f" {WARN}", bold=True))
     return runs
 
 
+def flag_para(sf: StoredSurveyFinding, lang: str, checks: Checks | None) -> list[Para]:
+    """The marker and reason of a flagged finding, as a paragraph ([] when not flagged)."""
+    runs = flag_runs((checks or {}).get(sf.id), lang)
+    return [Para(runs, "small")] if runs else []
+
+
 def apa_runs(f: SurveyFinding, lang: str) -> list[Run]:
     return runs_of(format_finding_runs(f, lang))
 
 
-def _finding_paras(sf: StoredSurveyFinding, lang: str, *, statement: bool = True) -> list[Para]:
+def _finding_paras(sf: StoredSurveyFinding, lang: str, *, statement: bool = True,
+                   checks: Checks | None = None) -> list[Para]:
     out = [Para(finding_heading(sf, lang), "small")]
     if statement and sf.finding.statement:
         out.append(P(sf.finding.statement, "small"))
     apa = apa_runs(sf.finding, lang)
     if apa:
         out.append(Para(apa, "small"))
-    return out
+    return out + flag_para(sf, lang, checks)
 
 
 def _outcome(e: JointEntry, lang: str) -> str:
@@ -134,7 +146,8 @@ def _dash() -> Cell:
     return [P("–", "small")]
 
 
-def joint_table_side_by_side(jd: JointDisplay, lang: str, number: int) -> TableBlock:
+def joint_table_side_by_side(jd: JointDisplay, lang: str, number: int,
+                             checks: Checks | None = None) -> TableBlock:
     rows: list[list[Cell | None]] = []
     for row in jd.rows:
         theme_cell = [Para([Run(row.theme.name, bold=row.level == 0)], "small")]
@@ -148,7 +161,7 @@ def joint_table_side_by_side(jd: JointDisplay, lang: str, number: int) -> TableB
             rows.append([
                 theme_cell if i == 0 else None,
                 qual_cell if i == 0 else None,
-                _finding_paras(e.finding, lang),
+                _finding_paras(e.finding, lang, checks=checks),
                 [P(_outcome(e, lang), "small")],
                 [P(e.meta_inference or "–", "small")],
             ])
@@ -157,13 +170,19 @@ def joint_table_side_by_side(jd: JointDisplay, lang: str, number: int) -> TableB
         [s("theme_col", lang), s("qual_col", lang), s("quant_col", lang), s("outcome_col", lang),
          s("meta_col", lang)],
         rows, (3.2, 7.0, 5.0, 3.9, 5.4),  # the outcome column fits «Uoverensstemmelse»
-        note=[Run(s("joint_note", lang) + " " + s("warn_note", lang))], landscape=True, css="joint")
+        note=[Run(s("joint_note", lang) + " " + s("warn_note", lang) + _flag_note(checks, lang))],
+        landscape=True, css="joint")
 
 
-def joint_table_stats_by_themes(jd: JointDisplay, lang: str, number: int) -> TableBlock:
+def _flag_note(checks: Checks | None, lang: str) -> str:
+    return " " + t("flag.note", lang) if any(c.flagged for c in (checks or {}).values()) else ""
+
+
+def joint_table_stats_by_themes(jd: JointDisplay, lang: str, number: int,
+                                checks: Checks | None = None) -> TableBlock:
     rows: list[list[Cell | None]] = []
     for fr in jd.by_finding(linked_only=True):
-        fcell = _finding_paras(fr.finding, lang)
+        fcell = _finding_paras(fr.finding, lang, checks=checks)
         for i, e in enumerate(fr.entries):
             row = jd.row(e.theme.id)
             tcell = [Para([Run(e.theme_path, bold=True)], "small")]
@@ -174,7 +193,8 @@ def joint_table_stats_by_themes(jd: JointDisplay, lang: str, number: int) -> Tab
         number, s("joint_title_stats", lang),
         [s("quant_col", lang), s("themes_col", lang), s("outcome_col", lang), s("meta_col", lang)],
         rows, (6.0, 8.2, 3.9, 6.6),
-        note=[Run(s("joint_note", lang) + " " + s("warn_note", lang))], landscape=True, css="joint")
+        note=[Run(s("joint_note", lang) + " " + s("warn_note", lang) + _flag_note(checks, lang))],
+        landscape=True, css="joint")
 
 
 def _num(x: float | None, lang: str, decimals: int = 2, leading_zero: bool = True) -> str:
@@ -182,37 +202,28 @@ def _num(x: float | None, lang: str, decimals: int = 2, leading_zero: bool = Tru
 
 
 def p_text(f: SurveyFinding, lang: str) -> str:
-    """p as reported (operator and decimals kept), else as APA prints it."""
-    if f.p_reported:
-        rp = parse_p_reported(f.p_reported)
-        if rp.op == "ns":
-            return "ns"
-        value = format_number(rp.value, rp.decimals, lang, leading_zero=False)
-        return value if rp.op == "=" else f"{rp.op} {value}"
-    if f.p is None:
-        return ""
-    if f.p < 0.001:
-        return "< " + format_number(0.001, 3, lang, False)
-    if f.p > 0.999:
-        return "> " + format_number(0.999, 3, lang, False)
-    return format_number(f.p, 3, lang, False)
+    """p as reported (operator and decimals kept), else as APA prints it (core.apa.format_p)."""
+    return format_p(f.p, f.p_reported, lang)
 
 
 def stat_runs(f: SurveyFinding, lang: str) -> list[Run]:
+    """The statistic with the decimals it was reported with (never re-rounded: a reported
+    1.996 stays 1.996), at least APA's two for a computed one."""
     if f.statistic is None:
         return []
     x = f.statistic
     if f.test in ("t-test", "welch"):
-        return [Run("t", True), Run(" = " + _num(x, lang))]
+        return [Run("t", True), Run(" = " + _num(x, lang, statistic_decimals(f, 2)))]
     if f.test == "mann-whitney":
-        return [Run("U", True), Run(" = " + _num(x, lang, 0 if float(x).is_integer() else 1))]
+        return [Run("U", True), Run(" = " + _num(x, lang, statistic_decimals(
+            f, 0 if float(x).is_integer() else 1)))]
     if f.test == "pearson":
-        return [Run("r", True), Run(" = " + _num(x, lang, 2, False))]
+        return [Run("r", True), Run(" = " + _num(x, lang, statistic_decimals(f, 2), False))]
     if f.test == "spearman":
-        return [Run("ρ = " + _num(x, lang, 2, False))]
+        return [Run("ρ = " + _num(x, lang, statistic_decimals(f, 2), False))]
     if f.test == "cronbach-alpha":
-        return [Run("α = " + _num(x, lang, 2, False))]
-    return [Run(_num(x, lang))]
+        return [Run("α = " + _num(x, lang, statistic_decimals(f, 2), False))]
+    return [Run(_num(x, lang, statistic_decimals(f, 2)))]
 
 
 def effect_runs(f: SurveyFinding, lang: str) -> list[Run]:
@@ -235,7 +246,8 @@ def df_text(f: SurveyFinding, lang: str) -> str:
     return str(int(df)) if float(df).is_integer() else _num(df, lang)
 
 
-def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: int) -> TableBlock:
+def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: int,
+                   checks: Checks | None = None) -> TableBlock:
     rows: list[list[Cell | None]] = []
     for sf in findings:
         f = sf.finding
@@ -245,15 +257,19 @@ def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: i
             inst = [P(f.instrument + (" – " if f.instrument and f.scale else "") + f.scale, "small")]
             if f.comparison:
                 inst.append(P(f.comparison, "small", italic=False))
+            if f.test == "mann-whitney" and f.groups:
+                inst += [Para(runs_of([(x, i) for x, i in _u_note(f, lang)]), "small")]
+            inst += flag_para(sf, lang, checks)
             n_val = g.n if g is not None and g.n is not None else (f.n if first and g is None else None)
             row: list[Cell | None] = [
                 [Para([Run(sf.label, bold=True)], "small")] if first else [P("", "small")],
                 inst if first else [P("", "small")],
                 [P(g.name if g is not None else "", "small")],
                 [P("" if n_val is None else str(n_val), "number")],
-                [P(_num(g.mean, lang) if g is not None else "", "number")],
+                _mean_cell(g, lang),
                 [P(_num(g.sd, lang) if g is not None else "", "number")],
-                [P(t_or("test." + f.test, lang, f.test), "small")] if first else [P("", "small")],
+                [Para(symbol_runs(t_or("test." + f.test, lang, f.test)), "small")] if first
+                else [P("", "small")],
                 [Para(stat_runs(f, lang), "number")] if first else [P("", "number")],
                 [P(df_text(f, lang), "number")] if first else [P("", "number")],
                 [P(p_text(f, lang), "number")] if first else [P("", "number")],
@@ -266,8 +282,41 @@ def findings_table(findings: Sequence[StoredSurveyFinding], lang: str, number: i
             s("test_col", lang), s("stat_col", lang), "df", "p", s("effect_col", lang)]
     return TableBlock(number, s("findings_title", lang), head, rows,
                       (1.0, 4.6, 3.6, 1.2, 1.3, 1.3, 2.4, 2.6, 1.0, 1.4, 2.4),
-                      note=[Run(s("findings_note", lang))],
+                      note=[Run(s("findings_note", lang) + _flag_note(checks, lang))],
                       numeric=frozenset({3, 4, 5, 7, 8, 9, 10}), landscape=True, css="findings")
+
+
+_SYMBOL = re.compile(r"(?<![\w-])([trUzpnMd]|SD|Mdn)(?![\w])")
+
+
+def symbol_runs(text: str) -> list[Run]:
+    """``Pearsons r`` with the statistical symbol as an italic run (APA: symbols italic in
+    every column, test names included)."""
+    runs: list[Run] = []
+    pos = 0
+    for m in _SYMBOL.finditer(text):
+        if m.start() > pos:
+            runs.append(Run(text[pos:m.start()]))
+        runs.append(Run(m.group(1), True))
+        pos = m.end()
+    if pos < len(text):
+        runs.append(Run(text[pos:]))
+    return runs
+
+
+def _mean_cell(g, lang: str) -> Cell:
+    """M, or the median (italic *Mdn*) for a rank test's group."""
+    if g is None:
+        return [P("", "number")]
+    if g.mean is None and getattr(g, "median", None) is not None:
+        return [Para([Run("Mdn", True), Run(" " + _num(g.median, lang))], "number")]
+    return [P(_num(g.mean, lang), "number")]
+
+
+def _u_note(f: SurveyFinding, lang: str) -> list[tuple[str, bool]]:
+    """Which U is reported: that of the first group (scipy's and SPSS's convention)."""
+    text = t("report.u_note", lang, group=f.groups[0].name)
+    return [(part, i % 2 == 1) for i, part in enumerate(text.split("*")) if part]
 
 
 def check_table(checked, lang: str, number: int) -> TableBlock:
@@ -277,7 +326,7 @@ def check_table(checked, lang: str, number: int) -> TableBlock:
             [Para([Run(c.finding.label, bold=True)], "small")],
             [P(c.finding.title, "small")],
             [Para([Run(t("check." + c.status, lang), bold=c.flagged)], "small")],
-            [P(c.result.note, "small")],
+            [Para(check_runs(c.result, lang), "small")],
         ])
     return TableBlock(number, s("check_title", lang),
                       [s("f_col", lang), s("instrument_col", lang), s("status_col", lang), s("note_col", lang)],
@@ -296,21 +345,23 @@ def build_report(project, options: ReportOptions | None = None) -> Report:
         every, rows=[r for r in every.rows if r.level == 0 or r.entries])
     blocks: list[Block] = [Heading(1, s("title", lang)), P(s("project", lang, name=project.name), "small")]
     blocks += _design_section(jd, every, lang)
-    joint, table_no = _joint_section(jd, o.layout, lang)
+    checked = check_project_findings(project) if jd.findings else []
+    checks = {c.finding.id: c for c in checked}
+    joint, table_no = _joint_section(jd, o.layout, lang, checks)
     blocks += joint
     blocks += _figure_section(coverage(project, include_subthemes=True), lang)
-    blocks += _theme_sections(every, lang)
+    blocks += _theme_sections(every, lang, checks)
     blocks.append(Heading(2, s("findings", lang)))
     if jd.findings:
         table_no += 1
-        blocks.append(findings_table(jd.findings, lang, table_no))
+        blocks.append(findings_table(jd.findings, lang, table_no, checks))
     else:
         blocks.append(P(s("no_findings", lang), italic=True))
-    refs = list(REFERENCES)
+    refs = references(lang)
     if o.check and jd.findings:
         table_no += 1
         blocks.append(Heading(2, s("check", lang)))
-        blocks.append(check_table(check_project_findings(project), lang, table_no))
+        blocks.append(check_table(checked, lang, table_no))
         refs.append(STATCHECK_REFERENCE)
         refs.sort(key=lambda r: r[0][0])
     blocks.append(Heading(2, s("refs", lang)))
@@ -329,15 +380,16 @@ def _design_section(jd: JointDisplay, every: JointDisplay, lang: str) -> list[Bl
     ]
 
 
-def _joint_section(jd: JointDisplay, layout: str, lang: str) -> tuple[list[Block], int]:
+def _joint_section(jd: JointDisplay, layout: str, lang: str,
+                   checks: Checks | None = None) -> tuple[list[Block], int]:
     """The joint display and the number of tables so far (0 or 1)."""
     blocks: list[Block] = [Heading(2, s("joint", lang))]
     if not jd.links:
         blocks.append(P(s("no_links", lang), italic=True))
     if layout == "side-by-side":
-        blocks.append(joint_table_side_by_side(jd, lang, 1))
+        blocks.append(joint_table_side_by_side(jd, lang, 1, checks))
     elif jd.links:
-        blocks.append(joint_table_stats_by_themes(jd, lang, 1))
+        blocks.append(joint_table_stats_by_themes(jd, lang, 1, checks))
     else:
         return blocks, 0
     return blocks, 1
@@ -355,7 +407,7 @@ def _figure_section(cov: Coverage, lang: str) -> list[Block]:
                         [Run(s(note, lang) + " " + s("warn_note", lang))])]
 
 
-def _theme_sections(every: JointDisplay, lang: str) -> list[Block]:
+def _theme_sections(every: JointDisplay, lang: str, checks: Checks | None = None) -> list[Block]:
     """Each theme: its analytic text (else its description), counts, quotes, linked findings."""
     blocks: list[Block] = [Heading(2, s("themes", lang))]
     for row in every.rows:
@@ -374,6 +426,9 @@ def _theme_sections(every: JointDisplay, lang: str) -> list[Block]:
                 if e.meta_inference:
                     runs.append(Run(" " + e.meta_inference))
                 blocks.append(Para(runs, "body"))
+                flag = flag_runs((checks or {}).get(e.finding.id), lang)
+                if flag:
+                    blocks.append(Para(flag, "body"))
     return blocks
 
 

@@ -88,9 +88,11 @@ def _fill(paragraph, runs: Sequence[Run]) -> None:
 
 
 def _add_table(doc, b: TableBlock, lang: str) -> None:
-    """Caption, table (scaled to the text width, cells spanning rows merged) and note."""
+    """Caption, table (columns sized from their content within the text width, rows kept
+    on one page, cells spanning rows merged) and note."""
     from docx.enum.section import WD_ORIENT
 
+    from themecoder.io.docx_layout import apply, plan
     from themecoder.io.docx_quotes import add_caption, add_row, new_table
 
     cell_styles = {
@@ -99,8 +101,10 @@ def _add_table(doc, b: TableBlock, lang: str) -> None:
         "number": doc.styles["Table Number"], "note": doc.styles["Table Text"],
     }
     width = _orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
-    scale = min(1.0, width / sum(b.widths_cm))
-    widths = tuple(w * scale for w in b.widths_cm)
+    texts = [["\n".join(p.text for p in cell) if cell else "" for cell in row] for row in b.rows]
+    # the model's widths say how to share the space; no column narrower than its longest word
+    widths = plan(b.headings, texts, portrait_cm=width, allow_landscape=False,
+                  weights=b.widths_cm).widths_cm
     add_caption(doc, t("table", lang), b.number, b.title)
     table = new_table(doc, b.headings, widths)
     for i, c in enumerate(table.rows[0].cells):
@@ -126,6 +130,7 @@ def _add_table(doc, b: TableBlock, lang: str) -> None:
         for ci in range(len(row)):
             if spans[ri][ci] > 1:
                 grid[ri][ci].merge(grid[ri + spans[ri][ci] - 1][ci])
+    apply(table, widths)
     _note(doc, lang, b.note, _fill)
 
 

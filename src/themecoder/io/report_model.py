@@ -15,16 +15,23 @@ WARN = "⚠ n ≤ 5"
 # -- strings ------------------------------------------------------------------------------------
 
 
-REFERENCES = [
-    [("Creswell, J. W., & Plano Clark, V. L. (2018). ", False),
-     ("Designing and conducting mixed methods research", True), (" (3rd ed.). SAGE.", False)],
-    [("Fetters, M. D., Curry, L. A., & Creswell, J. W. (2013). Achieving integration in mixed methods "
-      "designs—Principles and practices. ", False), ("Health Services Research, 48", True),
-     ("(6 Pt 2), 2134–2156. https://doi.org/10.1111/1475-6773.12117", False)],
-    [("Guetterman, T. C., Fetters, M. D., & Creswell, J. W. (2015). Integrating quantitative and "
-      "qualitative results in health science mixed methods research through joint displays. ", False),
-     ("Annals of Family Medicine, 13", True), ("(6), 554–561. https://doi.org/10.1370/afm.1865", False)],
-]
+def references(lang: str) -> list[list[tuple[str, bool]]]:
+    """The report's references; in nb with Norwegian edition wording (APA 7 på norsk:
+    «3. utg.»), as Norwegian style guides write it."""
+    edition = "(3. utg.)" if lang == "nb" else "(3rd ed.)"
+    return [
+        [("Creswell, J. W., & Plano Clark, V. L. (2018). ", False),
+         ("Designing and conducting mixed methods research", True), (f" {edition}. SAGE.", False)],
+        [("Fetters, M. D., Curry, L. A., & Creswell, J. W. (2013). Achieving integration in mixed "
+          "methods designs—Principles and practices. ", False), ("Health Services Research, 48", True),
+         ("(6 Pt 2), 2134–2156. https://doi.org/10.1111/1475-6773.12117", False)],
+        [("Guetterman, T. C., Fetters, M. D., & Creswell, J. W. (2015). Integrating quantitative and "
+          "qualitative results in health science mixed methods research through joint displays. ", False),
+         ("Annals of Family Medicine, 13", True), ("(6), 554–561. https://doi.org/10.1370/afm.1865", False)],
+    ]
+
+
+REFERENCES = references("en")
 STATCHECK_REFERENCE = [
     ("Nuijten, M. B., Hartgerink, C. H. J., van Assen, M. A. L. M., Epskamp, S., & Wicherts, J. M. "
      "(2016). The prevalence of statistical reporting errors in psychology (1985–2013). ", False),

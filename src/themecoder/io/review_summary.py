@@ -25,8 +25,10 @@ def t(key: str, lang: str, **kw: object) -> str:
 
 
 def _q(text: str, lang: str) -> str:
+    from themecoder.io.tabular import nest_quotes
+
     left, right = quote_marks(lang)
-    return f"{left}{text}{right}"
+    return f"{left}{nest_quotes(text, lang)}{right}"
 
 
 def _comment_lines(threads: list[Thread], lang: str) -> list[tuple[int, str]]:
@@ -119,7 +121,9 @@ def render_markdown(s: ReviewSummary, *, lang: str = "nb") -> str:
 # -- Word -------------------------------------------------------------------------------------
 def review_document(s: ReviewSummary, *, lang: str = "nb"):
     from docx import Document
-    from docx.shared import Cm, Pt
+    from docx.shared import Pt
+
+    from themecoder.io.docx_layout import fit
 
     doc = Document()
     doc.core_properties.title = t("title", lang, project=s.project)
@@ -172,12 +176,11 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
             lines = _comment_lines(_threads(c.item), lang)
             cells[4].text = "\n".join(("↳ " if lvl else "") + x for lvl, x in lines)
         for row in table.rows:
-            for i, width in enumerate((5.5, 1.8, 2.0, 2.6, 6.0)):
-                row.cells[i].width = Cm(width)
             for cell in row.cells:
                 for para in cell.paragraphs:
                     for run in para.runs:
                         run.font.size = Pt(9)
+        fit(doc, table, font_pt=9, allow_landscape=False)
         doc.add_paragraph()
     if s.unthemed:
         doc.add_heading(t("unthemed", lang), level=1)
@@ -195,6 +198,7 @@ def review_document(s: ReviewSummary, *, lang: str = "nb"):
             cells[0].text = _orphan_label(item, lang)
             cells[1].text = t(item.status, lang)
             cells[2].text = "\n".join(("↳ " if lvl else "") + x for lvl, x in _comment_lines(item.threads, lang))
+        fit(doc, table, allow_landscape=False)
     doc.add_heading(t("changes", lang), level=1)
     if s.changes.changes:
         for text in change_lines(s.changes, lang):

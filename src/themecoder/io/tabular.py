@@ -199,8 +199,32 @@ def quote_display(q: Quote, lang: str, ellipsis: str | None = None, *, marks: bo
         marks = not q.is_block
     if marks:
         left, right = quote_marks(lang)
-        return f"{left}{body}{right}"
+        return f"{left}{nest_quotes(body, lang)}{right}"
     return body
+
+
+# the marks for a quote inside a quote: ‹ › inside « » in Norwegian, ‘ ’ inside “ ” in English
+INNER_QUOTES = {"nb": ("\u2039", "\u203a"), "en": ("\u2018", "\u2019")}
+
+
+def nest_quotes(text: str, lang: str) -> str:
+    """``text`` as it goes inside the outer quotation marks: its own quotation marks become
+    the inner ones (nb: «… «Bra at du er her.»» -> «… ‹Bra at du er her.›»; en: “ ” -> ‘ ’).
+    «», “”, „“ and paired straight double quotes are turned; apostrophes are left alone."""
+    left, right = INNER_QUOTES.get(lang, INNER_QUOTES["en"])
+    out = []
+    straight_open = False
+    for ch in text:
+        if ch in "«\u201c\u201e":
+            out.append(left)
+        elif ch in "»\u201d":
+            out.append(right)
+        elif ch == '"':
+            out.append(right if straight_open else left)
+            straight_open = not straight_open
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def table_note(table: Table, lang: str, ellipsis: str) -> str:
@@ -214,7 +238,7 @@ def table_note(table: Table, lang: str, ellipsis: str) -> str:
 
 def table_title(table: Table, lang: str) -> str:
     left, right = quote_marks(lang)
-    return t("quotes_title", lang, theme=f"{left}{table.path}{right}")
+    return t("quotes_title", lang, theme=f"{left}{nest_quotes(table.path, lang)}{right}")
 
 
 # -- markdown ----------------------------------------------------------------------------------
@@ -305,8 +329,131 @@ def codebook_csv(entries, *, lang: str, delimiter: str | None = None) -> str:
     return buf.getvalue()
 
 
+# -- survey data ---------------------------------------------------------------------------------
+SURVEY_FORMATS = (".csv", ".sav", ".zsav", ".dta", ".xlsx")
+
+
+def read_survey_table(path: str | Path):
+    """Survey data from ``.csv``, SPSS ``.sav``/``.zsav``, Stata ``.dta`` or Excel ``.xlsx``
+    as a :class:`themecoder.core.survey_data.SurveyTable`.
+
+    SPSS and Stata (pyreadstat): the numeric codes are kept, with their value labels in
+    ``value_labels`` and the variable labels in ``labels`` (a scoring key may name an item
+    by its label); user-missing values (SPSS's "missing values", Stata's ``.a``–``.z``) are
+    missing, and counted per column. Excel (openpyxl): the first sheet, the first row
+    holds the column names; formulas give their cached values."""
+    from themecoder.core.survey_data import SurveyDataError, csv_table
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SURVEY_FORMATS:
+        raise UserError(f"{path.name}: unknown survey data format {suffix or '(none)'!r}; use "
+                        f"{', '.join(SURVEY_FORMATS)}")
+    if not path.is_file():
+        raise UserError(f"{path.name}: file not found")
+    if suffix == ".csv":
+        try:
+            return csv_table(path)
+        except SurveyDataError as exc:
+            raise UserError(str(exc)) from None
+    if suffix == ".xlsx":
+        return _xlsx_table(path)
+    return _readstat_table(path, suffix)
+
+
+def _readstat_table(path: Path, suffix: str):
+    import math
+
+    import pyreadstat
+
+    from themecoder.core.survey_data import SurveyTable
+
+    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+    try:
+        # user_missing=True: the codes come as they are, and meta says which are missing
+        data, meta = reader(str(path), user_missing=True, output_format="dict")
+    except Exception as exc:  # pyreadstat raises its own ReadstatError and friends
+        kind = "Stata" if suffix == ".dta" else "SPSS"
+        raise UserError(f"{path.name}: not a readable {kind} file ({type(exc).__name__})") from None
+    columns = list(meta.column_names)
+    ranges = getattr(meta, "missing_ranges", None) or {}
+    user_values = getattr(meta, "missing_user_values", None) or {}
+    missing: dict[str, int] = {}
+
+    def is_missing(col: str, value) -> bool:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return False
+        if isinstance(value, str) and suffix == ".dta":
+            return len(value) == 1 and value.isalpha()  # Stata's .a - .z
+        for r in ranges.get(col, []):
+            lo, hi = (r["lo"], r["hi"]) if isinstance(r, dict) else (r.lo, r.hi)
+            try:
+                if lo <= value <= hi:
+                    return True
+            except TypeError:
+                continue
+        return value in user_values.get(col, [])
+
+    cols = [list(data[c]) for c in columns]
+    n = len(cols[0]) if cols else 0
+    rows = []
+    for i in range(n):
+        row = []
+        for c, values in zip(columns, cols):
+            v = values[i]
+            if is_missing(c, v):
+                missing[c] = missing.get(c, 0) + 1
+                v = None
+            elif isinstance(v, float) and math.isnan(v):
+                v = None
+            row.append(v)
+        rows.append(row)
+    labels = {c: str(lbl) for c, lbl in zip(columns, meta.column_labels or []) if lbl}
+    value_labels = {c: {float(k): str(v) for k, v in (meta.variable_value_labels or {}).get(c, {}).items()
+                        if isinstance(k, (int, float))}
+                    for c in columns if (meta.variable_value_labels or {}).get(c)}
+    return SurveyTable(path.name, columns, rows, list(range(2, n + 2)), labels=labels,
+                       value_labels=value_labels, missing=missing)
+
+
+def _xlsx_table(path: Path):
+    import zipfile
+
+    import openpyxl
+
+    from themecoder.core.survey_data import SurveyTable
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UserError(f"{path.name}: not a readable Excel file ({type(exc).__name__})") from None
+    try:
+        sheet = book.worksheets[0]
+        it = sheet.iter_rows(values_only=True)
+        header = next(it, None)
+        if header is None:
+            raise UserError(f"{path.name}: the first sheet is empty")
+        width = len(header)
+        while width and (header[width - 1] is None or str(header[width - 1]).strip() == ""):
+            width -= 1
+        columns = [str(c).strip() if c is not None else "" for c in header[:width]]
+        rows, lines = [], []
+        for line, values in enumerate(it, start=2):
+            cells = [None if v is None or (isinstance(v, str) and not v.strip()) else v
+                     for v in list(values[:width]) + [None] * (width - len(values))]
+            if all(v is None for v in cells):
+                continue
+            rows.append(cells)
+            lines.append(line)
+    finally:
+        book.close()
+    # a number typed as text in a Norwegian sheet has a decimal comma ("3,5")
+    return SurveyTable(path.name, columns, rows, lines, decimal_comma=True)
+
+
 __all__ = [
     "FORMATS", "PATH_SEPARATOR", "atomic_write", "write_text", "default_output", "pick_format",
     "place_text", "where_text", "citation", "quote_display", "quotes_markdown", "quotes_csv",
-    "codebook_markdown", "codebook_csv", "table_note", "table_title",
+    "codebook_markdown", "codebook_csv", "table_note", "table_title", "read_survey_table",
+    "SURVEY_FORMATS", "nest_quotes",
 ]

@@ -4,7 +4,8 @@ findings it speaks to, with the outcome of the comparison and the meta-inference
 One table row per theme and linked finding (a theme without links has one row); the panel
 on the right shows the highlighted row in full: the theme's quotes, its participants and
 codings (⚠ n ≤ 5 where the cell rests on five or fewer), the finding in APA form, the
-outcome and the meta-inference.
+outcome and the meta-inference. A finding the consistency check flags carries ⚑ in the
+table and the reason in the panel, in the project's language.
 
 Keys: a link the theme to a finding (or enter a new one), o outcome, e meta-inference,
 x remove the link, f enter a finding in a form, u correct the highlighted finding,
@@ -46,6 +47,13 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def flag_text(checked, lang: str) -> str:
+    """``⚑ Inkonsistent: <reason>`` for a flagged finding, else ''."""
+    from themecoder.io.report_check import flag_runs, runs_text
+
+    return runs_text(flag_runs(checked, lang))
+
+
 def _apa_rich(sf: F.StoredSurveyFinding, lang: str = "nb") -> Text:
     text = Text()
     for part, italic in format_finding_runs(sf.finding, lang):
@@ -78,6 +86,7 @@ class JointDisplayScreen(WorkbenchScreen):
         self.include_subthemes = False
         self.jd: F.JointDisplay | None = None
         self.keys: list[tuple[str, str | None]] = []   # per table row: (theme id, link id or None)
+        self.checks: dict = {}                          # finding id: its consistency check
         self.lang = "nb"
 
     def compose(self) -> ComposeResult:
@@ -112,6 +121,7 @@ class JointDisplayScreen(WorkbenchScreen):
         current = self.current_key()
         jd = F.joint_display(project, include_subthemes=self.include_subthemes)
         self.jd = jd
+        self.checks = F.checks_by_id(project) if jd.findings else {}
         table.clear()
         self.keys = []
         for row in jd.rows:
@@ -126,6 +136,9 @@ class JointDisplayScreen(WorkbenchScreen):
                     cells = [name, n, Text("–", style="dim"), Text(""), Text("a: link a finding", style="dim")]
                 else:
                     finding = Text(f"{e.finding.label} ", style="bold")
+                    checked = self.checks.get(e.finding.id)
+                    if checked is not None and checked.flagged:
+                        finding.append("⚑ ", style="bold red")
                     finding.append(_clip(e.finding.title, 30))
                     meta = " ".join(e.meta_inference.split())
                     cells = [name if first else Text(""), n if first else Text(""), finding,
@@ -205,6 +218,9 @@ class JointDisplayScreen(WorkbenchScreen):
             text.append_text(_apa_rich(sf, self.lang))
             if sf.small_n:
                 text.append(f"  {WARN}", style="bold yellow")
+            flag = flag_text(self.checks.get(sf.id), self.lang)
+            if flag:
+                text.append("\n" + flag, style="bold red")
             text.append("\n\nOutcome: ", style="bold")
             text.append(entry.outcome + "\n", style=OUTCOME_STYLE.get(entry.outcome, ""))
             text.append("Meta-inference: ", style="bold")
@@ -215,7 +231,9 @@ class JointDisplayScreen(WorkbenchScreen):
 
     # -- actions ---------------------------------------------------------------------------
     def _findings_for_chooser(self) -> list[tuple[F.StoredSurveyFinding, str]]:
-        return [(sf, apa_text(sf, self.lang)) for sf in F.list_findings(self.app.project)]
+        return [(sf, " ".join(x for x in (apa_text(sf, self.lang),
+                                          flag_text(self.checks.get(sf.id), self.lang)) if x))
+                for sf in F.list_findings(self.app.project)]
 
     def action_add_link(self) -> None:
         row, _ = self.current()
