@@ -13,7 +13,8 @@ from typing import Any
 from themecoder import store
 from themecoder.errors import UserError
 from themecoder.store import actionlog
-from themecoder.store.db import Database, now
+from themecoder.store import db as store_db
+from themecoder.store.db import Database, is_server_target, now
 
 SUFFIX = ".themecoder"
 
@@ -41,14 +42,16 @@ class Project:
     # -- opening -----------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> Project:
-        path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-        db = Database(path, create=True)
+        """A new project: a file, or a schema on a PostgreSQL server (`postgresql://...?project=x`)."""
+        if not is_server_target(path):
+            path = Path(path)
+            if path.suffix != SUFFIX:
+                path = path.with_name(path.name + SUFFIX)
+        db = store_db.open_database(path, create=True)
         with db.transaction() as conn:
             for key, value in (
                 ("id", new_id()),
-                ("name", name or path.stem),
+                ("name", name or db.path.stem),
                 ("created", now()),
                 ("language", "nb"),
             ):
@@ -57,10 +60,12 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
-        path = Path(path)
-        if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
-            path = path.with_name(path.name + SUFFIX)
-        return cls(Database(path), coder)
+        """Open a project file or a project on a PostgreSQL server (a `postgresql://` URL)."""
+        if not is_server_target(path):
+            path = Path(path)
+            if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
+                path = path.with_name(path.name + SUFFIX)
+        return cls(store_db.open_database(path), coder)
 
     def close(self) -> None:
         self.db.close()
@@ -74,6 +79,15 @@ class Project:
     @property
     def path(self) -> Path:
         return self.db.path
+
+    @property
+    def location(self) -> str:
+        """What to show people: the file's path, or the server URL."""
+        return str(getattr(self.db, "url", self.db.path))
+
+    @property
+    def on_server(self) -> bool:
+        return self.db.dialect == "postgresql"
 
     @property
     def name(self) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from themecoder.errors import Conflict
 from themecoder.store import index, schema
-from themecoder.store.db import Database, now
+from themecoder.store.db import Database, IntegrityError, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
             f'VALUES ({", ".join("?" for _ in cols)})',
             [row[c] for c in cols],
         )
-    except sqlite3.IntegrityError as exc:
+    except IntegrityError as exc:
         raise Conflict(f"cannot restore a {table} row: the project changed since ({exc})") from None
 
 
@@ -131,6 +131,14 @@ def _expect(conn: sqlite3.Connection, table: str, key_row: dict, expected: dict 
                    f"undo that first or leave it")
 
 
+def _holds(conn: sqlite3.Connection, table: str, key_row: dict, state: dict | None) -> bool:
+    """Is the row already as `state` (None: gone)?"""
+    current = _current(conn, table, key_row)
+    if state is None:
+        return current is None
+    return current is not None and all(current.get(k) == v for k, v in state.items())
+
+
 def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set[str]:
     """Apply an action's changes inverted (undo) or again (redo). Returns touched document ids."""
     order = "DESC" if backwards else "ASC"
@@ -139,13 +147,19 @@ def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set
         (action_id,),
     ).fetchall()
     touched: set[str] = set()
+    deleted = False
     for tbl, op, old, new in rows:
         old_row = decode_row(old)
         new_row = decode_row(new)
         # Undo restores the row as it was before; redo as it was after.
         before, after = (new_row, old_row) if backwards else (old_row, new_row)
-        _expect(conn, tbl, _present(before or after), before)
         step = {"I": "D", "D": "I"}.get(op, op) if backwards else op
+        # A delete earlier in this replay may have done this step already (ON DELETE CASCADE /
+        # SET NULL): PostgreSQL logs the cascaded rows after their parent, SQLite before it.
+        if deleted and step != "I" and _holds(conn, tbl, _present(before or after), after):
+            continue
+        _expect(conn, tbl, _present(before or after), before)
+        deleted = deleted or step == "D"
         if step == "I":
             _insert(conn, tbl, _present(after))
         elif step == "D":
@@ -189,7 +203,7 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
                 (now(), coder, verb, f"{verb}: {action.summary}", action.id),
             )
             conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
+        except IntegrityError as exc:
             conn.execute("ROLLBACK")
             raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
         except BaseException:

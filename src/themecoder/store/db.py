@@ -22,6 +22,35 @@ from themecoder.store import schema
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def _integrity_errors() -> tuple[type[Exception], ...]:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a dependency; a file needs no server
+        return (sqlite3.IntegrityError,)
+    return (sqlite3.IntegrityError, psycopg.IntegrityError)
+
+
+# A broken constraint on either backend (catch this, not sqlite3.IntegrityError).
+IntegrityError = _integrity_errors()
+
+
+def is_server_target(target: object) -> bool:
+    """A PostgreSQL URL (`postgresql://host/db?project=name`) rather than a project file."""
+    from themecoder.store import pg
+
+    return pg.is_url(str(target)) if isinstance(target, str) else False
+
+
+def open_database(target: str | Path, *, create: bool = False) -> Database:
+    """The project at `target`: a SQLite file (a path) or a schema on a PostgreSQL server (a URL).
+    Both have the same interface; the PostgreSQL one is store.pg.PgDatabase."""
+    if is_server_target(target):
+        from themecoder.store.pg import PgDatabase
+
+        return PgDatabase(str(target), create=create)  # type: ignore[return-value]
+    return Database(target, create=create)
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -34,6 +63,8 @@ class ActionInfo:
 
 
 class Database:
+    dialect = "sqlite"
+
     def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
         if create:
