@@ -20,6 +20,7 @@ __all__ = ["EXIT_BUG", "EXIT_ERROR", "REGISTRARS", "build_parser", "main"]
 # The order is the order of `themecoder --help`.
 REGISTRARS = [foundation.register, codebook.register, theme.register, review.register, export.register,
               findings.register, anonymise.register]
+REGISTRARS.append(__import__("themecoder.cli.team", fromlist=["register"]).register)  # issue 17
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -36,8 +36,11 @@ def default_coder() -> str:
 class Project:
     def __init__(self, db: Database, coder: str | None = None) -> None:
         self.db = db
-        self.coder = coder or default_coder()
+        # On a server each person is their own PostgreSQL role: that is their name in the log.
+        self.coder = coder or os.environ.get("THEMECODER_CODER") or getattr(db, "user", None) or default_coder()
         self._ensure_coder()
+        # On a server: the newest action this session has shown (see mark_seen).
+        self.seen = self.last_action_id() if self.on_server else 0
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
@@ -108,8 +111,23 @@ class Project:
     # -- acting --------------------------------------------------------------------------
     @contextmanager
     def action(self, kind: str, summary: str, details: dict[str, Any] | None = None) -> Iterator[sqlite3.Connection]:
+        if self.on_server:  # others act at the same time: refuse to overwrite what we have not seen
+            with self.db.action(kind, summary, coder=self.coder, details=details, seen=self.seen) as conn:  # type: ignore[call-arg]
+                yield conn
+            return
         with self.db.action(kind, summary, coder=self.coder, details=details) as conn:
             yield conn
+
+    def mark_seen(self) -> int:
+        """The person now sees the project as it is (a view refreshed after others' actions):
+        later edits are checked against this point. Returns the newest action id."""
+        self.seen = self.last_action_id()
+        return self.seen
+
+    def listen(self) -> Any:
+        """On a server: a listener whose wait(timeout) returns the ids of actions committed by
+        anyone (LISTEN/NOTIFY); None for a file."""
+        return self.db.listen() if self.on_server else None  # type: ignore[attr-defined]
 
     def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
         with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:

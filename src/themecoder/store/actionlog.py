@@ -41,7 +41,7 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
     sql = "SELECT * FROM actions WHERE id > ? ORDER BY id"
     params: tuple = (since,)
     if limit is not None:
-        sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) ORDER BY id"
+        sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id"
         params = (since, limit)
     return [_row_to_action(r) for r in db.query(sql, params)]
 
@@ -137,6 +137,41 @@ def _holds(conn: sqlite3.Connection, table: str, key_row: dict, state: dict | No
     if state is None:
         return current is None
     return current is not None and all(current.get(k) == v for k, v in state.items())
+
+
+def check_not_stale(conn: sqlite3.Connection, action_id: int, seen: int, coder: str | None) -> None:
+    """Refuse (Conflict) an action that updates or deletes a row someone else changed after
+    action `seen` (what this session has seen): two people editing the same code at once get
+    a conflict, not a silent overwrite. Runs inside the action, before it commits."""
+    mine = conn.execute("SELECT tbl, old FROM changes WHERE action_id = ? AND op IN ('U', 'D')",
+                        (action_id,)).fetchall()
+    if not mine:
+        return
+    tables = {r[0] for r in mine}
+    marks = ", ".join("?" for _ in tables)
+    theirs = conn.execute(
+        f"SELECT c.tbl, c.old, c.new, a.coder, a.summary FROM changes c JOIN actions a ON a.id = c.action_id "
+        f"WHERE c.action_id > ? AND c.action_id <> ? AND a.coder IS NOT ? AND a.undone = 0 AND c.tbl IN ({marks})",
+        (seen, action_id, coder, *tables)).fetchall()
+    if not theirs:
+        return
+    keys: dict[str, list[str]] = {t: schema.primary_key(conn, t) for t in tables}
+
+    def key(tbl: str, row: dict | None) -> tuple | None:
+        return None if row is None else (tbl, *(row.get(c) for c in keys[tbl]))
+
+    changed = {}
+    for tbl, old, new, who, summary in theirs:
+        for row in (decode_row(old), decode_row(new)):
+            k = key(tbl, row)
+            if k is not None:
+                changed[k] = (who, summary)
+    for tbl, old in mine:
+        hit = changed.get(key(tbl, decode_row(old)) or ())
+        if hit is not None:
+            what = {"codes": "code", "themes": "theme", "codings": "coding", "memos": "memo"}.get(tbl, f"{tbl} row")
+            raise Conflict(f"{hit[0] or 'someone'} changed this {what} meanwhile ({hit[1]}); "
+                           "nothing was saved: look at it again and redo your change")
 
 
 def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set[str]:

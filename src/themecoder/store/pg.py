@@ -145,12 +145,14 @@ class PgConnection:
                 cur.execute(replaced)
             return Cursor(cur)
         cur = self._cursor()
-        cur.execute(pg_sql.translate(sql), _params(params))
+        with _refusals(self):
+            cur.execute(pg_sql.translate(sql), _params(params))
         return Cursor(cur)
 
     def executemany(self, sql: str, seq: Any) -> Cursor:
         cur = self._cursor()
-        cur.executemany(pg_sql.translate(sql), [_params(p) for p in seq])
+        with _refusals(self):
+            cur.executemany(pg_sql.translate(sql), [_params(p) for p in seq])
         return Cursor(cur)
 
     def cursor(self) -> _TupleCursor:
@@ -158,6 +160,20 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+@contextmanager
+def _refusals(conn: PgConnection) -> Iterator[None]:
+    """The server refusing a write the person's role does not allow: one clear line."""
+    import psycopg
+
+    try:
+        yield
+    except psycopg.errors.InsufficientPrivilege as exc:
+        user = conn.raw.info.user
+        first = str(exc).strip().splitlines()[0]
+        raise UserError(f"not allowed for {user} in this project ({first}); "
+                        "the project owner decides roles (themecoder team set-role)") from None
 
 
 class _TupleCursor:
@@ -208,6 +224,7 @@ class PgDatabase:
         self._lock = threading.RLock()
         raw = _connect(self.conninfo)
         self.conn = PgConnection(raw, self.project)
+        self.user: str = raw.info.user
         try:
             exists = raw.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.project,)).fetchone()
             if create and exists:
@@ -257,8 +274,11 @@ class PgDatabase:
                 raise
 
     @contextmanager
-    def action(self, kind: str, summary: str, *, coder: str | None,
-               details: dict | None = None) -> Iterator[PgConnection]:
+    def action(self, kind: str, summary: str, *, coder: str | None, details: dict | None = None,
+               seen: int | None = None) -> Iterator[PgConnection]:
+        """As Database.action; with `seen` (the newest action this session has shown), an update
+        of a row that someone else changed after it is refused (Conflict) instead of applied."""
+        from themecoder.store.actionlog import check_not_stale
         from themecoder.store.db import now
 
         with self._lock:
@@ -272,6 +292,8 @@ class PgDatabase:
                 # Transaction-local: the capture triggers read it, other sessions never see it.
                 self.conn.raw.execute("SELECT set_config('themecoder.action', %s, true)", (str(action_id),))
                 yield self.conn
+                if seen is not None:
+                    check_not_stale(self.conn, action_id, seen, coder)
                 self.conn.raw.execute("SELECT pg_notify(%s, %s)", (pg_schema.channel(self.project), str(action_id)))
                 self.conn.execute("COMMIT")
             except BaseException:

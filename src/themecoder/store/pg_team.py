@@ -1,0 +1,140 @@
+"""People and rights on the server: PostgreSQL roles and grants, enforced by the database.
+
+Each project has three group roles, `<project>_coder`, `<project>_supervisor` and
+`<project>_owner`; each person logs in as their own role and is a member of one of them. The
+grants (not a home-made login) decide what a connection may change, so hand-written SQL is held
+to the same rules as themecoder:
+
+- every role reads everything and may write the action log, its own row in `coders`, and the
+  derived caches (the word index and the identifier check, rebuilt from the text on reading);
+  `changes` and `review_history` are written only by the capture triggers (SECURITY DEFINER);
+- coder: codes, codings, themes, the code-to-theme mappings, memos, merged-code aliases, links
+  from themes to findings; and the labels a review item keeps of its theme and code;
+- supervisor: review items (their status) and review comments, nothing else;
+- owner: everything, which is the codebook structure (documents, participants, attributes,
+  settings), findings, anonymisation and purging undo data.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+ROLES = ("coder", "supervisor", "owner")
+
+COMMON_WRITE = {
+    "actions": "INSERT, UPDATE",
+    "coders": "INSERT",
+    "sentences": "INSERT, UPDATE, DELETE",
+    "tokens": "INSERT, UPDATE, DELETE",
+    "anon_findings": "INSERT, UPDATE, DELETE",
+    "anon_checks": "INSERT, UPDATE, DELETE",
+}
+ROLE_WRITE: dict[str, dict[str, str]] = {
+    "coder": {
+        "codes": "INSERT, UPDATE, DELETE",
+        "codings": "INSERT, UPDATE, DELETE",
+        "themes": "INSERT, UPDATE, DELETE",
+        "code_themes": "INSERT, UPDATE, DELETE",
+        "memos": "INSERT, UPDATE, DELETE",
+        "code_aliases": "INSERT, UPDATE, DELETE",
+        "finding_links": "INSERT, UPDATE, DELETE",
+        "review_items": "UPDATE (theme_name, code_label, code_id)",
+    },
+    "supervisor": {
+        "review_items": "INSERT, UPDATE (status, status_by, status_set, theme_name, code_label)",
+        "review_comments": "INSERT, UPDATE, DELETE",
+        "review_imports": "INSERT",
+    },
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def group_role(project: str, role: str) -> str:
+    return f"{project}_{role}"
+
+
+def _raw(db: Any) -> Any:
+    return db.conn.raw
+
+
+def role_exists(db: Any, name: str) -> bool:
+    return _raw(db).execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is not None
+
+
+def current_user(db: Any) -> str:
+    return _raw(db).execute("SELECT current_user").fetchone()[0]
+
+
+def apply_grants(db: Any) -> None:
+    """Create the three group roles if missing and (re)grant every table of the project."""
+    raw = _raw(db)
+    schema = _q(db.project)
+    tables = [r[0] for r in raw.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (db.project,)).fetchall()]
+    with raw.transaction():
+        for role in ROLES:
+            name = group_role(db.project, role)
+            if not role_exists(db, name):
+                raw.execute(f"CREATE ROLE {_q(name)} NOLOGIN")
+            raw.execute(f"GRANT USAGE ON SCHEMA {schema} TO {_q(name)}")
+            raw.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {_q(name)}")
+            raw.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {_q(name)}")
+            raw.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {_q(name)}")
+            grants = dict(COMMON_WRITE)
+            if role == "owner":
+                grants = {t: "INSERT, UPDATE, DELETE, TRUNCATE" for t in tables}
+            else:
+                grants.update(ROLE_WRITE[role])
+            for table, privileges in grants.items():
+                if table in tables:
+                    raw.execute(f"GRANT {privileges} ON {schema}.{_q(table)} TO {_q(name)}")
+        # The owner group may also migrate the schema (new tables, triggers) on upgrades.
+        raw.execute(f"GRANT CREATE ON SCHEMA {schema} TO {_q(group_role(db.project, 'owner'))}")
+
+
+def add_member(db: Any, person: str, role: str, *, create_login: bool) -> bool:
+    """Make `person` (a PostgreSQL role) a member of the project in `role`. True if the login
+    role was created."""
+    raw = _raw(db)
+    created = False
+    with raw.transaction():
+        if not role_exists(db, person):
+            if not create_login:
+                from themecoder.errors import UserError
+
+                raise UserError(f"no PostgreSQL role {person!r} on the server (leave out --existing to create it)")
+            raw.execute(f"CREATE ROLE {_q(person)} LOGIN")
+            created = True
+        raw.execute(f"GRANT CONNECT ON DATABASE {_q(raw.info.dbname)} TO {_q(person)}")
+        for other in ROLES:
+            raw.execute(f"REVOKE {_q(group_role(db.project, other))} FROM {_q(person)}")
+        raw.execute(f"GRANT {_q(group_role(db.project, role))} TO {_q(person)}")
+    return created
+
+
+def members(db: Any) -> list[tuple[str, str]]:
+    """(person, role) of everyone in one of the project's groups."""
+    names = {group_role(db.project, r): r for r in ROLES}
+    rows = _raw(db).execute(
+        "SELECT m.rolname, g.rolname FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid "
+        "JOIN pg_roles m ON m.oid = am.member WHERE g.rolname = ANY(%s) ORDER BY m.rolname",
+        (list(names),)).fetchall()
+    return [(member, names[group]) for member, group in rows]
+
+
+def role_of(db: Any, person: str) -> str | None:
+    return dict(members(db)).get(person)
+
+
+def drop_project(url: str) -> None:
+    """Remove a project schema (a failed push leaves nothing behind)."""
+    from themecoder.store.pg import _connect, split_target
+
+    conninfo, project = split_target(url)
+    raw = _connect(conninfo)
+    try:
+        raw.execute(f"DROP SCHEMA IF EXISTS {_q(project)} CASCADE")
+    finally:
+        raw.close()
