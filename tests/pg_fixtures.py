@@ -4,7 +4,7 @@
 a Unix socket in that folder (`listen_addresses=''`), so the suite's socket guard (which blocks
 Python-level sockets) is not involved: libpq talks over the socket from C. As root the server
 runs as the `postgres` system user (PostgreSQL refuses root). No binaries: the PG tests skip,
-except under CI (`CI` set), where a skip is a failure.
+except under CI (`CI` or `THEMECODER_REQUIRE_PG` set, as .ci/run does), where that is a failure.
 
 Both backends: the test modules in BOTH_BACKENDS run twice, `[sqlite]` and `[postgresql]`. In
 the PostgreSQL run, every project a test creates or opens by path (Project.create(tmp/x),
@@ -108,7 +108,7 @@ class PgServer:
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
+    if os.environ.get("CI") or os.environ.get("THEMECODER_REQUIRE_PG"):
         pytest.fail(f"PostgreSQL tests cannot run under CI: {reason}")
     pytest.skip(reason)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from themecoder.errors import Conflict
 from themecoder.store import index, schema
@@ -139,10 +140,11 @@ def _holds(conn: sqlite3.Connection, table: str, key_row: dict, state: dict | No
     return current is not None and all(current.get(k) == v for k, v in state.items())
 
 
-def check_not_stale(conn: sqlite3.Connection, action_id: int, seen: int, coder: str | None) -> None:
+def check_not_stale(conn: Any, action_id: int, seen: int, coder: str | None) -> None:
     """Refuse (Conflict) an action that updates or deletes a row someone else changed after
     action `seen` (what this session has seen): two people editing the same code at once get
-    a conflict, not a silent overwrite. Runs inside the action, before it commits."""
+    a conflict, not a silent overwrite. Rows others only inserted do not count: to change one,
+    this session must have read it. Runs inside the action, before it commits."""
     mine = conn.execute("SELECT tbl, old FROM changes WHERE action_id = ? AND op IN ('U', 'D')",
                         (action_id,)).fetchall()
     if not mine:
@@ -151,7 +153,8 @@ def check_not_stale(conn: sqlite3.Connection, action_id: int, seen: int, coder: 
     marks = ", ".join("?" for _ in tables)
     theirs = conn.execute(
         f"SELECT c.tbl, c.old, c.new, a.coder, a.summary FROM changes c JOIN actions a ON a.id = c.action_id "
-        f"WHERE c.action_id > ? AND c.action_id <> ? AND a.coder IS NOT ? AND a.undone = 0 AND c.tbl IN ({marks})",
+        f"WHERE c.action_id > ? AND c.action_id <> ? AND a.coder IS NOT ? AND a.undone = 0 AND c.op IN ('U', 'D') "
+        f"AND c.tbl IN ({marks})",
         (seen, action_id, coder, *tables)).fetchall()
     if not theirs:
         return

@@ -136,7 +136,12 @@ class PgConnection:
             # One writer per project at a time, as SQLite's write lock: no action reads a
             # stale max(position) or loses another's update.
             self.raw.execute("BEGIN")
-            self.raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.lock_key,))
+            try:
+                with _refusals(self):
+                    self.raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.lock_key,))
+            except BaseException:
+                self.raw.execute("ROLLBACK")
+                raise
             return Cursor(self._cursor())
         replaced = pg_sql.special(sql)
         if replaced is not None:
@@ -169,6 +174,8 @@ def _refusals(conn: PgConnection) -> Iterator[None]:
 
     try:
         yield
+    except psycopg.errors.LockNotAvailable:
+        raise UserError("the project is busy (another action has held it for 15 seconds); try again") from None
     except psycopg.errors.InsufficientPrivilege as exc:
         user = conn.raw.info.user
         first = str(exc).strip().splitlines()[0]
@@ -209,6 +216,8 @@ def _connect(conninfo: str) -> Any:
         first = str(exc).strip().splitlines()[-1] if str(exc).strip() else "connection failed"
         raise UserError(f"cannot connect to the PostgreSQL server: {first}") from None
     raw.adapters.register_loader("numeric", Numeric)
+    # As SQLite's busy_timeout: wait for another person's action, but not for ever.
+    raw.execute("SET lock_timeout = '15s'")
     return raw
 
 
