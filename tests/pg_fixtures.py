@@ -32,6 +32,10 @@ BOTH_BACKENDS = {
     "test_review_history.py", "test_resolve.py", "test_findings.py", "test_survey.py",
     "test_purge_undo.py", "test_one_writer.py", "test_offsets.py", "test_import.py", "test_cli.py",
     "test_codebook_cli.py", "test_review_cli.py", "test_themes_properties.py",
+    "test_anonymisation.py", "test_verify.py", "test_demo_content.py", "test_export_service.py",
+    "test_export_codebook.py", "test_export_quotes.py", "test_export_demo.py", "test_findings_joint.py",
+    "test_stats_findings.py", "test_report.py", "test_refi_project.py", "test_refi_rules.py",
+    "test_refi_roundtrip.py", "test_kill.py", "test_identifiers.py", "test_review_tui.py",
 }
 # Tests in those modules that look inside the SQLite file itself (sqlite3.connect, PRAGMA,
 # copying the file): they test the file format, which a server does not have.

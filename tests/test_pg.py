@@ -226,3 +226,19 @@ def test_other_peoples_actions_reach_a_listener(team_project):
             assert store.codes.code(kari.db, code.id).label == "nytt fra per"
         finally:
             listener.close()
+
+
+def test_every_command_takes_a_server_url(pg_url, interview_file, capsys):
+    from themecoder.cli import _open_shortcut
+
+    assert main(["new", pg_url]) == 0
+    assert capsys.readouterr().out.strip() == f"created {pg_url}"
+    assert main(["--coder", "kari", "import", pg_url, str(interview_file)]) == 0
+    assert main(["code", pg_url, "--doc", "anna", "--quote", "være medmenneske", "--code", "å være medmenneske"]) == 0
+    capsys.readouterr()
+    assert main(["info", pg_url, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["documents"] == 1 and info["codings"] == 1
+    assert main(["new", pg_url]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert _open_shortcut([pg_url], {"open", "new"}) == ["open", pg_url]

@@ -46,6 +46,7 @@ def _open_shortcut(argv: list[str], commands: set[str]) -> list[str]:
                   if not a.startswith("-") and (i == 0 or argv[i - 1] != "--coder")), None)
     if first is not None and argv[first] not in commands and (
         argv[first].endswith(".themecoder") or Path(argv[first]).exists()
+        or argv[first].startswith(("postgresql://", "postgres://"))  # issue 17: a server project
     ):
         return [*argv[:first], "open", *argv[first:]]
     return argv

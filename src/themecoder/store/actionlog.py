@@ -16,7 +16,7 @@ from typing import Any
 
 from themecoder.errors import Conflict
 from themecoder.store import index, schema
-from themecoder.store.db import Database, IntegrityError, now
+from themecoder.store.db import Database, is_integrity_error, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +94,9 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
             f'VALUES ({", ".join("?" for _ in cols)})',
             [row[c] for c in cols],
         )
-    except IntegrityError as exc:
+    except Exception as exc:
+        if not is_integrity_error(exc):
+            raise
         raise Conflict(f"cannot restore a {table} row: the project changed since ({exc})") from None
 
 
@@ -241,11 +243,10 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
                 (now(), coder, verb, f"{verb}: {action.summary}", action.id),
             )
             conn.execute("COMMIT")
-        except IntegrityError as exc:
+        except BaseException as exc:
             conn.execute("ROLLBACK")
-            raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
-        except BaseException:
-            conn.execute("ROLLBACK")
+            if is_integrity_error(exc):
+                raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
             raise
     return touched
 

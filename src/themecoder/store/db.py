@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,16 +23,12 @@ from themecoder.store import schema
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _integrity_errors() -> tuple[type[Exception], ...]:
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency; a file needs no server
-        return (sqlite3.IntegrityError,)
-    return (sqlite3.IntegrityError, psycopg.IntegrityError)
-
-
-# A broken constraint on either backend (catch this, not sqlite3.IntegrityError).
-IntegrityError = _integrity_errors()
+def is_integrity_error(exc: BaseException) -> bool:
+    """A broken constraint on either backend (psycopg is imported only for server projects)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
 
 
 def is_server_target(target: object) -> bool:
