@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -338,7 +338,3 @@ class Listener:
 
     def close(self) -> None:
         self._raw.close()
-
-
-def sequence_args(values: Sequence[Any]) -> tuple:
-    return _params(values)

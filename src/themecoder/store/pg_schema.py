@@ -40,14 +40,29 @@ def version(conn: Any) -> int:
 
 
 def migrate(conn: Any, *, create: bool) -> tuple[int, int]:
+    """Create (in one transaction with its tables) or upgrade the project's schema."""
+    import psycopg
+
     from themecoder.store import schema
 
     raw = conn.raw
+    target = schema.current_version()
     if create:
-        raw.execute(f"CREATE SCHEMA {_q(conn.schema_name)}")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            raw.execute(f"CREATE SCHEMA {_q(conn.schema_name)}")
+            raw.execute(f"SET search_path TO {_q(conn.schema_name)}")
+            _upgrade(conn, 0, target)
+            conn.execute("COMMIT")
+        except psycopg.errors.DuplicateSchema:
+            conn.execute("ROLLBACK")
+            raise UserError(f"project {conn.schema_name!r} already exists on the server") from None
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return 0, target
     raw.execute(f"SET search_path TO {_q(conn.schema_name)}")
     start = version(conn)
-    target = schema.current_version()
     if start > target:
         raise UserError(f"this project was written by a newer themecoder (schema {start}, this version "
                         f"reads up to {target}); upgrade themecoder")
@@ -56,15 +71,21 @@ def migrate(conn: Any, *, create: bool) -> tuple[int, int]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         if version(conn) == start:  # nobody migrated it while we waited for the lock
-            for v in range(start, target):
-                schema.MIGRATIONS[v](conn)
-            install_triggers(conn)
-            raw.execute(f"COMMENT ON SCHEMA {_q(conn.schema_name)} IS '{COMMENT_PREFIX}{target}'")
+            _upgrade(conn, start, target)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return start, target
+
+
+def _upgrade(conn: Any, start: int, target: int) -> None:
+    from themecoder.store import schema
+
+    for v in range(start, target):
+        schema.MIGRATIONS[v](conn)
+    install_triggers(conn)
+    conn.raw.execute(f"COMMENT ON SCHEMA {_q(conn.schema_name)} IS '{COMMENT_PREFIX}{target}'")
 
 
 # -- the live schema -------------------------------------------------------------------------
