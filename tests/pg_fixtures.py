@@ -49,6 +49,9 @@ SQLITE_ONLY = {
                                "test_migration_v5_backfills_the_history_from_the_undo_data",
                                "test_a_merge_carries_review_items_over_through_retarget_in"},
     "test_purge_undo.py": {"test_purge_removes_original_names_but_keeps_the_log"},  # reads the file's bytes
+    "test_export_service.py": {"test_another_project_file_is_refused",  # recognise project files by content
+                               "test_the_cli_refuses_to_export_over_its_own_project"},
+    "test_kill.py": {"test_sigkill_during_import_leaves_each_document_whole_or_absent"},  # a child process
 }
 
 

@@ -130,7 +130,7 @@ class PgConnection:
 
         return psycopg.ClientCursor(self.raw, row_factory=row_factory)
 
-    def execute(self, sql: str, params: Any = ()) -> Cursor:
+    def execute(self, sql: str, params: Any = (), *, row_factory: Any = _row_factory) -> Cursor:
         upper = sql.strip().upper()
         if upper == "BEGIN IMMEDIATE":
             # One writer per project at a time, as SQLite's write lock: no action reads a
@@ -142,14 +142,13 @@ class PgConnection:
             except BaseException:
                 self.raw.execute("ROLLBACK")
                 raise
-            return Cursor(self._cursor())
+            return Cursor(self._cursor(row_factory))
+        cur = self._cursor(row_factory)
         replaced = pg_sql.special(sql)
         if replaced is not None:
-            cur = self._cursor()
             if replaced:
                 cur.execute(replaced)
             return Cursor(cur)
-        cur = self._cursor()
         with _refusals(self):
             cur.execute(pg_sql.translate(sql), _params(params))
         return Cursor(cur)
@@ -193,9 +192,7 @@ class _TupleCursor:
     def execute(self, sql: str, params: Any = ()) -> Cursor:
         from psycopg.rows import tuple_row
 
-        cur = self._conn._cursor(tuple_row)
-        cur.execute(pg_sql.translate(sql), _params(params))
-        return Cursor(cur)
+        return self._conn.execute(sql, params, row_factory=tuple_row)
 
 
 def _connect(conninfo: str) -> Any:
