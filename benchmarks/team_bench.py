@@ -7,7 +7,7 @@ Each simulated coder is its own process with its own connection (its own Postgre
 or its own SQLite connection to the shared file) and codes `--actions` spans of one interview,
 one user action each (`core.coding.apply_code`: one transaction, logged, captured for undo).
 Prints actions per second over the whole run and the p50/p95 latency of one action. The server
-runs 20 coders; the file 2 and 5 writers (SQLite serialises writers on one file lock). Never
+runs 2, 5 and 20 coders; the file 2 and 5 writers (SQLite serialises writers on one file lock). Never
 run by the test suite.
 """
 from __future__ import annotations
@@ -95,8 +95,12 @@ def main() -> int:
         server = PgServer()
         url = server.url("bench")
     try:
-        setup(url)
-        report(f"PostgreSQL, {args.coders} coders", run(url, args.coders, args.actions))
+        from themecoder.store.pg import with_project
+
+        for n in (2, 5, args.coders):
+            target = with_project(url, f"bench{n}")
+            setup(target)
+            report(f"PostgreSQL, {n} coders", run(target, n, args.actions))
     finally:
         if server is not None:
             server.stop()
