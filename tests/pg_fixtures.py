@@ -146,7 +146,8 @@ def pg_url(pg_server):
 # -- both backends -------------------------------------------------------------------------------
 def pytest_generate_tests(metafunc):
     module = Path(str(metafunc.definition.fspath)).name
-    if module in BOTH_BACKENDS and "backend" not in metafunc.fixturenames:
+    everywhere = os.environ.get("THEMECODER_TEST_ALL_BACKENDS")  # try any module on both
+    if (module in BOTH_BACKENDS or everywhere) and "backend" not in metafunc.fixturenames:
         metafunc.fixturenames.append("backend")
     if "backend" in metafunc.fixturenames:
         only = metafunc.definition.get_closest_marker(SQLITE_ONLY_MARK) or (

@@ -40,6 +40,7 @@ ROLE_WRITE: dict[str, dict[str, str]] = {
         "review_items": "UPDATE (theme_name, code_label, code_id)",
     },
     "supervisor": {
+        "coders": "INSERT, UPDATE (role)",  # core.review.mark_reviewer
         "review_items": "INSERT, UPDATE (status, status_by, status_set, theme_name, code_label)",
         "review_comments": "INSERT, UPDATE, DELETE",
         "review_imports": "INSERT",
