@@ -242,3 +242,14 @@ def test_every_command_takes_a_server_url(pg_url, interview_file, capsys):
     assert main(["new", pg_url]) == 1
     assert "already exists" in capsys.readouterr().err
     assert _open_shortcut([pg_url], {"open", "new"}) == ["open", pg_url]
+
+
+def test_a_libpq_service_name_works_as_the_server(pg_server, tmp_path, monkeypatch):
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[themecoder-test]\nhost={pg_server.socket}\ndbname=themecoder\nuser={pg_server.user}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    url = "postgresql:///?service=themecoder-test&project=via_service"
+    with Project.create(url, coder="kari") as p:
+        coding.create_code(p, "via tjeneste")
+    with Project.open(url, coder="per") as p:
+        assert [c.label for c in store.codes.codes(p.db)] == ["via tjeneste"]

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from themecoder.errors import UserError
 from themecoder.store import pg_schema, pg_sql
@@ -44,14 +44,19 @@ def split_target(target: str) -> tuple[str, str]:
     if not _NAME.fullmatch(project):
         raise UserError(f"project name {project!r} on the server: use lower-case letters, digits and _ "
                         "(starting with a letter)")
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, parts.fragment)), project
+    return _unsplit(parts.scheme, parts.netloc, parts.path, rest), project
 
 
 def with_project(target: str, project: str) -> str:
     conninfo, _ = split_target(target)
     parts = urlsplit(conninfo)
     query = parse_qsl(parts.query, keep_blank_values=True) + [("project", project)]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    return _unsplit(parts.scheme, parts.netloc, parts.path, urlencode(query))
+
+
+def _unsplit(scheme: str, netloc: str, path: str, query: str) -> str:
+    """As urlunsplit, but keeps `//` with an empty host (`postgresql:///?service=team`)."""
+    return f"{scheme}://{netloc}{path}" + (f"?{query}" if query else "")
 
 
 class Row(tuple):
