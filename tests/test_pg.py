@@ -253,3 +253,23 @@ def test_a_libpq_service_name_works_as_the_server(pg_server, tmp_path, monkeypat
         coding.create_code(p, "via tjeneste")
     with Project.open(url, coder="per") as p:
         assert [c.label for c in store.codes.codes(p.db)] == ["via tjeneste"]
+
+
+def test_a_migration_of_a_team_project_grants_its_new_tables(pg_server, team_project, monkeypatch):
+    from themecoder.store import schema
+
+    def add_table(conn):
+        conn.execute("CREATE TABLE h17_notes (id TEXT PRIMARY KEY, text TEXT NOT NULL DEFAULT '')")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_table])
+    with Project.open(team_project, coder=pg_server.user) as owner:
+        assert owner.db.migrated_from == len(schema.MIGRATIONS) - 1
+        with owner.action("t", "note") as conn:
+            conn.execute("INSERT INTO h17_notes(id, text) VALUES ('1', 'x')")
+        owner.undo()  # the new table is captured for undo, as on a file
+        assert owner.db.scalar("SELECT count(*) FROM h17_notes") == 0
+    with Project.open(as_user(pg_server, team_project, "veileder")) as sup:
+        assert sup.db.scalar("SELECT count(*) FROM h17_notes") == 0  # readable ...
+        with pytest.raises(UserError, match="not allowed"):
+            with sup.action("t", "sneak") as conn:  # ... not writable
+                conn.execute("INSERT INTO h17_notes(id) VALUES ('2')")

@@ -72,6 +72,9 @@ def migrate(conn: Any, *, create: bool) -> tuple[int, int]:
     try:
         if version(conn) == start:  # nobody migrated it while we waited for the lock
             _upgrade(conn, start, target)
+            from themecoder.store import pg_team
+
+            pg_team.regrant_after_migration(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -70,29 +70,39 @@ def current_user(db: Any) -> str:
 
 def apply_grants(db: Any) -> None:
     """Create the three group roles if missing and (re)grant every table of the project."""
-    raw = _raw(db)
-    schema = _q(db.project)
+    with _raw(db).transaction():
+        _grant(_raw(db), db.project)
+
+
+def regrant_after_migration(conn: Any) -> None:
+    """A migration of a team project: the new tables get their grants in the same transaction."""
+    if conn.raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s",
+                        (group_role(conn.schema_name, "owner"),)).fetchone() is not None:
+        _grant(conn.raw, conn.schema_name)
+
+
+def _grant(raw: Any, project: str) -> None:
+    schema = _q(project)
     tables = [r[0] for r in raw.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (db.project,)).fetchall()]
-    with raw.transaction():
-        for role in ROLES:
-            name = group_role(db.project, role)
-            if not role_exists(db, name):
-                raw.execute(f"CREATE ROLE {_q(name)} NOLOGIN")
-            raw.execute(f"GRANT USAGE ON SCHEMA {schema} TO {_q(name)}")
-            raw.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {_q(name)}")
-            raw.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {_q(name)}")
-            raw.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {_q(name)}")
-            grants = dict(COMMON_WRITE)
-            if role == "owner":
-                grants = {t: "INSERT, UPDATE, DELETE, TRUNCATE" for t in tables}
-            else:
-                grants.update(ROLE_WRITE[role])
-            for table, privileges in grants.items():
-                if table in tables:
-                    raw.execute(f"GRANT {privileges} ON {schema}.{_q(table)} TO {_q(name)}")
-        # The owner group may also migrate the schema (new tables, triggers) on upgrades.
-        raw.execute(f"GRANT CREATE ON SCHEMA {schema} TO {_q(group_role(db.project, 'owner'))}")
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (project,)).fetchall()]
+    for role in ROLES:
+        name = group_role(project, role)
+        if raw.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone() is None:
+            raw.execute(f"CREATE ROLE {_q(name)} NOLOGIN")
+        raw.execute(f"GRANT USAGE ON SCHEMA {schema} TO {_q(name)}")
+        raw.execute(f"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {_q(name)}")
+        raw.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {_q(name)}")
+        raw.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {_q(name)}")
+        grants = dict(COMMON_WRITE)
+        if role == "owner":
+            grants = {t: "INSERT, UPDATE, DELETE, TRUNCATE" for t in tables}
+        else:
+            grants.update(ROLE_WRITE[role])
+        for table, privileges in grants.items():
+            if table in tables:
+                raw.execute(f"GRANT {privileges} ON {schema}.{_q(table)} TO {_q(name)}")
+    # The owner group may also migrate the schema (new tables, triggers) on upgrades.
+    raw.execute(f"GRANT CREATE ON SCHEMA {schema} TO {_q(group_role(project, 'owner'))}")
 
 
 def add_member(db: Any, person: str, role: str, *, create_login: bool) -> bool:
