@@ -25,7 +25,7 @@ def test_translate_placeholders_null_safe_equality_nocase_and_end():
     assert sql == ('SELECT id FROM themes WHERE parent_id IS NOT DISTINCT FROM %s AND id IS DISTINCT FROM %s '
                    'AND x IS NULL ORDER BY lower(c.label COLLATE "C"), lower(lower(t.name) COLLATE "C")')
     assert translate("SELECT CASE WHEN a THEN 1 ELSE 0 END, end FROM t WHERE t.end > ? AND id LIKE ? || '%'") == (
-        'SELECT CASE WHEN a THEN 1 ELSE 0 END, "end" FROM t WHERE t."end" > %s AND id LIKE %s || \'%%\'')
+        'SELECT CASE WHEN a THEN 1 ELSE 0 END, "end" FROM t WHERE t."end" > %s AND id ILIKE %s || \'%%\'')
 
 
 def test_translate_ddl():
@@ -273,3 +273,11 @@ def test_a_migration_of_a_team_project_grants_its_new_tables(pg_server, team_pro
         with pytest.raises(UserError, match="not allowed"):
             with sup.action("t", "sneak") as conn:  # ... not writable
                 conn.execute("INSERT INTO h17_notes(id) VALUES ('2')")
+
+
+def test_translate_functions_like_and_insert_or_ignore():
+    assert translate("SELECT ifnull(a, 0), instr(t, 'x'), group_concat(name), group_concat(n, '; ') FROM t "
+                     "WHERE id LIKE ? AND b NOT LIKE 'x'") == (
+        "SELECT coalesce(a, 0), strpos(t, 'x'), string_agg(name, ','), string_agg(n, '; ') FROM t "
+        "WHERE id ILIKE %s AND b NOT ILIKE 'x'")
+    assert translate("INSERT OR IGNORE INTO t(a) VALUES (?)") == "INSERT INTO t(a) VALUES (%s) ON CONFLICT DO NOTHING"

@@ -7,6 +7,8 @@ once (cached) so that the same text runs on PostgreSQL; nothing above the store 
 - `?` becomes `%s` (and a literal `%` becomes `%%`) for psycopg;
 - `a IS b` / `a IS NOT b` (b not NULL/TRUE/FALSE) become `IS [NOT] DISTINCT FROM`;
 - `x COLLATE NOCASE` becomes `lower(x COLLATE "C")`: ASCII-only folding, as SQLite's NOCASE;
+- `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case); `ifnull`, `instr`, `group_concat`
+  become `coalesce`, `strpos`, `string_agg`; `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`;
 - an `end` that closes no CASE is a column name and is quoted;
 - in DDL: `INTEGER PRIMARY KEY AUTOINCREMENT` an identity column, `INTEGER` BIGINT, `REAL`
   DOUBLE PRECISION, `BLOB` BYTEA, `WITHOUT ROWID` dropped, foreign keys DEFERRABLE (undo
@@ -26,6 +28,33 @@ _TOKEN = re.compile(
 )
 
 _NOT_DISTINCT = {"NULL", "TRUE", "FALSE", "NOT", "DISTINCT"}
+
+
+_FUNCTIONS = {"IFNULL": "coalesce", "INSTR": "strpos", "GROUP_CONCAT": "string_agg"}
+
+
+def _matching(tokens: list[str], open_index: int) -> int:
+    depth = 0
+    for k in range(open_index, len(tokens)):
+        if tokens[k] == "(":
+            depth += 1
+        elif tokens[k] == ")":
+            depth -= 1
+            if depth == 0:
+                return k
+    return len(tokens)
+
+
+def _has_top_level_comma(tokens: list[str], open_index: int) -> bool:
+    depth = 0
+    for k in range(open_index, _matching(tokens, open_index)):
+        if tokens[k] == "(":
+            depth += 1
+        elif tokens[k] == ")":
+            depth -= 1
+        elif tokens[k] == "," and depth == 1:
+            return True
+    return False
 
 
 def _fk_actions_end(tokens: list[str], j: int) -> int:
@@ -117,6 +146,22 @@ def translate(sql: str) -> str:
                 i = nxt
             else:
                 out.append("IS NOT DISTINCT FROM")
+        elif up == "LIKE":
+            out.append("ILIKE")  # SQLite's LIKE ignores ASCII case
+        elif up in _FUNCTIONS and nxt >= 0 and tokens[nxt] == "(":
+            out.append(_FUNCTIONS[up])
+            if up == "GROUP_CONCAT" and not _has_top_level_comma(tokens, nxt):
+                close = _matching(tokens, nxt)
+                tokens = tokens[:close] + [", ", "','"] + tokens[close:]
+        elif up == "INSERT" and not out:
+            rest = [t.upper() for t in tokens[i + 1:i + 6] if not t.isspace()]
+            if rest[:2] == ["OR", "IGNORE"]:
+                out.append("INSERT")
+                j = _significant(tokens, _significant(tokens, i, 1), 1)
+                i = j
+                tokens = tokens + [" ON CONFLICT DO NOTHING"]
+            else:
+                out.append(tok)
         elif up == "COLLATE" and nxt_up == "NOCASE":
             start = _operand_start(out)
             operand = "".join(out[start:]).rstrip()
