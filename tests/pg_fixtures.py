@@ -36,6 +36,8 @@ BOTH_BACKENDS = {
     "test_export_codebook.py", "test_export_quotes.py", "test_export_demo.py", "test_findings_joint.py",
     "test_stats_findings.py", "test_report.py", "test_refi_project.py", "test_refi_rules.py",
     "test_refi_roundtrip.py", "test_kill.py", "test_identifiers.py", "test_review_tui.py",
+    "test_report_figures.py", "test_refi_positions.py", "test_export_tui.py", "test_anonymisation_tui.py",
+    "test_joint_display_tui.py",
 }
 # Tests in those modules that look inside the SQLite file itself (sqlite3.connect, PRAGMA,
 # copying the file): they test the file format, which a server does not have.
@@ -51,6 +53,7 @@ SQLITE_ONLY = {
     "test_purge_undo.py": {"test_purge_removes_original_names_but_keeps_the_log"},  # reads the file's bytes
     "test_export_service.py": {"test_another_project_file_is_refused",  # recognise project files by content
                                "test_the_cli_refuses_to_export_over_its_own_project"},
+    "test_export_tui.py": {"test_the_path_check_refuses_the_project_file"},  # the file's size
     "test_kill.py": {"test_sigkill_during_import_leaves_each_document_whole_or_absent"},  # a child process
 }
 
