@@ -281,3 +281,12 @@ def test_translate_functions_like_and_insert_or_ignore():
         "SELECT coalesce(a, 0), strpos(t, 'x'), string_agg(name, ','), string_agg(n, '; ') FROM t "
         "WHERE id ILIKE %s AND b NOT ILIKE 'x'")
     assert translate("INSERT OR IGNORE INTO t(a) VALUES (?)") == "INSERT INTO t(a) VALUES (%s) ON CONFLICT DO NOTHING"
+
+
+def test_a_coder_cannot_hand_out_roles(pg_server, team_project, capsys):
+    url = as_user(pg_server, team_project, "kari")
+    assert main(["team", "add-member", url, "ola", "--role", "owner"]) == 1
+    err = capsys.readouterr().err
+    assert "kari may not manage roles" in err and "Traceback" not in err
+    with Project.open(team_project, coder=pg_server.user) as owner:
+        assert "ola" not in dict(team.members(owner))

@@ -16,7 +16,11 @@ to the same rules as themecoder:
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+
+from themecoder.errors import UserError
 
 ROLES = ("coder", "supervisor", "owner")
 
@@ -68,9 +72,23 @@ def current_user(db: Any) -> str:
     return _raw(db).execute("SELECT current_user").fetchone()[0]
 
 
+@contextmanager
+def _admin(raw: Any) -> Iterator[None]:
+    """Creating roles and granting need rights on the server: say so in one line."""
+    import psycopg
+
+    try:
+        with raw.transaction():
+            yield
+    except psycopg.errors.InsufficientPrivilege as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise UserError(f"{raw.info.user} may not manage roles on this server ({first}); run this as the "
+                        "project's owner or a database administrator (a role with CREATEROLE)") from None
+
+
 def apply_grants(db: Any) -> None:
     """Create the three group roles if missing and (re)grant every table of the project."""
-    with _raw(db).transaction():
+    with _admin(_raw(db)):
         _grant(_raw(db), db.project)
 
 
@@ -110,11 +128,9 @@ def add_member(db: Any, person: str, role: str, *, create_login: bool) -> bool:
     role was created."""
     raw = _raw(db)
     created = False
-    with raw.transaction():
+    with _admin(raw):
         if not role_exists(db, person):
             if not create_login:
-                from themecoder.errors import UserError
-
                 raise UserError(f"no PostgreSQL role {person!r} on the server (leave out --existing to create it)")
             raw.execute(f"CREATE ROLE {_q(person)} LOGIN")
             created = True
