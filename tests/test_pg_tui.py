@@ -29,3 +29,29 @@ async def test_a_file_project_has_no_listener(tui_project):
     app = make_app(tui_project)
     async with app.run_test(size=(120, 40)):
         assert not app.live.active
+
+
+async def test_an_edit_begun_in_a_dialog_does_not_overwrite_a_newer_change(tui_project, pg_url):
+    import pytest
+    from textual.screen import ModalScreen
+
+    from themecoder import store
+    from themecoder.core.codebook import rename_code
+    from themecoder.errors import Conflict
+
+    team.push(tui_project, pg_url)
+    app = make_app(pg_url, poll=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        code = store.codes.codes(app.project.db)[0]
+        app.push_screen(ModalScreen())  # e.g. the code editor, opened on the code as it was
+        await pilot.pause()
+        version = app.data_version
+        with Project.open(pg_url, coder="veileder") as supervisor:
+            rename_code(supervisor, code.id, "omdøpt av veileder")
+        await wait_for(pilot, lambda: app.data_version > version, timeout=10)
+        with pytest.raises(Conflict, match="veileder changed this code meanwhile"):
+            rename_code(app.project, code.id, "omdøpt av studenten")
+        app.pop_screen()  # the dialog closes; the person sees the new name
+        await wait_for(pilot, lambda: app.project.seen == app.project.last_action_id(), timeout=10)
+        rename_code(app.project, code.id, "omdøpt av studenten")
+        assert store.codes.code(app.project.db, code.id).label == "omdøpt av studenten"
