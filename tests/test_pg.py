@@ -290,3 +290,14 @@ def test_a_coder_cannot_hand_out_roles(pg_server, team_project, capsys):
     assert "kari may not manage roles" in err and "Traceback" not in err
     with Project.open(team_project, coder=pg_server.user) as owner:
         assert "ola" not in dict(team.members(owner))
+
+
+def test_nobody_acts_under_someone_elses_name(pg_server, team_project):
+    with Project.open(as_user(pg_server, team_project, "kari"), coder="veileder") as fake:
+        theme = store.themes.themes(fake.db)[0]
+        with pytest.raises(UserError, match="not allowed for kari"):
+            themes.rename_theme(fake, theme.id, "Forfalsket")
+        assert store.themes.themes(fake.db)[0].name == "Recovery"
+    with Project.open(as_user(pg_server, team_project, "kari")) as kari:
+        themes.rename_theme(kari, theme.id, "Bedring")
+        assert kari.history()[-1].coder == "kari"

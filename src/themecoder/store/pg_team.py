@@ -5,7 +5,8 @@ Each project has three group roles, `<project>_coder`, `<project>_supervisor` an
 grants (not a home-made login) decide what a connection may change, so hand-written SQL is held
 to the same rules as themecoder:
 
-- every role reads everything and may write the action log, its own row in `coders`, and the
+- every role reads everything and may write the action log (only under its own name: row-level
+  security on `actions` and `coders`), its own row in `coders`, and the
   derived caches (the word index and the identifier check, rebuilt from the text on reading);
   `changes` and `review_history` are written only by the capture triggers (SECURITY DEFINER);
 - coder: codes, codings, themes, the code-to-theme mappings, memos, merged-code aliases, links
@@ -121,6 +122,28 @@ def _grant(raw: Any, project: str) -> None:
                 raw.execute(f"GRANT {privileges} ON {schema}.{_q(table)} TO {_q(name)}")
     # The owner group may also migrate the schema (new tables, triggers) on upgrades.
     raw.execute(f"GRANT CREATE ON SCHEMA {schema} TO {_q(group_role(project, 'owner'))}")
+    _own_rows(raw, project, tables)
+
+
+# Row-level security: the log says who did what, so a person writes log rows (and their row
+# in `coders`) only under their own name; owners may write any (imports for others, roles).
+OWN_ROWS = {"actions": "coder", "coders": "name"}
+
+
+def _own_rows(raw: Any, project: str, tables: list[str]) -> None:
+    owner = group_role(project, "owner").replace("'", "''")
+    for table, column in OWN_ROWS.items():
+        if table not in tables:
+            continue
+        target = f"{_q(project)}.{_q(table)}"
+        mine = f"({_q(column)} = current_user OR pg_has_role(current_user, '{owner}', 'MEMBER'))"
+        raw.execute(f"ALTER TABLE {target} ENABLE ROW LEVEL SECURITY")
+        for policy, clause in (("read", "FOR SELECT USING (true)"),
+                               ("insert", f"FOR INSERT WITH CHECK {mine}"),
+                               ("update", f"FOR UPDATE USING {mine} WITH CHECK {mine}"),
+                               ("delete", f"FOR DELETE USING {mine}")):
+            raw.execute(f"DROP POLICY IF EXISTS {_q(table + '_' + policy)} ON {target}")
+            raw.execute(f"CREATE POLICY {_q(table + '_' + policy)} ON {target} {clause}")
 
 
 def add_member(db: Any, person: str, role: str, *, create_login: bool) -> bool:
