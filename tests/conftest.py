@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 # The TUI fixtures (tui_project and its session template) for every test module.
-pytest_plugins = ["tui_fixtures"]
+pytest_plugins = ["tui_fixtures", "pg_fixtures"]
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -25,6 +25,7 @@ REGISTRARS = [foundation.register, codebook.register, theme.register, review.reg
 REGISTRARS.append(agreement.register)  # issue 12: agreement, blind
 REGISTRARS.append(agreement.register_merge)  # issue 12: merge
 REGISTRARS.insert(1, __import__("themecoder.cli.document", fromlist=["register"]).register)  # issue 14
+REGISTRARS.append(__import__("themecoder.cli.team", fromlist=["register"]).register)  # issue 17
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +51,7 @@ def _open_shortcut(argv: list[str], commands: set[str]) -> list[str]:
                   if not a.startswith("-") and (i == 0 or argv[i - 1] != "--coder")), None)
     if first is not None and argv[first] not in commands and (
         argv[first].endswith(".themecoder") or Path(argv[first]).exists()
+        or argv[first].startswith(("postgresql://", "postgres://"))  # issue 17: a server project
     ):
         return [*argv[:first], "open", *argv[first:]]
     return argv

@@ -98,7 +98,7 @@ def run_action(args: argparse.Namespace) -> int:
 
 
 def project_argument(p: argparse.ArgumentParser) -> None:
-    p.add_argument("project", help="the project file (*.themecoder)")
+    p.add_argument("project", help="the project file (*.themecoder) or server URL (postgresql://host/db?project=name)")
 
 
 def json_option(p: argparse.ArgumentParser) -> None:

@@ -33,7 +33,7 @@ def cmd_new(args) -> int:
     from themecoder.core.project import Project
 
     with Project.create(args.project, name=args.name, coder=args.coder) as project:
-        print(f"created {project.path}")
+        print(f"created {project.location}")
     return 0
 
 

@@ -14,7 +14,8 @@ from themecoder import store
 from themecoder.core.text import strip_controls
 from themecoder.errors import UserError
 from themecoder.store import actionlog
-from themecoder.store.db import Database, now
+from themecoder.store import db as store_db
+from themecoder.store.db import Database, is_server_target, now
 
 SUFFIX = ".themecoder"
 
@@ -36,21 +37,26 @@ def default_coder() -> str:
 class Project:
     def __init__(self, db: Database, coder: str | None = None) -> None:
         self.db = db
-        self.coder = coder or default_coder()
+        # On a server each person is their own PostgreSQL role: that is their name in the log.
+        self.coder = coder or os.environ.get("THEMECODER_CODER") or getattr(db, "user", None) or default_coder()
         self._coder_known = False  # registered with the first write: opening never writes
+        # On a server: the newest action this session has shown (see mark_seen).
+        self.seen = self.last_action_id() if self.on_server else 0
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
     def create(cls, path: str | Path, *, name: str | None = None, coder: str | None = None) -> Project:
-        path = Path(path)
-        if path.suffix != SUFFIX:
-            path = path.with_name(path.name + SUFFIX)
-        db = Database(path, create=True)
+        """A new project: a file, or a schema on a PostgreSQL server (`postgresql://...?project=x`)."""
+        if not is_server_target(path):
+            path = Path(path)
+            if path.suffix != SUFFIX:
+                path = path.with_name(path.name + SUFFIX)
+        db = store_db.open_database(path, create=True)
         try:
             with db.transaction() as conn:
                 for key, value in (
                     ("id", new_id()),
-                    ("name", strip_controls(name or "", keep_lines=False) or path.stem),
+                    ("name", strip_controls(name or "", keep_lines=False) or db.path.stem),
                     ("created", now()),
                     ("language", "nb"),
                 ):
@@ -62,10 +68,12 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path, *, coder: str | None = None) -> Project:
-        path = Path(path)
-        if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
-            path = path.with_name(path.name + SUFFIX)
-        return cls(Database(path), coder)
+        """Open a project file or a project on a PostgreSQL server (a `postgresql://` URL)."""
+        if not is_server_target(path):
+            path = Path(path)
+            if not path.exists() and path.suffix != SUFFIX and path.with_name(path.name + SUFFIX).exists():
+                path = path.with_name(path.name + SUFFIX)
+        return cls(store_db.open_database(path), coder)
 
     def close(self) -> None:
         self.db.close()
@@ -79,6 +87,15 @@ class Project:
     @property
     def path(self) -> Path:
         return self.db.path
+
+    @property
+    def location(self) -> str:
+        """What to show people: the file's path, or the server URL."""
+        return str(getattr(self.db, "url", self.db.path))
+
+    @property
+    def on_server(self) -> bool:
+        return self.db.dialect == "postgresql"
 
     @property
     def name(self) -> str:
@@ -110,12 +127,28 @@ class Project:
     @contextmanager
     def action(self, kind: str, summary: str, details: dict[str, Any] | None = None) -> Iterator[sqlite3.Connection]:
         try:
-            with self.db.action(kind, summary, coder=self.coder, details=details,
-                                prepare=self.register_coder) as conn:
-                yield conn
+            if self.on_server:  # others act at the same time: refuse to overwrite what we have not seen
+                with self.db.action(kind, summary, coder=self.coder, details=details, seen=self.seen,  # type: ignore[call-arg]
+                                    prepare=self.register_coder) as conn:
+                    yield conn
+            else:
+                with self.db.action(kind, summary, coder=self.coder, details=details,
+                                    prepare=self.register_coder) as conn:
+                    yield conn
         except BaseException:
             self._coder_known = False  # rolled back with the action
             raise
+
+    def mark_seen(self) -> int:
+        """The person now sees the project as it is (a view refreshed after others' actions):
+        later edits are checked against this point. Returns the newest action id."""
+        self.seen = self.last_action_id()
+        return self.seen
+
+    def listen(self) -> Any:
+        """On a server: a listener whose wait(timeout) returns the ids of actions committed by
+        anyone (LISTEN/NOTIFY); None for a file."""
+        return self.db.listen() if self.on_server else None  # type: ignore[attr-defined]
 
     def set_setting(self, key: str, value: str, *, summary: str | None = None) -> None:
         with self.action("setting", summary or f"set {key}", {"key": key, "value": value}) as conn:

@@ -15,13 +15,19 @@ from themecoder.store import (
     integrity,
     memos,
     participants,
+    pg,
+    pg_schema,
+    pg_sql,
+    pg_team,
     project,
     reviews,
     schema,
     survey,
     themes,
+    transfer,
     views,
 )
 
 __all__ = ["actionlog", "codes", "codings", "db", "documents", "exchange", "identifiers", "index", "integrity",
-           "memos", "participants", "project", "reviews", "schema", "survey", "themes", "views"]
+           "memos", "participants", "project", "reviews", "schema", "survey", "themes", "views",
+           "pg", "pg_schema", "pg_sql", "pg_team", "transfer"]

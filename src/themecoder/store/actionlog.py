@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from themecoder.errors import Conflict
 from themecoder.store import index, schema
-from themecoder.store.db import Database, now
+from themecoder.store.db import Database, is_integrity_error, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ def history(db: Database, *, since: int = 0, limit: int | None = None) -> list[A
     sql = "SELECT * FROM actions WHERE id > ? ORDER BY id"
     params: tuple = (since,)
     if limit is not None:
-        sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) ORDER BY id"
+        sql = "SELECT * FROM (SELECT * FROM actions WHERE id > ? ORDER BY id DESC LIMIT ?) AS recent ORDER BY id"
         params = (since, limit)
     return [_row_to_action(r) for r in db.query(sql, params)]
 
@@ -93,7 +94,9 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict) -> None:
             f'VALUES ({", ".join("?" for _ in cols)})',
             [row[c] for c in cols],
         )
-    except sqlite3.IntegrityError as exc:
+    except Exception as exc:
+        if not is_integrity_error(exc):
+            raise
         raise Conflict(f"cannot restore a {table} row: the project changed since ({exc})") from None
 
 
@@ -131,6 +134,51 @@ def _expect(conn: sqlite3.Connection, table: str, key_row: dict, expected: dict 
                    f"undo that first or leave it")
 
 
+def _holds(conn: sqlite3.Connection, table: str, key_row: dict, state: dict | None) -> bool:
+    """Is the row already as `state` (None: gone)?"""
+    current = _current(conn, table, key_row)
+    if state is None:
+        return current is None
+    return current is not None and all(current.get(k) == v for k, v in state.items())
+
+
+def check_not_stale(conn: Any, action_id: int, seen: int, coder: str | None) -> None:
+    """Refuse (Conflict) an action that updates or deletes a row someone else changed after
+    action `seen` (what this session has seen): two people editing the same code at once get
+    a conflict, not a silent overwrite. Rows others only inserted do not count: to change one,
+    this session must have read it. Runs inside the action, before it commits."""
+    mine = conn.execute("SELECT tbl, old FROM changes WHERE action_id = ? AND op IN ('U', 'D')",
+                        (action_id,)).fetchall()
+    if not mine:
+        return
+    tables = {r[0] for r in mine}
+    marks = ", ".join("?" for _ in tables)
+    theirs = conn.execute(
+        f"SELECT c.tbl, c.old, c.new, a.coder, a.summary FROM changes c JOIN actions a ON a.id = c.action_id "
+        f"WHERE c.action_id > ? AND c.action_id <> ? AND a.coder IS NOT ? AND a.undone = 0 AND c.op IN ('U', 'D') "
+        f"AND c.tbl IN ({marks})",
+        (seen, action_id, coder, *tables)).fetchall()
+    if not theirs:
+        return
+    keys: dict[str, list[str]] = {t: schema.primary_key(conn, t) for t in tables}
+
+    def key(tbl: str, row: dict | None) -> tuple | None:
+        return None if row is None else (tbl, *(row.get(c) for c in keys[tbl]))
+
+    changed = {}
+    for tbl, old, new, who, summary in theirs:
+        for row in (decode_row(old), decode_row(new)):
+            k = key(tbl, row)
+            if k is not None:
+                changed[k] = (who, summary)
+    for tbl, old in mine:
+        hit = changed.get(key(tbl, decode_row(old)) or ())
+        if hit is not None:
+            what = {"codes": "code", "themes": "theme", "codings": "coding", "memos": "memo"}.get(tbl, f"{tbl} row")
+            raise Conflict(f"{hit[0] or 'someone'} changed this {what} meanwhile ({hit[1]}); "
+                           "nothing was saved: look at it again and redo your change")
+
+
 def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set[str]:
     """Apply an action's changes inverted (undo) or again (redo). Returns touched document ids."""
     order = "DESC" if backwards else "ASC"
@@ -139,13 +187,19 @@ def _replay(conn: sqlite3.Connection, action_id: int, *, backwards: bool) -> set
         (action_id,),
     ).fetchall()
     touched: set[str] = set()
+    deleted = False
     for tbl, op, old, new in rows:
         old_row = decode_row(old)
         new_row = decode_row(new)
         # Undo restores the row as it was before; redo as it was after.
         before, after = (new_row, old_row) if backwards else (old_row, new_row)
-        _expect(conn, tbl, _present(before or after), before)
         step = {"I": "D", "D": "I"}.get(op, op) if backwards else op
+        # A delete earlier in this replay may have done this step already (ON DELETE CASCADE /
+        # SET NULL): PostgreSQL logs the cascaded rows after their parent, SQLite before it.
+        if deleted and step != "I" and _holds(conn, tbl, _present(before or after), after):
+            continue
+        _expect(conn, tbl, _present(before or after), before)
+        deleted = deleted or step == "D"
         if step == "I":
             _insert(conn, tbl, _present(after))
         elif step == "D":
@@ -189,11 +243,10 @@ def _revert(db: Database, action: Action, *, backwards: bool, coder: str | None)
                 (now(), coder, verb, f"{verb}: {action.summary}", action.id),
             )
             conn.execute("COMMIT")
-        except sqlite3.IntegrityError as exc:
+        except BaseException as exc:
             db.rollback()
-            raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
-        except BaseException:
-            db.rollback()
+            if is_integrity_error(exc):
+                raise Conflict(f"cannot {'undo' if backwards else 'redo'}: {exc}") from None
             raise
     return touched
 

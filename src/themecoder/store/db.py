@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,31 @@ from themecoder.store import schema
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def is_integrity_error(exc: BaseException) -> bool:
+    """A broken constraint on either backend (psycopg is imported only for server projects)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return True
+    psycopg = sys.modules.get("psycopg")
+    return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
+
+
+def is_server_target(target: object) -> bool:
+    """A PostgreSQL URL (`postgresql://host/db?project=name`) rather than a project file."""
+    from themecoder.store import pg
+
+    return pg.is_url(str(target)) if isinstance(target, str) else False
+
+
+def open_database(target: str | Path, *, create: bool = False) -> Database:
+    """The project at `target`: a SQLite file (a path) or a schema on a PostgreSQL server (a URL).
+    Both have the same interface; the PostgreSQL one is store.pg.PgDatabase."""
+    if is_server_target(target):
+        from themecoder.store.pg import PgDatabase
+
+        return PgDatabase(str(target), create=create)  # type: ignore[return-value]
+    return Database(target, create=create)
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
@@ -35,6 +61,8 @@ class ActionInfo:
 
 
 class Database:
+    dialect = "sqlite"
+
     def __init__(self, path: str | Path, *, create: bool = False) -> None:
         self.path = Path(path)
         self.read_only = False

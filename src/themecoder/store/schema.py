@@ -578,20 +578,68 @@ def current_version() -> int:
     return len(MIGRATIONS)
 
 
+def _is_pg(conn: object) -> bool:
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
 def captured_tables(conn: sqlite3.Connection) -> list[str]:
+    if _is_pg(conn):
+        from themecoder.store import pg_schema
+
+        return [t for t in pg_schema.tables(conn) if t not in UNCAPTURED]
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
     return sorted(r[0] for r in rows if r[0] not in UNCAPTURED)
 
 
+def data_tables(conn: sqlite3.Connection) -> list[str]:
+    """Every table that holds project data (the engine's own and `capture` left out)."""
+    if _is_pg(conn):
+        from themecoder.store import pg_schema
+
+        return [t for t in pg_schema.tables(conn) if t != "capture"]
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    return sorted(r[0] for r in rows if r[0] != "capture")
+
+
+def physical_order(conn: sqlite3.Connection, table: str) -> str:
+    """An ORDER BY that reads rows in the order they were stored (rowid, ctid), so that a copy
+    of the project lists ties the same way; '' for a table without one."""
+    if _is_pg(conn):
+        return "ORDER BY ctid"
+    without_rowid = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ? AND upper(sql) LIKE '%WITHOUT ROWID%'",
+        (table,)).fetchone()
+    return "" if without_rowid else "ORDER BY rowid"
+
+
+def reset_sequences(conn: sqlite3.Connection) -> None:
+    """After rows were copied in with their ids: the next generated id follows the largest."""
+    if not _is_pg(conn):
+        return  # SQLite's AUTOINCREMENT follows inserted ids by itself
+    from themecoder.store import pg_schema
+
+    pg_schema.reset_sequences(conn)
+
+
 def primary_key(conn: sqlite3.Connection, table: str) -> list[str]:
+    if _is_pg(conn):
+        from themecoder.store import pg_schema
+
+        return pg_schema.primary_key(conn, table)
     info = conn.execute(f"PRAGMA table_info({table})").fetchall()
     pk = sorted((r[5], r[1]) for r in info if r[5])
     return [name for _, name in pk]
 
 
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    if _is_pg(conn):
+        from themecoder.store import pg_schema
+
+        return pg_schema.columns(conn, table)
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
 
 

@@ -121,6 +121,9 @@ class ThemecoderApp(App[int]):
         self._show_status(status, loaded=False)
         if self._poll_seconds:
             self.set_interval(self._poll_seconds, self.poll_changes)
+        from themecoder.tui.live import LiveChanges  # issue 17: a server project's changes arrive live
+
+        self.live = LiveChanges(self).start()
         self.call_after_refresh(self._after_first_screen)
 
     def _after_first_screen(self) -> None:
@@ -132,6 +135,8 @@ class ThemecoderApp(App[int]):
         self.flush_writes()
         if self._writes is not None:
             self._writes.shutdown(wait=True)
+        if getattr(self, "live", None) is not None:
+            self.live.stop()  # issue 17
         self.project.close()
 
     def _show_status(self, status, *, loaded: bool) -> None:
