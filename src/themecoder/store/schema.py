@@ -476,7 +476,7 @@ def _migration_h18(conn: sqlite3.Connection) -> None:
         "participants": (("pseudonym",), ()),
     }
     for table, (one_line, texts) in fields.items():
-        present = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")').fetchall()}
+        present = set(columns(conn, table))
         for column in (c for c in (*one_line, *texts) if c in present):
             rows = conn.execute(f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" IS NOT NULL').fetchall()
             for row_id, value in rows:
@@ -491,7 +491,11 @@ def _migration_h18(conn: sqlite3.Connection) -> None:
                     conn.execute("SAVEPOINT h18_clean")
                     try:
                         conn.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE id = ?', (candidate, row_id))
-                    except sqlite3.IntegrityError:
+                    except Exception as exc:  # noqa: BLE001 -- a unique value taken: the next suffix
+                        from themecoder.store.db import is_integrity_error
+
+                        if not is_integrity_error(exc):
+                            raise
                         conn.execute("ROLLBACK TO h18_clean")
                         conn.execute("RELEASE h18_clean")
                         continue
@@ -505,6 +509,15 @@ def _migration_h12(conn: sqlite3.Connection) -> None:
     the table is rebuilt, its rows and indexes kept. `migrate` runs with foreign keys off, so
     dropping the old table fires no ON DELETE action elsewhere; the themes' key quotes are put
     back all the same, for a caller that runs this with them on."""
+    if _is_pg(conn):  # PostgreSQL changes a constraint in place (no rebuild, no FK juggling)
+        qualified = f'"{conn.schema_name}".codings'  # type: ignore[attr-defined]
+        for (name,) in conn.raw.execute(  # type: ignore[attr-defined]
+                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'u'",
+                (qualified,)).fetchall():
+            conn.raw.execute(f'ALTER TABLE {qualified} DROP CONSTRAINT "{name}"')  # type: ignore[attr-defined]
+        conn.raw.execute(f'ALTER TABLE {qualified} ADD UNIQUE (document_id, code_id, start, "end", coder)')  # type: ignore[attr-defined]
+        conn.execute("CREATE INDEX codings_coder ON codings(coder)")
+        return
     keys = conn.execute("SELECT id, key_coding_id FROM themes WHERE key_coding_id IS NOT NULL").fetchall()
     run_script(conn, """
 CREATE TABLE codings_h12 (
@@ -530,6 +543,8 @@ CREATE INDEX codings_code ON codings(code_id);
 CREATE INDEX codings_coder ON codings(coder);
 """)
     conn.executemany("UPDATE themes SET key_coding_id = ? WHERE id = ?", [(k, t) for t, k in keys])
+
+
 # The text index stored compactly (store/index.py says why): one row per document and one per
 # distinct lemma or form, instead of a row per token. The old rows are derived data: they are
 # dropped, and every document is indexed again on first use.
