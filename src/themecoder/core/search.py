@@ -39,20 +39,24 @@ class Hit:
     sentence_end: int
 
 
-def _terms(query: str, pipeline: Pipeline | None) -> list[tuple[str, str, bool]]:
+# A query term: its lemmas (Bokmål and Nynorsk), its form, and whether it is a prefix (ending *).
+Term = tuple[frozenset[str], str, bool]
+
+
+def _terms(query: str, pipeline: Pipeline | None) -> list[Term]:
     words = [w.strip(".,;:!?«»\"'()") for w in query.split()]
-    terms = []
+    terms: list[Term] = []
     for w in words:
         if not w:
             continue
         if w.endswith("*"):
-            terms.append((w[:-1].casefold(), w[:-1].casefold(), True))
+            terms.append((frozenset({w[:-1].casefold()}), w[:-1].casefold(), True))
             continue
         if pipeline is None:
             from themecoder.nlp import get_pipeline
 
             pipeline = get_pipeline()
-        terms.append((pipeline.lemma(w).casefold(), w.casefold(), False))
+        terms.append((frozenset(v.casefold() for v in pipeline.lemma_variants(w)), w.casefold(), False))
     return terms
 
 
@@ -63,8 +67,8 @@ def search(project: Project, query: str, *, pipeline: Pipeline | None = None,
     if not terms:
         return []
     db = project.db
-    lemma, form, prefix = terms[0]
-    firsts = store.index.matching_tokens(db, lemma, form, prefix=prefix, document_id=document_id)
+    lemmas, form, prefix = terms[0]
+    firsts = store.index.matching_tokens(db, lemmas, form, prefix=prefix, document_id=document_id)
     docs = {d.id: d for d in store.documents.documents(db)}
     people = {p.id: p.pseudonym for p in store.participants.participants(db)}
     texts: dict[str, str] = {}
@@ -107,10 +111,10 @@ def context_after(text: str) -> str:
     return _WS.sub(" ", text).rstrip()
 
 
-def _matches(token: tuple[int, int, str, str], term: tuple[str, str, bool]) -> bool:
-    """A token (start, end, lemma, form) against a query term (lemma, form, is prefix)."""
+def _matches(token: tuple[int, int, str, str], term: Term) -> bool:
+    """A token (start, end, lemma, form) against a query term (lemmas, form, is prefix)."""
     _start, _end, lemma, form = token
-    return form.startswith(term[1]) if term[2] else (lemma == term[0] or form == term[1])
+    return form.startswith(term[1]) if term[2] else (lemma in term[0] or form == term[1])
 
 
 def _sentence_of(sentences: list[tuple[int, int]], start: int, end: int, length: int) -> tuple[int, int]:

@@ -1,4 +1,5 @@
-"""Dictionary lemmas from simplemma (Norwegian Bokmål), imported lazily and cached."""
+"""Dictionary lemmas from simplemma (Bokmål, and Nynorsk for Nynorsk transcripts), imported
+lazily and cached."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -20,22 +21,23 @@ OVERRIDES = {
 
 
 @lru_cache(maxsize=200_000)
-def simple_lemma(word: str) -> str:
-    """Lowercase lemma of one lowercase word form; words without letters are returned as they are."""
+def simple_lemma(word: str, lang: str = LANG) -> str:
+    """Lowercase lemma of one lowercase word form in Bokmål ("nb") or Nynorsk ("nn"); words
+    without letters are returned as they are."""
     if not any(ch.isalpha() for ch in word):
         return word.lower()
-    if word in OVERRIDES:
+    if lang == LANG and word in OVERRIDES:
         return OVERRIDES[word]
     import simplemma
 
     try:
-        lemma = simplemma.lemmatize(word, lang=LANG)
+        lemma = simplemma.lemmatize(word, lang=lang)
     except Exception:  # pragma: no cover - simplemma is robust, but never break an analysis
         lemma = word
     return (lemma or word).lower()
 
 
-def fallback_lemma(text: str, initial: bool) -> str:
+def fallback_lemma(text: str, initial: bool, lang: str = LANG) -> str:
     """Lemma of a token without a trained model.
 
     A capitalised word that is not the first word of a sentence (or of a quotation) is most
@@ -44,4 +46,4 @@ def fallback_lemma(text: str, initial: bool) -> str:
     low = text.lower()
     if not initial and text[:1].isupper():
         return low
-    return simple_lemma(low)
+    return simple_lemma(low, lang)

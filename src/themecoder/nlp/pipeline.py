@@ -10,7 +10,9 @@ from typing import Any, Iterable
 
 from themecoder.nlp import lemmas as _lemmas
 from themecoder.nlp import segment as _segment
+from themecoder.nlp import standard
 from themecoder.nlp.results import Analysis, Entity, PipelineStatus, Token
+from themecoder.nlp.standard import written_standard
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _NUMBER_WITH_STOP = re.compile(r"[0-9][0-9.,:/\-–]*\.")
@@ -64,7 +66,7 @@ _OPENING = _segment.OPENERS | {":"}
 _SPACE, _PUNCT, _WORD = range(3)
 
 
-def _form_info(t: str) -> tuple[int, int, str, str, str]:
+def _form_info(t: str, lang: str = _lemmas.LANG) -> tuple[int, int, str, str, str]:
     """(kind, characters trimmed at the start, the word, its lemma at a sentence start, its
     lemma inside a sentence) for one token text, as the model-free path reads it."""
     if t.isspace():
@@ -75,8 +77,8 @@ def _form_info(t: str) -> tuple[int, int, str, str, str]:
     trim = len(t) - len(t.lstrip())
     if _NUMBER_WITH_STOP.fullmatch(word):
         word = word[:-1]
-    return (_WORD, trim, word, _lemmas.fallback_lemma(word, True),
-            _lemmas.fallback_lemma(word, False))
+    return (_WORD, trim, word, _lemmas.fallback_lemma(word, True, lang),
+            _lemmas.fallback_lemma(word, False, lang))
 
 
 class Pipeline:
@@ -97,8 +99,9 @@ class Pipeline:
         self._lock = threading.RLock()
         rules = getattr(getattr(nlp, "tokenizer", None), "rules", None) or {}
         self._abbreviations = frozenset(k for k in rules if len(k) > 1 and k.endswith("."))
-        # form -> what the fallback derives from it (see _form_info); grows with the vocabulary
-        self._forms: dict[str, tuple[int, int, str, str, str]] = {}
+        # written standard -> form -> what the fallback derives from it (see _form_info)
+        self._forms: dict[str, dict[str, tuple[int, int, str, str, str]]] = {}
+        self._standard = _lemmas.LANG  # of the text being analysed (nlp.standard)
         self.has_entities = self.kind == "model" and any(
             name in ("ner", "entity_ruler", "span_ruler") or "ner" in name for name in nlp.pipe_names
         )
@@ -124,6 +127,8 @@ class Pipeline:
         if not pieces:
             return result
         with self._lock:
+            # Nynorsk transcripts get Nynorsk lemmas, so a search finds their inflections too.
+            self._standard = written_standard(text)
             docs = self._nlp.pipe((text[s:e] for s, e in pieces), batch_size=_BATCH)
             for (offset, end), doc in zip(pieces, docs):
                 self._collect(doc, offset, result, text[offset:end])
@@ -139,7 +144,8 @@ class Pipeline:
         ws = [" " if sp else "" for _, _, sp in rows]
         starts = _segment.sentence_starts(texts, ws, self._abbreviations)
         tokens = out.tokens
-        forms = self._forms
+        lang = self._standard
+        forms = self._forms.setdefault(lang, {})
         for a, b in zip(starts, starts[1:] + [len(texts)]):
             first = last = -1
             initial = True
@@ -148,7 +154,7 @@ class Pipeline:
                 t = texts[k]
                 info = forms.get(t)
                 if info is None:
-                    info = forms[t] = _form_info(t)
+                    info = forms[t] = _form_info(t, lang)
                 kind, trim, word, lemma_initial, lemma_inside = info
                 if kind == _SPACE:
                     continue
@@ -213,10 +219,10 @@ class Pipeline:
                 lemma = ""
                 if model and tok.pos_ == "PROPN":
                     lemma = t.lower()
-                elif model:
+                elif model and self._standard == _lemmas.LANG:  # the model knows Bokmål only
                     lemma = tok.lemma_.lower()
                 if not lemma:
-                    lemma = _lemmas.fallback_lemma(t, is_initial)
+                    lemma = _lemmas.fallback_lemma(t, is_initial, self._standard)
                 out.tokens.append(Token(offset + start, offset + start + len(t), t, lemma))
                 initial = False
                 prev = t
@@ -239,6 +245,14 @@ class Pipeline:
     def lemma(self, word: str) -> str:
         """Lowercase lemma of one word (for search queries): `relasjonene` -> `relasjon`."""
         return self.lemmas([word])[0]
+
+    def lemma_variants(self, word: str) -> frozenset[str]:
+        """The lemmas a query word may have in a Bokmål or a Nynorsk transcript
+        ("gjorde": gjøre, gjere), so one search finds both."""
+        word = word.strip()
+        if not word:
+            return frozenset()
+        return frozenset({self.lemma(word), _lemmas.simple_lemma(word.lower(), standard.NYNORSK)})
 
     def lemmas(self, words: Iterable[str]) -> list[str]:
         words = [w.strip() for w in words]

@@ -117,17 +117,20 @@ def _spans(rows: Iterable[tuple[str, bytes]]) -> list[tuple[str, int, int]]:
     return sorted(out)
 
 
-def matching_tokens(db: Database, lemma: str, form: str, *, prefix: bool = False,
+def matching_tokens(db: Database, lemma: str | Iterable[str], form: str, *, prefix: bool = False,
                     document_id: str | None = None) -> list[tuple[str, int, int]]:
-    """(document id, start, end) of the tokens whose lemma is `lemma` or whose form is `form`;
-    with `prefix`, of the tokens whose form starts with `form`. In document and text order."""
+    """(document id, start, end) of the tokens whose lemma is `lemma` (or one of several) or
+    whose form is `form`; with `prefix`, of the tokens whose form starts with `form`. In
+    document and text order."""
     if prefix:
         sql = "SELECT document_id, spans FROM index_terms WHERE kind = ? AND term >= ? AND term < ?"
         params: list = [FORM, form, form + _TOP]
     else:
+        lemmas = [lemma] if isinstance(lemma, str) else sorted(lemma)
+        marks = ", ".join("?" for _ in lemmas) or "NULL"
         sql = ("SELECT document_id, spans FROM index_terms"
-               " WHERE ((kind = ? AND term = ?) OR (kind = ? AND term = ?))")
-        params = [LEMMA, lemma, FORM, form]
+               f" WHERE ((kind = ? AND term IN ({marks})) OR (kind = ? AND term = ?))")
+        params = [LEMMA, *lemmas, FORM, form]
     if document_id:
         sql += " AND document_id = ?"
         params.append(document_id)
