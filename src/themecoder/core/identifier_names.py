@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from themecoder.core.identifier_lexicon import _Lexicon
 from themecoder.core.identifier_patterns import (
+    _ABBREV,
     _NAME_PARTICLES,
     _PLACE_PREP,
     _STRONG_STREET_RE,
@@ -79,14 +80,15 @@ def _token_class(w: str, lex: _Lexicon) -> tuple[set[str], str]:
     g = _strip_genitive(w)
     if g:
         forms.append(g)
-    if "-" in w and all(p[:1].isupper() for p in w.split("-")):
-        parts = [p.casefold() for p in w.split("-")]
-        whole = w.casefold()
-        if not any(whole in s for s in (lex.first, lex.sur, lex.muni, lex.place, lex.work, lex.stop)):
-            if all(p in lex.first for p in parts):
-                return {"first"}, w  # "Mari-Ann", "Ole-Petter"
-            if all(p in lex.sur or p in lex.first for p in parts):
-                return {"sur"}, w  # "Hansen-Berg"
+    for hw in ((w, g) if g else (w,)):
+        if "-" in hw and all(p[:1].isupper() for p in hw.split("-")):
+            parts = [p.casefold() for p in hw.split("-")]
+            whole = hw.casefold()
+            if not any(whole in s for s in (lex.first, lex.sur, lex.muni, lex.place, lex.work, lex.stop)):
+                if all(p in lex.first for p in parts):
+                    return {"first"}, hw  # "Mari-Ann", "Ole-Petter", "Anne-Karis"
+                if all(p in lex.sur or p in lex.first for p in parts):
+                    return {"sur"}, hw  # "Hansen-Berg"
     for f in forms:
         wf = f.casefold()
         cls = set()
@@ -140,7 +142,7 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
         while hi - lo > 1:
             s, e, w, cls, form = run[lo]
             if sentence_initial(s) and (not (cls & {"first", "muni", "place", "work"})
-                                        or form.casefold() in lex.common):
+                                        or form.casefold() in lex.common) and _ordinary(w, form, lex):
                 lo += 1
                 continue
             break
@@ -154,6 +156,16 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
             _classify_single(text, run[0], lex, sentence_initial, add)
             continue
         _classify_multi(text, run, lex, sentence_initial, add)
+
+
+def _ordinary(w: str, form: str, lex: _Lexicon) -> bool:
+    """The common-word test: an ordinary word (any inflected form), not a name candidate."""
+    wf = w.casefold()
+    if wf in _ABBREV or lex.is_word(wf) or (form != w and lex.is_word(form.casefold())):
+        return True
+    if "-" in wf:
+        return all(lex.is_word(p) for p in wf.split("-") if p)
+    return False
 
 
 def _context_kind(text: str, s: int) -> tuple[str, float, str]:
@@ -175,7 +187,8 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
         return
     initial = sentence_initial(s)
     common = form.casefold() in lex.common or w.casefold() in lex.common
-    if initial and (common or not cls):
+    ordinary = _ordinary(w, form, lex)
+    if initial and (common or (not cls and ordinary) or (cls <= {"sur"} and ordinary)):
         return
     prev = _prev_words(text, s, 1)
     after_place_prep = bool(prev) and prev[-1] in _PLACE_PREP
@@ -207,6 +220,10 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
             add(_Cand(s, e, "address", "gatenavn (uten husnummer)", 0.5, "rule"))
             return
         kind, conf, why = _context_kind(text, s)
+        if not ordinary:
+            # the common-word test: not an ordinary word, so a name (or a place) wherever it stands
+            conf = max(conf, 0.55 if not initial else 0.5)
+            why = "stor forbokstav, ikke et vanlig ord (navn?)" if kind == "person" else why
         add(_Cand(s, e, kind, why, conf, "rule"))
 
 
@@ -240,6 +257,9 @@ def _classify_multi(text: str, run: list[Item], lex: _Lexicon, sentence_initial:
         return
     if first_is_name:
         add(_Cand(s0, e0, "person", "fornavn fulgt av ord med stor forbokstav", 0.75, "gazetteer"))
+        return
+    if all(c & {"first", "sur", "initial"} or not _ordinary(it[2], it[4], lex) for c, it in zip(classes, run)):
+        add(_Cand(s0, e0, "person", "navnesekvens (navn og ord som ikke er vanlige ord)", 0.7, "rule"))
         return
     if sentence_initial(s0) and not any(classes):
         run = run[1:]

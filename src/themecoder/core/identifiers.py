@@ -51,6 +51,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from themecoder.core import identifier_propagate as propagate
 from themecoder.core import identifier_rules as rules
 from themecoder.core.identifier_lexicon import fnr_kind, gazetteer, valid_fnr, valid_orgnr
 from themecoder.core.identifier_names import _capitalised_words
@@ -104,40 +105,73 @@ def detect_identifiers(
     known_names: Iterable[str] = (),
     ignored: Iterable[str] = (),
     skip_spans: Iterable[tuple[int, int]] = (),
+    project_names: Iterable[str] = (),
 ) -> list[Suspect]:
     """Candidate identifiers in `text`, sorted by position, overlaps merged.
 
     Each block between blank lines (a speaker turn, a paragraph, a theme's name and its
-    description) is examined on its own, so no detection ever spans two blocks.
-    See `_detect_block` for the arguments.
+    description) is examined on its own, so no detection ever spans two blocks. The spans
+    passed in are cut into blocks in one sorted sweep (linear in text and spans, issue 18).
+
+    After the blocks, every person name found (and every name in `project_names`, the names
+    found in the project's other documents) is searched for again in the whole text in every
+    form: genitive, the parts of a hyphenated name, and lower case when it is not also an
+    ordinary word. A text written almost entirely in lower case (a transcript typed without
+    capitals) is read with the name and place lists case-insensitively, with the common-word
+    test. See `_detect_block` for the other arguments.
     """
+    known_names, ignored = list(known_names), list(ignored)
+    lower_case = propagate.mostly_lower_case(text)
     blocks, pos = [], 0
     for m in _BLOCK_BREAK_RE.finditer(text):
         blocks.append((pos, m.start()))
         pos = m.end()
     blocks.append((pos, len(text)))
-    if len(blocks) == 1:
-        return _detect_block(text, sentences=sentences, entities=entities, known_names=known_names,
-                             ignored=ignored, skip_spans=skip_spans)
-    entities, skip_spans = list(entities), list(skip_spans)
-    known_names, ignored = list(known_names), list(ignored)
+    cut_sent = None if sentences is None else _Cutter([(int(s), int(e)) for s, e in sentences])
+    cut_ent = _Cutter(list(entities))
+    cut_skip = _Cutter([(int(s), int(e)) for s, e in skip_spans])
     out: list[Suspect] = []
     for a, b in blocks:
         if a >= b:
             continue
-
-        def inside(spans):
-            return [(max(s, a) - a, min(e, b) - a, *rest) for s, e, *rest in spans if s < b and e > a]
-
         found = _detect_block(
             text[a:b],
-            sentences=None if sentences is None else [(s, e) for s, e, in inside(sentences)],
-            entities=inside(entities), known_names=known_names, ignored=ignored,
-            skip_spans=[(s, e) for s, e in inside(skip_spans)],
+            sentences=None if cut_sent is None else [(s, e) for s, e, *_r in cut_sent.inside(a, b)],
+            entities=cut_ent.inside(a, b), known_names=known_names, ignored=ignored,
+            skip_spans=[(s, e) for s, e, *_r in cut_skip.inside(a, b)], lower_case=lower_case,
         )
         out.extend(Suspect(x.start + a, x.end + a, x.text, x.kind, x.reason, x.confidence, x.source)
                    for x in found)
+    extra = propagate.name_forms(text, out, list(project_names), ignored, Regions(cut_skip.spans),
+                                 lower_case)
+    if extra:
+        out = propagate.merge(out, [Suspect(*x) for x in extra])
     return out
+
+
+class _Cutter:
+    """Spans sorted once and handed out block by block, relative to the block (one sweep)."""
+
+    def __init__(self, spans: list):
+        self.spans = sorted((s for s in spans if len(s) >= 2), key=lambda x: (int(x[0]), int(x[1])))
+        self._i = 0
+        self._ends = [int(x[1]) for x in self.spans]
+
+    def inside(self, a: int, b: int) -> list:
+        """Spans overlapping [a, b), clipped and relative to a. Blocks must come in order."""
+        spans, i = self.spans, self._i
+        while i < len(spans) and int(spans[i][1]) <= a and int(spans[i][0]) < a:
+            i += 1
+        self._i = i
+        out = []
+        j = i
+        while j < len(spans) and int(spans[j][0]) < b:
+            s, e, *rest = spans[j]
+            s, e = int(s), int(e)
+            if e > a:
+                out.append((max(s, a) - a, min(e, b) - a, *rest))
+            j += 1
+        return out
 
 
 def _detect_block(
@@ -148,9 +182,12 @@ def _detect_block(
     known_names: Iterable[str] = (),
     ignored: Iterable[str] = (),
     skip_spans: Iterable[tuple[int, int]] = (),
+    lower_case: bool = False,
 ) -> list[Suspect]:
-    """Candidate identifiers in `text`, sorted by position, overlaps merged.
+    """Candidate identifiers in one block, sorted by position, overlaps merged.
 
+    lower_case: the document is written (almost) without capitals: match the name and place
+        lists case-insensitively (words that are not ordinary words only).
     sentences: (start, end) spans from the NLP layer, used to tell which capitalised words
         start a sentence; when None, sentence starts are found with a simple rule (after
         . ? ! : ; and at line starts, after speaker labels and timestamps).
@@ -175,6 +212,8 @@ def _detect_block(
     masked = rules.multiword_entries(b)
     rules.known_names(b, known_names)
     _capitalised_words(text, b.lex, b.sentence_initial, masked, b.skip, b.ignored, b.add)
+    if lower_case:
+        propagate.lower_case_names(b, masked)
     rules.entities(b, entities)
     return _finish(text, b.cands, b.skip, b.ignored)
 
