@@ -198,7 +198,7 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
     is_place = bool(cls & {"muni", "place"})
     if "work" in cls and (not (cls & {"first", "sur"}) or work_cue):
         add(_Cand(s, e, "workplace", "institusjon i listen over arbeidsplasser", 0.75 - d, "gazetteer"))
-    elif is_place and (after_place_prep or not (cls & {"first", "sur"})) and not person_cue:
+    elif is_place and (after_place_prep or not (cls & {"first", "sur"}) or "muni" in cls) and not person_cue:
         if work_cue and "muni" not in cls:
             add(_Cand(s, e, "workplace", "stedsnavn etter «jobber på» (arbeidsplass?)", 0.6 - d, "gazetteer"))
         elif "muni" in cls:
@@ -208,7 +208,12 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
     elif "first" in cls:
         add(_Cand(s, e, "person", "fornavn i navnelisten", 0.75 - d, "gazetteer"))
     elif "sur" in cls:
-        if initial and not person_cue:
+        if initial and not person_cue and ordinary:
+            return
+        if after_place_prep and not person_cue:
+            # most Norwegian surnames are farm names: «på Haukeland», «på Mongstad» is a place
+            add(_Cand(s, e, "place", "etternavn etter stedspreposisjon (gård, sted eller arbeidsplass)", 0.55,
+                      "gazetteer"))
             return
         add(_Cand(s, e, "person", "etternavn i navnelisten", 0.6 if not person_cue else 0.75, "gazetteer"))
     elif is_place:
@@ -220,6 +225,8 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
             add(_Cand(s, e, "address", "gatenavn (uten husnummer)", 0.5, "rule"))
             return
         kind, conf, why = _context_kind(text, s)
+        if not initial:
+            conf = max(conf, 0.5)  # a capitalised word mid-sentence names something: a nickname, a place
         if not ordinary:
             # the common-word test: not an ordinary word, so a name (or a place) wherever it stands
             conf = max(conf, 0.55 if not initial else 0.5)
@@ -267,5 +274,7 @@ def _classify_multi(text: str, run: list[Item], lex: _Lexicon, sentence_initial:
             return
         s0 = run[0][0]
     kind, conf, why = _context_kind(text, s0)
+    if not sentence_initial(s0) and kind != "person":
+        conf = max(conf, 0.55)  # «på Quality Hotel Grand Royal»: a named place or workplace
     add(_Cand(s0, e0, kind, "flere ord med stor forbokstav" if conf < 0.5 else why,
               max(conf, 0.45), "rule"))

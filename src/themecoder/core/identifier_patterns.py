@@ -102,12 +102,17 @@ _MODEL_YEAR_RE = re.compile(r"\b(?:er|var)\s+(?:en\s+|ekte\s+)?(?P<y>(?:19|20)?\
 
 _NUMWORD = (r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
             r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|hundre)")
+_NUMWORD = (rf"(?:(?:en|ein|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni)\s?og\s?(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)"
+            rf"|{_NUMWORD})")
 _AGE_NUM = rf"(?:\d{{1,3}}|{_NUMWORD})"
 _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
     (re.compile(r"(?<![\w\-])(?P<a>\d{1,3})\s?-?\s?åring(?:en)?(?![\w])", re.IGNORECASE), 0.65,
      "«N-åring» (eksakt alder)", "plain"),
     (re.compile(rf"(?<![\w\-])(?P<a>{_AGE_NUM})\s+år\s+gam(?:mel|le|malt)\b", re.IGNORECASE), 0.65,
      "«N år gammel» (eksakt alder)", "plain"),
+    (re.compile(rf"(?<![\w\-])(?:jeg|eg|æ|æg|jæ|han|hun|ho|hu|hen|mora\s+mi|mor\s+mi|faren\s+min|far\s+min)\s+"
+                rf"(?:e|va|æ|ær)\s+(?:nå\s+|no\s+|snart\s+|bare\s+|berre\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])",
+                re.IGNORECASE), 0.6, "alder etter «ho e / han va» (dialekt)", "subj"),
     (re.compile(rf"\b(?:er|var|blir|ble|vart|er\s+blitt|har\s+blitt)\s+(?:jeg|eg|han|hun|ho|hen|du|mor|far|mamma|pappa)\s+"
                 rf"(?:nå\s+|snart\s+|nesten\s+|akkurat\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "alder etter «er jeg/han/hun»", "subj"),
@@ -146,6 +151,23 @@ for _group, _conf in ((_TITLES_HIGH, 0.6), (_TITLES_MID, 0.45), (_TITLES_LOW, 0.
         rf"(?<![\w\-])(?P<t>{_alts})(?:en|n|a|et)?"
         rf"(?P<for>(?-i:\s+(?:for|i|på|ved)\s+[{_LO}\-]+(?:\s+og\s+[{_LO}\-]+)?))?(?![\w\-])",
         re.IGNORECASE), _conf))
+# Productive endings of rare, specialised titles: a compound with a specific first part
+# («erfaringskonsulent», «ruskoordinator», «musikkterapeut») usually names one post in a small service.
+_TITLE_ENDINGS = ("konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
+                  "rettleiar|rettleder|kontakt|prest|psykolog|pedagog|leder|leiar|sjef|ansvarlig|ansvarleg|"
+                  "sekretær|fullmektig|representant|ombud|verge|mentor|inspektør|ingeniør")
+_TITLE_ENDING_RE = re.compile(
+    rf"(?<![\w\-])(?P<t>(?P<pre>[{_LO}]{{3,}}?)(?P<link>s|e)?(?P<suf>{_TITLE_ENDINGS}))"
+    rf"(?:en|a|et|ane|ar)?(?![\w\-])", re.IGNORECASE)
+# Compounds with these endings that are everyday posts in every service, not one person's title.
+_COMMON_TITLES = frozenset("""helsesykepleier sykepleier sjukepleiar vernepleier miljøterapeut 
+saksbehandler fastlege lege lærer barnehagelærer assistent miljøarbeider sosionom barnevernspedagog spesialpedagog
+førskolelærer støttekontakt kontaktlærer primærkontakt kontaktperson primærkontakten avdelingsleder leder
+teamleder nærmeste prosjektleder daglig styreleder psykolog sjef kokk renholder sekretær konsulent rådgiver
+veileder koordinator terapeut spesialist ingeniør representant""".replace("?", "").split())
+# First parts that make a general, not a specialised, title («teamleder», «prosjektkoordinator»).
+_TITLE_PRE_STOP = frozenset("""kontakt fag team prosjekt pasient bruker kunde personal mellom topp over under hoved
+sam med nærmeste daglig avdeling seksjon enhet""".split())
 _TITLE_LEADER_RE = re.compile(r"(?:leder|leiar|sjef|styrer|styrar)$", re.IGNORECASE)
 _STYRER_CUE_RE = re.compile(r"\b(?:er|var|ble|blitt|vært|jobber\s+som|jobbet\s+som|som\s+ny)\s+$", re.IGNORECASE)
 
@@ -253,6 +275,36 @@ def _person_cue(text: str, pos: int, strong: bool) -> bool:
         return True
     return last in (_STRONG_PERSON_CUES if strong else _PERSON_CUES)
 
+
+# Initials standing for a person: «K.H.», «T. M.», «A.B.» (two or three letters with full stops).
+_INITIALS_RE = re.compile(rf"(?<![\w.])(?P<i>[{_UP}]\.\s?[{_UP}]\.(?:\s?[{_UP}]\.)?)(?![\w])")
+_INITIALS_NOT = frozenset({"A.S.", "D.S.", "P.S.", "N.B.", "E.U.", "U.S.", "O.K."})
+
+# Dates written in words: «tredje mai nittenåttifem», «første april 1962», «den 21. juni».
+_ORDINALS = ("første|andre|annen|tredje|fjerde|femte|sjette|sjuende|syvende|sjuande|åttende|åttande|niende|niande|"
+             "tiende|tiande|ellevte|tolvte|trettende|trettande|fjortende|fjortande|femtende|femtande|sekstende|"
+             "sekstande|syttende|syttande|attende|attande|nittende|nittande|tjuende|tjuande|tjueførste|tjueandre|"
+             "tjuetredje|tjuefjerde|tjuefemte|tjuesjette|tjuesjuende|tjuesyvende|tjueåttende|tjueniende|"
+             "trettiende|trettiførste|enogtjuende|toogtjuende|treogtjuende")
+_ORDINAL_DAY = {w: i + 1 for i, w in enumerate(
+    "første andre tredje fjerde femte sjette sjuende åttende niende tiende ellevte tolvte trettende fjortende "
+    "femtende sekstende syttende attende nittende tjuende tjueførste tjueandre tjuetredje tjuefjerde tjuefemte "
+    "tjuesjette tjuesjuende tjueåttende tjueniende trettiende trettiførste".split())}
+_ORDINAL_DAY.update({"annen": 2, "syvende": 7, "sjuande": 7, "åttande": 8, "niande": 9, "tiande": 10,
+                     "trettande": 13, "fjortande": 14, "femtande": 15, "sekstande": 16, "syttande": 17,
+                     "attande": 18, "nittande": 19, "tjuande": 20, "tjuesyvende": 27, "enogtjuende": 21,
+                     "toogtjuende": 22, "treogtjuende": 23})
+_YEAR_WORDS = (r"(?:nitten|tjue|totusen|to\s+tusen)(?:\s?hundre)?(?:\s?og)?\s?"
+               r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
+               r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni)?")
+_WORD_DATE_RE = re.compile(
+    rf"(?<![\w])(?:den\s+)?(?P<d>{_ORDINALS}|[0-3]?\d\.)\s+(?P<m>{_MONTHS})"
+    rf"(?:\s+(?P<y>(?:19|20)\d{{2}}|{_YEAR_WORDS}))?(?![\w])", re.IGNORECASE)
+_BIRTH_YEAR_WORDS_RE = re.compile(
+    r"\b(?:født|fødd)\s+(?:i\s+|år\s+)?(?P<y>(?:nitten|totusen|to\s+tusen)\s?(?:hundre)?\s?(?:og)?\s?"
+    r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
+    r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni))"
+    r"(?![\w])", re.IGNORECASE)
 
 _NAME_PARTICLES = frozenset("von van der de af la bin ibn al el ben da di du".split())
 

@@ -13,7 +13,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from themecoder.core.identifier_lexicon import _lexicon
-from themecoder.core.identifier_patterns import _STRONG_PERSON_CUES, _WORD_RE, _Cand, _norm, _prev_words
+from themecoder.core.identifier_patterns import (
+    _STRONG_PERSON_CUES,
+    _WORD_RE,
+    _Cand,
+    _norm,
+    _prev_words,
+    _work_cue,
+)
 from themecoder.core.text import Regions
 
 if TYPE_CHECKING:
@@ -45,7 +52,7 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     name = " ".join(name.split())
     words = name.split()
-    whole_ok = not (len(words) == 1 and lex.is_word(name.casefold()))
+    whole_ok = not (len(words) == 1 and _ambiguous(lex, name.casefold()))
     out.append((name, whole_ok))
     parts = [p for w in words for p in w.split("-")] if len(words) > 1 or "-" in name else []
     for p in parts:
@@ -53,8 +60,18 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
         if len(p) < 3 or not p[:1].isupper() or pf in lex.stop:
             continue
         if lex.is_name(pf) or not lex.is_word(pf):
-            out.append((p, not lex.is_word(pf)))
+            out.append((p, not _ambiguous(lex, pf)))
     return out
+
+
+def _ambiguous(lex, wf: str) -> bool:
+    """A name that is also a frequent ordinary word (Per/per, Liv/liv, Berg/berg): the curated
+    collision list, or, for words that are no known name, the word lists."""
+    if wf in lex.common:
+        return True
+    if wf in lex.first:
+        return False
+    return lex.is_word(wf)
 
 
 def name_forms(text: str, found: list[Any], project_names: list[str], ignored: Iterable[str],
@@ -150,9 +167,10 @@ def lower_case_names(b: "Block", masked: Regions) -> None:
             cls = _classes(lex, wf)
         if not cls or wf in lex.stop:
             continue
-        if lex.is_word(wf) or lex.is_word(w) or wf in lex.common:
+        if _ambiguous(lex, wf) or (not cls & {"first"} and (lex.is_word(w) or lex.is_word(wf))):
             prev = _prev_words(text, s, 1)
-            if not (prev and prev[-1] in _NAME_CUES and cls & {"first", "sur"}):
+            if not ((prev and prev[-1] in _NAME_CUES and cls & {"first", "sur"})
+                    or ("work" in cls and _work_cue(text, s))):
                 continue
         if cls & {"first", "sur"}:
             b.add(_Cand(s, e, "person", "navn med liten forbokstav (tekst uten store bokstaver)", 0.6, "gazetteer"))
@@ -174,3 +192,28 @@ def _classes(lex, wf: str) -> set[str]:
     if wf in lex.work:
         cls.add("work")
     return cls
+
+
+_CUED_LOWER_RE = re.compile(
+    r"\b(?P<cue>sa|sier|seier|heter|het|heiter|heitte|kalt|kalles|spurte|ringte|med|og|han|hun|ho|hu|på|i|fra|frå"
+    r"|til|ved|bor|bur|bodde|budde)\s+(?P<w>[a-zæøå][a-zæøå\-]{2,})(?![\w])")
+_CUE_PERSON = frozenset("sa sier seier heter het heiter heitte kalt kalles spurte ringte med og han hun ho hu".split())
+_CUE_PLACE = frozenset("på i fra frå til ved bor bur bodde budde".split())
+
+
+def cued_lower_names(b: "Block", masked: Regions) -> None:
+    """A name or place typed in lower case in an ordinary text: only right after a cue («sa
+    kari», «på tøyen»), and only when it is not an ordinary word."""
+    lex, text = b.lex, b.text
+    for m in _CUED_LOWER_RE.finditer(text):
+        w, cue = m.group("w"), m.group("cue").casefold()
+        s, e = m.start("w"), m.end("w")
+        if (masked and masked.overlaps(s, e)) or (b.skip and b.skip.overlaps(s, e)):
+            continue
+        if w in lex.common or w in lex.stop:
+            continue
+        if cue in _CUE_PERSON and w in lex.first and not _ambiguous(lex, w):
+            b.add(_Cand(s, e, "person", "fornavn med liten forbokstav etter «sa/heter/han»", 0.55, "gazetteer"))
+        elif cue in _CUE_PLACE and (w in lex.place or w in lex.muni) and (
+                not lex.is_word(w) or _prev_words(text, m.start(), 2)[:1] in (["bor"], ["bur"], ["bodde"], ["budde"])):
+            b.add(_Cand(s, e, "place", "stedsnavn med liten forbokstav etter stedspreposisjon", 0.55, "gazetteer"))

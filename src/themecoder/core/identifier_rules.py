@@ -18,6 +18,14 @@ from themecoder.core.identifier_patterns import (
     _ANYTOKEN_RE,
     _BIRTH_CUE_RE,
     _BIRTH_YEAR_RE,
+    _BIRTH_YEAR_WORDS_RE,
+    _COMMON_TITLES,
+    _INITIALS_NOT,
+    _INITIALS_RE,
+    _ORDINAL_DAY,
+    _TITLE_ENDING_RE,
+    _TITLE_PRE_STOP,
+    _WORD_DATE_RE,
     _DETERMINERS,
     _EMAIL_RE,
     _FNR_CUE_RE,
@@ -295,6 +303,8 @@ def _age_after_verb(b: Block, m: re.Match[str], conf: float) -> float | None:
     elif not _bare_age_ok(b, m, verb, nxt_w, after):
         return None
     if verb == "var":
+        if len(before) == 2 and before[0] in {"da", "då", "når", "mens", "siden", "sidan"}:
+            return None  # «da jeg var tolv»: an age at some past event, not the person's age
         return 0.45  # an age at some past event is a weaker identifier
     return conf if has_year else conf - 0.05
 
@@ -302,13 +312,12 @@ def _age_after_verb(b: Block, m: re.Match[str], conf: float) -> float | None:
 def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) -> bool:
     """A number without «år» is an age only when no unit follows, and after er/var/blir
     only at the end of a clause ("… og er 55."), after a pronoun or a name."""
-    if not m.group("a").isdigit():
-        return False
+    digits = m.group("a").isdigit()
     if nxt_w in _AGE_STOP_AFTER - {"i", "til", "og"}:
         return False
     if verb not in {"er", "var", "blir"}:
-        return True
-    if not re.match(r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|i\s+år|i\s+dag)\b)", after):
+        return digits or nxt_w in {"i", "og", "nå", "no", "", "da", "då"}
+    if not _CLAUSE_END_RE.match(after):
         return False
     prefix = _line_prefix(b.text, m.start(), 40)
     raw_prev = re.search(r"(\w+)(\W*)$", prefix)
@@ -316,8 +325,15 @@ def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) 
     pw_pos = m.start() - len(prefix) + (raw_prev.start(1) if raw_prev else 0)
     is_name = (_is_cap(pw) and not pw.isupper()
                and (not b.sentence_initial(pw_pos) or pw.casefold() in b.lex.first))
-    return is_name or pw.casefold() in {"jeg", "eg", "han", "hun", "ho", "hen", "du", "og",
-                                         "nå", "no", "snart", "bare", "berre", "nesten", "akkurat"}
+    return is_name or pw.casefold() in _AGE_SUBJECTS
+
+
+_CLAUSE_END_RE = re.compile(
+    r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|da|då|i\s+år|i\s+dag)\b"
+    r"|og\s+(?:har|hadde|er|var|går|gikk|bor|bur|budde|bodde|jobber|jobbar|jobbet|bruker|ser)\b)")
+_AGE_SUBJECTS = frozenset("""jeg eg æ han hun ho hu hen du og nå no snart bare berre nesten akkurat vel gutten
+jenta jenten sønnen sonen dattera datteren dottera mora moren mor faren far bestefar bestemor mormor morfar farmor
+farfar broren bror søstera søsteren syster kona mannen sambo samboeren""".split())
 
 
 def job_titles(b: Block) -> None:
@@ -336,6 +352,51 @@ def job_titles(b: Block) -> None:
                 end = m.end()  # "enhetsleder for hjemmetjenesten" is one title
             add(_Cand(m.start(), end, "job_title", "sjelden stillingstittel (indirekte identifikator)", conf, "rule"))
 
+
+
+def job_title_endings(b: Block) -> None:
+    """Specialised titles formed with productive endings («erfaringskonsulent», «ruskoordinator»,
+    «musikkterapeuten»): a compound whose first part is a word, not an everyday post."""
+    lex = b.lex
+    for m in _TITLE_ENDING_RE.finditer(b.text):
+        t = m.group("t").casefold()
+        pre = m.group("pre").casefold()
+        if t in _COMMON_TITLES or pre in _TITLE_PRE_STOP or t in lex.stop:
+            continue
+        whole_pre = pre + (m.group("link") or "").casefold()
+        if t not in lex.titles and not (lex.is_word(pre) or lex.is_word(whole_pre)):
+            continue
+        b.add(_Cand(m.start(), m.end(), "job_title", "spesialisert stillingstittel (indirekte identifikator)", 0.45,
+                    "rule"))
+
+
+def initials(b: Block) -> None:
+    """Initials standing for a person («K.H.», «T. M.»)."""
+    for m in _INITIALS_RE.finditer(b.text):
+        if m.group("i").replace(" ", "") in _INITIALS_NOT:
+            continue
+        b.add(_Cand(m.start("i"), m.end("i"), "person", "initialer («K.H.»)", 0.6, "rule"))
+
+
+def word_dates(b: Block) -> None:
+    """Dates and years of birth written in words («født tredje mai nittenåttifem»)."""
+    text = b.text
+    for m in _WORD_DATE_RE.finditer(text):
+        d = m.group("d").casefold()
+        day = int(d[:-1]) if d.endswith(".") else _ORDINAL_DAY.get(d, 0)
+        mo = _MONTH_NO.get(m.group("m").casefold(), 0)
+        if not (1 <= mo <= 12 and 1 <= day <= _DAYS[mo - 1]):
+            continue
+        y = (m.group("y") or "").strip()
+        end = m.end() if y else m.end("m")
+        if _BIRTH_CUE_RE.search(_line_prefix(text, m.start(), 30)):
+            b.add(_Cand(m.start(), end, "birth_date", "dato etter «født» (fødselsdato)", 0.9, "rule"))
+        elif y:
+            b.add(_Cand(m.start(), end, "date", "eksakt dato", 0.5, "rule"))
+        elif (day, mo) not in _HOLIDAYS and not d.endswith("."):
+            b.add(_Cand(m.start(), end, "date", "eksakt dato uten årstall", 0.35, "rule"))
+    for m in _BIRTH_YEAR_WORDS_RE.finditer(text):
+        b.add(_Cand(m.start("y"), m.end("y"), "birth_date", "fødselsår i ord etter «født»", 0.7, "rule"))
 
 
 def workplaces(b: Block) -> None:

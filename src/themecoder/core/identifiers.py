@@ -206,7 +206,8 @@ def _detect_block(
         return []
     b = rules.prepare(text, sentences=sentences, ignored=ignored, skip_spans=skip_spans)
     for rule in (rules.emails, rules.urls, rules.national_ids, rules.phones, rules.org_numbers,
-                 rules.vehicles, rules.dates, rules.ages, rules.job_titles, rules.workplaces,
+                 rules.vehicles, rules.dates, rules.word_dates, rules.ages, rules.job_titles,
+                 rules.job_title_endings, rules.initials, rules.workplaces,
                  rules.addresses):
         rule(b)
     masked = rules.multiword_entries(b)
@@ -214,6 +215,8 @@ def _detect_block(
     _capitalised_words(text, b.lex, b.sentence_initial, masked, b.skip, b.ignored, b.add)
     if lower_case:
         propagate.lower_case_names(b, masked)
+    else:
+        propagate.cued_lower_names(b, masked)
     rules.entities(b, entities)
     return _finish(text, b.cands, b.skip, b.ignored)
 
