@@ -210,6 +210,9 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
     elif "sur" in cls:
         if initial and not person_cue and ordinary:
             return
+        if work_cue:
+            add(_Cand(s, e, "workplace", "navn etter «jobber på» (arbeidsplass?)", 0.6, "gazetteer"))
+            return
         if after_place_prep and not person_cue:
             # most Norwegian surnames are farm names: «på Haukeland», «på Mongstad» is a place
             add(_Cand(s, e, "place", "etternavn etter stedspreposisjon (gård, sted eller arbeidsplass)", 0.55,

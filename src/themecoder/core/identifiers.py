@@ -55,7 +55,14 @@ from themecoder.core import identifier_propagate as propagate
 from themecoder.core import identifier_rules as rules
 from themecoder.core.identifier_lexicon import fnr_kind, gazetteer, valid_fnr, valid_orgnr
 from themecoder.core.identifier_names import _capitalised_words
-from themecoder.core.identifier_patterns import _BLOCK_BREAK_RE, ENTITY_KINDS, _Cand, _norm
+from themecoder.core.identifier_patterns import (
+    _BLOCK_BREAK_RE,
+    _PLACEHOLDER_RE,
+    ENTITY_KINDS,
+    _Cand,
+    _labels_and_starts,
+    _norm,
+)
 from themecoder.core.text import Regions
 
 __all__ = [
@@ -142,8 +149,10 @@ def detect_identifiers(
         )
         out.extend(Suspect(x.start + a, x.end + a, x.text, x.kind, x.reason, x.confidence, x.source)
                    for x in found)
-    extra = propagate.name_forms(text, out, list(project_names), ignored, Regions(cut_skip.spans),
-                                 lower_case)
+    labels, _starts = _labels_and_starts(text)
+    skip_all = Regions([(s, e) for s, e, *_r in cut_skip.spans] + labels
+                       + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
+    extra = propagate.name_forms(text, out, list(project_names), ignored, skip_all, lower_case)
     if extra:
         out = propagate.merge(out, [Suspect(*x) for x in extra])
     return out
@@ -153,7 +162,13 @@ class _Cutter:
     """Spans sorted once and handed out block by block, relative to the block (one sweep)."""
 
     def __init__(self, spans: list):
-        self.spans = sorted((s for s in spans if len(s) >= 2), key=lambda x: (int(x[0]), int(x[1])))
+        good = []
+        for x in spans:
+            try:
+                good.append((int(x[0]), int(x[1]), *x[2:]))
+            except (TypeError, ValueError, IndexError):
+                continue  # a malformed span from a caller is ignored, never fatal
+        self.spans = sorted(good, key=lambda x: (x[0], x[1]))
         self._i = 0
         self._ends = [int(x[1]) for x in self.spans]
 
