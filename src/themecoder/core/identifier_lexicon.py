@@ -178,6 +178,15 @@ kvarannan einannan hverandre""".split())
 _NN_SUFFIXES = ("ane", "ene", "ast", "aste", "ande", "ar", "er", "en", "et", "a", "e", "te", "de", "t", "ne", "r")
 
 
+# Last parts of Norwegian farm names (and so of many surnames and small places): a word ending
+# in one of these is not taken for an ordinary compound.
+_FARM_ELEMENTS = frozenset("""land heim heimen stad staden rud vik vika viken dal dalen nes neset set eng enga engen li
+lid lie lien by bø haug haugen bakke bakken berg berget vold voll vollen mo moen strand stranda holm holmen sæter
+seter setra hus gård gard garden tveit tveiten rød øy øya åsen ås stein sund fjord bekk fjell myr myra hol hola tun
+tunet skog skogen lund vang vangen rem um eid evje foss fossen borg rønning ødegård kvern hammer hamar plass
+sletta sletten flaten bråten rud tangen nesset nesje lia hagen""".split())
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     first: frozenset[str]
@@ -193,6 +202,7 @@ class _Lexicon:
     words: frozenset[str] = frozenset()     # Bokmål forms, Nynorsk lemmas, dialect words
     nn: frozenset[str] = frozenset()        # Nynorsk lemmas alone (for suffix stripping)
     titles: frozenset[str] = frozenset()    # occupation nouns (singular, lower case)
+    curated: frozenset[str] = frozenset()   # names and places from the hand-checked gazetteers
 
     def is_word(self, wf: str) -> bool:
         """True if `wf` (casefolded) is an ordinary word: a Bokmål form, a Nynorsk lemma or an
@@ -203,6 +213,29 @@ class _Lexicon:
             if wf.endswith(suf) and len(wf) - len(suf) >= 3 and wf[:-len(suf)] in self.nn:
                 return True
         return False
+
+    def is_compound(self, wf: str) -> bool:
+        """A compound of ordinary words («spesialisthelsetjenesten»), not a farm-name surname
+        («Steinsland»): a tail that is a word and no farm-name element, a head that is a word
+        (optionally with a linking s or e). Words of 9 letters and more only."""
+        n = len(wf)
+        if n < 9 or not wf.isalpha():
+            return False
+        for i in range(3, n - 3):
+            tail = wf[i:]
+            if tail in _FARM_ELEMENTS or tail not in self.words:
+                continue
+            head = wf[:i]
+            if head in self.words or (head[-1] in "se" and head[:-1] in self.words):
+                return True
+        return False
+
+    def ambiguous(self, wf: str) -> bool:
+        """A name that is also an ordinary word (Per/per, Liv/liv, andre): the hand-checked
+        collision list; for names only in the reference lists, the word lists."""
+        if wf in self.common:
+            return True
+        return wf not in self.curated and self.is_word(wf)
 
     def is_name(self, wf: str) -> bool:
         return wf in self.first or wf in self.sur
@@ -259,5 +292,7 @@ def _lexicon() -> _Lexicon:
         alts = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in phrases)
         # entries start with a capital; the case-sensitive look-ahead rejects most positions fast
         pattern = re.compile(rf"(?-i:(?=[{_UP}]))(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
+    curated = (fold(gazetteer("first_names")) | fold(gazetteer("surnames")) | fold(gazetteer("places"))
+               | fold(gazetteer("municipalities")) | fold(gazetteer("workplaces")))
     return _Lexicon(first, sur, muni, place, work, stop, fold(gazetteer("common_words")), multi, pattern,
-                    region, words, nn, titles)
+                    region, words, nn, titles, curated)

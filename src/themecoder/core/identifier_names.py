@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from themecoder.core.identifier_lexicon import _Lexicon
 from themecoder.core.identifier_patterns import (
@@ -24,6 +25,12 @@ from themecoder.core.identifier_patterns import (
 from themecoder.core.text import Regions
 
 Add = Callable[[_Cand], None]
+# The lower-case words of the text being examined (set by core.identifiers per call): a word the
+# same speaker also writes in lower case is an ordinary word, whatever the word lists say.
+DOC_WORDS: ContextVar[frozenset[str]] = ContextVar("DOC_WORDS", default=frozenset())
+# Interjections and fillers transcribers write with a capital letter («Hmm», «Eh», «Mhm»).
+_INTERJECTION_RE = re.compile(r"h?m+h?m*|e+h*m*|ø+h*m*|a+h+a*|m+h+m+|hæ|uff|jøss|jepp|nja|tja|ja+|nei+|okei|ok|æh|hm+|"
+                              r"wow|yes|oi|åh|æsj|huff|jaja|neida|joda|jada|nææ|næh|nåh")
 Initial = Callable[[int], bool]
 Item = tuple[int, int, str, set[str], str]  # start, end, word, classes, the form that matched
 
@@ -142,7 +149,7 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
         while hi - lo > 1:
             s, e, w, cls, form = run[lo]
             if sentence_initial(s) and (not (cls & {"first", "muni", "place", "work"})
-                                        or form.casefold() in lex.common) and _ordinary(w, form, lex):
+                                        or lex.ambiguous(form.casefold())) and _ordinary(w, form, lex):
                 lo += 1
                 continue
             break
@@ -161,7 +168,9 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
 def _ordinary(w: str, form: str, lex: _Lexicon) -> bool:
     """The common-word test: an ordinary word (any inflected form), not a name candidate."""
     wf = w.casefold()
-    if wf in _ABBREV or lex.is_word(wf) or (form != w and lex.is_word(form.casefold())):
+    if not lex.is_name(wf) and wf in DOC_WORDS.get():
+        return True  # written in lower case elsewhere in the same text: a word here («Recovery»)
+    if wf in _ABBREV or _INTERJECTION_RE.fullmatch(wf) or lex.is_word(wf) or lex.is_compound(wf) or (form != w and lex.is_word(form.casefold())):
         return True
     if "-" in wf:
         return all(lex.is_word(p) for p in wf.split("-") if p)
@@ -187,6 +196,8 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
         return
     initial = sentence_initial(s)
     common = form.casefold() in lex.common or w.casefold() in lex.common
+    if initial and not common and cls & {"first", "sur"} and lex.ambiguous(form.casefold()):
+        common = True  # «Andre», «Man» at a sentence start: the word, not the name
     ordinary = _ordinary(w, form, lex)
     if initial and (common or (not cls and ordinary) or (cls <= {"sur"} and ordinary)):
         return

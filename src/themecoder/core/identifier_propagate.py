@@ -52,7 +52,9 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     name = " ".join(name.split())
     words = name.split()
-    whole_ok = not (len(words) == 1 and _ambiguous(lex, name.casefold()))
+    # lower case only for listed names (an unknown capitalised word may be a foreign word)
+    whole_ok = all(lex.is_name(w.casefold()) or w.casefold() in lex.first for w in words) and not (
+        len(words) == 1 and _ambiguous(lex, name.casefold()))
     out.append((name, whole_ok))
     parts = [p for w in words for p in w.split("-")] if len(words) > 1 or "-" in name else []
     for p in parts:
@@ -60,18 +62,12 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
         if len(p) < 3 or not p[:1].isupper() or pf in lex.stop:
             continue
         if lex.is_name(pf) or not lex.is_word(pf):
-            out.append((p, not _ambiguous(lex, pf)))
+            out.append((p, lex.is_name(pf) and not _ambiguous(lex, pf)))
     return out
 
 
 def _ambiguous(lex, wf: str) -> bool:
-    """A name that is also a frequent ordinary word (Per/per, Liv/liv, Berg/berg): the curated
-    collision list, or, for words that are no known name, the word lists."""
-    if wf in lex.common:
-        return True
-    if wf in lex.first:
-        return False
-    return lex.is_word(wf)
+    return lex.ambiguous(wf)
 
 
 def name_forms(text: str, found: list[Any], project_names: list[str], ignored: Iterable[str],
@@ -80,7 +76,8 @@ def name_forms(text: str, found: list[Any], project_names: list[str], ignored: I
     names in `found` and of `project_names`, where nothing was found yet."""
     lex = _lexicon()
     ignored_set = {_norm(x) for x in ignored if x and x.strip()}
-    names = {s.text for s in found if s.kind == "person" and s.confidence >= 0.5 and s.source != "model"}
+    # strong evidence only: a listed name, a name after a cue, an unknown word mid-sentence
+    names = {s.text for s in found if s.kind == "person" and s.confidence >= 0.55 and s.source != "model"}
     names |= {n for n in project_names if n and n.strip()}
     forms: dict[str, bool] = {}
     for n in names:

@@ -48,13 +48,14 @@ module also works from an installed wheel.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from themecoder.core import identifier_propagate as propagate
 from themecoder.core import identifier_rules as rules
 from themecoder.core.identifier_lexicon import fnr_kind, gazetteer, valid_fnr, valid_orgnr
-from themecoder.core.identifier_names import _capitalised_words
+from themecoder.core.identifier_names import DOC_WORDS, _capitalised_words
 from themecoder.core.identifier_patterns import (
     _BLOCK_BREAK_RE,
     _PLACEHOLDER_RE,
@@ -138,6 +139,25 @@ def detect_identifiers(
     cut_ent = _Cutter(list(entities))
     cut_skip = _Cutter([(int(s), int(e)) for s, e in skip_spans])
     out: list[Suspect] = []
+    token = DOC_WORDS.set(frozenset() if lower_case else
+                          frozenset(w for w in _LOWER_WORD_RE.findall(text)))
+    try:
+        _all_blocks(text, blocks, out, cut_sent, cut_ent, cut_skip, known_names, ignored, lower_case)
+    finally:
+        DOC_WORDS.reset(token)
+    labels, _starts = _labels_and_starts(text)
+    skip_all = Regions([(s, e) for s, e, *_r in cut_skip.spans] + labels
+                       + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
+    extra = propagate.name_forms(text, out, list(project_names), ignored, skip_all, lower_case)
+    if extra:
+        out = propagate.merge(out, [Suspect(*x) for x in extra])
+    return out
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w\-])[a-zæøåäöüé][a-zæøåäöüé]{3,}(?![\w\-])")
+
+
+def _all_blocks(text, blocks, out, cut_sent, cut_ent, cut_skip, known_names, ignored, lower_case) -> None:
     for a, b in blocks:
         if a >= b:
             continue
@@ -149,13 +169,6 @@ def detect_identifiers(
         )
         out.extend(Suspect(x.start + a, x.end + a, x.text, x.kind, x.reason, x.confidence, x.source)
                    for x in found)
-    labels, _starts = _labels_and_starts(text)
-    skip_all = Regions([(s, e) for s, e, *_r in cut_skip.spans] + labels
-                       + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
-    extra = propagate.name_forms(text, out, list(project_names), ignored, skip_all, lower_case)
-    if extra:
-        out = propagate.merge(out, [Suspect(*x) for x in extra])
-    return out
 
 
 class _Cutter:
