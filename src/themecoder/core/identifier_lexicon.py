@@ -217,9 +217,9 @@ class _Lexicon:
     def is_compound(self, wf: str) -> bool:
         """A compound of ordinary words («spesialisthelsetjenesten»), not a farm-name surname
         («Steinsland»): a tail that is a word and no farm-name element, a head that is a word
-        (optionally with a linking s or e). Words of 9 letters and more only."""
+        (optionally with a linking s or e). Words of 8 letters and more only."""
         n = len(wf)
-        if n < 9 or not wf.isalpha():
+        if n < 8 or not wf.isalpha():
             return False
         for i in range(3, n - 3):
             tail = wf[i:]

@@ -170,6 +170,9 @@ def _ordinary(w: str, form: str, lex: _Lexicon) -> bool:
     wf = w.casefold()
     if not lex.is_name(wf) and wf in DOC_WORDS.get():
         return True  # written in lower case elsewhere in the same text: a word here («Recovery»)
+    if wf.endswith("s") and len(wf) > 4 and not lex.is_name(wf[:-1]) and (
+            lex.is_word(wf[:-1]) or lex.is_compound(wf[:-1]) or wf[:-1] in DOC_WORDS.get()):
+        return True  # a genitive of an ordinary word («Sosionomens»)
     if wf in _ABBREV or _INTERJECTION_RE.fullmatch(wf) or lex.is_word(wf) or lex.is_compound(wf) or (form != w and lex.is_word(form.casefold())):
         return True
     if "-" in wf:

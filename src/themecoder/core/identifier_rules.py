@@ -104,9 +104,10 @@ def prepare(text: str, *, sentences: list[tuple[int, int]] | None, ignored: Iter
     labels, starts = _labels_and_starts(text)
     skip = Regions(list(skip_spans) + labels
                    + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
-    if sentences is None:
-        starts |= _rule_sentence_starts(text)
-    else:
+    # the rule's starts always count: a segmenter that misses one («… få tak i. Man ringer»)
+    # must not turn an ordinary capitalised word into a name
+    starts |= _rule_sentence_starts(text)
+    if sentences is not None:
         starts |= {int(s) for s, _e in sentences}
     # a placeholder or note at a sentence start ("[ler] Ja ...") is followed by one
     for m in _PLACEHOLDER_RE.finditer(text):

@@ -114,8 +114,12 @@ def detect_identifiers(
     ignored: Iterable[str] = (),
     skip_spans: Iterable[tuple[int, int]] = (),
     project_names: Iterable[str] = (),
+    vocabulary: Iterable[str] = (),
 ) -> list[Suspect]:
     """Candidate identifiers in `text`, sorted by position, overlaps merged.
+
+    `vocabulary`: words the project writes in lower case elsewhere (other documents, other
+    fields); with the text's own lower-case words they count as ordinary words here.
 
     Each block between blank lines (a speaker turn, a paragraph, a theme's name and its
     description) is examined on its own, so no detection ever spans two blocks. The spans
@@ -140,7 +144,7 @@ def detect_identifiers(
     cut_skip = _Cutter([(int(s), int(e)) for s, e in skip_spans])
     out: list[Suspect] = []
     token = DOC_WORDS.set(frozenset() if lower_case else
-                          frozenset(w for w in _LOWER_WORD_RE.findall(text)))
+                          frozenset(_LOWER_WORD_RE.findall(text)).union(vocabulary))
     try:
         _all_blocks(text, blocks, out, cut_sent, cut_ent, cut_skip, known_names, ignored, lower_case)
     finally:
@@ -152,6 +156,11 @@ def detect_identifiers(
     if extra:
         out = propagate.merge(out, [Suspect(*x) for x in extra])
     return out
+
+
+def lower_case_words(text: str) -> set[str]:
+    """The lower-case words (4 letters and more) of a text: a project's vocabulary."""
+    return set(_LOWER_WORD_RE.findall(text))
 
 
 _LOWER_WORD_RE = re.compile(r"(?<![\w\-])[a-zæøåäöüé][a-zæøåäöüé]{3,}(?![\w\-])")
@@ -272,7 +281,9 @@ def _finish(text: str, cands: list[_Cand], skip: Regions, ignored_set: set[str])
             j += 1
         i = j
         start = cluster[0].start
-        win = min(cluster, key=lambda c: (c.confidence < 0.5, _PRIORITY[c.kind], -c.confidence))
+        # ties go to the model: its entity explains a word better than "capitalised, unknown"
+        win = min(cluster, key=lambda c: (c.confidence < 0.5, _PRIORITY[c.kind], -c.confidence,
+                                          c.source != "model"))
         conf = max(c.confidence for c in cluster)
         if len({c.source for c in cluster}) > 1 or len({c.kind for c in cluster if c.confidence >= 0.5}) > 1:
             conf = min(0.99, conf + 0.05)
