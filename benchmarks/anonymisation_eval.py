@@ -98,6 +98,25 @@ def timing(paragraphs: list[str], repeat: int = 7) -> None:
     print(f"  warm: median {statistics.median(runs) * 1000:.0f} ms, max {max(runs) * 1000:.0f} ms over {repeat} runs")
 
 
+def per_mb(paragraphs: list[str]) -> None:
+    """Issue 18: detection must be linear. Time per MB at 1, 4 and 16 MB of transcript, with the
+    sentence spans and speaker-label spans `check` passes (the spans are cut per block)."""
+    import re  # noqa: PLC0415
+
+    print("\nLinear time (issue 18): detection on large transcripts, with sentence and label spans")
+    base = "\n\n".join(f"IP: {p}" for p in paragraphs)
+    for mb in (1, 4, 16):
+        size = mb * 1_000_000
+        text = (base + "\n\n") * (size // (len(base) + 2) + 1)
+        text = text[:size]
+        sentences = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+[.!?]?", text)]
+        labels = [(m.start(), m.end()) for m in re.finditer(r"^IP:", text, re.MULTILINE)]
+        t0 = time.perf_counter()
+        n = len(detect_identifiers(text, sentences=sentences, skip_spans=labels))
+        dt = time.perf_counter() - t0
+        print(f"  {mb:2} MB: {dt:6.1f} s  ({dt / mb:5.2f} s per MB, {len(sentences):,} sentences, {n:,} suspects)")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
@@ -150,6 +169,9 @@ def main() -> int:
             mixed.append(paragraphs[i % len(paragraphs)])
         mixed.append(labelled_texts[i % len(labelled_texts)])
     timing(mixed)
+
+    if args.mb:
+        per_mb(mixed)
 
     print("\nAdversarial inputs (long runs that could make regular expressions backtrack):")
     for name, text in [("'Aa-' x 10,000", "Aa-" * 10000), ("'Aa.' x 15,000", "Aa." * 15000),
