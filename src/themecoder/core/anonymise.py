@@ -16,7 +16,8 @@ Detection (`check`, `findings`)
 
 Resolving
     * `replace_identifier` / `replace_finding`: replace an identifier, everywhere (all
-      occurrences in all documents, one action) or at chosen places, with a pseudonym (the
+      occurrences in all documents, any case and every inflected form; hits that may be an
+      ordinary word are confirmed first, `find_hits` / `AmbiguousHits`; one action) or at chosen places, with a pseudonym (the
       same original always gets the same pseudonym: the link is kept in the key file) or a
       bracketed category (``[navn]``, ``[sted]`` …). Codings, turns and shortened quotes are
       re-anchored (`core.text.shift_offset`); each coding's quote and context are rewritten so
@@ -108,7 +109,14 @@ from themecoder.core.anonymise_guard import (
     link_key,
     metadata_line,
 )
-from themecoder.core.anonymise_replace import occurrences, replace_finding, replace_identifier
+from themecoder.core.anonymise_replace import (
+    AmbiguousHits,
+    Hit,
+    find_hits,
+    occurrences,
+    replace_finding,
+    replace_identifier,
+)
 from themecoder.core.pseudonyms import FEMALE_NAMES, MALE_NAMES, SURNAMES, suggest_pseudonym
 from themecoder.core.reanchor import Edit, check_edits, edited_text, map_offset, replace_spans
 
@@ -123,5 +131,5 @@ __all__ = [
     "kind_name", "known_names", "link_key", "map_offset", "metadata_line", "occurrences",
     "remove_known_name", "replace_finding", "replace_identifier", "replace_spans", "stale_documents",
     "suggest_pseudonym", "text_findings", "unignore_text", "known_name_hits", "replacements_applied",
-    "suggestion_source",
+    "suggestion_source", "AmbiguousHits", "Hit", "find_hits",
 ]

@@ -112,18 +112,18 @@ def pseudonyms_in_text(project: Project) -> set[str]:
 
 
 def project_names(project: Project) -> set[str]:
-    """Person names found (with some confidence) in the project's stored findings, folded and
-    without genitive: each is searched for in every document."""
+    """Person names found (with some confidence, written with a capital) in the project's
+    stored findings, without genitive: each is searched for in every document."""
     ignored = {fold(r["text"]) for r in ignored_texts(project)}
     ids = [d.id for d in store.documents.documents(project.db)]
-    out = set()
+    out: dict[str, str] = {}
     for _fid, _doc, _s, _e, ftext, kind, _reason, conf, source in store.identifiers.finding_rows(project.db, ids):
-        if kind != "person" or source == "model" or float(conf) < 0.55:
+        if kind != "person" or source == "model" or float(conf) < 0.55 or not ftext[:1].isupper():
             continue
-        name = fold(strip_genitive(ftext) if ftext.endswith(("'s", "’s")) else ftext)
-        if name and name not in ignored and fold(ftext) not in ignored:
-            out.add(name)
-    return out
+        name = " ".join((strip_genitive(ftext) if ftext.endswith(("'s", "’s")) else ftext).split())
+        if name and fold(name) not in ignored and fold(ftext) not in ignored:
+            out.setdefault(fold(name), name)
+    return set(out.values())
 
 
 def _vocabulary(project: Project) -> set[str]:
@@ -359,9 +359,7 @@ def citation_spans(text: str) -> list[tuple[int, int]]:
 
 def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFinding]:
     """Findings in texts that are not documents (not stored; same rules and decisions)."""
-    from themecoder.core.identifiers import detect_identifiers
-
-    from themecoder.core.identifiers import lower_case_words
+    from themecoder.core.identifiers import detect_identifiers, lower_case_words
 
     known = known_names(project)
     ignored_rows = [r["text"] for r in ignored_texts(project)] + sorted(pseudonyms_in_text(project))

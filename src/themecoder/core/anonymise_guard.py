@@ -42,6 +42,15 @@ def link_key(project: Project, key: "KeyFile") -> bool:
     return True
 
 
+def key_settings(project: Project, key: "KeyFile") -> dict[str, str]:
+    """The settings `link_key` would write (empty when the project knows this key at this
+    path already): for a replacement to write them inside its own action (issue 18)."""
+    path = str(key.path.expanduser().resolve())
+    if project.setting("anonymisation.key_id") == key.key_id and project.setting("anonymisation.key_path") == path:
+        return {}
+    return {"anonymisation.key_id": key.key_id, "anonymisation.key_path": path, "anonymisation.key_linked": now()}
+
+
 def key_path(project: Project) -> str | None:
     return project.setting("anonymisation.key_path") if project.setting("anonymisation.key_id") else None
 

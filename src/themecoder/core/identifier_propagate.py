@@ -52,9 +52,8 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     name = " ".join(name.split())
     words = name.split()
-    # lower case only for listed names (an unknown capitalised word may be a foreign word)
-    whole_ok = all(lex.is_name(w.casefold()) or w.casefold() in lex.first for w in words) and not (
-        len(words) == 1 and _ambiguous(lex, name.casefold()))
+    # lower case only when no word of the name is an ordinary word (Per/per stays case-sensitive)
+    whole_ok = not any(_ambiguous(lex, w.casefold()) for w in words)
     out.append((name, whole_ok))
     parts = [p for w in words for p in w.split("-")] if len(words) > 1 or "-" in name else []
     for p in parts:
@@ -62,7 +61,7 @@ def _forms(name: str, lex) -> list[tuple[str, bool]]:
         if len(p) < 3 or not p[:1].isupper() or pf in lex.stop:
             continue
         if lex.is_name(pf) or not lex.is_word(pf):
-            out.append((p, lex.is_name(pf) and not _ambiguous(lex, pf)))
+            out.append((p, not _ambiguous(lex, pf)))
     return out
 
 

@@ -230,12 +230,14 @@ def replace_spans(
     summary: str | None = None,
     reindex: bool = True,
     pipeline: "Pipeline | None" = None,
+    settings: dict[str, str] | None = None,
 ) -> int:
     """Apply text replacements in one or more documents as ONE action, re-anchoring every
     coding, turn and shortened quote. Returns the number of codings that moved or changed.
 
     The lower-level operation behind `replace_identifier`; usable for any edit that swaps
-    stretches of text for non-empty replacements."""
+    stretches of text for non-empty replacements. `settings` are written in the same action
+    (the project's link to the key file, so that a pseudonym and its key link commit together)."""
     if mode not in ("pseudonym", "category"):
         raise UserError("mode is 'pseudonym' or 'category'")
     prepared: dict[str, tuple[str, list[Edit], str]] = {}
@@ -259,6 +261,10 @@ def replace_spans(
                "documents": [store.documents.document(project.db, d).title for d in prepared]}
     moved = 0
     with project.action("anonymise-replace", summary, details) as conn:
+        if settings:
+            for k, v in settings.items():
+                store.project.set_setting(conn, k, v)
+            store.project.delete_settings(conn, ("anonymisation.key_deleted",))
         for doc_id, (text, edits, new_text) in prepared.items():
             if store.identifiers.current_text(conn, doc_id) != text:
                 raise Conflict("the document changed meanwhile; check again and retry")
