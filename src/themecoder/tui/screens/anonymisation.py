@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import anonymise as an
 from themecoder.errors import UserError
+from themecoder.tui.dialogs.confirm_hits import ConfirmHitsDialog
 from themecoder.tui.dialogs.replace_identifier import ReplaceChoice, ReplaceDialog
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.status_bar import StatusBar
@@ -196,12 +197,30 @@ class AnonymisationScreen(WorkbenchScreen):
                     return
                 for w in use_key.warnings:
                     app.notify(w, severity="warning", timeout=8)
-            result = app.act(an.replace_finding, f.id, choice.replacement, mode=choice.mode,
-                             everywhere=choice.everywhere, key=use_key, pipeline=getattr(app, "pipeline", None))
-            if result is not None:
-                n_docs = len(result.documents)
-                app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
-                           f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+
+            def run(confirm) -> None:
+                result = app.act(an.replace_finding, f.id, choice.replacement, mode=choice.mode,
+                                 everywhere=choice.everywhere, key=use_key, confirm=confirm,
+                                 pipeline=getattr(app, "pipeline", None))
+                if result is not None:
+                    n_docs = len(result.documents)
+                    app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
+                               f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+
+            unsure = []
+            if choice.everywhere:
+                own = (f.document_id, f.start)
+                original = an.suggestion_source(f)[0]
+                unsure = [h for h in an.find_hits(project, original, f.kind) if h.ambiguous and h.place() != own]
+            if not unsure:
+                run("none")
+                return
+
+            def confirmed(places) -> None:
+                if places is not None:
+                    run(places)
+
+            app.push_screen(ConfirmHitsDialog(an.suggestion_source(f)[0], unsure), confirmed)
 
         self.app.push_screen(ReplaceDialog(f, mode, suggestion, needs_key=mode == "pseudonym" and not key_path),
                              chosen)
