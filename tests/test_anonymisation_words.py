@@ -178,3 +178,68 @@ def test_killed_between_the_steps_key_and_text_agree(project, tmp_path, where):
         assert replaced == (where == "after")
         assert (entry is not None) == replaced  # never a key without the replacement, nor the reverse
         assert entry is None or not entry.pending
+
+
+# -- the texts beside the transcripts (issue 18, points 2, 9, 14) -------------------------------
+SOLVEIG = "I: Hvem er du?\n\nIP: Jeg heter Solveig Haugland og jobber i barnevernet.\n"
+
+
+def test_title_is_guarded_and_replaced(project, tmp_path, capsys):
+    from themecoder.io.export import ExportOptions, run_export
+
+    doc = _doc(project, tmp_path, "Solveig Haugland", SOLVEIG)
+    from themecoder.core import coding
+    coding.code_quote(project, doc.id, "jobber i barnevernet", "arbeid")
+    an.replace_identifier(project, "Solveig Haugland", "[navn]", mode="category", recheck=False)
+    text = _text(project, doc)
+    assert "Solveig" not in text
+    assert store.documents.document(project.db, doc.id).title == "[navn]"  # covered by the replacement
+    out = tmp_path / "q.csv"
+    run_export(project, "quotes", out, ExportOptions(fmt="csv"))
+    assert "Solveig" not in out.read_text(encoding="utf-8")
+
+
+def test_title_alone_blocks_quotes_and_qdpx(project, tmp_path):
+    from themecoder.errors import UserError
+    from themecoder.io.export import ExportOptions, run_export
+
+    doc = _doc(project, tmp_path, "Solveig Haugland", "I: Ja?\n\nIP: Det gikk bra.\n")
+    from themecoder.core import coding
+    coding.code_quote(project, doc.id, "Det gikk bra", "bra")
+    with pytest.raises(UserError, match="title of document"):
+        run_export(project, "quotes", tmp_path / "q.csv", ExportOptions(fmt="csv"))
+    with pytest.raises(UserError, match="title of document"):
+        run_export(project, "qdpx", tmp_path / "p.qdpx", ExportOptions())
+
+
+def test_memo_code_theme_replaced_in_the_same_action(project, tmp_path):
+    from themecoder.core import coding, memos, themes
+
+    doc = _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Vi ringte Gudbrand Rugsveen i går.\n")
+    c = coding.code_quote(project, doc.id, "Vi ringte Gudbrand Rugsveen", "Rugsveen som hjelper")
+    t = themes.create_theme(project, "Hjelp fra Rugsveen")
+    memos.add_memo(project, "project", None, "Rugsveen var viktig for henne.")
+    n = len(project.history())
+    an.replace_identifier(project, "Rugsveen", "[navn]", mode="category", recheck=False)
+    assert len(project.history()) == n + 1
+    assert store.codes.code(project.db, c.code_id).label == "[navn] som hjelper"
+    assert store.themes.theme(project.db, t.id).name == "Hjelp fra [navn]"
+    assert all("Rugsveen" not in m.text for m in store.memos.memos(project.db))
+    project.undo()
+    assert store.themes.theme(project.db, t.id).name == "Hjelp fra Rugsveen"
+
+
+def test_check_agrees_with_qdpx_about_memos(project, tmp_path, capsys):
+    from themecoder.core import memos
+    from themecoder.errors import UserError
+    from themecoder.io.export import ExportOptions, run_export
+
+    _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Det gikk bra.\n")
+    memos.add_memo(project, "project", None, "Ring Solveig Haugland på 922 33 444 om intervjuet.")
+    with pytest.raises(UserError):
+        run_export(project, "qdpx", tmp_path / "p.qdpx", ExportOptions())
+    path = str(project.path)
+    project.close()
+    assert main(["check", path, "--strict"]) != 0
+    out = capsys.readouterr().out
+    assert "922 33 444" in out and "Solveig Haugland" in out

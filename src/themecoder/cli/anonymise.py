@@ -101,6 +101,11 @@ def cmd_check(args) -> int:
         with progress_bar("checking") as progress:
             summary = an.check(project, doc_ids, force=args.force, progress=progress)
         found = an.findings(project, doc_ids, kinds=args.kind or None, blocking_only=args.blocking)
+        # the texts exports print beside the transcripts (titles, labels, memos, theme texts,
+        # review comments): what `export qdpx` and review exports guard, so check agrees with them
+        if doc_ids is None:
+            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+                      if (not args.kind or f.kind in args.kind) and (f.blocking or not args.blocking)]
         status = an.anonymisation_status(project)
         participants = views.participant_pseudonyms(project)
         if args.json:

@@ -384,6 +384,9 @@ def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFin
             if sus.source == "known_names":
                 kind = known_kind.get(fold(strip_genitive(sus.text)), known_kind.get(fold(sus.text), kind))
             participant = fold(strip_genitive(sus.text)) in participants or fold(sus.text) in participants
+            if participant and place.startswith(("participant «", "title of document «")) \
+                    and len(sus.text.split()) > 1:
+                participant = False  # a full name as a participant's label or a title: not a pseudonym
             before, after = context(text, sus.start, sus.end, 60)
             out.append(IdentifierFinding(
                 finding_id("text:" + place, kind, sus.text, sus.start), "", place, sus.start, sus.end,

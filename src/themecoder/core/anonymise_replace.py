@@ -35,6 +35,7 @@ from themecoder.core.anonymise_base import (
 )
 from themecoder.core.anonymise_check import check, find_finding
 from themecoder.core.anonymise_guard import key_settings
+from themecoder.core.anonymise_texts import FieldEdit, apply_field_edits, field_edits
 from themecoder.core.project import Project
 from themecoder.core.pseudonyms import check_pseudonym, gender_of, normalise_category, suggest_pseudonym
 from themecoder.core.reanchor import Edit, replace_spans, speaker_labels
@@ -171,8 +172,12 @@ def replace_identifier(
     pipeline: "Pipeline | None" = None,
     recheck: bool = True,
     confirm: str | Collection[tuple[str, int]] | None = None,
+    cover_texts: bool | None = None,
 ) -> ReplaceResult:
     """Replace an identifier with a pseudonym or a [category], as ONE undoable action.
+
+    `cover_texts` (default: when replacing everywhere) also replaces it in document titles,
+    memos, code labels and descriptions, theme texts and review comments (issue 18).
 
     Without `places`, every occurrence of `original` (any case, every inflected form, see
     `occurrences`) in the documents (all, or `document_ids`) is replaced, except in speaker
@@ -193,7 +198,17 @@ def replace_identifier(
         raise UserError("replace with a pseudonym or a category")
     replacement = _choose_replacement(project, original, replacement, mode=mode, kind=kind, gender=gender,
                                       key=key)
-    doc_edits, skipped_labels = _plan_edits(project, original, replacement, kind, document_ids, places, confirm)
+    texts: list[FieldEdit] = []
+    if cover_texts if cover_texts is not None else (places is None and document_ids is None):
+        # the titles, memos, code labels, theme texts and review comments that name it (issue 18)
+        texts = field_edits(project, original, replacement, kind, include_ambiguous=confirm == "all")
+    try:
+        doc_edits, skipped_labels = _plan_edits(project, original, replacement, kind, document_ids, places,
+                                                confirm)
+    except NotFound:
+        if not texts:
+            raise
+        doc_edits, skipped_labels = {}, 0
     n = sum(len(v) for v in doc_edits.values())
     summary = (f"replace a {kind_name(kind)} with «{replacement}» "
                f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''})")
@@ -211,7 +226,8 @@ def replace_identifier(
     try:
         # 2. the text, the codings, the replacement rows and the project's link to the key: one action
         moved = replace_spans(project, doc_edits, kind=kind, mode=mode, key_entry=key_entry_id,
-                              summary=summary, pipeline=pipeline, settings=settings)
+                              summary=summary, pipeline=pipeline, settings=settings,
+                              extra=(lambda conn: apply_field_edits(project, conn, texts)) if texts else None)
     except BaseException:
         if new_entry and key is not None and key_entry_id is not None:
             key.drop(key_entry_id)
@@ -225,6 +241,8 @@ def replace_identifier(
                            key_entry_id, moved, [])
     if skipped_labels:
         result.warnings.append(f"{skipped_labels} occurrence(s) in speaker labels were not replaced")
+    if texts:
+        result.warnings.append(f"also replaced in {len(texts)} title(s), label(s), memo(s) or comment(s)")
     if recheck:
         check(project, list(doc_edits), pipeline=pipeline)
     return result
@@ -353,7 +371,8 @@ def replace_finding(
         places.setdefault(f.document_id, []).append((start, end))  # a form the search misses
     places = {d: sorted(set(v)) for d, v in places.items()}
     return replace_identifier(project, original, replacement, mode=mode, kind=f.kind, gender=gender,
-                              key=key, places=places, pipeline=pipeline)
+                              key=key, places=places, pipeline=pipeline, cover_texts=True,
+                              confirm="all" if confirm == "all" else "none")
 
 
 def _stem_elsewhere(project: Project, stem: str) -> bool:

@@ -9,8 +9,8 @@ import json
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from themecoder import store
 from themecoder.core.project import Project, new_id
@@ -231,6 +231,7 @@ def replace_spans(
     reindex: bool = True,
     pipeline: "Pipeline | None" = None,
     settings: dict[str, str] | None = None,
+    extra: "Callable[[Any], None] | None" = None,
 ) -> int:
     """Apply text replacements in one or more documents as ONE action, re-anchoring every
     coding, turn and shortened quote. Returns the number of codings that moved or changed.
@@ -251,12 +252,13 @@ def replace_spans(
             raise UserError("the replacement would leave the text un-normalised (a combining "
                             "character at its edge); choose another replacement")
         prepared[doc_id] = (text, checked, new_text)
-    if not prepared:
+    if not prepared and extra is None:
         return 0
     n_places = sum(len(v[1]) for v in prepared.values())
     replacements = sorted({r for v in prepared.values() for _, _, r in v[1]})
     summary = summary or (f"replace {n_places} place(s) in {len(prepared)} document(s) with "
                           + ", ".join(f"«{r}»" for r in replacements[:3]))
+    summary = summary or "replace an identifier in the project's texts"
     details = {"kind": kind, "mode": mode, "replacements": replacements[:20], "occurrences": n_places,
                "documents": [store.documents.document(project.db, d).title for d in prepared]}
     moved = 0
@@ -265,6 +267,8 @@ def replace_spans(
             for k, v in settings.items():
                 store.project.set_setting(conn, k, v)
             store.project.delete_settings(conn, ("anonymisation.key_deleted",))
+        if extra is not None:
+            extra(conn)  # the titles, memos, labels and comments that hold the original
         for doc_id, (text, edits, new_text) in prepared.items():
             if store.identifiers.current_text(conn, doc_id) != text:
                 raise Conflict("the document changed meanwhile; check again and retry")
