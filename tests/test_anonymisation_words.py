@@ -243,3 +243,22 @@ def test_check_agrees_with_qdpx_about_memos(project, tmp_path, capsys):
     assert main(["check", path, "--strict"]) != 0
     out = capsys.readouterr().out
     assert "922 33 444" in out and "Solveig Haugland" in out
+
+
+def test_review_comments_pass_the_guard_before_review_exports(project, tmp_path):
+    from themecoder.core import review, themes
+    from themecoder.errors import UserError
+    from themecoder.io.export import ExportOptions, run_export
+
+    _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Det gikk bra.\n")
+    t = themes.create_theme(project, "Mestring")
+    review.add_comment(project, t.id, "Dette er vel Solveig Haugland fra Ålesund? Ta det ut.")
+    for kind, name in (("review-summary", "r.md"), ("review", "r.json")):
+        with pytest.raises(UserError, match="review comment"):
+            run_export(project, kind, tmp_path / name, ExportOptions(reviewer="Veileder"))
+        assert not (tmp_path / name).exists()
+    an.replace_identifier(project, "Solveig Haugland", "[navn]", mode="category", recheck=False)
+    an.replace_identifier(project, "Ålesund", "[sted]", mode="category", kind="place", recheck=False)
+    assert "[navn] fra [sted]" in store.reviews.comments(project.db)[0]["text"]
+    run_export(project, "review-summary", tmp_path / "r.md", ExportOptions(reviewer="Veileder"))
+    assert "Solveig" not in (tmp_path / "r.md").read_text(encoding="utf-8")
