@@ -172,7 +172,7 @@ elles jau jo nei ja neimen jammen joda nåja uff æsj hæ ok okei greitt greit f
 kansje sikkert sikkelig skikkeleg skikkelig veldig kjempe heilt hennar hennes hans hass hos deira deires dykk
 dykkar vår vårt våre min mi mitt mine din di ditt dine sin si sitt sine somme sume nokon ingen inga ingenting
 alle allle alt ana anna andre annen anna mange fleire fleste meir mest mindre minst kvar kvart kvarandre
-kvarannan einannan hverandre""".split())
+kvarannan einannan hverandre born borna ungar ungane augo auga gut gutar jenter jentene""".split())
 # Nynorsk inflection endings, tried (longest first) when a word is neither a Bokmål form nor
 # a Nynorsk lemma: "sjukepleiaren" -> "sjukepleiar".
 _NN_SUFFIXES = ("ane", "ene", "ast", "aste", "ande", "ar", "er", "en", "et", "a", "e", "te", "de", "t", "ne", "r")

@@ -110,7 +110,7 @@ _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
      "«N-åring» (eksakt alder)", "plain"),
     (re.compile(rf"(?<![\w\-])(?P<a>{_AGE_NUM})\s+år\s+gam(?:mel|le|malt)\b", re.IGNORECASE), 0.65,
      "«N år gammel» (eksakt alder)", "plain"),
-    (re.compile(rf"(?<![\w\-])(?:jeg|eg|æ|æg|jæ|han|hun|ho|hu|hen|mora\s+mi|mor\s+mi|faren\s+min|far\s+min)\s+"
+    (re.compile(rf"(?<![\w\-])(?:jeg|eg|æ|æg|jæ|han|hun|ho|hu|hen|[a-zæøå]+\s+(?:min|mi|mitt))\s+"
                 rf"(?:e|va|æ|ær)\s+(?:nå\s+|no\s+|snart\s+|bare\s+|berre\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])",
                 re.IGNORECASE), 0.6, "alder etter «ho e / han va» (dialekt)", "subj"),
     (re.compile(rf"\b(?:er|var|blir|ble|vart|er\s+blitt|har\s+blitt)\s+(?:jeg|eg|han|hun|ho|hen|du|mor|far|mamma|pappa)\s+"
@@ -153,7 +153,7 @@ for _group, _conf in ((_TITLES_HIGH, 0.6), (_TITLES_MID, 0.45), (_TITLES_LOW, 0.
         re.IGNORECASE), _conf))
 # Productive endings of rare, specialised titles: a compound with a specific first part
 # («erfaringskonsulent», «ruskoordinator», «musikkterapeut») usually names one post in a small service.
-_TITLE_ENDINGS = ("konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
+_TITLE_ENDINGS = ("mester|konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
                   "rettleiar|rettleder|kontakt|prest|psykolog|pedagog|leder|leiar|sjef|ansvarlig|ansvarleg|"
                   "sekretær|fullmektig|representant|ombud|verge|mentor|inspektør|ingeniør")
 _TITLE_ENDING_RE = re.compile(
@@ -164,15 +164,18 @@ _COMMON_TITLES = frozenset("""helsesykepleier sykepleier sjukepleiar vernepleier
 saksbehandler fastlege lege lærer barnehagelærer assistent miljøarbeider sosionom barnevernspedagog spesialpedagog
 førskolelærer støttekontakt kontaktlærer primærkontakt kontaktperson primærkontakten avdelingsleder leder
 teamleder nærmeste prosjektleder daglig styreleder psykolog sjef kokk renholder sekretær konsulent rådgiver
-veileder koordinator terapeut spesialist ingeniør representant""".replace("?", "").split())
+veileder koordinator terapeut spesialist ingeniør representant mester verdensmester norgesmester
+kretsmester klubbmester""".replace("?", "").split())
 # First parts that make a general, not a specialised, title («teamleder», «prosjektkoordinator»).
-_TITLE_PRE_STOP = frozenset("""kontakt fag team prosjekt pasient bruker kunde personal mellom topp over under hoved
-sam med nærmeste daglig avdeling seksjon enhet""".split())
+_TITLE_PRE_STOP = frozenset("""kontakt team prosjekt pasient kunde personal mellom topp over under hoved
+sam med nærmeste daglig avdeling seksjon enhet verdens norges europa olympisk""".split())
 _TITLE_LEADER_RE = re.compile(r"(?:leder|leiar|sjef|styrer|styrar)$", re.IGNORECASE)
 _STYRER_CUE_RE = re.compile(r"\b(?:er|var|ble|blitt|vært|jobber\s+som|jobbet\s+som|som\s+ny)\s+$", re.IGNORECASE)
 
 # ---- workplaces, organisations, addresses
-_WP_TYPES = ("videregående skole|videregåande skule|videregående|ungdomsskole|ungdomsskule|barneskole|"
+_WP_TYPES = ("distriktspsykiatriske senter|distriktspsykiatrisk senter|distriktspsykiatrisk sjukehus|sjukestugu|"
+             "krisesenter|frivilligsentral|legevakt|senter|senteret|sentret|"
+             "videregående skole|videregåande skule|videregående|ungdomsskole|ungdomsskule|barneskole|"
              "barneskule|skole|skule|vgs|barnehage|sykehjem|sjukeheim|sykehus|sjukehus|hospital|DPS|BUP|"
              "legekontor|legesenter|legesentret|helsesenter|helsehus|helsestasjon|omsorgssenter|bofellesskap|"
              "bufellesskap|omsorgsboliger|omsorgsbolig|aldershjem|rehabiliteringssenter|behandlingssenter|"

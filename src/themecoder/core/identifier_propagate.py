@@ -18,6 +18,7 @@ from themecoder.core.identifier_patterns import (
     _WORD_RE,
     _Cand,
     _norm,
+    _WP_TYPES,
     _prev_words,
     _work_cue,
 )
@@ -166,8 +167,11 @@ def lower_case_names(b: "Block", masked: Regions) -> None:
         if _ambiguous(lex, wf) or (not cls & {"first"} and (lex.is_word(w) or lex.is_word(wf))):
             prev = _prev_words(text, s, 1)
             if not ((prev and prev[-1] in _NAME_CUES and cls & {"first", "sur"})
-                    or ("work" in cls and _work_cue(text, s))):
+                    or ("work" in cls and _work_cue(text, s))
+                    or ("place" in cls and prev and prev[-1] in _CUE_PLACE and wf not in lex.common)):
                 continue
+            if "place" in cls and prev and prev[-1] in _CUE_PLACE:
+                cls = {"place"}
         if cls & {"first", "sur"}:
             b.add(_Cand(s, e, "person", "navn med liten forbokstav (tekst uten store bokstaver)", 0.6, "gazetteer"))
         elif "work" in cls:
@@ -175,6 +179,23 @@ def lower_case_names(b: "Block", masked: Regions) -> None:
         else:
             b.add(_Cand(s, e, "place", "stedsnavn med liten forbokstav (tekst uten store bokstaver)", 0.6,
                         "gazetteer"))
+
+
+_LOWER_WP_RE = re.compile(
+    r"\b(?:på|ved|i|hos)\s+(?P<name>[a-zæøå][a-zæøå\-]{2,})\s+(?P<type>" + _WP_TYPES.replace("DPS|BUP|", "dps|bup|")
+    + r")(?![\w])")
+
+
+def lower_case_workplaces(b: "Block") -> None:
+    """«på lade behandlingssenter», «ved tiller videregående skole» in a lower-case text."""
+    lex = b.lex
+    for m in _LOWER_WP_RE.finditer(b.text):
+        name = m.group("name")
+        if name in lex.common or (lex.is_word(name) and name not in lex.place and name not in lex.muni
+                                  and not _work_cue(b.text, m.start())):
+            continue
+        b.add(_Cand(m.start("name"), m.end(), "workplace", "navngitt arbeidsplass med liten forbokstav", 0.6,
+                    "rule"))
 
 
 def _classes(lex, wf: str) -> set[str]:

@@ -330,7 +330,8 @@ def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) 
 
 
 _CLAUSE_END_RE = re.compile(
-    r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|da|då|i\s+år|i\s+dag)\b"
+    r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|da|då|i\s+år|i\s+dag|eller\s+(?:noe|så|deromkring))\b"
+    r"|og\s+(?:helt|ganske|veldig|heilt|aleine|alene|ugift|gravid|ferdig)\b"
     r"|og\s+(?:har|hadde|er|var|går|gikk|bor|bur|budde|bodde|jobber|jobbar|jobbet|bruker|ser)\b)")
 _AGE_SUBJECTS = frozenset("""jeg eg æ han hun ho hu hen du og nå no snart bare berre nesten akkurat vel gutten
 jenta jenten sønnen sonen dattera datteren dottera mora moren mor faren far bestefar bestemor mormor morfar farmor
@@ -470,7 +471,7 @@ def _name_part_ok(b: Block, s: int, name: str) -> tuple[int, str] | None:
         w = words[k].group(0)
         wf = w.casefold().strip(".,")
         pos = s + words[k].start()
-        if wf in _DETERMINERS or wf in lex.stop and wf not in lex.work:
+        if wf in _DETERMINERS or wf in lex.stop and wf not in lex.work and wf not in lex.region:
             k += 1
             continue
         if b.sentence_initial(pos) and (wf in lex.common or not _in_any(lex, wf)) and k + 1 < len(words):
@@ -499,6 +500,9 @@ def _postcode_place_ok(place: str | None, lex: _Lexicon, whole: bool = False) ->
 
 
 # -- gazetteer phrases, the project's names, the model's entities ------------------------------
+_WP_TAIL_RE = re.compile(r"(?:[ \t]+[A-ZÆØÅ][\w\-]+){1,2}")
+
+
 def multiword_entries(b: Block) -> Regions:
     """Multi-word gazetteer entries ("Nordre Land", "Ullevål sykehus"); returns the regions
     they explain, which the capitalised-word rule then leaves alone."""
@@ -514,7 +518,11 @@ def multiword_entries(b: Block) -> Regions:
                 continue
             initial = sentence_initial(m.start())
             if cls == "work":
-                add(_Cand(m.start(), m.end(), "workplace", "institusjon i listen over arbeidsplasser",
+                # «Oslo universitetssykehus Gaustad»: a capitalised name right after is part of it
+                tail = _WP_TAIL_RE.match(text, m.end())
+                end = tail.end() if tail else m.end()
+                masked[-1] = (m.start(), end)
+                add(_Cand(m.start(), end, "workplace", "institusjon i listen over arbeidsplasser",
                           0.8, "gazetteer"))
             elif cls == "muni":
                 add(_Cand(m.start(), m.end(), "place", "kommunenavn i kommunelisten",

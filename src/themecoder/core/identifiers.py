@@ -252,6 +252,7 @@ def _detect_block(
     _capitalised_words(text, b.lex, b.sentence_initial, masked, b.skip, b.ignored, b.add)
     if lower_case:
         propagate.lower_case_names(b, masked)
+        propagate.lower_case_workplaces(b)
     else:
         propagate.cued_lower_names(b, masked)
     rules.entities(b, entities)
