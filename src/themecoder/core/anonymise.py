@@ -38,9 +38,16 @@ What "unresolved" means (the export guard)
 
     * it is a direct identifier (identity number, phone, e-mail, address, postcode, URL,
       vehicle, date of birth) or a name from the project's known-names list: always; else
-    * the detector's confidence is at least `BLOCKING_CONFIDENCE` (0.5), unless the text is a
-      participant's pseudonym (the name in the `participants` table and the speaker labels,
-      which the project declares to be pseudonyms and which the exports print anyway).
+    * it is a person (names, nicknames, initials), a place (below municipality level too) or
+      a workplace with confidence at least `NAME_BLOCKING_CONFIDENCE` (0.4), or any other kind
+      with confidence at least `BLOCKING_CONFIDENCE` (0.5); unless the text is a participant's
+      pseudonym (the name in the `participants` table and the speaker labels, which the
+      project declares to be pseudonyms and which the exports print anyway). Regions,
+      counties and national organisations and programmes are not reported at all (issue 16).
+
+    The guard reads the transcripts and the texts exports print beside them: document titles,
+    participant labels, code labels and descriptions, theme texts, memos (qdpx) and review
+    comments (review exports); `themecoder check` lists the same, so check and export agree.
 
     Weaker hints (a capitalised word in no list, a rare job title, an exact date or age) are
     listed for review but do not block. The demo project, whose transcripts are already
@@ -68,6 +75,7 @@ from themecoder.core.anonymise_base import (
     LABEL_PSEUDONYMISED,
     LABEL_UNCHECKED,
     LABEL_UNRESOLVED,
+    NAME_BLOCKING_CONFIDENCE,
     CheckSummary,
     IdentifierFinding,
     ReplaceResult,
@@ -121,7 +129,7 @@ from themecoder.core.pseudonyms import FEMALE_NAMES, MALE_NAMES, SURNAMES, sugge
 from themecoder.core.reanchor import Edit, check_edits, edited_text, map_offset, replace_spans
 
 __all__ = [
-    "BLOCKING_CONFIDENCE", "CATEGORY_PLACEHOLDERS", "DIRECT_KINDS", "FEMALE_NAMES", "KIND_LABELS",
+    "BLOCKING_CONFIDENCE", "NAME_BLOCKING_CONFIDENCE", "CATEGORY_PLACEHOLDERS", "DIRECT_KINDS", "FEMALE_NAMES", "KIND_LABELS",
     "KIND_NAMES", "LABEL_ANONYMISED", "LABEL_PSEUDONYMISED", "LABEL_UNCHECKED", "LABEL_UNRESOLVED",
     "MALE_NAMES", "SURNAMES", "CheckSummary", "Edit", "IdentifierFinding", "ReplaceResult",
     "inside_placeholder", "strip_genitive", "add_known_name", "analyst_texts", "anonymisation_label",

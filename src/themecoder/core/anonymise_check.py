@@ -58,23 +58,26 @@ def detector_fingerprint() -> str:
         identifier_lexicon,
         identifier_names,
         identifier_patterns,
+        identifier_propagate,
         identifier_rules,
         identifiers,
     )
 
     h = hashlib.sha256()
-    for module in (identifiers, identifier_rules, identifier_names, identifier_patterns, identifier_lexicon):
+    for module in (identifiers, identifier_rules, identifier_names, identifier_patterns, identifier_lexicon,
+                   identifier_propagate):
         try:
             with open(module.__file__ or "", "rb") as fh:
                 h.update(fh.read())
         except OSError:
             h.update(module.__name__.encode())
     try:
-        folder = resources.files("themecoder") / "data" / "gazetteers"
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".txt"):
-                h.update(entry.name.encode())
-                h.update(entry.read_bytes())
+        for sub in ("gazetteers", "norway"):
+            folder = resources.files("themecoder") / "data" / sub
+            for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+                if entry.name.endswith((".txt", ".tsv", ".gz")):
+                    h.update(entry.name.encode())
+                    h.update(entry.read_bytes())
     except (OSError, FileNotFoundError, NotADirectoryError):
         pass
     return h.hexdigest()[:16]

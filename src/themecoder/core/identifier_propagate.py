@@ -16,9 +16,9 @@ from themecoder.core.identifier_lexicon import _lexicon
 from themecoder.core.identifier_patterns import (
     _STRONG_PERSON_CUES,
     _WORD_RE,
+    _WP_TYPES,
     _Cand,
     _norm,
-    _WP_TYPES,
     _prev_words,
     _work_cue,
 )

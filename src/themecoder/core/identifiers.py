@@ -13,9 +13,17 @@ done elsewhere.
   other exact dates, street addresses, postcodes, vehicle registration numbers, exact
   ages, rare job titles, named workplaces ("Solbakken barnehage", "jobber på X"), company
   and club names ("X AS", "Y IL", "Z kommune");
-* capitalised words that do not start a sentence, checked against gazetteers (first
-  names, surnames, municipalities, places, institutions; see data/gazetteers/SOURCES.md),
-  with sequences of capitalised words read as full names;
+* capitalised words checked against gazetteers and the reference data shipped in
+  data/norway (SSB first names and surnames, municipalities, Kartverket places, city
+  districts, health trusts; see data/ATTRIBUTION.md and data/gazetteers/SOURCES.md), with
+  sequences of capitalised words read as full names, and the common-word test (Norsk
+  Ordbank word forms, Nynorsk lemmas, compounds, the text's own lower-case words): a
+  capitalised word that is no ordinary word is a name candidate anywhere, sentence starts
+  included; regions, counties and national bodies are never reported;
+* a second look (core.identifier_propagate): every name found is searched for again in all
+  its forms (genitive, hyphenated parts, lower case unless it is also a word), in this text
+  and, through `project_names`, in the whole project; texts typed without capitals are read
+  case-insensitively;
 * the project's own list of known names (case-insensitive, whole word, genitive -s);
 * named entities from a language model, if the caller passes them (spaCy nb labels).
 
@@ -39,8 +47,9 @@ capitalised word not in any list                      0.3-0.45
 
 The code: this module (the entry point, the order of the rules, merging overlaps),
 core.identifier_rules (one function per kind), core.identifier_names (capitalised words
-and names), core.identifier_patterns (regular expressions, cues) and
-core.identifier_lexicon (identity numbers, gazetteers).
+and names), core.identifier_propagate (every form, lower-case texts),
+core.identifier_patterns (regular expressions, cues) and core.identifier_lexicon
+(identity numbers, gazetteers, reference data, the common-word test).
 
 Offsets are Unicode code points into the text that was passed in. Nothing here imports
 spaCy or Textual; the gazetteers are read lazily, once, with importlib.resources, so the
