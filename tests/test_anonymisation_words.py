@@ -262,3 +262,12 @@ def test_review_comments_pass_the_guard_before_review_exports(project, tmp_path)
     assert "[navn] fra [sted]" in store.reviews.comments(project.db)[0]["text"]
     run_export(project, "review-summary", tmp_path / "r.md", ExportOptions(reviewer="Veileder"))
     assert "Solveig" not in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_citations_in_analyst_texts_are_authors_not_informants():
+    from themecoder.core.anonymise_check import citation_spans
+
+    t = "Analysen følger Braun og Clarke. Se også (Malterud, 2012; Tjora 2021) og Kvale (2015)."
+    assert [t[a:b] for a, b in citation_spans(t)] == ["Braun og Clarke", "(Malterud, 2012; Tjora 2021)",
+                                                        "Kvale (2015)"]
+    assert citation_spans("Vi følger Kari hjem etter skolen.") == []

@@ -351,13 +351,18 @@ _YEAR = r"(?:1[89]\d{2}|20\d{2})[a-z]?(?:[,:]\s*(?:s\.\s*)?\d+(?:[-–]\d+)?)?"
 _CITATION_RE = re.compile(
     rf"\((?:{_AUTHOR}),?\s+{_YEAR}(?:;\s*{_AUTHOR},?\s+{_YEAR})*\)"   # (Tjora, 2021; Braun og Clarke 2006)
     rf"|{_AUTHOR}\s+\({_YEAR}\)"                                        # Malterud (2017)
-    rf"|\({_AUTHOR}\)(?=\s*[:;,.])")                                  # (Tjora): in an analyst's note
+    # «analysen følger Braun og Clarke.»: an author after a citing verb, at a clause end
+    rf"|\({_AUTHOR}\)(?=\s*[:;,.])"                                   # (Tjora): in an analyst's note
+    rf"|\b(?:følger|ifølge|jamfør|jf\.|inspirert av|basert på|beskrevet av|i tråd med)\s"
+    rf"(?P<cited>{_AUTHOR})(?=\s*(?:[.,;:]|\(|$))",
+    re.MULTILINE)
 
 
 def citation_spans(text: str) -> list[tuple[int, int]]:
     """Literature references in the analyst's own texts (memos, theme texts): authors, not
     informants, so not identifiers."""
-    return [(m.start(), m.end()) for m in _CITATION_RE.finditer(text)]
+    return [(m.start("cited"), m.end("cited")) if m.group("cited") else (m.start(), m.end())
+            for m in _CITATION_RE.finditer(text)]
 
 
 def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFinding]:
