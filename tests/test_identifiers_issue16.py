@@ -118,3 +118,10 @@ def test_blocking_policy():
                        ("Jeg vokste opp på Sætre.", "Sætre"), ("Hun jobber på Kiwi Ila.", "Kiwi Ila")]:
         hits = [s for s in detect_identifiers(text) if frag in s.text]
         assert hits and all(is_blocking(s.kind, s.confidence, s.source) for s in hits), (text, hits)
+
+
+def test_model_entities_for_sentence_initial_words_and_regions_are_dropped():
+    text = "Heldigvis gikk det bra. Ho kom frå Hallingdal. Vi møtte Zyxwv."
+    ents = [(0, 9, "PER"), (24, 26, "PER"), (35, 45, "GPE_LOC"), (56, 61, "PER")]
+    got = [(s.text, s.kind) for s in detect_identifiers(text, entities=ents)]
+    assert got == [("Zyxwv", "person")]

@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.identifier_lexicon import _DAYS, _Lexicon, _lexicon, fnr_kind, valid_orgnr
+from themecoder.core.identifier_lexicon import _DAYS, _DIALECT_WORDS, _Lexicon, _lexicon, fnr_kind, valid_orgnr
 from themecoder.core.identifier_patterns import (
     _ADDRESS_MULTI_RE,
     _ADDRESS_RE,
@@ -556,4 +556,11 @@ def entities(b: Block, found: Iterable[tuple[int, int, str]]) -> None:
         frag = text[s:e]
         if frag.islower() or _norm(frag) in lex.stop or not any(c.isalpha() for c in frag):
             continue
+        words = frag.split()
+        if any(w.casefold() in lex.region for w in words) and kind == "place":
+            continue  # a region or county: not an identifier (issue 16)
+        wf = frag.casefold()
+        if len(words) == 1 and b.sentence_initial(s) and (wf in _DIALECT_WORDS or (
+                (lex.is_word(wf) or lex.is_word(wf.rstrip("s"))) and not (lex.is_name(wf) and not lex.ambiguous(wf)))):
+            continue  # an adjective or a Nynorsk pronoun opening a sentence («Heldigvis», «Ho»)
         b.add(_Cand(s, e, kind, f"navngitt enhet fra språkmodellen ({label})", 0.55, "model"))
