@@ -271,3 +271,19 @@ def test_citations_in_analyst_texts_are_authors_not_informants():
     assert [t[a:b] for a, b in citation_spans(t)] == ["Braun og Clarke", "(Malterud, 2012; Tjora 2021)",
                                                         "Kvale (2015)"]
     assert citation_spans("Vi følger Kari hjem etter skolen.") == []
+
+
+def test_cli_pseudonym_is_one_action_with_its_key(project, tmp_path, capsys):
+    _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Kari Nordmann kom. Kari Nordmanns bror også.\n")
+    path = str(project.path)
+    n = len(project.history())
+    project.close()
+    keydir = tmp_path / "safe"
+    keydir.mkdir()
+    assert main(["anonymise", "replace", path, "--text", "Kari Nordmann", "--pseudonym", "Eva Hansen",
+                 "--key", str(keydir / "k.json")]) == 0
+    from themecoder.core.project import Project
+    with Project.open(path) as p:
+        assert len(p.history()) == n + 1
+        key = open_key(keydir / "k.json", project=p)
+        assert key.lookup("Kari Nordmann").replacement == "Eva Hansen" and not key.lookup("Kari Nordmann").pending
