@@ -119,11 +119,42 @@ def per_mb(paragraphs: list[str]) -> None:
         print(f"  {mb:2} MB: {dt:6.1f} s CPU  ({dt / mb:5.2f} s per MB, {len(sentences):,} sentences, {n:,} suspects)")
 
 
+def replace_per_mb(sizes=(1, 4, 16)) -> None:
+    """Issue 18: `anonymise replace` on one large transcript (a name thousands of times), with
+    the check after it: CPU time per MB (import, replace, check)."""
+    import tempfile  # noqa: PLC0415
+
+    from themecoder.core import anonymise as an  # noqa: PLC0415
+    from themecoder.core.documents import add_transcript  # noqa: PLC0415
+    from themecoder.core.project import Project  # noqa: PLC0415
+    from themecoder.io.readers import read_transcript  # noqa: PLC0415
+
+    print("\nLinear time (issue 18): replace a name everywhere in one large transcript, then check")
+    para = ("IP: Jeg snakket med Gunnhild Tveitereid i går, og hun sa at det gikk bra på jobben. "
+            "Vi møttes på kafeen.\n\nI: Og så?\n\n")
+    for mb in sizes:
+        text = para * int(mb * 1_000_000 / len(para.encode()))
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "t.txt").write_text(text, encoding="utf-8")
+            t0 = time.process_time()
+            with Project.create(Path(d) / "p.themecoder", coder="bench") as p:
+                add_transcript(p, read_transcript(Path(d) / "t.txt"))
+                t1 = time.process_time()
+                r = an.replace_identifier(p, "Gunnhild Tveitereid", "[navn]", mode="category", recheck=False)
+                t2 = time.process_time()
+                an.check(p)
+                t3 = time.process_time()
+        print(f"  {mb:2} MB: import {t1 - t0:5.1f} s, replace {r.occurrences:,} places {t2 - t1:5.1f} s "
+              f"({(t2 - t1) / mb:.2f} s per MB), check {t3 - t2:5.1f} s ({(t3 - t2) / mb:.2f} s per MB) CPU")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-v", "--verbose", action="store_true", help="list misses and false positives")
     ap.add_argument("--file", help="with -v: list misses only for this file (e.g. passages.yaml)")
     ap.add_argument("--mb", action="store_true", help="also time detection on 1, 4 and 16 MB (issue 18)")
+    ap.add_argument("--replace-mb", action="store_true",
+                    help="also time import, replace and check of one 1, 4 and 16 MB transcript (issue 18)")
     args = ap.parse_args()
 
     ev = load_evaluate()
@@ -174,6 +205,8 @@ def main() -> int:
 
     if args.mb:
         per_mb(mixed)
+    if args.replace_mb:
+        replace_per_mb()
 
     print("\nAdversarial inputs (long runs that could make regular expressions backtrack):")
     for name, text in [("'Aa-' x 10,000", "Aa-" * 10000), ("'Aa.' x 15,000", "Aa." * 15000),
