@@ -153,7 +153,7 @@ for _group, _conf in ((_TITLES_HIGH, 0.6), (_TITLES_MID, 0.45), (_TITLES_LOW, 0.
         re.IGNORECASE), _conf))
 # Productive endings of rare, specialised titles: a compound with a specific first part
 # («erfaringskonsulent», «ruskoordinator», «musikkterapeut») usually names one post in a small service.
-_TITLE_ENDINGS = ("mester|konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
+_TITLE_ENDINGS = ("sykepleier|sjukepleiar|lege|mester|konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
                   "rettleiar|rettleder|kontakt|prest|psykolog|pedagog|leder|leiar|sjef|ansvarlig|ansvarleg|"
                   "sekretær|fullmektig|representant|ombud|verge|mentor|inspektør|ingeniør")
 _TITLE_ENDING_RE = re.compile(
@@ -165,7 +165,10 @@ saksbehandler fastlege lege lærer barnehagelærer assistent miljøarbeider sosi
 førskolelærer støttekontakt kontaktlærer primærkontakt kontaktperson primærkontakten avdelingsleder leder
 teamleder nærmeste prosjektleder daglig styreleder psykolog sjef kokk renholder sekretær konsulent rådgiver
 veileder koordinator terapeut spesialist ingeniør representant mester verdensmester norgesmester
-kretsmester klubbmester""".replace("?", "").split())
+kretsmester klubbmester hjelpepleier fagarbeider helsefagarbeider sosialarbeider hjelpearbeider
+anleggsarbeider fabrikkarbeider lagerarbeider kontorarbeider medarbeider butikkmedarbeider
+frivillig legevaktslege turnuslege allmennlege sykehuslege privatlege bedriftslege tannlege dyrelege
+hjemmesykepleier nattsykepleier""".replace("?", "").split())
 # First parts that make a general, not a specialised, title («teamleder», «prosjektkoordinator»).
 _TITLE_PRE_STOP = frozenset("""kontakt team prosjekt pasient kunde personal mellom topp over under hoved
 sam med nærmeste daglig avdeling seksjon enhet verdens norges europa olympisk""".split())

@@ -35,7 +35,7 @@ _GENITIVE = r"(?:['’]s|['’]|s)?"
 
 def mostly_lower_case(text: str) -> bool:
     """A transcript typed without capitals: at least 40 words and under 2 % of them capitalised
-    (sentence starts included)."""
+    (sentence starts included), or a shorter text of 8 words or more without any capital."""
     n = caps = 0
     for m in _WORD_RE.finditer(text):
         n += 1
@@ -43,7 +43,7 @@ def mostly_lower_case(text: str) -> bool:
             caps += 1
         if n >= 4000:
             break
-    return n >= 40 and caps < 0.02 * n
+    return (n >= 40 and caps < 0.02 * n) or (n >= 8 and caps == 0)
 
 
 def _forms(name: str, lex) -> list[tuple[str, bool]]:
@@ -191,8 +191,9 @@ def lower_case_workplaces(b: "Block") -> None:
     lex = b.lex
     for m in _LOWER_WP_RE.finditer(b.text):
         name = m.group("name")
-        if name in lex.common or (lex.is_word(name) and name not in lex.place and name not in lex.muni
-                                  and not _work_cue(b.text, m.start())):
+        cued = _work_cue(b.text, m.start("name"))
+        if not cued and (name in lex.common or (lex.is_word(name) and name not in lex.place
+                                                and name not in lex.muni)):
             continue
         b.add(_Cand(m.start("name"), m.end(), "workplace", "navngitt arbeidsplass med liten forbokstav", 0.6,
                     "rule"))
