@@ -90,7 +90,9 @@ def print_import_check(project, doc_ids: list[str]) -> None:
                 "workplaces), Norwegian name and place lists, the project's known-names list and, if "
                 "the full spaCy model is installed, its named entities. Speaker labels and "
                 "[placeholders] are skipped. Results are stored and redone when the text changes. "
-                "BLOCKS marks findings that stop exports until resolved."
+                "Without --doc, the texts exports print beside the transcripts (document titles, "
+                "participant labels, code labels, theme texts, memos, review comments) are listed too, "
+                "so that check and export agree. BLOCKS marks findings that stop exports until resolved."
 )
 def cmd_check(args) -> int:
     from themecoder.core import anonymise as an
