@@ -212,10 +212,10 @@ def cmd_anonymise_replace(args) -> int:
         else:
             original, kind, docs = args.text, args.kind, document_ids(project, args.doc)
         hits = an.find_hits(project, original, kind, docs)
-        if args.list:
-            _print_hits(original, hits)
-            return 0
         own = (f.document_id, f.start) if args.finding else None
+        if args.list:
+            _print_hits(original, hits, own)
+            return 0
         confirm = _confirm_choice(args.confirm, original, [h for h in hits if h.ambiguous and h.place() != own])
         key = open_key_file(args, project, required=mode == "pseudonym") if mode == "pseudonym" else None
         if args.finding:
@@ -240,12 +240,14 @@ def cmd_anonymise_replace(args) -> int:
     return 0
 
 
-def _print_hits(original: str, hits) -> None:
+def _print_hits(original: str, hits, own=None) -> None:
+    """The places a replacement would take; the ambiguous ones numbered for --confirm (the
+    finding's own place is always replaced, so it has no number)."""
     print(f"«{original}»: {len(hits)} place{'s' if len(hits) != 1 else ''}")
     n = 0
     for h in hits:
-        mark = ""
-        if h.ambiguous:
+        mark = "  (this finding)" if h.place() == own else ""
+        if h.ambiguous and h.place() != own:
             n += 1
             mark = f"  [{n}] may be the ordinary word"
         print(f"  {h.document}: {h.snippet(30)}{mark}")
