@@ -8,7 +8,7 @@ from themecoder.core.identifier_lexicon import _lexicon, reference
 
 FILES = ["fornavn.tsv", "etternavn.tsv", "styrk08.tsv", "yrkesord_ordbank.txt", "kommunenavn.txt", "fylker.tsv",
          "bydeler.tsv", "stedsnavn_n1000.tsv.gz", "steder_countrystatecity.tsv", "helseforetak_sykehus.tsv",
-         "ordbank_nb_ordformer.txt.gz", "ordbank_nn_lemma.txt.gz"]
+         "ordbank_nb_ordformer.txt.gz", "ordbank_nb_lemma.txt.gz", "ordbank_nn_lemma.txt.gz"]
 
 
 def test_every_file_is_in_the_package_and_attributed():
@@ -37,6 +37,8 @@ def test_common_word_test():
     # names that are also words are ambiguous; names that are not, are not
     assert lex.ambiguous("per") and lex.ambiguous("liv") and lex.ambiguous("andre")
     assert not lex.ambiguous("kari") and not lex.ambiguous("hilde")
+    # a stray lower-cased name in the full-form list is no reason to doubt an SSB surname
+    assert lex.is_word("mykland") and not lex.ambiguous("mykland")
     # regions and counties are not places; small places are
     assert "hallingdal" in lex.stop and "vestlandet" in lex.stop and "nordland" in lex.stop
     assert "oslo" in lex.muni and "hallingdal" not in lex.place

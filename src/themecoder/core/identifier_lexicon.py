@@ -121,7 +121,7 @@ def reference(name: str) -> tuple[str, ...]:
     "municipalities" (1994-2024), "districts" (bydeler), "counties", "settlements" and
     "areas" (Kartverket N1000), "towns" (countries-states-cities), "health_workplaces",
     "health_regions", "occupations" (Ordbank nouns by suffix), "styrk" (STYRK-08 group
-    names), "word_forms" (Bokmål forms), "nn_lemmas" (Nynorsk lemmas)."""
+    names), "word_forms" (Bokmål forms), "nb_lemmas" and "nn_lemmas" (lemmas)."""
     def col(fname: str, i: int = 0) -> list[str]:
         return [ln.split("\t")[i] for ln in _data_lines(fname)]
 
@@ -155,6 +155,8 @@ def reference(name: str) -> tuple[str, ...]:
         out = _data_lines("ordbank_nb_ordformer.txt.gz")
     elif name == "nn_lemmas":
         out = _data_lines("ordbank_nn_lemma.txt.gz")
+    elif name == "nb_lemmas":
+        out = _data_lines("ordbank_nb_lemma.txt.gz")
     else:
         raise KeyError(name)
     return tuple(out)
@@ -175,6 +177,7 @@ alle allle alt ana anna andre annen anna mange fleire fleste meir mest mindre mi
 kvarannan einannan hverandre born borna ungar ungane augo auga gut gutar jenter jentene""".split())
 # Nynorsk inflection endings, tried (longest first) when a word is neither a Bokmål form nor
 # a Nynorsk lemma: "sjukepleiaren" -> "sjukepleiar".
+_NB_SUFFIXES = ("ene", "ane", "en", "et", "er", "ar", "a", "e", "s", "t", "ere", "est", "este", "te", "de")
 _NN_SUFFIXES = ("ane", "ene", "ast", "aste", "ande", "ar", "er", "en", "et", "a", "e", "te", "de", "t", "ne", "r")
 
 
@@ -203,6 +206,7 @@ class _Lexicon:
     nn: frozenset[str] = frozenset()        # Nynorsk lemmas alone (for suffix stripping)
     titles: frozenset[str] = frozenset()    # occupation nouns (singular, lower case)
     curated: frozenset[str] = frozenset()   # names and places from the hand-checked gazetteers
+    lemmas: frozenset[str] = frozenset()    # Bokmål and Nynorsk lemmas, dialect words (no stray names)
 
     def is_word(self, wf: str) -> bool:
         """True if `wf` (casefolded) is an ordinary word: a Bokmål form, a Nynorsk lemma or an
@@ -235,7 +239,17 @@ class _Lexicon:
         collision list; for names only in the reference lists, the word lists."""
         if wf in self.common:
             return True
-        return wf not in self.curated and self.is_word(wf)
+        return wf not in self.curated and self.is_lemma_form(wf)
+
+    def is_lemma_form(self, wf: str) -> bool:
+        """An ordinary word by the lemma lists (a lemma or a regular inflection of one). Stricter
+        than `is_word`, whose full-form list also holds some lower-cased names («beyene»)."""
+        if wf in self.lemmas:
+            return True
+        for suf in _NB_SUFFIXES:
+            if wf.endswith(suf) and len(wf) - len(suf) >= 2 and wf[:-len(suf)] in self.lemmas:
+                return True
+        return False
 
     def is_name(self, wf: str) -> bool:
         return wf in self.first or wf in self.sur
@@ -294,5 +308,6 @@ def _lexicon() -> _Lexicon:
         pattern = re.compile(rf"(?-i:(?=[{_UP}]))(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
     curated = (fold(gazetteer("first_names")) | fold(gazetteer("surnames")) | fold(gazetteer("places"))
                | fold(gazetteer("municipalities")) | fold(gazetteer("workplaces")))
+    lemmas = frozenset(reference("nb_lemmas")) | nn | _DIALECT_WORDS
     return _Lexicon(first, sur, muni, place, work, stop, fold(gazetteer("common_words")), multi, pattern,
-                    region, words, nn, titles, curated)
+                    region, words, nn, titles, curated, lemmas)
