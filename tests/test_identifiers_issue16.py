@@ -125,3 +125,13 @@ def test_model_entities_for_sentence_initial_words_and_regions_are_dropped():
     ents = [(0, 9, "PER"), (24, 26, "PER"), (35, 45, "GPE_LOC"), (56, 61, "PER")]
     got = [(s.text, s.kind) for s in detect_identifiers(text, entities=ents)]
     assert got == [("Zyxwv", "person")]
+
+
+@pytest.mark.parametrize("text, frag, kind", [
+    ("Ho dotter mi, Sunniva, e 17 no.", "17", "age"),
+    ("Han var SLT-koordinator i kommunen.", "SLT-koordinator", "job_title"),
+    ("Hun jobbet på Nordmøre og Romsdal sykehus.", "Nordmøre og Romsdal sykehus", "workplace"),
+    ("jeg bodde på tøyen da", "tøyen", "place"),
+])
+def test_classes_from_the_second_holdout(text, frag, kind):
+    assert kind in kinds_of(text, frag), found(text)

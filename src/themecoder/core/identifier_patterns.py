@@ -116,7 +116,7 @@ _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
     (re.compile(rf"\b(?:er|var|blir|ble|vart|er\s+blitt|har\s+blitt)\s+(?:jeg|eg|han|hun|ho|hen|du|mor|far|mamma|pappa)\s+"
                 rf"(?:nå\s+|snart\s+|nesten\s+|akkurat\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "alder etter «er jeg/han/hun»", "subj"),
-    (re.compile(rf"\b(?P<v>er|var|blir|ble|fyller|fylte|fyllte|runder|rundet|fylt|blitt)\s+"
+    (re.compile(rf"\b(?P<v>er|var|e|va|æ|blir|ble|fyller|fylte|fyllte|runder|rundet|fylt|blitt)\s+"
                 rf"(?:nå\s+|no\s+|snart\s+|nesten\s+|akkurat\s+|bare\s+|berre\s+|nettopp\s+|straks\s+|allerede\s+|vel\s+)?"
                 rf"(?P<a>{_AGE_NUM})(?P<yr>\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "eksakt alder", "verb"),
@@ -157,7 +157,7 @@ _TITLE_ENDINGS = ("sykepleier|sjukepleiar|lege|mester|konsulent|koordinator|koor
                   "rettleiar|rettleder|kontakt|prest|psykolog|pedagog|leder|leiar|sjef|ansvarlig|ansvarleg|"
                   "sekretær|fullmektig|representant|ombud|verge|mentor|inspektør|ingeniør")
 _TITLE_ENDING_RE = re.compile(
-    rf"(?<![\w\-])(?P<t>(?P<pre>[{_LO}]{{3,}}?)(?P<link>s|e)?(?P<suf>{_TITLE_ENDINGS}))"
+    rf"(?<![\w\-])(?P<t>(?:(?P<acr>[{_UP}]{{2,6}})-)?(?P<pre>[{_LO}]{{3,}}?)?(?P<link>s|e)?(?P<suf>{_TITLE_ENDINGS}))"
     rf"(?:en|a|et|ane|ar)?(?![\w\-])", re.IGNORECASE)
 # Compounds with these endings that are everyday posts in every service, not one person's title.
 _COMMON_TITLES = frozenset("""helsesykepleier sykepleier sjukepleiar vernepleier miljøterapeut 
@@ -192,7 +192,7 @@ _ORG_TYPES = ("kommune|fylkeskommune|AS|ASA|SA|ANS|DA|BA|IL|IF|FK|SK|BK|TIL|idre
 _CAPW = rf"[{_UP}][\w'’.\-]{{0,40}}+"
 _TOKSTART = r"(?<![\w'’.\-])"
 _WP_SUFFIX_RE = re.compile(
-    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
+    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:(?:&|og)[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
 _ORG_SUFFIX_RE = re.compile(
     rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_ORG_TYPES})(?![\w])")
 _WP_PREFIX_RE = re.compile(

@@ -233,5 +233,5 @@ def cued_lower_names(b: "Block", masked: Regions) -> None:
         if cue in _CUE_PERSON and w in lex.first and not _ambiguous(lex, w):
             b.add(_Cand(s, e, "person", "fornavn med liten forbokstav etter «sa/heter/han»", 0.55, "gazetteer"))
         elif cue in _CUE_PLACE and (w in lex.place or w in lex.muni) and (
-                not lex.is_word(w) or _prev_words(text, m.start(), 2)[:1] in (["bor"], ["bur"], ["bodde"], ["budde"])):
+                not lex.is_word(w) or _prev_words(text, m.start(), 1) in (["bor"], ["bur"], ["bodde"], ["budde"])):
             b.add(_Cand(s, e, "place", "stedsnavn med liten forbokstav etter stedspreposisjon", 0.55, "gazetteer"))

@@ -303,7 +303,7 @@ def _age_after_verb(b: Block, m: re.Match[str], conf: float) -> float | None:
             return None
     elif not _bare_age_ok(b, m, verb, nxt_w, after):
         return None
-    if verb == "var":
+    if verb in {"var", "va"}:
         if len(before) == 2 and before[0] in {"da", "då", "når", "mens", "siden", "sidan"}:
             return None  # «da jeg var tolv»: an age at some past event, not the person's age
         return 0.45  # an age at some past event is a weaker identifier
@@ -316,7 +316,7 @@ def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) 
     digits = m.group("a").isdigit()
     if nxt_w in _AGE_STOP_AFTER - {"i", "til", "og"}:
         return False
-    if verb not in {"er", "var", "blir"}:
+    if verb not in {"er", "var", "blir", "e", "va", "æ"}:
         return digits or nxt_w in {"i", "og", "nå", "no", "", "da", "då"}
     if not _CLAUSE_END_RE.match(after):
         return False
@@ -335,7 +335,7 @@ _CLAUSE_END_RE = re.compile(
     r"|og\s+(?:har|hadde|er|var|går|gikk|bor|bur|budde|bodde|jobber|jobbar|jobbet|bruker|ser)\b)")
 _AGE_SUBJECTS = frozenset("""jeg eg æ han hun ho hu hen du og nå no snart bare berre nesten akkurat vel gutten
 jenta jenten sønnen sonen dattera datteren dottera mora moren mor faren far bestefar bestemor mormor morfar farmor
-farfar broren bror søstera søsteren syster kona mannen sambo samboeren""".split())
+farfar broren bror søstera søsteren syster kona mannen sambo samboeren som""".split())
 
 
 def job_titles(b: Block) -> None:
@@ -362,12 +362,13 @@ def job_title_endings(b: Block) -> None:
     lex = b.lex
     for m in _TITLE_ENDING_RE.finditer(b.text):
         t = m.group("t").casefold()
-        pre = m.group("pre").casefold()
-        if t in _COMMON_TITLES or pre in _TITLE_PRE_STOP or t in lex.stop:
-            continue
-        whole_pre = pre + (m.group("link") or "").casefold()
-        if t not in lex.titles and not (lex.is_word(pre) or lex.is_word(whole_pre)):
-            continue
+        pre = (m.group("pre") or "").casefold()
+        if not m.group("acr"):  # «SLT-koordinator»: an acronym names the field
+            if not pre or t in _COMMON_TITLES or pre in _TITLE_PRE_STOP or t in lex.stop:
+                continue
+            whole_pre = pre + (m.group("link") or "").casefold()
+            if t not in lex.titles and not (lex.is_word(pre) or lex.is_word(whole_pre)):
+                continue
         b.add(_Cand(m.start(), m.end(), "job_title", "spesialisert stillingstittel (indirekte identifikator)", 0.45,
                     "rule"))
 

@@ -88,7 +88,7 @@ BLOCKING_KINDS = frozenset({
     "person", "place", "workplace", "organisation", "phone", "email", "national_id", "d_number",
     "birth_date", "address", "postcode", "url", "vehicle",
 })
-FILES = ("labelled.yaml", "passages.yaml", "passages_holdout.yaml")
+FILES = ("labelled.yaml", "passages.yaml", "passages_holdout.yaml", "passages_holdout2.yaml")
 
 
 def load_all(names=FILES) -> list[Example]:
