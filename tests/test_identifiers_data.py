@@ -46,4 +46,4 @@ def test_common_word_test():
 
 def test_loaded_once():
     assert _lexicon() is _lexicon()
-    assert reference("word_forms") is reference("word_forms")
+    assert reference("first_names") is reference("first_names")

@@ -115,8 +115,15 @@ gammelBosettingsplass øyISjø halvøyISjø""".split())
 _N1000_REGION = frozenset("landskapsområde fjellområde dalføre vidde skogområde havområde fylke øygruppeISjø".split())
 
 
-@functools.cache
 def reference(name: str) -> tuple[str, ...]:
+    """See `_reference`; the big word lists are read afresh (the detector keeps them as sets)."""
+    if name in ("word_forms", "nb_lemmas", "nn_lemmas"):
+        return _reference.__wrapped__(name)
+    return _reference(name)
+
+
+@functools.cache
+def _reference(name: str) -> tuple[str, ...]:
     """Entries of one reference list from data/norway: "first_names", "surnames" (SSB),
     "municipalities" (1994-2024), "districts" (bydeler), "counties", "settlements" and
     "areas" (Kartverket N1000), "towns" (countries-states-cities), "health_workplaces",
@@ -285,8 +292,9 @@ def _lexicon() -> _Lexicon:
     work = fold(gazetteer("workplaces")) | fold(reference("health_workplaces"))
     national = fold(gazetteer("national")) | fold(reference("health_regions"))
     stop = fold(gazetteer("stopwords")) | national | region
-    nn = fold(reference("nn_lemmas"))
-    words = frozenset(reference("word_forms")) | nn | _DIALECT_WORDS
+    # the big word lists are read straight into sets (not kept as cached tuples as well)
+    nn = frozenset(_data_lines("ordbank_nn_lemma.txt.gz"))
+    words = frozenset(_data_lines("ordbank_nb_ordformer.txt.gz")).union(nn, _DIALECT_WORDS)
     titles = frozenset(reference("occupations")) | _singular_titles(reference("styrk"))
 
     multi: dict[str, str] = {}
@@ -308,6 +316,6 @@ def _lexicon() -> _Lexicon:
         pattern = re.compile(rf"(?-i:(?=[{_UP}]))(?<![\w.])(?:{alts})(?![\w])", re.IGNORECASE)
     curated = (fold(gazetteer("first_names")) | fold(gazetteer("surnames")) | fold(gazetteer("places"))
                | fold(gazetteer("municipalities")) | fold(gazetteer("workplaces")))
-    lemmas = frozenset(reference("nb_lemmas")) | nn | _DIALECT_WORDS
+    lemmas = frozenset(_data_lines("ordbank_nb_lemma.txt.gz")).union(nn, _DIALECT_WORDS)
     return _Lexicon(first, sur, muni, place, work, stop, fold(gazetteer("common_words")), multi, pattern,
                     region, words, nn, titles, curated, lemmas)
