@@ -115,3 +115,60 @@ async def test_opens_through_the_screen_registry(tui_anon_project, monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, AnonymisationScreen)
+
+
+AMBIGUOUS = (
+    "I: Hvem hjalp deg?\n\n"
+    "IP: Det var Per Kristian Olsen og hans kone. Vi betalte 100 kroner per time.\n\n"
+    "I: Og så?\n\n"
+    "IP: Så ringte jeg Per igjen. Per dag fikk vi to timer.\n"
+)
+
+
+async def test_ambiguous_hits_are_confirmed_in_a_list(tmp_path):
+    """Issue 16: a name that is also a word (Per/per) lists its ambiguous places; only the
+    ticked ones are replaced."""
+    from themecoder.tui.dialogs.confirm_hits import ConfirmHitsDialog
+
+    src = tmp_path / "intervju.txt"
+    src.write_text(AMBIGUOUS, encoding="utf-8")
+    path = tmp_path / "amb.themecoder"
+    with Project.create(path, coder="student") as p:
+        add_transcript(p, read_transcript(src))
+    app = ThemecoderApp(path, coder="student", nlp=False, poll=None)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await _open(pilot)
+        _highlight(screen, "Per")
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmHitsDialog))
+        dialog = app.screen
+        assert [h.text for h in dialog.hits] == ["per", "Per"]  # «per time», «Per dag»
+        await pilot.press("enter")  # nothing ticked: only the name itself
+        await wait_for(pilot, lambda: app.screen is screen)
+        doc = store.documents.documents(app.project.db)[0]
+        await wait_for(pilot, lambda: "ringte jeg [navn]" in store.documents.document_text(app.project.db, doc.id))
+        text = store.documents.document_text(app.project.db, doc.id)
+        assert "100 kroner per time" in text and "Per dag fikk" in text
+
+
+async def test_title_findings_are_listed_and_replaced(tmp_path):
+    """Issue 18: the screen lists what exports guard beside the transcripts (here a title) and
+    a replacement covers it."""
+    src = tmp_path / "Solveig Haugland.txt"
+    src.write_text("I: Ja?\n\nIP: Det gikk bra.\n", encoding="utf-8")
+    path = tmp_path / "title.themecoder"
+    with Project.create(path, coder="student") as p:
+        add_transcript(p, read_transcript(src))
+    app = ThemecoderApp(path, coder="student", nlp=False, poll=None)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await _open(pilot)
+        assert any(f.text == "Solveig Haugland" and not f.document_id for f in screen.found)
+        _highlight(screen, "Solveig Haugland")
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceDialog))
+        await pilot.press("enter")
+        doc = store.documents.documents(app.project.db)[0]
+        await wait_for(pilot, lambda: store.documents.document(app.project.db, doc.id).title == "[navn]")
+        await wait_for(pilot, lambda: not any(f.text == "Solveig Haugland" for f in screen.found))

@@ -15,6 +15,8 @@ FILES = {
     "workplaces": ("workplaces.txt", 150),
     "stopwords": ("stopwords_capitalised.txt", 200),
     "common_words": ("common_words.txt", 150),
+    "regions": ("regions.txt", 80),
+    "national": ("national_bodies.txt", 80),
 }
 _ORDER = {"æ": "z\x01", "ø": "z\x02", "å": "z\x03", "ä": "z\x01", "ö": "z\x02", "é": "e", "ü": "u"}
 

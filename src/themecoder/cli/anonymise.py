@@ -91,7 +91,9 @@ def print_import_check(project, doc_ids: list[str]) -> None:
                 "workplaces), Norwegian name and place lists, the project's known-names list and, if "
                 "the full spaCy model is installed, its named entities. Speaker labels and "
                 "[placeholders] are skipped. Results are stored and redone when the text changes. "
-                "BLOCKS marks findings that stop exports until resolved."
+                "Without --doc, the texts exports print beside the transcripts (document titles, "
+                "participant labels, code labels, theme texts, memos, review comments) are listed too, "
+                "so that check and export agree. BLOCKS marks findings that stop exports until resolved."
 )
 def cmd_check(args) -> int:
     from themecoder.core import anonymise as an
@@ -102,6 +104,11 @@ def cmd_check(args) -> int:
         with progress_bar("checking") as progress:
             summary = an.check(project, doc_ids, force=args.force, progress=progress)
         found = an.findings(project, doc_ids, kinds=args.kind or None, blocking_only=args.blocking)
+        # the texts exports print beside the transcripts (titles, labels, memos, theme texts,
+        # review comments): what `export qdpx` and review exports guard, so check agrees with them
+        if doc_ids is None:
+            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+                      if (not args.kind or f.kind in args.kind) and (f.blocking or not args.blocking)]
         status = an.anonymisation_status(project)
         participants = views.participant_pseudonyms(project)
         if args.json:
@@ -175,10 +182,18 @@ def open_key_file(args, project, *, required: bool):
     option("--gender", choices=["f", "m"], help="for the pseudonym suggestion"),
     option("--doc", action="append", help="with --text: only this document; repeatable"),
     option("--here", action="store_true", help="only the finding's own place"),
+    option("--confirm", metavar="N,M|all|none",
+           help="when the name is also an ordinary word (Per/per, Liv/liv): which of the listed "
+                "ambiguous places to replace too (numbers from the list, all, or none)"),
+    option("--list", action="store_true", help="only list the places that would be replaced"),
     help="replace a finding (or --text) everywhere, with a pseudonym or a [category]",
-    description="Replaces every whole-word, same-case occurrence in all documents (or --doc; --here: "
-                "only the finding's place) in one undoable action. Codings, turns and shortened "
-                "quotes move with the text; quotes and the search index are updated."
+    description="Replaces every whole-word occurrence, in any case and every inflected form "
+                "(genitive, definite form), in all documents (or --doc; --here: only the finding's "
+                "place) in one undoable action; a pseudonym's key entry is written so that a crash "
+                "never leaves key and text out of step. When the name is also an ordinary word, the "
+                "places that may be the word are listed and need --confirm (asked for at a "
+                "terminal). Codings, turns and shortened quotes move with the text; quotes and the "
+                "search index are updated."
 )
 def cmd_anonymise_replace(args) -> int:
     from themecoder.core import anonymise as an
@@ -192,17 +207,25 @@ def cmd_anonymise_replace(args) -> int:
     mode = "pseudonym" if args.pseudonym is not None else "category"
     value = (args.pseudonym if mode == "pseudonym" else args.category) or None
     with open_project(args.project, args.coder) as project:
-        key = open_key_file(args, project, required=mode == "pseudonym") if mode == "pseudonym" else None
         if args.finding:
             f = an.find_finding(project, args.finding)
+            original, kind, docs = an.suggestion_source(f)[0], f.kind, None
+        else:
+            original, kind, docs = args.text, args.kind, document_ids(project, args.doc)
+        hits = an.find_hits(project, original, kind, docs)
+        own = (f.document_id, f.start) if args.finding else None
+        if args.list:
+            _print_hits(original, hits, own)
+            return 0
+        confirm = _confirm_choice(args.confirm, original, [h for h in hits if h.ambiguous and h.place() != own])
+        key = open_key_file(args, project, required=mode == "pseudonym") if mode == "pseudonym" else None
+        if args.finding:
             original = f.text
             result = an.replace_finding(project, args.finding, value, mode=mode, everywhere=not args.here,
-                                        key=key, gender=args.gender)
+                                        key=key, gender=args.gender, confirm=confirm)
         else:
-            original = args.text
             result = an.replace_identifier(project, args.text, value, mode=mode, kind=args.kind,
-                                           gender=args.gender, key=key,
-                                           document_ids=document_ids(project, args.doc))
+                                           gender=args.gender, key=key, document_ids=docs, confirm=confirm)
         places = ", ".join(f"{t} {n}" for t, n in result.documents.items())
         print(f"replaced «{original}» with «{result.replacement}» in {result.occurrences} "
               f"place{'s' if result.occurrences != 1 else ''} ({places}); "
@@ -216,6 +239,48 @@ def cmd_anonymise_replace(args) -> int:
         print(f"note: undo keeps the original text in the project file until you run "
               f"`themecoder purge-undo {args.project}`")
     return 0
+
+
+def _print_hits(original: str, hits, own=None) -> None:
+    """The places a replacement would take; the ambiguous ones numbered for --confirm (the
+    finding's own place is always replaced, so it has no number)."""
+    print(f"«{original}»: {len(hits)} place{'s' if len(hits) != 1 else ''}")
+    n = 0
+    for h in hits:
+        mark = "  (this finding)" if h.place() == own else ""
+        if h.ambiguous and h.place() != own:
+            n += 1
+            mark = f"  [{n}] may be the ordinary word"
+        print(f"  {h.document}: {h.snippet(30)}{mark}")
+
+
+def _confirm_choice(value: str | None, original: str, unsure: list) -> object:
+    """--confirm as replace_identifier's `confirm`: "all", "none" or the places chosen; at a
+    terminal without --confirm, ask for each ambiguous place."""
+    if not unsure:
+        return "none"
+    if value is None:
+        if not sys.stdin.isatty():
+            return None  # core refuses with the list (AmbiguousHits)
+        print(f"«{original}» is also an ordinary word; replace these places too?")
+        chosen = []
+        for i, h in enumerate(unsure, 1):
+            answer = input(f"  [{i}] {h.document}: {h.snippet(30)}  replace? [y/N] ").strip().casefold()
+            if answer in ("y", "j", "yes", "ja"):
+                chosen.append(h.place())
+        return chosen
+    value = value.strip().casefold()
+    if value in ("all", "alle"):
+        return "all"
+    if value in ("none", "ingen"):
+        return "none"
+    chosen = []
+    for part in value.replace(" ", "").split(","):
+        if not part.isdigit() or not 1 <= int(part) <= len(unsure):
+            raise UserError(f"--confirm: {part!r} is not one of the listed places 1-{len(unsure)} "
+                            f"(see --list), all or none")
+        chosen.append(unsure[int(part) - 1].place())
+    return chosen
 
 
 @anonymise_cmd.command(

@@ -16,7 +16,8 @@ Detection (`check`, `findings`)
 
 Resolving
     * `replace_identifier` / `replace_finding`: replace an identifier, everywhere (all
-      occurrences in all documents, one action) or at chosen places, with a pseudonym (the
+      occurrences in all documents, any case and every inflected form; hits that may be an
+      ordinary word are confirmed first, `find_hits` / `AmbiguousHits`; one action) or at chosen places, with a pseudonym (the
       same original always gets the same pseudonym: the link is kept in the key file) or a
       bracketed category (``[navn]``, ``[sted]`` …). Codings, turns and shortened quotes are
       re-anchored (`core.text.shift_offset`); each coding's quote and context are rewritten so
@@ -37,9 +38,16 @@ What "unresolved" means (the export guard)
 
     * it is a direct identifier (identity number, phone, e-mail, address, postcode, URL,
       vehicle, date of birth) or a name from the project's known-names list: always; else
-    * the detector's confidence is at least `BLOCKING_CONFIDENCE` (0.5), unless the text is a
-      participant's pseudonym (the name in the `participants` table and the speaker labels,
-      which the project declares to be pseudonyms and which the exports print anyway).
+    * it is a person (names, nicknames, initials), a place (below municipality level too) or
+      a workplace with confidence at least `NAME_BLOCKING_CONFIDENCE` (0.4), or any other kind
+      with confidence at least `BLOCKING_CONFIDENCE` (0.5); unless the text is a participant's
+      pseudonym (the name in the `participants` table and the speaker labels, which the
+      project declares to be pseudonyms and which the exports print anyway). Regions,
+      counties and national organisations and programmes are not reported at all (issue 16).
+
+    The guard reads the transcripts and the texts exports print beside them: document titles,
+    participant labels, code labels and descriptions, theme texts, memos (qdpx) and review
+    comments (review exports); `themecoder check` lists the same, so check and export agree.
 
     Weaker hints (a capitalised word in no list, a rare job title, an exact date or age) are
     listed for review but do not block. The demo project, whose transcripts are already
@@ -67,6 +75,7 @@ from themecoder.core.anonymise_base import (
     LABEL_PSEUDONYMISED,
     LABEL_UNCHECKED,
     LABEL_UNRESOLVED,
+    NAME_BLOCKING_CONFIDENCE,
     CheckSummary,
     IdentifierFinding,
     ReplaceResult,
@@ -108,12 +117,19 @@ from themecoder.core.anonymise_guard import (
     link_key,
     metadata_line,
 )
-from themecoder.core.anonymise_replace import occurrences, replace_finding, replace_identifier
+from themecoder.core.anonymise_replace import (
+    AmbiguousHits,
+    Hit,
+    find_hits,
+    occurrences,
+    replace_finding,
+    replace_identifier,
+)
 from themecoder.core.pseudonyms import FEMALE_NAMES, MALE_NAMES, SURNAMES, suggest_pseudonym
 from themecoder.core.reanchor import Edit, check_edits, edited_text, map_offset, replace_spans
 
 __all__ = [
-    "BLOCKING_CONFIDENCE", "CATEGORY_PLACEHOLDERS", "DIRECT_KINDS", "FEMALE_NAMES", "KIND_LABELS",
+    "BLOCKING_CONFIDENCE", "NAME_BLOCKING_CONFIDENCE", "CATEGORY_PLACEHOLDERS", "DIRECT_KINDS", "FEMALE_NAMES", "KIND_LABELS",
     "KIND_NAMES", "LABEL_ANONYMISED", "LABEL_PSEUDONYMISED", "LABEL_UNCHECKED", "LABEL_UNRESOLVED",
     "MALE_NAMES", "SURNAMES", "CheckSummary", "Edit", "IdentifierFinding", "ReplaceResult",
     "inside_placeholder", "strip_genitive", "add_known_name", "analyst_texts", "anonymisation_label",
@@ -123,5 +139,5 @@ __all__ = [
     "kind_name", "known_names", "link_key", "map_offset", "metadata_line", "occurrences",
     "remove_known_name", "replace_finding", "replace_identifier", "replace_spans", "stale_documents",
     "suggest_pseudonym", "text_findings", "unignore_text", "known_name_hits", "replacements_applied",
-    "suggestion_source",
+    "suggestion_source", "AmbiguousHits", "Hit", "find_hits",
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -32,6 +33,7 @@ from themecoder.core.anonymise_base import (
     known_names,
     participant_names,
     replacement_spans,
+    replacements_applied,
     strip_genitive,
     text_hash,
 )
@@ -56,23 +58,26 @@ def detector_fingerprint() -> str:
         identifier_lexicon,
         identifier_names,
         identifier_patterns,
+        identifier_propagate,
         identifier_rules,
         identifiers,
     )
 
     h = hashlib.sha256()
-    for module in (identifiers, identifier_rules, identifier_names, identifier_patterns, identifier_lexicon):
+    for module in (identifiers, identifier_rules, identifier_names, identifier_patterns, identifier_lexicon,
+                   identifier_propagate):
         try:
             with open(module.__file__ or "", "rb") as fh:
                 h.update(fh.read())
         except OSError:
             h.update(module.__name__.encode())
     try:
-        folder = resources.files("themecoder") / "data" / "gazetteers"
-        for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-            if entry.name.endswith(".txt"):
-                h.update(entry.name.encode())
-                h.update(entry.read_bytes())
+        for sub in ("gazetteers", "norway"):
+            folder = resources.files("themecoder") / "data" / sub
+            for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+                if entry.name.endswith((".txt", ".tsv", ".gz")):
+                    h.update(entry.name.encode())
+                    h.update(entry.read_bytes())
     except (OSError, FileNotFoundError, NotADirectoryError):
         pass
     return h.hexdigest()[:16]
@@ -88,14 +93,53 @@ def _ner_name(pipeline: "Pipeline | None" = None) -> str:
     return status.name if status.kind == "model" else "rules"
 
 
-def _rules_fingerprint(project: Project, ner: str) -> str:
+def _rules_fingerprint(project: Project, ner: str, names: Iterable[str] | None = None) -> str:
+    """What a document's findings depend on besides its text: the detector, the analyst's
+    lists, the pseudonyms put in, the NER model, and the person names found anywhere in the
+    project (a name found once is searched for in every document, issue 16)."""
     data = {
         "detector": detector_fingerprint(),
         "known": sorted((r["name"], r["kind"]) for r in known_names(project)),
         "ignored": sorted(fold(r["text"]) for r in ignored_texts(project)),
+        "pseudonyms": sorted(pseudonyms_in_text(project)),
+        "names": sorted(project_names(project) if names is None else names),
         "ner": ner,
     }
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def pseudonyms_in_text(project: Project) -> set[str]:
+    """The pseudonyms this module put into the text: known, never reported again."""
+    return {fold(r["replacement"]) for r in replacements_applied(project)
+            if r.get("mode") == "pseudonym" and r.get("replacement")}
+
+
+def project_names(project: Project) -> set[str]:
+    """Person names found (with some confidence, written with a capital) in the project's
+    stored findings, without genitive: each is searched for in every document."""
+    ignored = {fold(r["text"]) for r in ignored_texts(project)}
+    ids = [d.id for d in store.documents.documents(project.db)]
+    out: dict[str, str] = {}
+    for _fid, _doc, _s, _e, ftext, kind, _reason, conf, source in store.identifiers.finding_rows(project.db, ids):
+        if kind != "person" or source == "model" or float(conf) < 0.55 or not ftext[:1].isupper():
+            continue
+        name = " ".join((strip_genitive(ftext) if ftext.endswith(("'s", "’s")) else ftext).split())
+        if name and fold(name) not in ignored and fold(ftext) not in ignored:
+            out.setdefault(fold(name), name)
+    return set(out.values())
+
+
+def _vocabulary(project: Project) -> set[str]:
+    """Lower-case words of the project's documents (not those typed without capitals, where
+    names are lower case too)."""
+    from themecoder.core.identifier_propagate import mostly_lower_case
+    from themecoder.core.identifiers import lower_case_words
+
+    vocab: set[str] = set()
+    for _doc_id, text in store.identifiers.document_texts(project.db):
+        if not mostly_lower_case(text):
+            vocab |= lower_case_words(text)
+    return vocab
 
 
 def stale_documents(project: Project, document_ids: Iterable[str] | None = None, *,
@@ -138,7 +182,7 @@ def _entity_pipeline(pipeline: "Pipeline | None") -> "Pipeline | None":
 
 
 def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored: list[str],
-            ner: "Pipeline | None") -> list:
+            ner: "Pipeline | None", names: Iterable[str] = (), vocabulary: Iterable[str] = ()) -> list:
     from themecoder.core.identifiers import detect_identifiers
     from themecoder.core.indexing import analysis_spans
 
@@ -153,6 +197,7 @@ def _detect(project: Project, doc_id: str, text: str, known: list[dict], ignored
     suspects = detect_identifiers(
         text, sentences=sentences, entities=entities,
         known_names=[k["name"] for k in known], ignored=ignored, skip_spans=labels,
+        project_names=names, vocabulary=vocabulary,
     )
     known_kind = {fold(k["name"]): k["kind"] for k in known}
     replaced = Regions(replacement_spans(project.db, doc_id))
@@ -192,21 +237,29 @@ def check(
     ner = _entity_pipeline(pipeline)
     ner_name = ner.name if ner is not None else "rules"
     todo = ids if force else stale_documents(project, ids, pipeline=ner if ner is not None else pipeline)
-    rules = _rules_fingerprint(project, ner_name)
     known = known_names(project)
-    ignored = [r["text"] for r in ignored_texts(project)]
-    for i, doc_id in enumerate(todo, 1):
-        text = store.documents.document_text(project.db, doc_id)
-        found = _detect(project, doc_id, text, known, ignored, ner)
-        with project.db.transaction() as conn:
-            if store.identifiers.current_text(conn, doc_id) != text:
-                continue  # changed meanwhile: stays stale, checked next time
-            store.identifiers.replace_findings(conn, doc_id, [
-                (fid, doc_id, s.start, s.end, s.text, kind, s.reason, float(s.confidence), s.source)
-                for fid, s, kind in _with_ids(doc_id, found)])
-            store.identifiers.record_check(conn, doc_id, text_hash(text), rules, ner_name, now())
-        if progress:
-            progress(i, len(todo))
+    ignored = [r["text"] for r in ignored_texts(project)] + sorted(pseudonyms_in_text(project))
+    vocabulary = _vocabulary(project) if todo else set()
+    # A name found in one document is searched for in all: check, then (at most twice more)
+    # re-check what the names found meanwhile make stale.
+    for _round in range(3):
+        names = project_names(project)
+        rules = _rules_fingerprint(project, ner_name, names)
+        for i, doc_id in enumerate(todo, 1):
+            text = store.documents.document_text(project.db, doc_id)
+            found = _detect(project, doc_id, text, known, ignored, ner, sorted(names), vocabulary)
+            with project.db.transaction() as conn:
+                if store.identifiers.current_text(conn, doc_id) != text:
+                    continue  # changed meanwhile: stays stale, checked next time
+                store.identifiers.replace_findings(conn, doc_id, [
+                    (fid, doc_id, s.start, s.end, s.text, kind, s.reason, float(s.confidence), s.source)
+                    for fid, s, kind in _with_ids(doc_id, found)])
+                store.identifiers.record_check(conn, doc_id, text_hash(text), rules, ner_name, now())
+            if progress:
+                progress(i, len(todo))
+        if not todo or project_names(project) == names:
+            break
+        todo = stale_documents(project, ids, pipeline=ner if ner is not None else pipeline)
     summary = CheckSummary(documents=len(ids), rechecked=len(todo), pipeline=ner_name)
     titles = {d.id: d.title for d in store.documents.documents(project.db)}
     for doc_id in ids:
@@ -293,20 +346,45 @@ def find_finding(project: Project, ref: str) -> IdentifierFinding:
     raise NotFound(f"finding {ref!r} is resolved already (marked as not identifying or replaced)")
 
 
+_AUTHOR = r"[A-ZÆØÅ][\w'’\-]+(?:\s+(?:og|&|and)\s+[A-ZÆØÅ][\w'’\-]+)?(?:\s+(?:et\s+al\.?|mfl\.?|m\.fl\.))?"
+_YEAR = r"(?:1[89]\d{2}|20\d{2})[a-z]?(?:[,:]\s*(?:s\.\s*)?\d+(?:[-–]\d+)?)?"
+_CITATION_RE = re.compile(
+    rf"\((?:{_AUTHOR}),?\s+{_YEAR}(?:;\s*{_AUTHOR},?\s+{_YEAR})*\)"   # (Tjora, 2021; Braun og Clarke 2006)
+    rf"|{_AUTHOR}\s+\({_YEAR}\)"                                        # Malterud (2017)
+    # «analysen følger Braun og Clarke.»: an author after a citing verb, at a clause end
+    rf"|\({_AUTHOR}\)(?=\s*[:;,.])"                                   # (Tjora): in an analyst's note
+    rf"|\b(?:følger|ifølge|jamfør|jf\.|inspirert av|basert på|beskrevet av|i tråd med)\s"
+    rf"(?P<cited>{_AUTHOR})(?=\s*(?:[.,;:]|\(|$))",
+    re.MULTILINE)
+
+
+def citation_spans(text: str) -> list[tuple[int, int]]:
+    """Literature references in the analyst's own texts (memos, theme texts): authors, not
+    informants, so not identifiers."""
+    return [(m.start("cited"), m.end("cited")) if m.group("cited") else (m.start(), m.end())
+            for m in _CITATION_RE.finditer(text)]
+
+
 def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFinding]:
     """Findings in texts that are not documents (not stored; same rules and decisions)."""
-    from themecoder.core.identifiers import detect_identifiers
+    from themecoder.core.identifiers import detect_identifiers, lower_case_words
 
     known = known_names(project)
-    ignored_rows = [r["text"] for r in ignored_texts(project)]
+    ignored_rows = [r["text"] for r in ignored_texts(project)] + sorted(pseudonyms_in_text(project))
     ignored = {fold(t) for t in ignored_rows}
     participants = participant_names(project)
     known_kind = {fold(k["name"]): k["kind"] for k in known}
+    names = sorted(project_names(project))
+    vocabulary = _vocabulary(project)
+    for text in texts.values():
+        vocabulary |= lower_case_words(text)
     out: list[IdentifierFinding] = []
     for place, text in texts.items():
         if not text.strip():
             continue
-        for sus in detect_identifiers(text, known_names=[k["name"] for k in known], ignored=ignored_rows):
+        for sus in detect_identifiers(text, known_names=[k["name"] for k in known], ignored=ignored_rows,
+                                      project_names=names, vocabulary=vocabulary,
+                                      skip_spans=citation_spans(text)):
             if inside_placeholder(text, sus.start, sus.end) or fold(sus.text) in ignored \
                     or fold(strip_genitive(sus.text)) in ignored:
                 continue
@@ -314,6 +392,9 @@ def text_findings(project: Project, texts: dict[str, str]) -> list[IdentifierFin
             if sus.source == "known_names":
                 kind = known_kind.get(fold(strip_genitive(sus.text)), known_kind.get(fold(sus.text), kind))
             participant = fold(strip_genitive(sus.text)) in participants or fold(sus.text) in participants
+            if participant and place.startswith(("participant «", "title of document «")) \
+                    and len(sus.text.split()) > 1:
+                participant = False  # a full name as a participant's label or a title: not a pseudonym
             before, after = context(text, sus.start, sus.end, 60)
             out.append(IdentifierFinding(
                 finding_id("text:" + place, kind, sus.text, sus.start), "", place, sus.start, sus.end,

@@ -42,6 +42,15 @@ def link_key(project: Project, key: "KeyFile") -> bool:
     return True
 
 
+def key_settings(project: Project, key: "KeyFile") -> dict[str, str]:
+    """The settings `link_key` would write (empty when the project knows this key at this
+    path already): for a replacement to write them inside its own action (issue 18)."""
+    path = str(key.path.expanduser().resolve())
+    if project.setting("anonymisation.key_id") == key.key_id and project.setting("anonymisation.key_path") == path:
+        return {}
+    return {"anonymisation.key_id": key.key_id, "anonymisation.key_path": path, "anonymisation.key_linked": now()}
+
+
 def key_path(project: Project) -> str | None:
     return project.setting("anonymisation.key_path") if project.setting("anonymisation.key_id") else None
 
@@ -126,6 +135,9 @@ def describe_label(label: str) -> str:
 
 
 # -- export guard -------------------------------------------------------------------------------
+TITLE_PLACE = "title of document"
+PARTICIPANT_PLACE = "participant"
+
 
 
 def coding_spans(project: Project) -> dict[str, list[tuple[int, int]]]:
@@ -137,16 +149,28 @@ def coding_spans(project: Project) -> dict[str, list[tuple[int, int]]]:
 
 
 def analyst_texts(project: Project, *, codes: bool = True, themes: bool = True,
-                  memos: bool = False) -> dict[str, str]:
-    """The analyst's own texts that exports print beside the transcripts: code labels and
+                  memos: bool = False, titles: bool = True, participants: bool = True,
+                  reviews: bool = False) -> dict[str, str]:
+    """The texts that exports print beside the transcripts: document titles and participant
+    labels (a transcript imported as «Solveig Haugland.txt» exports its title), code labels and
     descriptions (an in-vivo label is a quote), theme names, descriptions and analytic texts,
-    and (for qdpx) memos. {place: text}, one entry per field so that nothing is read across
-    two fields."""
+    (for qdpx) memos and (for review exports) review comments. {place: text}, one entry per
+    field so that nothing is read across two fields."""
     out: dict[str, str] = {}
 
     def put(place: str, text: str | None) -> None:
         if text and text.strip():
             out[place] = text
+
+    if titles:
+        for d in store.documents.documents(project.db):
+            put(f"{TITLE_PLACE} «{d.title[:40]}» ({d.id[:8]})", d.title)
+    if participants:
+        for p in store.participants.participants(project.db):
+            put(f"{PARTICIPANT_PLACE} «{p.pseudonym[:40]}» ({p.id[:8]})", p.pseudonym)
+    if reviews:
+        for r in store.reviews.comments(project.db):
+            put(f"review comment by {r['author']} ({r['id'][:8]})", r["text"])
 
     if codes:
         for c in store.codes.codes(project.db):

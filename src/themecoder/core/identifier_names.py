@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from themecoder.core.identifier_lexicon import _Lexicon
 from themecoder.core.identifier_patterns import (
+    _ABBREV,
     _NAME_PARTICLES,
     _PLACE_PREP,
     _STRONG_STREET_RE,
@@ -23,6 +25,12 @@ from themecoder.core.identifier_patterns import (
 from themecoder.core.text import Regions
 
 Add = Callable[[_Cand], None]
+# The lower-case words of the text being examined (set by core.identifiers per call): a word the
+# same speaker also writes in lower case is an ordinary word, whatever the word lists say.
+DOC_WORDS: ContextVar[frozenset[str]] = ContextVar("DOC_WORDS", default=frozenset())
+# Interjections and fillers transcribers write with a capital letter («Hmm», «Eh», «Mhm»).
+_INTERJECTION_RE = re.compile(r"h?m+h?m*|e+h*m*|ø+h*m*|a+h+a*|m+h+m+|hæ|uff|jøss|jepp|nja|tja|ja+|nei+|okei|ok|æh|hm+|"
+                              r"wow|yes|oi|åh|æsj|huff|jaja|neida|joda|jada|nææ|næh|nåh")
 Initial = Callable[[int], bool]
 Item = tuple[int, int, str, set[str], str]  # start, end, word, classes, the form that matched
 
@@ -79,14 +87,15 @@ def _token_class(w: str, lex: _Lexicon) -> tuple[set[str], str]:
     g = _strip_genitive(w)
     if g:
         forms.append(g)
-    if "-" in w and all(p[:1].isupper() for p in w.split("-")):
-        parts = [p.casefold() for p in w.split("-")]
-        whole = w.casefold()
-        if not any(whole in s for s in (lex.first, lex.sur, lex.muni, lex.place, lex.work, lex.stop)):
-            if all(p in lex.first for p in parts):
-                return {"first"}, w  # "Mari-Ann", "Ole-Petter"
-            if all(p in lex.sur or p in lex.first for p in parts):
-                return {"sur"}, w  # "Hansen-Berg"
+    for hw in ((w, g) if g else (w,)):
+        if "-" in hw and all(p[:1].isupper() for p in hw.split("-")):
+            parts = [p.casefold() for p in hw.split("-")]
+            whole = hw.casefold()
+            if not any(whole in s for s in (lex.first, lex.sur, lex.muni, lex.place, lex.work, lex.stop)):
+                if all(p in lex.first for p in parts):
+                    return {"first"}, hw  # "Mari-Ann", "Ole-Petter", "Anne-Karis"
+                if all(p in lex.sur or p in lex.first for p in parts):
+                    return {"sur"}, hw  # "Hansen-Berg"
     for f in forms:
         wf = f.casefold()
         cls = set()
@@ -140,7 +149,7 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
         while hi - lo > 1:
             s, e, w, cls, form = run[lo]
             if sentence_initial(s) and (not (cls & {"first", "muni", "place", "work"})
-                                        or form.casefold() in lex.common):
+                                        or lex.ambiguous(form.casefold())) and _ordinary(w, form, lex):
                 lo += 1
                 continue
             break
@@ -154,6 +163,21 @@ def _classify_sequence(text: str, seq: list[tuple[int, int, str]], lex: _Lexicon
             _classify_single(text, run[0], lex, sentence_initial, add)
             continue
         _classify_multi(text, run, lex, sentence_initial, add)
+
+
+def _ordinary(w: str, form: str, lex: _Lexicon) -> bool:
+    """The common-word test: an ordinary word (any inflected form), not a name candidate."""
+    wf = w.casefold()
+    if not lex.is_name(wf) and wf in DOC_WORDS.get():
+        return True  # written in lower case elsewhere in the same text: a word here («Recovery»)
+    if wf.endswith("s") and len(wf) > 4 and not lex.is_name(wf[:-1]) and (
+            lex.is_word(wf[:-1]) or lex.is_compound(wf[:-1]) or wf[:-1] in DOC_WORDS.get()):
+        return True  # a genitive of an ordinary word («Sosionomens»)
+    if wf in _ABBREV or _INTERJECTION_RE.fullmatch(wf) or lex.is_word(wf) or lex.is_compound(wf) or (form != w and lex.is_word(form.casefold())):
+        return True
+    if "-" in wf:
+        return all(lex.is_word(p) for p in wf.split("-") if p)
+    return False
 
 
 def _context_kind(text: str, s: int) -> tuple[str, float, str]:
@@ -175,7 +199,10 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
         return
     initial = sentence_initial(s)
     common = form.casefold() in lex.common or w.casefold() in lex.common
-    if initial and (common or not cls):
+    if initial and not common and cls & {"first", "sur"} and lex.ambiguous(form.casefold()):
+        common = True  # «Andre», «Man» at a sentence start: the word, not the name
+    ordinary = _ordinary(w, form, lex)
+    if initial and (common or (not cls and ordinary) or (cls <= {"sur"} and ordinary)):
         return
     prev = _prev_words(text, s, 1)
     after_place_prep = bool(prev) and prev[-1] in _PLACE_PREP
@@ -185,7 +212,7 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
     is_place = bool(cls & {"muni", "place"})
     if "work" in cls and (not (cls & {"first", "sur"}) or work_cue):
         add(_Cand(s, e, "workplace", "institusjon i listen over arbeidsplasser", 0.75 - d, "gazetteer"))
-    elif is_place and (after_place_prep or not (cls & {"first", "sur"})) and not person_cue:
+    elif is_place and (after_place_prep or not (cls & {"first", "sur"}) or "muni" in cls) and not person_cue:
         if work_cue and "muni" not in cls:
             add(_Cand(s, e, "workplace", "stedsnavn etter «jobber på» (arbeidsplass?)", 0.6 - d, "gazetteer"))
         elif "muni" in cls:
@@ -195,7 +222,15 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
     elif "first" in cls:
         add(_Cand(s, e, "person", "fornavn i navnelisten", 0.75 - d, "gazetteer"))
     elif "sur" in cls:
-        if initial and not person_cue:
+        if initial and not person_cue and ordinary:
+            return
+        if work_cue:
+            add(_Cand(s, e, "workplace", "navn etter «jobber på» (arbeidsplass?)", 0.6, "gazetteer"))
+            return
+        if after_place_prep and not person_cue:
+            # most Norwegian surnames are farm names: «på Haukeland», «på Mongstad» is a place
+            add(_Cand(s, e, "place", "etternavn etter stedspreposisjon (gård, sted eller arbeidsplass)", 0.55,
+                      "gazetteer"))
             return
         add(_Cand(s, e, "person", "etternavn i navnelisten", 0.6 if not person_cue else 0.75, "gazetteer"))
     elif is_place:
@@ -207,6 +242,12 @@ def _classify_single(text: str, item: Item, lex: _Lexicon, sentence_initial: Ini
             add(_Cand(s, e, "address", "gatenavn (uten husnummer)", 0.5, "rule"))
             return
         kind, conf, why = _context_kind(text, s)
+        if not initial:
+            conf = max(conf, 0.5)  # a capitalised word mid-sentence names something: a nickname, a place
+        if not ordinary:
+            # the common-word test: not an ordinary word, so a name (or a place) wherever it stands
+            conf = max(conf, 0.55 if not initial else 0.5)
+            why = "stor forbokstav, ikke et vanlig ord (navn?)" if kind == "person" else why
         add(_Cand(s, e, kind, why, conf, "rule"))
 
 
@@ -241,11 +282,16 @@ def _classify_multi(text: str, run: list[Item], lex: _Lexicon, sentence_initial:
     if first_is_name:
         add(_Cand(s0, e0, "person", "fornavn fulgt av ord med stor forbokstav", 0.75, "gazetteer"))
         return
+    if all(c & {"first", "sur", "initial"} or not _ordinary(it[2], it[4], lex) for c, it in zip(classes, run)):
+        add(_Cand(s0, e0, "person", "navnesekvens (navn og ord som ikke er vanlige ord)", 0.7, "rule"))
+        return
     if sentence_initial(s0) and not any(classes):
         run = run[1:]
         if not run:
             return
         s0 = run[0][0]
     kind, conf, why = _context_kind(text, s0)
+    if not sentence_initial(s0) and kind != "person":
+        conf = max(conf, 0.55)  # «på Quality Hotel Grand Royal»: a named place or workplace
     add(_Cand(s0, e0, kind, "flere ord med stor forbokstav" if conf < 0.5 else why,
               max(conf, 0.45), "rule"))

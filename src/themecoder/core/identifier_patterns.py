@@ -102,16 +102,21 @@ _MODEL_YEAR_RE = re.compile(r"\b(?:er|var)\s+(?:en\s+|ekte\s+)?(?P<y>(?:19|20)?\
 
 _NUMWORD = (r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
             r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni|hundre)")
+_NUMWORD = (rf"(?:(?:en|ein|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni)\s?og\s?(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)"
+            rf"|{_NUMWORD})")
 _AGE_NUM = rf"(?:\d{{1,3}}|{_NUMWORD})"
 _AGE_RES: tuple[tuple[re.Pattern[str], float, str, str], ...] = (
     (re.compile(r"(?<![\w\-])(?P<a>\d{1,3})\s?-?\s?åring(?:en)?(?![\w])", re.IGNORECASE), 0.65,
      "«N-åring» (eksakt alder)", "plain"),
     (re.compile(rf"(?<![\w\-])(?P<a>{_AGE_NUM})\s+år\s+gam(?:mel|le|malt)\b", re.IGNORECASE), 0.65,
      "«N år gammel» (eksakt alder)", "plain"),
+    (re.compile(rf"(?<![\w\-])(?:jeg|eg|æ|æg|jæ|han|hun|ho|hu|hen|[a-zæøå]+\s+(?:min|mi|mitt))\s+"
+                rf"(?:e|va|æ|ær)\s+(?:nå\s+|no\s+|snart\s+|bare\s+|berre\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])",
+                re.IGNORECASE), 0.6, "alder etter «ho e / han va» (dialekt)", "subj"),
     (re.compile(rf"\b(?:er|var|blir|ble|vart|er\s+blitt|har\s+blitt)\s+(?:jeg|eg|han|hun|ho|hen|du|mor|far|mamma|pappa)\s+"
                 rf"(?:nå\s+|snart\s+|nesten\s+|akkurat\s+)?(?P<a>{_AGE_NUM})(?:\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "alder etter «er jeg/han/hun»", "subj"),
-    (re.compile(rf"\b(?P<v>er|var|blir|ble|fyller|fylte|fyllte|runder|rundet|fylt|blitt)\s+"
+    (re.compile(rf"\b(?P<v>er|var|e|va|æ|blir|ble|fyller|fylte|fyllte|runder|rundet|fylt|blitt)\s+"
                 rf"(?:nå\s+|no\s+|snart\s+|nesten\s+|akkurat\s+|bare\s+|berre\s+|nettopp\s+|straks\s+|allerede\s+|vel\s+)?"
                 rf"(?P<a>{_AGE_NUM})(?P<yr>\s+år)?(?![\w])", re.IGNORECASE), 0.6,
      "eksakt alder", "verb"),
@@ -146,11 +151,34 @@ for _group, _conf in ((_TITLES_HIGH, 0.6), (_TITLES_MID, 0.45), (_TITLES_LOW, 0.
         rf"(?<![\w\-])(?P<t>{_alts})(?:en|n|a|et)?"
         rf"(?P<for>(?-i:\s+(?:for|i|på|ved)\s+[{_LO}\-]+(?:\s+og\s+[{_LO}\-]+)?))?(?![\w\-])",
         re.IGNORECASE), _conf))
+# Productive endings of rare, specialised titles: a compound with a specific first part
+# («erfaringskonsulent», «ruskoordinator», «musikkterapeut») usually names one post in a small service.
+_TITLE_ENDINGS = ("sykepleier|sjukepleiar|lege|mester|konsulent|koordinator|koordinatoren|terapeut|rådgiver|rådgjevar|rådgivar|spesialist|veileder|"
+                  "rettleiar|rettleder|kontakt|prest|psykolog|pedagog|leder|leiar|sjef|ansvarlig|ansvarleg|"
+                  "sekretær|fullmektig|representant|ombud|verge|mentor|inspektør|ingeniør")
+_TITLE_ENDING_RE = re.compile(
+    rf"(?<![\w\-])(?P<t>(?:(?P<acr>[{_UP}]{{2,6}})-)?(?P<pre>[{_LO}]{{3,}}?)?(?P<link>s|e)?(?P<suf>{_TITLE_ENDINGS}))"
+    rf"(?:en|a|et|ane|ar)?(?![\w\-])", re.IGNORECASE)
+# Compounds with these endings that are everyday posts in every service, not one person's title.
+_COMMON_TITLES = frozenset("""helsesykepleier sykepleier sjukepleiar vernepleier miljøterapeut 
+saksbehandler fastlege lege lærer barnehagelærer assistent miljøarbeider sosionom barnevernspedagog spesialpedagog
+førskolelærer støttekontakt kontaktlærer primærkontakt kontaktperson primærkontakten avdelingsleder leder
+teamleder nærmeste prosjektleder daglig styreleder psykolog sjef kokk renholder sekretær konsulent rådgiver
+veileder koordinator terapeut spesialist ingeniør representant mester verdensmester norgesmester
+kretsmester klubbmester hjelpepleier fagarbeider helsefagarbeider sosialarbeider hjelpearbeider
+anleggsarbeider fabrikkarbeider lagerarbeider kontorarbeider medarbeider butikkmedarbeider
+frivillig legevaktslege turnuslege allmennlege sykehuslege privatlege bedriftslege tannlege dyrelege
+hjemmesykepleier nattsykepleier""".replace("?", "").split())
+# First parts that make a general, not a specialised, title («teamleder», «prosjektkoordinator»).
+_TITLE_PRE_STOP = frozenset("""kontakt team prosjekt pasient kunde personal mellom topp over under hoved
+sam med nærmeste daglig avdeling seksjon enhet verdens norges europa olympisk""".split())
 _TITLE_LEADER_RE = re.compile(r"(?:leder|leiar|sjef|styrer|styrar)$", re.IGNORECASE)
 _STYRER_CUE_RE = re.compile(r"\b(?:er|var|ble|blitt|vært|jobber\s+som|jobbet\s+som|som\s+ny)\s+$", re.IGNORECASE)
 
 # ---- workplaces, organisations, addresses
-_WP_TYPES = ("videregående skole|videregåande skule|videregående|ungdomsskole|ungdomsskule|barneskole|"
+_WP_TYPES = ("distriktspsykiatriske senter|distriktspsykiatrisk senter|distriktspsykiatrisk sjukehus|sjukestugu|"
+             "krisesenter|frivilligsentral|legevakt|senter|senteret|sentret|"
+             "videregående skole|videregåande skule|videregående|ungdomsskole|ungdomsskule|barneskole|"
              "barneskule|skole|skule|vgs|barnehage|sykehjem|sjukeheim|sykehus|sjukehus|hospital|DPS|BUP|"
              "legekontor|legesenter|legesentret|helsesenter|helsehus|helsestasjon|omsorgssenter|bofellesskap|"
              "bufellesskap|omsorgsboliger|omsorgsbolig|aldershjem|rehabiliteringssenter|behandlingssenter|"
@@ -164,7 +192,7 @@ _ORG_TYPES = ("kommune|fylkeskommune|AS|ASA|SA|ANS|DA|BA|IL|IF|FK|SK|BK|TIL|idre
 _CAPW = rf"[{_UP}][\w'’.\-]{{0,40}}+"
 _TOKSTART = r"(?<![\w'’.\-])"
 _WP_SUFFIX_RE = re.compile(
-    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
+    rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:(?:&|og)[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_WP_TYPES})(?![\w])")
 _ORG_SUFFIX_RE = re.compile(
     rf"{_TOKSTART}(?P<name>(?:{_CAPW}[ \t]+(?:&[ \t]+)?){{0,2}}{_CAPW})[ \t]+(?P<type>{_ORG_TYPES})(?![\w])")
 _WP_PREFIX_RE = re.compile(
@@ -253,6 +281,36 @@ def _person_cue(text: str, pos: int, strong: bool) -> bool:
         return True
     return last in (_STRONG_PERSON_CUES if strong else _PERSON_CUES)
 
+
+# Initials standing for a person: «K.H.», «T. M.», «A.B.» (two or three letters with full stops).
+_INITIALS_RE = re.compile(rf"(?<![\w.])(?P<i>[{_UP}]\.\s?[{_UP}]\.(?:\s?[{_UP}]\.)?)(?![\w])")
+_INITIALS_NOT = frozenset({"A.S.", "D.S.", "P.S.", "N.B.", "E.U.", "U.S.", "O.K."})
+
+# Dates written in words: «tredje mai nittenåttifem», «første april 1962», «den 21. juni».
+_ORDINALS = ("første|andre|annen|tredje|fjerde|femte|sjette|sjuende|syvende|sjuande|åttende|åttande|niende|niande|"
+             "tiende|tiande|ellevte|tolvte|trettende|trettande|fjortende|fjortande|femtende|femtande|sekstende|"
+             "sekstande|syttende|syttande|attende|attande|nittende|nittande|tjuende|tjuande|tjueførste|tjueandre|"
+             "tjuetredje|tjuefjerde|tjuefemte|tjuesjette|tjuesjuende|tjuesyvende|tjueåttende|tjueniende|"
+             "trettiende|trettiførste|enogtjuende|toogtjuende|treogtjuende")
+_ORDINAL_DAY = {w: i + 1 for i, w in enumerate(
+    "første andre tredje fjerde femte sjette sjuende åttende niende tiende ellevte tolvte trettende fjortende "
+    "femtende sekstende syttende attende nittende tjuende tjueførste tjueandre tjuetredje tjuefjerde tjuefemte "
+    "tjuesjette tjuesjuende tjueåttende tjueniende trettiende trettiførste".split())}
+_ORDINAL_DAY.update({"annen": 2, "syvende": 7, "sjuande": 7, "åttande": 8, "niande": 9, "tiande": 10,
+                     "trettande": 13, "fjortande": 14, "femtande": 15, "sekstande": 16, "syttande": 17,
+                     "attande": 18, "nittande": 19, "tjuande": 20, "tjuesyvende": 27, "enogtjuende": 21,
+                     "toogtjuende": 22, "treogtjuende": 23})
+_YEAR_WORDS = (r"(?:nitten|tjue|totusen|to\s+tusen)(?:\s?hundre)?(?:\s?og)?\s?"
+               r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
+               r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni)?")
+_WORD_DATE_RE = re.compile(
+    rf"(?<![\w])(?:den\s+)?(?P<d>{_ORDINALS}|[0-3]?\d\.)\s+(?P<m>{_MONTHS})"
+    rf"(?:\s+(?P<y>(?:19|20)\d{{2}}|{_YEAR_WORDS}))?(?![\w])", re.IGNORECASE)
+_BIRTH_YEAR_WORDS_RE = re.compile(
+    r"\b(?:født|fødd)\s+(?:i\s+|år\s+)?(?P<y>(?:nitten|totusen|to\s+tusen)\s?(?:hundre)?\s?(?:og)?\s?"
+    r"(?:(?:tjue|tretti|førti|femti|seksti|sytti|åtti|nitti)(?:en|ett|eitt|to|tre|fire|fem|seks|sju|syv|åtte|ni)?"
+    r"|ti|elleve|tolv|tretten|fjorten|femten|seksten|sytten|atten|nitten|en|ett|to|tre|fire|fem|seks|sju|syv|åtte|ni))"
+    r"(?![\w])", re.IGNORECASE)
 
 _NAME_PARTICLES = frozenset("von van der de af la bin ibn al el ben da di du".split())
 

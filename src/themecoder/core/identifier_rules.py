@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from themecoder.core.identifier_lexicon import _DAYS, _Lexicon, _lexicon, fnr_kind, valid_orgnr
+from themecoder.core.identifier_lexicon import _DAYS, _DIALECT_WORDS, _Lexicon, _lexicon, fnr_kind, valid_orgnr
 from themecoder.core.identifier_patterns import (
     _ADDRESS_MULTI_RE,
     _ADDRESS_RE,
@@ -18,16 +18,21 @@ from themecoder.core.identifier_patterns import (
     _ANYTOKEN_RE,
     _BIRTH_CUE_RE,
     _BIRTH_YEAR_RE,
+    _BIRTH_YEAR_WORDS_RE,
+    _COMMON_TITLES,
     _DETERMINERS,
     _EMAIL_RE,
     _FNR_CUE_RE,
     _FNR_RE,
     _GENERIC_DOMAINS,
     _HOLIDAYS,
+    _INITIALS_NOT,
+    _INITIALS_RE,
     _MODEL_YEAR_RE,
     _MONTH_NO,
     _NOT_PHONE_AFTER_RE,
     _NUM_DATE_RE,
+    _ORDINAL_DAY,
     _ORG_SUFFIX_RE,
     _ORGNR_RE,
     _PERSONNR_RE,
@@ -38,12 +43,15 @@ from themecoder.core.identifier_patterns import (
     _POSTNR_RE,
     _STYRER_CUE_RE,
     _TEXT_DATE_RE,
+    _TITLE_ENDING_RE,
     _TITLE_LEADER_RE,
+    _TITLE_PRE_STOP,
     _TITLE_RES,
     _URL_RE,
     _VEHICLE_CUE_RE,
     _VEHICLE_NOT,
     _VEHICLE_RE,
+    _WORD_DATE_RE,
     _WP_PREFIX_RE,
     _WP_SUFFIX_RE,
     _YEARISH_BEFORE_RE,
@@ -96,9 +104,10 @@ def prepare(text: str, *, sentences: list[tuple[int, int]] | None, ignored: Iter
     labels, starts = _labels_and_starts(text)
     skip = Regions(list(skip_spans) + labels
                    + [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)])
-    if sentences is None:
-        starts |= _rule_sentence_starts(text)
-    else:
+    # the rule's starts always count: a segmenter that misses one («… få tak i. Man ringer»)
+    # must not turn an ordinary capitalised word into a name
+    starts |= _rule_sentence_starts(text)
+    if sentences is not None:
         starts |= {int(s) for s, _e in sentences}
     # a placeholder or note at a sentence start ("[ler] Ja ...") is followed by one
     for m in _PLACEHOLDER_RE.finditer(text):
@@ -294,7 +303,9 @@ def _age_after_verb(b: Block, m: re.Match[str], conf: float) -> float | None:
             return None
     elif not _bare_age_ok(b, m, verb, nxt_w, after):
         return None
-    if verb == "var":
+    if verb in {"var", "va"}:
+        if len(before) == 2 and before[0] in {"da", "då", "når", "mens", "siden", "sidan"}:
+            return None  # «da jeg var tolv»: an age at some past event, not the person's age
         return 0.45  # an age at some past event is a weaker identifier
     return conf if has_year else conf - 0.05
 
@@ -302,13 +313,12 @@ def _age_after_verb(b: Block, m: re.Match[str], conf: float) -> float | None:
 def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) -> bool:
     """A number without «år» is an age only when no unit follows, and after er/var/blir
     only at the end of a clause ("… og er 55."), after a pronoun or a name."""
-    if not m.group("a").isdigit():
-        return False
+    digits = m.group("a").isdigit()
     if nxt_w in _AGE_STOP_AFTER - {"i", "til", "og"}:
         return False
-    if verb not in {"er", "var", "blir"}:
-        return True
-    if not re.match(r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|i\s+år|i\s+dag)\b)", after):
+    if verb not in {"er", "var", "blir", "e", "va", "æ"}:
+        return digits or nxt_w in {"i", "og", "nå", "no", "", "da", "då"}
+    if not _CLAUSE_END_RE.match(after):
         return False
     prefix = _line_prefix(b.text, m.start(), 40)
     raw_prev = re.search(r"(\w+)(\W*)$", prefix)
@@ -316,8 +326,16 @@ def _bare_age_ok(b: Block, m: re.Match[str], verb: str, nxt_w: str, after: str) 
     pw_pos = m.start() - len(prefix) + (raw_prev.start(1) if raw_prev else 0)
     is_name = (_is_cap(pw) and not pw.isupper()
                and (not b.sentence_initial(pw_pos) or pw.casefold() in b.lex.first))
-    return is_name or pw.casefold() in {"jeg", "eg", "han", "hun", "ho", "hen", "du", "og",
-                                         "nå", "no", "snart", "bare", "berre", "nesten", "akkurat"}
+    return is_name or pw.casefold() in _AGE_SUBJECTS
+
+
+_CLAUSE_END_RE = re.compile(
+    r"\s*(?:[.,!?;](?!\d)|$|\n|(?:nå|no|snart|da|då|i\s+år|i\s+dag|eller\s+(?:noe|så|deromkring))\b"
+    r"|og\s+(?:helt|ganske|veldig|heilt|aleine|alene|ugift|gravid|ferdig)\b"
+    r"|og\s+(?:har|hadde|er|var|går|gikk|bor|bur|budde|bodde|jobber|jobbar|jobbet|bruker|ser)\b)")
+_AGE_SUBJECTS = frozenset("""jeg eg æ han hun ho hu hen du og nå no snart bare berre nesten akkurat vel gutten
+jenta jenten sønnen sonen dattera datteren dottera mora moren mor faren far bestefar bestemor mormor morfar farmor
+farfar broren bror søstera søsteren syster kona mannen sambo samboeren som""".split())
 
 
 def job_titles(b: Block) -> None:
@@ -336,6 +354,52 @@ def job_titles(b: Block) -> None:
                 end = m.end()  # "enhetsleder for hjemmetjenesten" is one title
             add(_Cand(m.start(), end, "job_title", "sjelden stillingstittel (indirekte identifikator)", conf, "rule"))
 
+
+
+def job_title_endings(b: Block) -> None:
+    """Specialised titles formed with productive endings («erfaringskonsulent», «ruskoordinator»,
+    «musikkterapeuten»): a compound whose first part is a word, not an everyday post."""
+    lex = b.lex
+    for m in _TITLE_ENDING_RE.finditer(b.text):
+        t = m.group("t").casefold()
+        pre = (m.group("pre") or "").casefold()
+        if not m.group("acr"):  # «SLT-koordinator»: an acronym names the field
+            if not pre or t in _COMMON_TITLES or pre in _TITLE_PRE_STOP or t in lex.stop:
+                continue
+            whole_pre = pre + (m.group("link") or "").casefold()
+            if t not in lex.titles and not (lex.is_word(pre) or lex.is_word(whole_pre)):
+                continue
+        b.add(_Cand(m.start(), m.end(), "job_title", "spesialisert stillingstittel (indirekte identifikator)", 0.45,
+                    "rule"))
+
+
+def initials(b: Block) -> None:
+    """Initials standing for a person («K.H.», «T. M.»)."""
+    for m in _INITIALS_RE.finditer(b.text):
+        if m.group("i").replace(" ", "") in _INITIALS_NOT:
+            continue
+        b.add(_Cand(m.start("i"), m.end("i"), "person", "initialer («K.H.»)", 0.6, "rule"))
+
+
+def word_dates(b: Block) -> None:
+    """Dates and years of birth written in words («født tredje mai nittenåttifem»)."""
+    text = b.text
+    for m in _WORD_DATE_RE.finditer(text):
+        d = m.group("d").casefold()
+        day = int(d[:-1]) if d.endswith(".") else _ORDINAL_DAY.get(d, 0)
+        mo = _MONTH_NO.get(m.group("m").casefold(), 0)
+        if not (1 <= mo <= 12 and 1 <= day <= _DAYS[mo - 1]):
+            continue
+        y = (m.group("y") or "").strip()
+        end = m.end() if y else m.end("m")
+        if _BIRTH_CUE_RE.search(_line_prefix(text, m.start(), 30)):
+            b.add(_Cand(m.start(), end, "birth_date", "dato etter «født» (fødselsdato)", 0.9, "rule"))
+        elif y:
+            b.add(_Cand(m.start(), end, "date", "eksakt dato", 0.5, "rule"))
+        elif (day, mo) not in _HOLIDAYS and not d.endswith("."):
+            b.add(_Cand(m.start(), end, "date", "eksakt dato uten årstall", 0.35, "rule"))
+    for m in _BIRTH_YEAR_WORDS_RE.finditer(text):
+        b.add(_Cand(m.start("y"), m.end("y"), "birth_date", "fødselsår i ord etter «født»", 0.7, "rule"))
 
 
 def workplaces(b: Block) -> None:
@@ -408,7 +472,7 @@ def _name_part_ok(b: Block, s: int, name: str) -> tuple[int, str] | None:
         w = words[k].group(0)
         wf = w.casefold().strip(".,")
         pos = s + words[k].start()
-        if wf in _DETERMINERS or wf in lex.stop and wf not in lex.work:
+        if wf in _DETERMINERS or wf in lex.stop and wf not in lex.work and wf not in lex.region:
             k += 1
             continue
         if b.sentence_initial(pos) and (wf in lex.common or not _in_any(lex, wf)) and k + 1 < len(words):
@@ -437,6 +501,9 @@ def _postcode_place_ok(place: str | None, lex: _Lexicon, whole: bool = False) ->
 
 
 # -- gazetteer phrases, the project's names, the model's entities ------------------------------
+_WP_TAIL_RE = re.compile(r"(?:[ \t]+[A-ZÆØÅ][\w\-]+){1,2}")
+
+
 def multiword_entries(b: Block) -> Regions:
     """Multi-word gazetteer entries ("Nordre Land", "Ullevål sykehus"); returns the regions
     they explain, which the capitalised-word rule then leaves alone."""
@@ -452,7 +519,11 @@ def multiword_entries(b: Block) -> Regions:
                 continue
             initial = sentence_initial(m.start())
             if cls == "work":
-                add(_Cand(m.start(), m.end(), "workplace", "institusjon i listen over arbeidsplasser",
+                # «Oslo universitetssykehus Gaustad»: a capitalised name right after is part of it
+                tail = _WP_TAIL_RE.match(text, m.end())
+                end = tail.end() if tail else m.end()
+                masked[-1] = (m.start(), end)
+                add(_Cand(m.start(), end, "workplace", "institusjon i listen over arbeidsplasser",
                           0.8, "gazetteer"))
             elif cls == "muni":
                 add(_Cand(m.start(), m.end(), "place", "kommunenavn i kommunelisten",
@@ -486,4 +557,11 @@ def entities(b: Block, found: Iterable[tuple[int, int, str]]) -> None:
         frag = text[s:e]
         if frag.islower() or _norm(frag) in lex.stop or not any(c.isalpha() for c in frag):
             continue
+        words = frag.split()
+        if any(w.casefold() in lex.region for w in words) and kind == "place":
+            continue  # a region or county: not an identifier (issue 16)
+        wf = frag.casefold()
+        if len(words) == 1 and b.sentence_initial(s) and (wf in _DIALECT_WORDS or (
+                (lex.is_word(wf) or lex.is_word(wf.rstrip("s"))) and not (lex.is_name(wf) and not lex.ambiguous(wf)))):
+            continue  # an adjective or a Nynorsk pronoun opening a sentence («Heldigvis», «Ho»)
         b.add(_Cand(s, e, kind, f"navngitt enhet fra språkmodellen ({label})", 0.55, "model"))

@@ -58,6 +58,7 @@ class KeyEntry:
     gender: str | None = None
     coder: str | None = None
     created: str = ""
+    pending: str | None = None  # set while the project's replacement is not yet committed
 
 
 class KeyFile:
@@ -72,7 +73,7 @@ class KeyFile:
         self.modified: str = data.get("modified", "")
         self.entries: list[KeyEntry] = [
             KeyEntry(e["id"], e["original"], e["replacement"], e.get("kind", "person"),
-                     e.get("gender"), e.get("coder"), e.get("created", ""))
+                     e.get("gender"), e.get("coder"), e.get("created", ""), e.get("pending"))
             for e in data.get("entries", [])
         ]
         self.warnings: list[str] = []
@@ -109,6 +110,46 @@ class KeyFile:
         self.entries.append(entry)
         return entry
 
+    def add_pending(self, original: str, replacement: str, *, kind: str = "person",
+                    gender: str | None = None, coder: str | None = None) -> tuple[KeyEntry, bool]:
+        """Like `add`, but a new entry is marked pending until `confirm` (issue 18): the key is
+        written before the project changes, and a pending entry whose replacement never reached
+        the project is dropped by `reconcile`. Returns the entry and whether it is new."""
+        before = self.lookup(original)
+        entry = self.add(original, replacement, kind=kind, gender=gender, coder=coder)
+        if before is not None:
+            return entry, False
+        marked = KeyEntry(entry.id, entry.original, entry.replacement, entry.kind, entry.gender,
+                          entry.coder, entry.created, "replace")
+        self.entries[self.entries.index(entry)] = marked
+        return marked, True
+
+    def confirm(self, entry_id: str) -> bool:
+        """Clear an entry's pending mark; True if there was one."""
+        for i, e in enumerate(self.entries):
+            if e.id == entry_id and e.pending:
+                self.entries[i] = KeyEntry(e.id, e.original, e.replacement, e.kind, e.gender, e.coder,
+                                           e.created, None)
+                return True
+        return False
+
+    def drop(self, entry_id: str) -> None:
+        self.entries = [e for e in self.entries if e.id != entry_id]
+
+    def reconcile(self, used: set[str]) -> int:
+        """After a crash: pending entries the project uses are confirmed, the others (their
+        replacement never committed) dropped. Returns how many entries changed."""
+        changed = 0
+        for e in list(self.entries):
+            if not e.pending:
+                continue
+            if e.id in used:
+                self.confirm(e.id)
+            else:
+                self.drop(e.id)
+            changed += 1
+        return changed
+
     def to_json(self) -> dict:
         return {
             "format": FORMAT,
@@ -119,7 +160,7 @@ class KeyFile:
             "created": self.created,
             "modified": self.modified,
             "note": NOTE,
-            "entries": [asdict(e) for e in self.entries],
+            "entries": [{k: v for k, v in asdict(e).items() if k != "pending" or v} for e in self.entries],
         }
 
     def save(self) -> None:
@@ -197,6 +238,11 @@ def open_key(path: str | Path, *, project=None, create: bool = True) -> KeyFile:
             if known and known != key.key_id:
                 raise UserError(f"{path} is not this project's key (the project was pseudonymised "
                                 f"with another key file)")
+        if project is not None and any(e.pending for e in key.entries):
+            from themecoder import store
+
+            if key.reconcile(store.identifiers.key_entries_used(project.db)):
+                key.save()  # a replacement interrupted before: the key agrees with the project again
         if os.name == "posix" and path.stat().st_mode & 0o077:
             warnings.append(f"{path} was readable by others; it is now owner-only (0600)")
             os.chmod(path, 0o600)

@@ -9,12 +9,12 @@ import json
 import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from themecoder import store
 from themecoder.core.project import Project, new_id
-from themecoder.core.text import CONTEXT_CHARS, Regions, context, shift_offset
+from themecoder.core.text import CONTEXT_CHARS, Regions, context
 from themecoder.errors import Conflict, UserError
 from themecoder.store.db import now
 
@@ -36,17 +36,39 @@ def edited_text(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
+class OffsetMap:
+    """Where offsets land after a list of edits (sorted, non-overlapping, original offsets):
+    built once, O(log n) per offset, so re-anchoring thousands of codings after thousands of
+    replacements stays linear-logarithmic (issue 18), with `shift_offset`'s rules."""
+
+    def __init__(self, edits: list[Edit]):
+        self.edits = edits
+        self.starts = [s for s, _, _ in edits]
+        self.ends = [e for _, e, _ in edits]
+        self.prefix = [0]
+        for s, e, rep in edits:
+            self.prefix.append(self.prefix[-1] + len(rep) - (e - s))
+
+    def map(self, offset: int, *, is_end: bool) -> int:
+        i = bisect_right(self.ends, offset)  # edits wholly before (e <= offset) shift it
+        if i < len(self.edits) and self.starts[i] < offset < self.ends[i]:
+            s, _e, rep = self.edits[i]
+            return s + (len(rep) if is_end else 0) + self.prefix[i]
+        return offset + self.prefix[i]
+
+    def strictly_inside(self, offset: int) -> bool:
+        i = bisect_right(self.starts, offset) - 1
+        return i >= 0 and self.edits[i][0] < offset < self.edits[i][1]
+
+
 def map_offset(offset: int, edits: list[Edit], *, is_end: bool) -> int:
-    """Where an offset lands after all edits (sorted, non-overlapping, original offsets)."""
-    for s, e, rep in reversed(edits):
-        offset = shift_offset(offset, s, e, len(rep), is_end=is_end)
-    return offset
+    """Where an offset lands after all edits (sorted, non-overlapping, original offsets).
+    For many offsets, build an `OffsetMap` once instead."""
+    return OffsetMap(edits).map(offset, is_end=is_end)
 
 
 def _strictly_inside(offset: int, edits: list[Edit]) -> bool:
-    starts = [s for s, _, _ in edits]
-    i = bisect_right(starts, offset) - 1
-    return i >= 0 and edits[i][0] < offset < edits[i][1]
+    return OffsetMap(edits).strictly_inside(offset)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -80,16 +102,17 @@ def _reanchor(conn, doc_id: str, text: str, edits: list[Edit], new_text: str) ->
     """Inside an action: move codings, turns, shortened quotes and replacement spans of one
     document from `text` to `new_text`. Returns how many codings changed."""
     rows = store.identifiers.codings_to_move(conn, doc_id)
-    placed = _place_codings(conn, rows, edits, new_text)
+    om = OffsetMap(edits)
+    placed = _place_codings(conn, rows, om, new_text)
     changed = _write_codings(conn, rows, placed, new_text)
-    _move_turns(conn, doc_id, edits)
-    _move_segments(conn, [row[0] for row in rows], edits, new_text)
-    _move_replacements(conn, doc_id, edits)
+    _move_turns(conn, doc_id, om)
+    _move_segments(conn, [row[0] for row in rows], om, new_text)
+    _move_replacements(conn, doc_id, om)
     store.documents.set_text(conn, doc_id, new_text)  # drops the derived index too
     return changed
 
 
-def _place_codings(conn, rows: list[store.identifiers.CodingSpan], edits: list[Edit],
+def _place_codings(conn, rows: list[store.identifiers.CodingSpan], om: OffsetMap,
                    new_text: str) -> dict[str, tuple[int, int]]:
     """Where each coding lands in the new text. Two codings of one code never land on the
     same passage: Conflict instead (the user removes or resizes one first)."""
@@ -97,11 +120,11 @@ def _place_codings(conn, rows: list[store.identifiers.CodingSpan], edits: list[E
     snapped: list[store.identifiers.CodingSpan] = []
     for row in rows:
         s, e = row[2], row[3]
-        (snapped if _strictly_inside(s, edits) or _strictly_inside(e, edits) else plain).append(row)
+        (snapped if om.strictly_inside(s) or om.strictly_inside(e) else plain).append(row)
     taken: set[tuple[str, int, int]] = set()
     placed: dict[str, tuple[int, int]] = {}
     for row in plain:
-        span = (map_offset(row[2], edits, is_end=False), map_offset(row[3], edits, is_end=True))
+        span = (om.map(row[2], is_end=False), om.map(row[3], is_end=True))
         placed[row[0]] = span
         taken.add((row[1], *span))
     for row in snapped:
@@ -110,10 +133,10 @@ def _place_codings(conn, rows: list[store.identifiers.CodingSpan], edits: list[E
         # a start inside it starts at the replacement); then the other edge of the replacement,
         # so that two codings of one code that differed only inside the replaced text stay two.
         candidates = [
-            (map_offset(s, edits, is_end=False), map_offset(e, edits, is_end=True)),
-            (map_offset(s, edits, is_end=True), map_offset(e, edits, is_end=True)),
-            (map_offset(s, edits, is_end=False), map_offset(e, edits, is_end=False)),
-            (map_offset(s, edits, is_end=True), map_offset(e, edits, is_end=False)),
+            (om.map(s, is_end=False), om.map(e, is_end=True)),
+            (om.map(s, is_end=True), om.map(e, is_end=True)),
+            (om.map(s, is_end=False), om.map(e, is_end=False)),
+            (om.map(s, is_end=True), om.map(e, is_end=False)),
         ]
         for cs, ce in candidates:
             cs, ce = _trim(new_text, cs, ce)
@@ -154,16 +177,16 @@ def _write_codings(conn, rows: list[store.identifiers.CodingSpan], placed: dict[
     return changed
 
 
-def _move_turns(conn, doc_id: str, edits: list[Edit]) -> None:
+def _move_turns(conn, doc_id: str, om: OffsetMap) -> None:
     for tid, label_start, start, end in store.identifiers.turns_to_move(conn, doc_id):
-        new = (map_offset(label_start, edits, is_end=False), map_offset(start, edits, is_end=False),
-               map_offset(end, edits, is_end=True))
+        new = (om.map(label_start, is_end=False), om.map(start, is_end=False),
+               om.map(end, is_end=True))
         new = (new[0], new[1], max(new[1], new[2]))
         if new != (label_start, start, end):
             store.documents.set_turn_span(conn, tid, *new)
 
 
-def _move_segments(conn, coding_ids: list[str], edits: list[Edit], new_text: str) -> None:
+def _move_segments(conn, coding_ids: list[str], om: OffsetMap, new_text: str) -> None:
     """Shortened quotes (core.quotes): segments move with the text and take its new wording."""
     prefix = "quote-segments:"
     for coding_id in coding_ids:
@@ -176,17 +199,17 @@ def _move_segments(conn, coding_ids: list[str], edits: list[Edit], new_text: str
             continue
         moved = []
         for seg in segments:
-            s = map_offset(int(seg[0]), edits, is_end=False)
-            e = map_offset(int(seg[1]), edits, is_end=True)
+            s = om.map(int(seg[0]), is_end=False)
+            e = om.map(int(seg[1]), is_end=True)
             moved.append([s, e, new_text[s:e]])
         new_value = json.dumps(moved, ensure_ascii=False)
         if new_value != value:
             store.project.set_setting(conn, prefix + coding_id, new_value)
 
 
-def _move_replacements(conn, doc_id: str, edits: list[Edit]) -> None:
+def _move_replacements(conn, doc_id: str, om: OffsetMap) -> None:
     for rid, spans in store.identifiers.replacements_of(conn, doc_id):
-        moved = [[map_offset(int(s), edits, is_end=False), map_offset(int(e), edits, is_end=True)]
+        moved = [[om.map(int(s), is_end=False), om.map(int(e), is_end=True)]
                  for s, e in json.loads(spans or "[]")]
         new_value = json.dumps(moved)
         if new_value != spans:
@@ -207,12 +230,15 @@ def replace_spans(
     summary: str | None = None,
     reindex: bool = True,
     pipeline: "Pipeline | None" = None,
+    settings: dict[str, str] | None = None,
+    extra: "Callable[[Any], None] | None" = None,
 ) -> int:
     """Apply text replacements in one or more documents as ONE action, re-anchoring every
     coding, turn and shortened quote. Returns the number of codings that moved or changed.
 
     The lower-level operation behind `replace_identifier`; usable for any edit that swaps
-    stretches of text for non-empty replacements."""
+    stretches of text for non-empty replacements. `settings` are written in the same action
+    (the project's link to the key file, so that a pseudonym and its key link commit together)."""
     if mode not in ("pseudonym", "category"):
         raise UserError("mode is 'pseudonym' or 'category'")
     prepared: dict[str, tuple[str, list[Edit], str]] = {}
@@ -226,23 +252,31 @@ def replace_spans(
             raise UserError("the replacement would leave the text un-normalised (a combining "
                             "character at its edge); choose another replacement")
         prepared[doc_id] = (text, checked, new_text)
-    if not prepared:
+    if not prepared and extra is None:
         return 0
     n_places = sum(len(v[1]) for v in prepared.values())
     replacements = sorted({r for v in prepared.values() for _, _, r in v[1]})
     summary = summary or (f"replace {n_places} place(s) in {len(prepared)} document(s) with "
                           + ", ".join(f"«{r}»" for r in replacements[:3]))
+    summary = summary or "replace an identifier in the project's texts"
     details = {"kind": kind, "mode": mode, "replacements": replacements[:20], "occurrences": n_places,
                "documents": [store.documents.document(project.db, d).title for d in prepared]}
     moved = 0
     with project.action("anonymise-replace", summary, details) as conn:
+        if settings:
+            for k, v in settings.items():
+                store.project.set_setting(conn, k, v)
+            store.project.delete_settings(conn, ("anonymisation.key_deleted",))
+        if extra is not None:
+            extra(conn)  # the titles, memos, labels and comments that hold the original
         for doc_id, (text, edits, new_text) in prepared.items():
             if store.identifiers.current_text(conn, doc_id) != text:
                 raise Conflict("the document changed meanwhile; check again and retry")
             moved += _reanchor(conn, doc_id, text, edits, new_text)
             by_rep: dict[str, list[list[int]]] = defaultdict(list)
+            om = OffsetMap(edits)
             for s, e, rep in edits:
-                ns = map_offset(s, edits, is_end=False)
+                ns = om.map(s, is_end=False)
                 by_rep[rep].append([ns, ns + len(rep)])
             for rep, spans in by_rep.items():
                 store.identifiers.insert_replacement(conn, new_id(), doc_id, kind, mode, rep, len(spans),

@@ -171,8 +171,9 @@ def guard(project: Project, kind: str, *, allow_unreviewed: bool = False) -> dic
     from themecoder.core.anonymise import analyst_texts, coding_spans, export_guard
 
     scope = export_kind(kind).guard
-    if scope == "texts":
-        return export_guard(project, [], texts=analyst_texts(project), allow_unreviewed=allow_unreviewed)
+    if scope == "texts":  # review exports print the review comments too (issue 18)
+        texts = analyst_texts(project, reviews=kind in ("review-summary", "review"))
+        return export_guard(project, [], texts=texts, allow_unreviewed=allow_unreviewed)
     if scope == "all":
         return export_guard(project, texts=analyst_texts(project, memos=True), allow_unreviewed=allow_unreviewed)
     return export_guard(project, spans=coding_spans(project), texts=analyst_texts(project),

@@ -191,3 +191,9 @@ def replacements_applied(db: Database) -> list[dict]:
     return [dict(r) for r in db.query(
         "SELECT d.title AS document, r.kind, r.mode, r.replacement, r.occurrences, r.created "
         "FROM anon_replacements r JOIN documents d ON d.id = r.document_id ORDER BY r.created")]
+
+
+def key_entries_used(db: Database) -> set[str]:
+    """Ids of key entries that replacements in the project refer to."""
+    return {r[0] for r in db.query_tuples(
+        "SELECT DISTINCT key_entry FROM anon_replacements WHERE key_entry IS NOT NULL")}

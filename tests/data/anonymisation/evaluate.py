@@ -82,6 +82,29 @@ def load(path: Path = LABELLED) -> list[Example]:
     return examples
 
 
+# Gold kinds whose findings should block an export (issue 16, point 5): direct identifiers,
+# persons (nicknames and initials too), places, workplaces and named organisations.
+BLOCKING_KINDS = frozenset({
+    "person", "place", "workplace", "organisation", "phone", "email", "national_id", "d_number",
+    "birth_date", "address", "postcode", "url", "vehicle",
+})
+FILES = ("labelled.yaml", "passages.yaml", "passages_holdout.yaml", "passages_holdout2.yaml")
+
+
+def load_all(names=FILES) -> list[Example]:
+    """The team's own set: every file in `names`, in order."""
+    out: list[Example] = []
+    for n in names:
+        out.extend(load(HERE / n))
+    return out
+
+
+def _blocks(d) -> bool:
+    from themecoder.core.anonymise_base import is_blocking
+
+    return is_blocking(d.kind, d.confidence, getattr(d, "source", ""))
+
+
 @dataclass
 class Score:
     gold: Counter = field(default_factory=Counter)       # gold spans per kind
@@ -89,6 +112,9 @@ class Score:
     detected: Counter = field(default_factory=Counter)   # detections per kind
     correct: Counter = field(default_factory=Counter)    # detections that hit gold, per kind
     negative_fp: int = 0                                  # detections in non-identifier sentences
+    blocking_gold: int = 0                                # gold spans of BLOCKING_KINDS
+    blocking_found: int = 0                               # ... covered by a detection that blocks
+    blocking_misses: list = field(default_factory=list)
     misses: list = field(default_factory=list)
     false_positives: list = field(default_factory=list)
 
@@ -100,6 +126,9 @@ class Score:
         if kind is None:
             return self._ratio(sum(self.found.values()), sum(self.gold.values()))
         return self._ratio(self.found[kind], self.gold[kind])
+
+    def blocking_recall(self) -> float:
+        return self._ratio(self.blocking_found, self.blocking_gold)
 
     def precision(self, kind: str | None = None) -> float:
         if kind is None:
@@ -122,6 +151,12 @@ def score(examples: list[Example], detect, min_confidence: float = 0.0) -> Score
                 sc.found[gk] += 1
             else:
                 sc.misses.append((gk, ex.text[g0:g1], ex.text))
+            if gk in BLOCKING_KINDS:
+                sc.blocking_gold += 1
+                if any(_overlap(g0, g1, d.start, d.end) and d.kind in COMPATIBLE[gk] and _blocks(d) for d in dets):
+                    sc.blocking_found += 1
+                else:
+                    sc.blocking_misses.append((gk, ex.text[g0:g1], ex.text))
         for d in dets:
             sc.detected[d.kind] += 1
             if any(_overlap(g0, g1, d.start, d.end) and d.kind in COMPATIBLE[gk] for g0, g1, gk in ex.gold):

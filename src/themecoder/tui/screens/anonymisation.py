@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import anonymise as an
 from themecoder.errors import UserError
+from themecoder.tui.dialogs.confirm_hits import ConfirmHitsDialog
 from themecoder.tui.dialogs.replace_identifier import ReplaceChoice, ReplaceDialog
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.key_footer import KeyFooter
@@ -101,6 +102,9 @@ class AnonymisationScreen(WorkbenchScreen):
             self.run_check()
             return
         self.found = an.findings(project, blocking_only=self.blocking_only)
+        # titles, labels, memos, theme texts and review comments: what the exports guard too
+        self.found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+                       if f.blocking or not self.blocking_only]
         status = an.anonymisation_status(project)
         blocking = sum(f.blocking for f in self.found)
         self.query_one("#anon-status", Label).update(
@@ -147,6 +151,9 @@ class AnonymisationScreen(WorkbenchScreen):
     # -- decisions -------------------------------------------------------------------------
     def action_show(self) -> None:
         f = self.current()
+        if f is not None and not f.document_id:
+            self.app.notify(f"In {f.document}: not in a transcript.", timeout=4)
+            return
         if f is not None:
             self.app.show_document(f.document_id, (f.start, f.end))
 
@@ -197,12 +204,35 @@ class AnonymisationScreen(WorkbenchScreen):
                     return
                 for w in use_key.warnings:
                     app.notify(w, severity="warning", timeout=8)
-            result = app.act(an.replace_finding, f.id, choice.replacement, mode=choice.mode,
-                             everywhere=choice.everywhere, key=use_key, pipeline=getattr(app, "pipeline", None))
-            if result is not None:
-                n_docs = len(result.documents)
-                app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
-                           f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+
+            def run(confirm) -> None:
+                if not f.document_id:  # in a title, label, memo or comment: replace it everywhere
+                    result = app.act(an.replace_identifier, an.suggestion_source(f)[0], choice.replacement,
+                                     mode=choice.mode, kind=f.kind, key=use_key, confirm=confirm,
+                                     cover_texts=True, pipeline=getattr(app, "pipeline", None))
+                else:
+                    result = app.act(an.replace_finding, f.id, choice.replacement, mode=choice.mode,
+                                     everywhere=choice.everywhere, key=use_key, confirm=confirm,
+                                     pipeline=getattr(app, "pipeline", None))
+                if result is not None:
+                    n_docs = len(result.documents)
+                    app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
+                               f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+
+            unsure = []
+            if choice.everywhere and f.document_id:
+                own = (f.document_id, f.start)
+                original = an.suggestion_source(f)[0]
+                unsure = [h for h in an.find_hits(project, original, f.kind) if h.ambiguous and h.place() != own]
+            if not unsure:
+                run("none")
+                return
+
+            def confirmed(places) -> None:
+                if places is not None:
+                    run(places)
+
+            app.push_screen(ConfirmHitsDialog(an.suggestion_source(f)[0], unsure), confirmed)
 
         self.app.push_screen(ReplaceDialog(f, mode, suggestion, needs_key=mode == "pseudonym" and not key_path),
                              chosen)
