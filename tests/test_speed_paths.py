@@ -93,3 +93,19 @@ def test_the_demo_for_the_workbench_is_built_without_the_pipeline(tmp_path: Path
     project = Project.open(path)
     assert len(store.index.unindexed_documents(project.db)) == 3
     assert store.project.counts(project.db)["codings"] > 100
+
+
+async def test_the_workbench_checks_an_unchecked_demo_in_the_background(tmp_path: Path) -> None:
+    from themecoder.core.anonymise_check import stale_documents
+    from themecoder.io.demo import build_demo
+    from tui_fixtures import make_app, wait_for
+
+    path = build_demo(tmp_path / "demo", index=False, check=False)  # as `themecoder demo` builds it
+    project = Project.open(path)
+    assert len(stale_documents(project)) == 3  # not checked yet
+    project.close()
+    app = make_app(path, check_identifiers=True)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: stale_documents(app.project) == [], timeout=60)
+        await wait_for(pilot, lambda: "ikke kontrollert" not in str(
+            app.screen.query_one("#status-anon").render()), timeout=30)

@@ -316,12 +316,14 @@ def cmd_demo(args) -> int:
 
     folder = Path(args.path) if args.path else default_demo_dir()
     say = (lambda m: print(m, file=sys.stderr)) if sys.stderr.isatty() else None
-    path = build_demo(folder, coder=args.coder, progress=say, index=False)  # indexed once opened
+    # For the workbench: the search index and the identifier check are made in its background
+    # right after the first screen, so the demo opens at once.
+    path = build_demo(folder, coder=args.coder, progress=say, index=False, check=args.no_tui)
     if args.no_tui:
         print(path)
         return 0
     print(f"demo copy saved at {path}", file=sys.stderr)
-    rc = _run_tui(str(path), args.coder)
+    rc = _run_tui(str(path), args.coder, check=True)
     print(f"the demo copy is saved at {path}; open it again with `themecoder {path}`")
     return rc
 
@@ -375,11 +377,11 @@ def cmd_open(args) -> int:
     return _run_tui(args.project, args.coder)
 
 
-def _run_tui(project_path: str, coder: str | None, *, blind: bool = False) -> int:
+def _run_tui(project_path: str, coder: str | None, *, blind: bool = False, check: bool = False) -> int:
     from themecoder.core.project import Project
 
     # Fail on a bad path before the terminal is taken over.
     Project.open(project_path, coder=coder).close()
     from themecoder.tui.app import run
 
-    return run(project_path, coder=coder, blind=blind) or 0
+    return run(project_path, coder=coder, blind=blind, check_identifiers=check) or 0

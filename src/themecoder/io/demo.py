@@ -46,7 +46,7 @@ def default_demo_dir(base: Path | None = None) -> Path:
 
 def build_demo(
     folder: Path, *, coder: str | None = None, pipeline: Pipeline | None = None,
-    progress: Progress | None = None, index: bool = True,
+    progress: Progress | None = None, index: bool = True, check: bool = True,
 ) -> Path:
     """Build a fresh demo project in `folder` (created; must be new or empty)."""
     from themecoder.core.codebook_io import import_codebook_file, import_participants_file
@@ -75,7 +75,7 @@ def build_demo(
         if progress:
             progress("loading the demo codebook and codings")
         import_codebook_file(project, root / "codebooks" / "demo.yaml")
-        _after_build(project, root, progress)
+        _after_build(project, root, progress, check)
     except BaseException:
         project.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -84,9 +84,10 @@ def build_demo(
     return path
 
 
-def _after_build(project: Project, root: Path, progress: Progress | None) -> None:
+def _after_build(project: Project, root: Path, progress: Progress | None, check_now: bool = True) -> None:
     """The survey findings with their theme links, and the identifier check, so the demo
-    opens as a checked project."""
+    opens as a checked project (`themecoder demo` leaves the check to the workbench, which runs
+    it in the background right after its first screen)."""
     from themecoder.core.anonymise import check
     from themecoder.core.findings import import_demo_survey
 
@@ -95,6 +96,8 @@ def _after_build(project: Project, root: Path, progress: Progress | None) -> Non
         if progress:
             progress("adding the demo survey findings")
         import_demo_survey(project, survey)
+    if not check_now:
+        return
     if progress:
         progress("checking the transcripts for identifiers")
     check(project)

@@ -59,11 +59,12 @@ class ThemecoderApp(App[int]):
 
     def __init__(self, project_path: str | Path, coder: str | None = None, *, nlp: bool = True,
                  poll: float | None = POLL_SECONDS, blind: bool = False, write_behind: bool | None = None,
-                 notices: Path | None = None) -> None:
+                 notices: Path | None = None, check_identifiers: bool = False) -> None:
         """`notices`: a file that remembers the notices already shown (`run` passes the
         user's; without it every start shows them)."""
         super().__init__()
         self._notices_file = notices
+        self._check_identifiers = check_identifiers  # run the identifier check after the first screen
         for e in registry.SCREENS:
             self.bind(e.key, f"open_screen('{e.id}')", description=e.title, show=e.footer)
         self.project = Project.open(project_path, coder=coder)
@@ -130,6 +131,14 @@ class ThemecoderApp(App[int]):
         self.first_screen_at = time.perf_counter()
         if self._nlp:
             self.load_pipeline()
+        if self._check_identifiers:
+            self.run_in_thread(self._identifier_check, "checking the transcripts for identifiers",
+                               done=lambda _result: self.data_changed())
+
+    def _identifier_check(self, _progress: Callable[..., None]) -> None:
+        from themecoder.core.anonymise import check
+
+        check(self.project)
 
     def on_unmount(self) -> None:
         self.flush_writes()
@@ -484,8 +493,10 @@ def notices_file() -> Path:
     return Path(folder) / "notices.json"
 
 
-def run(project_path: str | Path, coder: str | None = None, blind: bool = False) -> int:
+def run(project_path: str | Path, coder: str | None = None, blind: bool = False,
+        check_identifiers: bool = False) -> int:
     """Open the workbench on a project; returns the exit code."""
-    app = ThemecoderApp(project_path, coder=coder, blind=blind, notices=notices_file())
+    app = ThemecoderApp(project_path, coder=coder, blind=blind, notices=notices_file(),
+                        check_identifiers=check_identifiers)
     result = app.run()
     return int(result or 0)
