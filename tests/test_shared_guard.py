@@ -15,10 +15,21 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 
 
+def _plugins() -> list[str]:
+    """The fixture modules conftest.py loads (its `pytest_plugins`)."""
+    import ast
+
+    tree = ast.parse((TESTS / "conftest.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "pytest_plugins" for t in node.targets):
+            return [elt.value for elt in node.value.elts]  # type: ignore[attr-defined]
+    return []
+
+
 def _run(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess:
     repo = tmp_path / "clone"
     (repo / "tests").mkdir(parents=True)
-    for name in ("conftest.py", "tui_fixtures.py"):
+    for name in ("conftest.py", *(f"{plugin}.py" for plugin in _plugins())):
         shutil.copy(TESTS / name, repo / "tests" / name)
     (repo / "tests" / "test_vendor.py").write_text(
         "def test_vendor(shared):\n    assert (shared / 'refi').is_dir()\n", encoding="utf-8"
