@@ -92,7 +92,7 @@ def test_a_project_without_its_extension_and_the_project_before_the_action(demo_
     rc, out, err = run(capsys, "theme", "demo.themecoder", "list")
     assert rc == 0 and "Faglig utvikling" in out, err
     opened = []
-    monkeypatch.setattr("themecoder.cli.foundation._run_tui", lambda path, coder: opened.append(path) or 0)
+    monkeypatch.setattr("themecoder.cli.foundation._run_tui", lambda path, coder, **kw: opened.append(path) or 0)
     assert main(["demo"]) == 0
     assert opened and Path(opened[0]).stem == "demo"
 
@@ -176,7 +176,7 @@ def test_doctor_says_how_to_install_the_model_once(capsys, monkeypatch):
 
 
 def test_the_demo_says_where_its_copy_is(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("themecoder.cli.foundation._run_tui", lambda path, coder: 0)
+    monkeypatch.setattr("themecoder.cli.foundation._run_tui", lambda path, coder, **kw: 0)
     assert main(["demo", "--path", str(tmp_path / "d")]) == 0
     out = capsys.readouterr().out
     saved = list((tmp_path / "d").glob("*.themecoder"))
