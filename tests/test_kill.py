@@ -60,7 +60,18 @@ def test_sigkill_during_import_leaves_each_document_whole_or_absent(tmp_path):
         expected = read_transcript(files / doc.source_name)
         assert store.documents.document_text(project.db, doc.id) == expected.text
         assert len(store.documents.turns(project.db, doc.id)) == len(expected.turns) == 120
-        assert store.index.sentences(project.db, doc.id), "index written with the document"
+    # The search index is derived data written in its own transaction after the import: a kill
+    # between the two leaves a document without one, which the next search (or the TUI's
+    # worker) builds. It is never half there, and building it gives the full index.
+    for doc in docs:
+        sentences = store.index.sentences(project.db, doc.id)
+        assert sentences == [] or len(sentences) >= 120
+    from themecoder.core.indexing import ensure_index
+    from themecoder.nlp import load_pipeline
+
+    ensure_index(project, load_pipeline("fallback"))
+    for doc in docs:
+        assert len(store.index.sentences(project.db, doc.id)) >= 120
     # Every committed import is one logged action; nothing half-done is logged.
     assert len([a for a in project.history() if a.kind == "import-document"]) == len(docs)
     project.close()
