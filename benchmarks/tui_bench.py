@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from themecoder import store  # noqa: E402
 from themecoder.core.project import Project  # noqa: E402
+from themecoder.core.text import word_count  # noqa: E402
 from themecoder.store.db import now  # noqa: E402
 
 VOCAB = (
@@ -96,7 +97,7 @@ def build(path: Path, *, words: int, codings: int, codes: int, seed: int = 11) -
                 (doc_id, f"intervju {d + 1}", f"intervju{d + 1}.txt", full, uuid.uuid4().hex, pid, stamp, d + 1))
             conn.executemany("INSERT INTO turns(id, document_id, speaker, label_start, start, end, timestamp) "
                              "VALUES (?, ?, ?, ?, ?, ?, ?)", turns)
-            store.index.replace(conn, doc_id, [(s, e) for _, s, e in sentences], [])
+            store.index.replace(conn, doc_id, [(s, e) for _, s, e in sentences], [], word_count(full))
             n_codings = codings if d == 0 else 40
             seen = set()
             for _ in range(n_codings):

@@ -28,7 +28,9 @@ class StatusBar(Horizontal):
         self.watch(app, "nlp_label", self._show_nlp, init=True)
         self.watch(app, "nlp_fallback", self._show_nlp, init=False)
         self.watch(app, "nlp_message", self._show_nlp, init=False)
-        self.watch(app, "data_version", self._show_anonymisation, init=True)
+        # After the first paint: the worker would otherwise compete with it for the interpreter.
+        self.watch(app, "data_version", self._show_anonymisation, init=False)
+        self.call_after_refresh(self._show_anonymisation)
         self.watch(app, "task_label", self._show_task, init=True)
         self.watch(app, "task_done", self._show_task, init=False)
         self.watch(app, "task_total", self._show_task, init=False)

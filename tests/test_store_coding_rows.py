@@ -1,0 +1,26 @@
+"""Codings read in bulk are built by setting their slots directly (store/codings.py): they
+must equal what Coding(...) builds, field for field, in the order the SELECT gives them."""
+from __future__ import annotations
+
+import dataclasses
+
+from themecoder import store
+from themecoder.core.project import Project
+from themecoder.model import Coding
+from themecoder.store.codings import CODING_COLS, _coding_from_row
+
+
+def test_the_select_names_the_fields_in_their_order() -> None:
+    columns = [c.strip().removeprefix("c.") for c in CODING_COLS.split(",")]
+    assert columns == [f.name for f in dataclasses.fields(Coding)] == list(Coding.__slots__)
+
+
+def test_bulk_codings_equal_constructed_ones(demo_project) -> None:
+    project = Project.open(demo_project)
+    rows = project.db.query_tuples(f"SELECT {CODING_COLS} FROM codings c")
+    assert rows
+    for row in rows:
+        fast = _coding_from_row(row)
+        assert fast == Coding(*row) and hash(fast) == hash(Coding(*row))
+    theme = store.themes.themes(project.db)[0]
+    assert all(isinstance(c, Coding) for c in store.codings.codings_for_theme(project.db, theme.id))
