@@ -64,6 +64,15 @@ def _word_like(text: str) -> bool:
 
 _OPENING = _segment.OPENERS | {":"}
 _SPACE, _PUNCT, _WORD = range(3)
+# Token is a frozen dataclass: its __init__ sets each field through object.__setattr__. The
+# fallback makes one per word, so it sets the slots directly (a new field fails here at import).
+(_t_start, _t_end, _t_text, _t_lemma) = (getattr(Token, name).__set__ for name in Token.__slots__)
+
+
+def _token(start: int, end: int, text: str, lemma: str, new=object.__new__) -> Token:
+    t = new(Token)
+    _t_start(t, start), _t_end(t, end), _t_text(t, text), _t_lemma(t, lemma)
+    return t
 
 
 def _form_info(t: str, lang: str = _lemmas.LANG) -> tuple[int, int, str, str, str]:
@@ -166,8 +175,8 @@ class Pipeline:
                     continue
                 start = offset + rows[k][0] + trim
                 is_initial = initial or prev in _OPENING
-                tokens.append(Token(start, start + len(word), word,
-                                    lemma_initial if is_initial else lemma_inside))
+                tokens.append(_token(start, start + len(word), word,
+                                     lemma_initial if is_initial else lemma_inside))
                 initial = False
                 prev = word
             if first < 0:

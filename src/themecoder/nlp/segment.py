@@ -113,7 +113,8 @@ def sentence_starts(
     last_content = -1  # index of the last non-space token seen
     i = 0
     while i < n:
-        kind = _kind(texts, ws, i, abbreviations)
+        # A token of letters and digits only is never a boundary (the common case, decided in C).
+        kind = None if texts[i].isalnum() else _kind(texts, ws, i, abbreviations)
         if kind is None:
             if not texts[i].isspace():
                 last_content = i
