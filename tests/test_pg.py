@@ -301,3 +301,18 @@ def test_nobody_acts_under_someone_elses_name(pg_server, team_project):
     with Project.open(as_user(pg_server, team_project, "kari")) as kari:
         themes.rename_theme(kari, theme.id, "Bedring")
         assert kari.history()[-1].coder == "kari"
+
+
+def test_every_member_can_rebuild_the_search_index(pg_server, team_project):
+    """The text index is derived data: after an undo (or a migration) anyone's search builds it."""
+    from themecoder.core.search import search
+    from themecoder.nlp import load_pipeline
+
+    for user in ("kari", "veileder"):
+        with Project.open(team_project) as owner, owner.db.transaction() as conn:
+            for doc in store.documents.documents(owner.db):
+                store.index.clear(conn, doc.id)
+        with Project.open(as_user(pg_server, team_project, user)) as member:
+            hits = search(member, "relasjon", pipeline=load_pipeline("fallback"))
+            assert {h.match for h in hits} == {"Relasjonen", "relasjonene"}
+            assert store.index.unindexed_documents(member.db) == []

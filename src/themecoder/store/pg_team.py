@@ -28,8 +28,9 @@ ROLES = ("coder", "supervisor", "owner")
 COMMON_WRITE = {
     "actions": "INSERT, UPDATE",
     "coders": "INSERT",
-    "sentences": "INSERT, UPDATE, DELETE",
-    "tokens": "INSERT, UPDATE, DELETE",
+    # the search index (store/index.py): derived data that whoever searches first rebuilds
+    "text_index": "INSERT, UPDATE, DELETE",
+    "index_terms": "INSERT, UPDATE, DELETE",
     "anon_findings": "INSERT, UPDATE, DELETE",
     "anon_checks": "INSERT, UPDATE, DELETE",
 }
