@@ -87,8 +87,10 @@ def test_the_demo_for_the_workbench_is_built_without_the_pipeline(tmp_path: Path
     def no_pipeline(*args, **kwargs):
         raise AssertionError("the language pipeline was loaded while building the demo")
 
-    monkeypatch.setattr("themecoder.nlp.get_pipeline", no_pipeline)
-    monkeypatch.setattr("themecoder.nlp.load_pipeline", no_pipeline)
+    from themecoder.nlp import clear_pipeline_cache
+
+    clear_pipeline_cache()  # so a cached pipeline cannot hide a load
+    monkeypatch.setattr("themecoder.nlp.loader._build", no_pipeline)  # every way to a pipeline ends here
     path = build_demo(tmp_path / "demo", index=False)
     project = Project.open(path)
     assert len(store.index.unindexed_documents(project.db)) == 3

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from themecoder import store
 from themecoder.core import coding as coding_ops
 from themecoder.errors import UserError
@@ -23,11 +25,9 @@ async def _open(pilot) -> TranscriptScreen:
     return pilot.app.screen
 
 
-def _db_codings(app, doc_id: str):
-    return store.codings.codings_for_document(app.project.db, doc_id)
-
-
-async def test_the_highlight_is_painted_before_the_row_is_written(tui_project, monkeypatch):
+@pytest.fixture
+def held_write(monkeypatch) -> threading.Event:
+    """apply_code waits in the write thread until the returned event is set."""
     release = threading.Event()
     real = coding_ops.apply_code
 
@@ -36,6 +36,15 @@ async def test_the_highlight_is_painted_before_the_row_is_written(tui_project, m
         return real(project, *args, **kwargs)
 
     monkeypatch.setattr(coding_ops, "apply_code", slow_apply)
+    return release
+
+
+def _db_codings(app, doc_id: str):
+    return store.codings.codings_for_document(app.project.db, doc_id)
+
+
+async def test_the_highlight_is_painted_before_the_row_is_written(tui_project, held_write):
+    release = held_write
     app = make_app(tui_project, write_behind=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)
@@ -71,15 +80,8 @@ async def test_a_failed_write_takes_the_paint_back_and_says_why(tui_project, mon
         assert len(_db_codings(app, screen.doc_id)) == before
 
 
-async def test_undo_waits_for_the_write_in_flight(tui_project, monkeypatch):
-    release = threading.Event()
-    real = coding_ops.apply_code
-
-    def slow_apply(project, *args, **kwargs):
-        assert release.wait(10)
-        return real(project, *args, **kwargs)
-
-    monkeypatch.setattr(coding_ops, "apply_code", slow_apply)
+async def test_undo_waits_for_the_write_in_flight(tui_project, held_write):
+    release = held_write
     app = make_app(tui_project, write_behind=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await _open(pilot)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from themecoder.core.text import plural  # noqa: F401 -- the command modules take it from here
 from themecoder.errors import UserError  # imports nothing: --help stays light
 
 if TYPE_CHECKING:
@@ -63,16 +64,6 @@ def safe_output() -> Iterator[None]:
         sys.stdout, sys.stderr = saved
 
 
-def plural(n: int, words: str) -> str:
-    """``plural(1, "codes")`` is "1 code", ``plural(2, "codes")`` "2 codes" (issue 14.14)."""
-    if n == 1 or n == -1:
-        if words.endswith("ies"):
-            words = words[:-3] + "y"
-        elif words.endswith(("ches", "shes", "sses", "xes")):
-            words = words[:-2]
-        elif words.endswith("s"):
-            words = words[:-1]
-    return f"{n:,}".replace(",", " ") + f" {words}"
 
 
 def emit_json(data: Any) -> None:

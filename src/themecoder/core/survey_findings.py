@@ -116,14 +116,14 @@ class ImportResult:
 
 
 # -- rows <-> findings -------------------------------------------------------------------------
-def _json_safe(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """NaN and infinities become None (JSON has no NaN); tuples become lists."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -135,11 +135,11 @@ def _values(f: SurveyFinding) -> tuple:
     return (
         f.instrument or "", f.scale or "", f.comparison or "",
         json.dumps(list(f.variables), ensure_ascii=False),
-        json.dumps([_json_safe(g.to_dict()) for g in f.groups], ensure_ascii=False),
+        json.dumps([json_safe(g.to_dict()) for g in f.groups], ensure_ascii=False),
         f.test, _finite(f.statistic), f.statistic_reported, _finite(f.df), _finite(f.p),
         f.p_reported, _finite(f.effect_size), f.effect_label, f.n, f.statement or "",
         f.source or "reported",
-        json.dumps(_json_safe(_details_with_tails(f)), ensure_ascii=False, sort_keys=True),
+        json.dumps(json_safe(_details_with_tails(f)), ensure_ascii=False, sort_keys=True),
     )
 
 
@@ -170,7 +170,7 @@ def _row_finding(r) -> StoredSurveyFinding:
 def validated(f: SurveyFinding, where: str = "finding") -> SurveyFinding:
     """Run the finding through quant's checks (from_dict) and return the checked copy."""
     data = f.to_dict()
-    data["details"] = _json_safe(data["details"])
+    data["details"] = json_safe(data["details"])
     data["groups"] = [{k: v for k, v in g.items() if v is not None} for g in data["groups"]]
     checked = SurveyFinding.from_dict({k: v for k, v in data.items() if v is not None}, where=where)
     checked.id = f.id
@@ -345,7 +345,7 @@ def update_finding(project: Project, ref: str, **fields: Any) -> StoredSurveyFin
         if key == "statistic" and "statistic_reported" not in fields:
             data["statistic_reported"] = None
     data["groups"] = [{k: v for k, v in g.items() if v is not None} for g in data.get("groups") or []]
-    data["details"] = _json_safe(data.get("details") or {})
+    data["details"] = json_safe(data.get("details") or {})
     f = SurveyFinding.from_dict({k: v for k, v in data.items() if v is not None}, where=stored.label)
     f.id = stored.id
     stamp = now()

@@ -186,3 +186,15 @@ def canonical_label(label: str, *, what: str = "a code label", max_chars: int = 
 def label_key(label: str) -> str:
     """What two labels are compared by for duplicates: canonical form, case folded."""
     return collapse_ws(_INVISIBLE.sub("", _CONTROL.sub(" ", unicodedata.normalize("NFC", label or "")))).casefold()
+
+
+def plural(n: int, words: str) -> str:
+    """``plural(1, "codes")`` is "1 code", ``plural(2, "codes")`` "2 codes" (issue 14.14)."""
+    if n == 1 or n == -1:
+        if words.endswith("ies"):
+            words = words[:-3] + "y"
+        elif words.endswith(("ches", "shes", "sses", "xes")):
+            words = words[:-2]
+        elif words.endswith("s"):
+            words = words[:-1]
+    return f"{n:,}".replace(",", " ") + f" {words}"

@@ -11,33 +11,21 @@ same finding, link, review item or comment) is kept, not duplicated.
 from __future__ import annotations
 
 import json
-import math
-from typing import Any
 
 from themecoder import store
 from themecoder.core import quotes, review
 from themecoder.core.project import Project, new_id
 from themecoder.core.quant import SurveyFinding
-from themecoder.core.survey_findings import insert_stored, list_findings, normalise_outcome, validated
+from themecoder.core.survey_findings import insert_stored, json_safe, list_findings, normalise_outcome, validated
 from themecoder.errors import UserError
 from themecoder.io.refi import RefiExtension
 from themecoder.store.db import now
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 def gather(project: Project, ext: RefiExtension) -> None:
     """The project's findings, links and review items (with comments) as records."""
     db = project.db
-    ext.findings = [_json_safe(s.finding.to_dict()) for s in list_findings(project)]
+    ext.findings = [json_safe(s.finding.to_dict()) for s in list_findings(project)]
     ext.finding_links = [{"theme_id": r["theme_id"], "finding_id": r["finding_id"], "outcome": r["outcome"],
                           "meta_inference": r["meta_inference"], "created": r["created"]}
                          for r in store.survey.links(db)]

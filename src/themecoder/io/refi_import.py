@@ -13,6 +13,7 @@ from themecoder.core.codebook import resolve_alias
 from themecoder.core.coding import check_label, new_code, place_coding, trim_span
 from themecoder.core.project import Project, new_id
 from themecoder.core.resolve import PATH_SEPARATOR
+from themecoder.core.text import plural
 from themecoder.core.turns import ParsedTranscript, parse_turns
 from themecoder.errors import UserError
 from themecoder.io import refi_extension
@@ -60,11 +61,11 @@ class ImportStats:
 
     def summary(self, file: str = "") -> str:
         """One line; prefixed with ``file: `` when a file name is given."""
-        parts = [_n(self.documents, "document")
+        parts = [plural(self.documents, "documents")
                  + (f" (+{self.reused_documents} already in the project)" if self.reused_documents else ""),
-                 _n(self.codes, "code") + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
-                 _n(self.themes, "theme"), _n(self.codings, "coding"), _n(self.participants, "participant"),
-                 _n(self.memos, "memo") + (f" (+{self.reused_memos} already in the project)"
+                 plural(self.codes, "codes") + (f" (+{self.reused_codes} existing)" if self.reused_codes else ""),
+                 plural(self.themes, "themes"), plural(self.codings, "codings"), plural(self.participants, "participants"),
+                 plural(self.memos, "memos") + (f" (+{self.reused_memos} already in the project)"
                                            if self.reused_memos else "")]
         text = (f"{file}: " if file else "") + ", ".join(parts)
         if self.label_names:
@@ -81,11 +82,6 @@ class ImportStats:
         if self.skipped:
             text += "; skipped: " + "; ".join(self.skipped)
         return text
-
-
-def _n(n: int, word: str) -> str:
-    """"1 document", "2 documents" (every noun counted here takes -s)."""
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 class _Importer:
@@ -498,8 +494,8 @@ def import_refi_file(project: Project, path: str | Path, *, index: bool = True) 
         stats = importer.run()
         summary = stats.summary()
         project.db.update_action_summary(
-            conn, f"import {path.name}: {_n(stats.documents, 'document')}, {_n(stats.codes, 'code')}, "
-                  f"{_n(stats.codings, 'coding')}",
+            conn, f"import {path.name}: {plural(stats.documents, 'documents')}, {plural(stats.codes, 'codes')}, "
+                  f"{plural(stats.codings, 'codings')}",
             {"file": path.name, "documents": stats.documents, "codes": stats.codes, "themes": stats.themes,
              "codings": stats.codings, "participants": stats.participants, "memos": stats.memos,
              "skipped": stats.skipped, "repaired": dict(stats.repaired)})

@@ -10,9 +10,8 @@ from typing import Any, Iterable
 
 from themecoder.nlp import lemmas as _lemmas
 from themecoder.nlp import segment as _segment
-from themecoder.nlp import standard
 from themecoder.nlp.results import Analysis, Entity, PipelineStatus, Token
-from themecoder.nlp.standard import written_standard
+from themecoder.nlp.standard import NYNORSK, written_standard
 
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _NUMBER_WITH_STOP = re.compile(r"[0-9][0-9.,:/\-–]*\.")
@@ -110,7 +109,6 @@ class Pipeline:
         self._abbreviations = frozenset(k for k in rules if len(k) > 1 and k.endswith("."))
         # written standard -> form -> what the fallback derives from it (see _form_info)
         self._forms: dict[str, dict[str, tuple[int, int, str, str, str]]] = {}
-        self._standard = _lemmas.LANG  # of the text being analysed (nlp.standard)
         self.has_entities = self.kind == "model" and any(
             name in ("ner", "entity_ruler", "span_ruler") or "ner" in name for name in nlp.pipe_names
         )
@@ -137,13 +135,13 @@ class Pipeline:
             return result
         with self._lock:
             # Nynorsk transcripts get Nynorsk lemmas, so a search finds their inflections too.
-            self._standard = written_standard(text)
+            lang = written_standard(text)
             docs = self._nlp.pipe((text[s:e] for s, e in pieces), batch_size=_BATCH)
             for (offset, end), doc in zip(pieces, docs):
-                self._collect(doc, offset, result, text[offset:end])
+                self._collect(doc, offset, result, text[offset:end], lang)
         return result
 
-    def _collect_fallback(self, doc, offset: int, out: Analysis, dtext: str) -> None:
+    def _collect_fallback(self, doc, offset: int, out: Analysis, dtext: str, lang: str) -> None:
         """The fallback's hot path: token offsets come from one array, not per-token objects,
         and everything derived from a token's text (word-likeness, lemma, case fold) is cached
         by the form, since interview text repeats a small vocabulary. `dtext` is the doc's
@@ -153,7 +151,6 @@ class Pipeline:
         ws = [" " if sp else "" for _, _, sp in rows]
         starts = _segment.sentence_starts(texts, ws, self._abbreviations)
         tokens = out.tokens
-        lang = self._standard
         forms = self._forms.setdefault(lang, {})
         for a, b in zip(starts, starts[1:] + [len(texts)]):
             first = last = -1
@@ -196,9 +193,9 @@ class Pipeline:
         starts = _segment.sentence_starts(texts, [t.whitespace_ for t in doc], self._abbreviations)
         return list(zip(starts, starts[1:] + [len(doc)]))
 
-    def _collect(self, doc, offset: int, out: Analysis, dtext: str) -> None:
+    def _collect(self, doc, offset: int, out: Analysis, dtext: str, lang: str) -> None:
         if self.kind != "model":
-            self._collect_fallback(doc, offset, out, dtext)
+            self._collect_fallback(doc, offset, out, dtext, lang)
             return
         model = True
         dtext = doc.text
@@ -228,10 +225,10 @@ class Pipeline:
                 lemma = ""
                 if model and tok.pos_ == "PROPN":
                     lemma = t.lower()
-                elif model and self._standard == _lemmas.LANG:  # the model knows Bokmål only
+                elif model and lang == _lemmas.LANG:  # the model knows Bokmål only
                     lemma = tok.lemma_.lower()
                 if not lemma:
-                    lemma = _lemmas.fallback_lemma(t, is_initial, self._standard)
+                    lemma = _lemmas.fallback_lemma(t, is_initial, lang)
                 out.tokens.append(Token(offset + start, offset + start + len(t), t, lemma))
                 initial = False
                 prev = t
@@ -261,7 +258,7 @@ class Pipeline:
         word = word.strip()
         if not word:
             return frozenset()
-        return frozenset({self.lemma(word), _lemmas.simple_lemma(word.lower(), standard.NYNORSK)})
+        return frozenset({self.lemma(word), _lemmas.simple_lemma(word.lower(), NYNORSK)})
 
     def lemmas(self, words: Iterable[str]) -> list[str]:
         words = [w.strip() for w in words]

@@ -22,6 +22,7 @@ ROW_CHUNK = 100  # rows added per slice (see _add_rows): ~40 ms each at most
 
 
 class OverviewScreen(WorkbenchScreen):
+    _generation = 0  # of the rows being added in slices (see _add_rows)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open", show=True),
         Binding("i", "import", "Import", show=True),
@@ -57,7 +58,7 @@ class OverviewScreen(WorkbenchScreen):
         keep = table.cursor_row
         table.clear()
         rows = views.document_overview(project)
-        self._generation = getattr(self, "_generation", 0) + 1
+        self._generation += 1
         self._add_rows(rows, 0, keep, self._generation)
         counts = views.counts(project)
         words = sum(r.words for r in rows)
