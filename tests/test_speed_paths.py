@@ -111,3 +111,57 @@ async def test_the_workbench_checks_an_unchecked_demo_in_the_background(tmp_path
         await wait_for(pilot, lambda: stale_documents(app.project) == [], timeout=60)
         await wait_for(pilot, lambda: "ikke kontrollert" not in str(
             app.screen.query_one("#status-anon").render()), timeout=30)
+
+
+def test_a_project_file_opens_without_the_server_backend(tmp_path: Path) -> None:
+    """Opening a file project and showing its first screen never loads the PostgreSQL modules
+    (or psycopg): the first screen does not pay for them. In a fresh interpreter, since this
+    suite has loaded them long ago."""
+    import json
+    import subprocess
+    import sys
+
+    Project.create(tmp_path / "p.themecoder", coder="t").close()
+    code = (
+        "import asyncio, json, sys\n"
+        "from themecoder.tui.app import ThemecoderApp\n"
+        "async def main():\n"
+        "    app = ThemecoderApp(sys.argv[1], coder='t', nlp=False, poll=None)\n"
+        "    async with app.run_test(size=(100, 32)) as pilot:\n"
+        "        while app.first_screen_at is None:\n"
+        "            await asyncio.sleep(0.01)\n"
+        "        print(json.dumps(sorted(m for m in sys.modules if m.startswith(\n"
+        "            ('themecoder.store.pg', 'themecoder.store.transfer', 'psycopg', 'textual.widgets._text_area')))))\n"
+        "asyncio.run(main())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.themecoder")],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.splitlines()[-1]) == []
+    from themecoder import store as store_again
+
+    assert store_again.pg.SCHEMES == ("postgresql://", "postgres://")  # still there when asked for
+
+
+def test_typing_is_recognised_in_a_text_area_once_one_exists() -> None:
+    from textual.widgets import Input, Static, TextArea
+
+    from themecoder.tui.screens.base import types_text
+
+    assert types_text(Input()) and types_text(TextArea()) and not types_text(Static()) and not types_text(None)
+
+
+async def test_work_waiting_for_the_first_screen_runs_once_it_is_painted(tmp_path: Path) -> None:
+    from tui_fixtures import make_app
+
+    path = tmp_path / "p.themecoder"
+    Project.create(path, coder="t").close()
+    app = make_app(path)
+    ran: list[bool] = []
+    app.after_first_screen(lambda: ran.append(app.first_screen_at is not None))
+    async with app.run_test(size=(100, 32)) as pilot:
+        while app.first_screen_at is None:
+            await pilot.pause(0.01)
+        assert ran == [True]  # it waited for the paint, and ran once
+        app.after_first_screen(lambda: ran.append(True))
+        assert ran == [True, True]  # afterwards: at once

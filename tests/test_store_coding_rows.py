@@ -1,8 +1,8 @@
-"""Codings read in bulk are built by setting their slots directly (store/codings.py): they
+"""Codings read in bulk are built from their rows by tuple.__new__ (store/codings.py): they
 must equal what Coding(...) builds, field for field, in the order the SELECT gives them."""
 from __future__ import annotations
 
-import dataclasses
+import pytest
 
 from themecoder import store
 from themecoder.core.project import Project
@@ -12,7 +12,7 @@ from themecoder.store.codings import CODING_COLS, _coding_from_row
 
 def test_the_select_names_the_fields_in_their_order() -> None:
     columns = [c.strip().removeprefix("c.") for c in CODING_COLS.split(",")]
-    assert columns == [f.name for f in dataclasses.fields(Coding)] == list(Coding.__slots__)
+    assert columns == list(Coding._fields)
 
 
 def test_bulk_codings_equal_constructed_ones(demo_project) -> None:
@@ -24,3 +24,10 @@ def test_bulk_codings_equal_constructed_ones(demo_project) -> None:
         assert fast == Coding(*row) and hash(fast) == hash(Coding(*row))
     theme = store.themes.themes(project.db)[0]
     assert all(isinstance(c, Coding) for c in store.codings.codings_for_theme(project.db, theme.id))
+
+
+def test_a_coding_is_immutable() -> None:
+    c = Coding("i", "d", "k", 0, 3, "abc", "", "", None, "t")
+    with pytest.raises(AttributeError):
+        c.quote = "x"  # type: ignore[misc]
+    assert c._replace(end=2).end == 2 and c.end == 3

@@ -71,8 +71,8 @@ def emit_json(data: Any) -> None:
 
 
 def slots(obj: Any) -> dict:
-    """A slotted record as a dict (for --json)."""
-    return {k: getattr(obj, k) for k in obj.__slots__}
+    """A record (slotted dataclass or named tuple) as a dict (for --json)."""
+    return {k: getattr(obj, k) for k in (getattr(obj, "_fields", None) or obj.__slots__)}
 
 
 def open_project(path: str, coder: str | None = None) -> Project:

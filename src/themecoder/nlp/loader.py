@@ -5,7 +5,6 @@ the result per model, so the TUI can load it once in a worker thread.
 """
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import json
 import os
@@ -82,6 +81,8 @@ def _one_line(text: object, limit: int = 200) -> str:
 
 def _describe(ref: str, name: str) -> str:
     if ref == "package":
+        import importlib.metadata  # here: 8 ms of imports the first screen need not pay without a model
+
         try:
             return f"spaCy model {name} {importlib.metadata.version(name)}"
         except importlib.metadata.PackageNotFoundError:

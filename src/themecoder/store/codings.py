@@ -21,23 +21,15 @@ def _coding(r: sqlite3.Row) -> Coding:
                   r["context_before"], r["context_after"], r["coder"], r["created"])
 
 
-# Coding is a frozen dataclass, whose __init__ sets each field through object.__setattr__;
-# setting the slots directly is 40 % cheaper, which counts for a 6,000-coding theme. (A new
-# field makes the unpacking below fail at import, and tests/test_store_coding_rows.py checks
-# the order against CODING_COLS.)
-(_s0, _s1, _s2, _s3, _s4, _s5, _s6, _s7, _s8, _s9) = (getattr(Coding, name).__set__ for name in Coding.__slots__)
-
-
-def _coding_from_row(r: tuple, new=object.__new__) -> Coding:
-    c = new(Coding)
-    _s0(c, r[0]), _s1(c, r[1]), _s2(c, r[2]), _s3(c, r[3]), _s4(c, r[4])
-    _s5(c, r[5]), _s6(c, r[6]), _s7(c, r[7]), _s8(c, r[8]), _s9(c, r[9])
-    return c
+def _coding_from_row(r: tuple, new=tuple.__new__) -> Coding:
+    """A Coding from a row of CODING_COLS (in the order of Coding's fields; a test checks)."""
+    return new(Coding, r)
 
 
 def _codings(db: Database, sql: str, params: tuple) -> list[Coding]:
     """`sql` selects CODING_COLS in the order of Coding's fields."""
-    return [_coding_from_row(r) for r in db.query_tuples(sql, params)]
+    new = tuple.__new__
+    return [new(Coding, r) for r in db.query_tuples(sql, params)]
 
 
 def coding(db: Database, coding_id: str) -> Coding:
@@ -111,7 +103,8 @@ def codings_for_theme(db: Database, theme_id: str, *, recursive: bool = True,
 
 def _document_order(db: Database):
     order = {r[0]: i for i, r in enumerate(db.query_tuples("SELECT id FROM documents ORDER BY position, title"))}
-    return lambda c: (order.get(c.document_id, 0), c.start, c.end)
+    # Indexes, not names: a Coding is a tuple (document_id, start, end at 1, 3, 4).
+    return lambda c, at=order.get: (at(c[1], 0), c[3], c[4])
 
 
 def ids_with_prefix(db: Database, prefix: str, limit: int = 5) -> list[str]:

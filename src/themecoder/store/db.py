@@ -32,11 +32,13 @@ def is_integrity_error(exc: BaseException) -> bool:
     return psycopg is not None and isinstance(exc, psycopg.IntegrityError)
 
 
-def is_server_target(target: object) -> bool:
-    """A PostgreSQL URL (`postgresql://host/db?project=name`) rather than a project file."""
-    from themecoder.store import pg
+SERVER_SCHEMES = ("postgresql://", "postgres://")
 
-    return pg.is_url(str(target)) if isinstance(target, str) else False
+
+def is_server_target(target: object) -> bool:
+    """A PostgreSQL URL (`postgresql://host/db?project=name`) rather than a project file.
+    (Tested here, not in store.pg, so that a file project never loads the server backend.)"""
+    return isinstance(target, str) and target.startswith(SERVER_SCHEMES)
 
 
 def open_database(target: str | Path, *, create: bool = False) -> Database:

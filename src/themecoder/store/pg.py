@@ -25,8 +25,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from themecoder.errors import UserError
 from themecoder.store import pg_schema, pg_sql
+from themecoder.store.db import SERVER_SCHEMES
 
-SCHEMES = ("postgresql://", "postgres://")
+SCHEMES = SERVER_SCHEMES
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 DEFAULT_PROJECT = "themecoder"
 

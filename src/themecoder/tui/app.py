@@ -73,6 +73,7 @@ class ThemecoderApp(App[int]):
         self._poll_seconds = poll
         self._seen_action = self.project.last_action_id()
         self.first_screen_at: float | None = None
+        self._after_first: list[Callable[[], None]] = []  # see after_first_screen
         self.pipeline = None
         self._busy: list[str] = []
         # Coding writes behind the paint (see act_behind) in a real terminal. Headless runs
@@ -128,12 +129,24 @@ class ThemecoderApp(App[int]):
         self.live = LiveChanges(self).start()
         self.call_after_refresh(self._after_first_screen)
 
+    def after_first_screen(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the first screen is painted (now, if it is). For work that a
+        worker thread does beside the app: started earlier, it competes with the first paint
+        for the interpreter."""
+        if self.first_screen_at is None:
+            self._after_first.append(callback)
+        else:
+            callback()
+
     def _after_first_screen(self) -> None:
         self.first_screen_at = time.perf_counter()
         # Everything made so far (Textual, the screen, the project's caches) lives for the whole
         # session: move it out of the collector's sight, so a collection during a key press
         # walks only what is new (a full one over the start-up objects took ~10 ms).
         gc.freeze()
+        waiting, self._after_first = self._after_first, []
+        for callback in waiting:
+            callback()
         if self._nlp:
             self.load_pipeline()
             if views.needs_indexing(self.project):  # new imports, or a project from before the compact index

@@ -2,9 +2,21 @@
 hidden (the app calls `refresh_data()` on the active screen after every change)."""
 from __future__ import annotations
 
+import sys
+
 from textual import events
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList
+
+
+def types_text(widget: object) -> bool:
+    """An Input or a TextArea. TextArea's module is looked up, not imported: until a screen
+    that has one is opened (the memo editor) no widget can be one, and importing it here cost
+    the first screen 6 ms."""
+    if isinstance(widget, Input):
+        return True
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(widget, text_area.TextArea)
 
 
 def type_into(screen: Screen, event: events.Key, selector: str) -> bool:
@@ -16,7 +28,7 @@ def type_into(screen: Screen, event: events.Key, selector: str) -> bool:
     if not character or not character.isprintable() or event.key in ("space", "enter", "tab"):
         return False
     focused = screen.focused
-    if isinstance(focused, (Input, TextArea)):
+    if types_text(focused):
         return False  # it types there already (Textual's check_consume_key)
     app = screen.app
     for node, bindings in screen._modal_binding_chain:

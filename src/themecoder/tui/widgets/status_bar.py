@@ -30,7 +30,8 @@ class StatusBar(Horizontal):
         self.watch(app, "nlp_message", self._show_nlp, init=False)
         # After the first paint: the worker would otherwise compete with it for the interpreter.
         self.watch(app, "data_version", self._show_anonymisation, init=False)
-        self.call_after_refresh(self._show_anonymisation)
+        after_first = getattr(self.app, "after_first_screen", None)
+        (after_first or self.call_after_refresh)(self._show_anonymisation)
         self.watch(app, "task_label", self._show_task, init=True)
         self.watch(app, "task_done", self._show_task, init=False)
         self.watch(app, "task_total", self._show_task, init=False)
