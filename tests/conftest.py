@@ -13,6 +13,11 @@ pytest_plugins = ["tui_fixtures", "pg_fixtures"]
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# `themecoder import` leaves the search index to a detached process; in the suite the commands
+# build it before they return, so that a test never races a process it did not start (and no
+# process outlives the run). tests/test_background_index.py covers the detached path.
+os.environ.setdefault("THEMECODER_INDEX", "wait")
+
 
 class NetworkBlocked(RuntimeError):
     pass

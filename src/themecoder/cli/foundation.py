@@ -42,6 +42,9 @@ def cmd_new(args) -> int:
     option("files", nargs="+", help="files to import"),
     option("--participant", help="pseudonym of the informant (default: from the speaker label)"),
     option("--check", action="store_true", help="check the new documents for identifiers afterwards"),
+    option("--wait", action="store_true",
+           help="build the search index before returning (default: in the background; "
+                "also THEMECODER_INDEX=wait)"),
     help="import transcripts (.txt .md .docx .vtt .srt) or REFI-QDA (.qdpx .qdc .qde)")
 def cmd_import(args) -> int:
     from themecoder.io.batch import expand_paths, import_files
@@ -63,7 +66,14 @@ def cmd_import(args) -> int:
         print(f"{len(ok)} of {plural(len(results), 'files')} imported"
               + (f", {plural(len(found.skipped), 'files')} skipped" if found.skipped else ""))
         if ok:
-            index_for_search(project)
+            from themecoder.core.indexing import index_in_background
+
+            # --check reads the sentences of the index: it is built first then.
+            if not (args.wait or args.check) and index_in_background(project):
+                print("search index: being built in the background (a search before it is done "
+                      "builds what it needs)")
+            else:
+                index_for_search(project)
         if args.check and ok:
             from themecoder.cli.anonymise import print_import_check
 
@@ -84,6 +94,29 @@ def index_for_search(project) -> None:
               "in the background)")
     except UserError as exc:  # the documents are saved: say why the index is not, and go on
         print(f"search index: not built yet ({exc}); the next search builds it")
+
+
+@commands.command(
+    "index", project_argument,
+    option("--background", action="store_true",
+           help="quietly, one indexer per project at a time (what `import` starts)"),
+    help="build the search index of the documents that have none (import leaves it to the background)")
+def cmd_index(args) -> int:
+    from themecoder.core.indexing import index_until_done
+
+    with open_project(args.project) as project:
+        if args.background:
+            index_until_done(project)
+            return 0
+        from themecoder.core import views
+
+        if not views.needs_indexing(project):
+            print("search index: up to date")
+            return 0
+        with progress_bar("indexing for search") as progress:
+            done = index_until_done(project, progress=lambda d, total: progress(d, total, ""))
+        print(f"search index: {plural(len(done), 'documents')} indexed")
+    return 0
 
 
 @commands.command("info", project_argument, json_option,

@@ -1,8 +1,15 @@
 """The derived text index: sentences and lemmas, rebuilt from the text whenever it changes."""
 from __future__ import annotations
 
+import hashlib
+import os
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from themecoder import store
@@ -61,3 +68,68 @@ def ensure_index(
         if progress:
             progress(i, len(missing))
     return missing
+
+
+# -- in the background ------------------------------------------------------------------------
+# Loading the language pipeline takes about a second and indexing runs at ~250,000 words/s, so
+# `themecoder import` leaves the index to a detached process (as `git gc --auto` does) and
+# returns as soon as the documents are stored. Anything that needs the index before that
+# process is done builds what is missing itself (search, agreement by sentence, the workbench).
+INDEX_ENV = "THEMECODER_INDEX"  # "wait": commands build the index before they return
+
+
+def waits_for_index() -> bool:
+    return os.environ.get(INDEX_ENV, "").strip().lower() == "wait"
+
+
+def index_in_background(project: Project) -> bool:
+    """Start `themecoder index --background` on this project, detached from this process and
+    its terminal. False when the index is built here instead: a server project, $THEMECODER_INDEX
+    set to "wait", or no process could be started."""
+    if project.on_server or waits_for_index():
+        return False
+    detach: dict = ({"creationflags": getattr(subprocess, "DETACHED_PROCESS", 0)
+                     | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+                    if sys.platform == "win32" else {"start_new_session": True})
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "themecoder", "index", "--background", str(project.path.resolve())],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            close_fds=True, **detach,
+        )
+    except OSError:
+        return False
+    return True
+
+
+@contextmanager
+def _one_indexer(path: Path) -> Iterator[None]:
+    """One background indexer per project file at a time; a second one waits for the first.
+    (The lock is a file in the temporary folder, never beside the project: flock on the
+    project file itself could meet SQLite's own locks on network file systems.)"""
+    try:
+        import fcntl
+    except ImportError:  # Windows: two indexers may overlap, which costs time, not correctness
+        yield
+        return
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    lock = Path(tempfile.gettempdir()) / f"themecoder-index-{os.getuid()}-{key}.lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def index_until_done(project: Project, progress: Callable[[int, int], None] | None = None) -> list[str]:
+    """ensure_index, again while documents keep arriving (an import during the indexing),
+    holding the project's indexer lock. Stops when a pass brings nothing new, so a document
+    that cannot be indexed never keeps it going."""
+    done: list[str] = []
+    with _one_indexer(project.path):
+        while True:
+            batch = ensure_index(project, progress=progress)
+            if not batch or set(batch) <= set(done):
+                return done
+            done += [d for d in batch if d not in done]
