@@ -7,6 +7,8 @@ import json
 import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from themecoder import store
 from themecoder.cli import main
@@ -16,6 +18,7 @@ from themecoder.core.indexing import ensure_index
 from themecoder.core.memos import add_memo
 from themecoder.core.merge import merge
 from themecoder.core.project import Project
+from themecoder.core.text import label_key
 from themecoder.core.themes import add_code_to_theme, create_theme, set_key_quote, update_theme
 from themecoder.io.batch import import_files
 
@@ -217,3 +220,54 @@ def test_cli_json_and_help(pair, capsys):
     with pytest.raises(SystemExit):
         main(["merge", "--help"])
     assert "Reviews and review history are NOT merged" in " ".join(capsys.readouterr().out.split())
+
+
+def test_siblings_differing_only_in_a_norwegian_letters_case_in_the_other_file(tmp_path):
+    """SQLite's lower() let the other copy keep «Øvrig» and «øvrig» side by side; here they are
+    one theme, and the second one's texts count as texts of the first."""
+    a = Project.create(tmp_path / "a.themecoder", coder="A")
+    b = Project.create(tmp_path / "b.themecoder", coder="B")
+    create_theme(b, "Øvrig", description="Første")
+    create_theme(b, "øvrig", description="Andre")
+    b.close()
+    res = merge(a, tmp_path / "b.themecoder")
+    assert res.themes == ["Øvrig"]
+    assert [(t.name, t.description) for t in store.themes.themes(a.db)] == [("Øvrig", "Første")]
+    assert res.theme_texts_differed == ["«øvrig»: description"]
+    a.close()
+
+
+_NAMES = st.sampled_from(["Tillit", "tillit", "TILLIT", "Ære", "ære", "Økonomi", "ØKONOMI", "Skam", "skam og ære"])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ours=st.lists(st.tuples(_NAMES, _NAMES), max_size=4), theirs=st.lists(st.tuples(_NAMES, _NAMES), max_size=4),
+       memo=st.text(alphabet="abcæøå ", min_size=1, max_size=12).filter(str.strip))
+def test_merge_is_idempotent_and_matches_every_theme_path(tmp_path_factory, ours, theirs, memo):
+    folder = tmp_path_factory.mktemp("m")
+    a = Project.create(folder / "a.themecoder", coder="A")
+    b = Project.create(folder / "b.themecoder", coder="B")
+    for p, pairs in ((a, ours), (b, theirs)):
+        for top, sub in pairs:
+            parent = next((t.id for t in store.themes.themes(p.db)
+                           if t.parent_id is None and label_key(t.name) == label_key(top)), None)
+            if parent is None:
+                parent = create_theme(p, top).id
+            if not any(t.parent_id == parent and label_key(t.name) == label_key(sub) for t in store.themes.themes(p.db)):
+                add_memo(p, "theme", create_theme(p, sub, parent_id=parent).id, memo)
+    paths_b = {(label_key(top), label_key(sub)) for top, sub in theirs}
+    b.close()
+    merge(a, folder / "b.themecoder")
+    tree = {t.id: t for t in store.themes.themes(a.db)}
+    here = {(label_key(tree[t.parent_id].name), label_key(t.name)) for t in tree.values() if t.parent_id}
+    assert paths_b <= here
+    # no two siblings share a name key
+    keys = [(t.parent_id, label_key(t.name)) for t in tree.values()]
+    assert len(keys) == len(set(keys))
+    # one memo per theme path at most
+    targets = [m.target_id for m in store.memos.memos(a.db)]
+    assert len(targets) == len(set(targets))
+    state = _state(a)
+    again = merge(a, folder / "b.themecoder")
+    assert (again.memos, again.themes, again.mappings) == (0, [], 0) and _state(a) == state
+    a.close()
