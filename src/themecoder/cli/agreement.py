@@ -124,8 +124,12 @@ def cmd_blind(args) -> int:
 @merge_commands.command(
     "merge", project_argument, option("other", help="the other copy (*.themecoder), read only"),
     json_option,
-    help="bring in another copy's codings (and new codes) with their coder: one undoable action",
-    description="Documents are matched by content, codes by label; codings already here are skipped; "
+    help="bring in another copy's codings (with their coder), codes, themes, mappings and memos: "
+         "one undoable action",
+    description="Documents are matched by content, codes by label, themes by their path of names "
+                "(case ignored); codings and memos already here are skipped. A theme's texts fill "
+                "empty ones here; where both differ ours is kept and the summary says so. Memos keep "
+                "their author and dates. Reviews and review history are NOT merged. "
                 "`themecoder undo` reverts the whole merge.")
 def cmd_merge(args) -> int:
     from themecoder.core.merge import merge
@@ -133,9 +137,7 @@ def cmd_merge(args) -> int:
     with open_project(args.project, args.coder) as project:
         result = merge(project, args.other)
     if args.json:
-        emit_json({"codings": result.codings, "duplicates": result.duplicates, "codes": result.codes,
-                   "coders": result.coders, "missing_documents": result.missing_documents,
-                   "skipped": result.skipped})
+        emit_json(result.as_json())
     else:
         print(result.summary())
     return 0
