@@ -50,7 +50,10 @@ decision flips. The rules, as statcheck (Nuijten et al. 2016) applies them:
              smaller than the group n printed, when there were missing data.
   problems   an impossible value in an imported file (p = -.16) flags that finding only.
   warnings   a negative Cronbach's alpha or a negative corrected item-total correlation
-             (a reverse-worded item not declared reverse) is shown as WARN.
+             (a reverse-worded item not declared reverse) is shown as WARN (nb ADVARSEL).
+  language   verdicts and notes in nb (decimal comma, minus sign, « ») or en: --lang,
+             default the project's language. --json is the same in both: keys and numbers
+             (each note as its key and values under "messages").
 
 Exit status: 0 when no finding is flagged, 1 when at least one is (or on an error)."""
 
@@ -500,7 +503,8 @@ def cmd_joint_display(args) -> int:
                               "title": e.finding.title,
                               "apa": runs_to_text(format_finding_runs(e.finding.finding, lang)),
                               "outcome": e.outcome, "meta_inference": e.meta_inference,
-                              "small_n": e.finding.small_n, "flag": flag(e.finding)}
+                              "small_n": e.finding.small_n, "flag": flag(e.finding),
+                              "tails": e.finding.finding.tails}
                              for e in r.entries],
             } for r in jd.rows]})
             return 0
