@@ -256,7 +256,7 @@ def test_check_cli_exit_status_and_json(demo_project, tmp_path, capsys):
     assert {d["label"]: d["status"] for d in data} == {
         "F1": "not-checked", "F2": "not-checked", "F3": "not-checked", "F4": "not-checked",
         "F5": "inconsistent", "F6": "inconsistent", "F7": "decision-error", "F8": "ok"}
-    assert main(["findings", "check", str(demo_project)]) == 1
+    assert main(["findings", "check", str(demo_project), "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "3 flagged (1 with a decision error)" in out and "DECISION F7" in out
 
@@ -265,7 +265,7 @@ def test_check_cli_exit_status_and_json(demo_project, tmp_path, capsys):
     assert main(["findings", "add", str(clean), "--test", "pearson", "--scale", "Involvering",
                  "--statistic", "-.315", "--n", "40", "--p-reported", ".05"]) == 0
     capsys.readouterr()
-    assert main(["findings", "check", str(clean)]) == 0
+    assert main(["findings", "check", str(clean), "--lang", "en"]) == 0
     assert "1 consistent, 0 flagged" in capsys.readouterr().out
 
 

@@ -34,7 +34,7 @@ def test_repro_small_p_check_and_report_exit_0(tmp_path, capsys):
     path = _new(tmp_path)
     assert main(["findings", "add", path, "--test", "pearson", "--statistic", "0.6", "--n", "40",
                  "--p", "0.00005"]) == 0
-    assert main(["findings", "check", path]) == 0
+    assert main(["findings", "check", path, "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "1 consistent" in out and "5e-05" not in out
     md = tmp_path / "r.md"
@@ -213,7 +213,7 @@ def test_negative_item_total_and_alpha_warn(tmp_path, capsys):
                  str(tmp_path / "s.yaml")]) == 0
     out = capsys.readouterr().out
     assert "⚑ F2 X – A: alpha = " in out and "negative corrected item-total correlation for a3" in out
-    assert main(["findings", "check", path]) == 1
+    assert main(["findings", "check", path, "--lang", "en"]) == 1
     out = capsys.readouterr().out
     assert "WARN" in out and "reverse" in out
 

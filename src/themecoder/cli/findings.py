@@ -50,7 +50,10 @@ decision flips. The rules, as statcheck (Nuijten et al. 2016) applies them:
              smaller than the group n printed, when there were missing data.
   problems   an impossible value in an imported file (p = -.16) flags that finding only.
   warnings   a negative Cronbach's alpha or a negative corrected item-total correlation
-             (a reverse-worded item not declared reverse) is shown as WARN.
+             (a reverse-worded item not declared reverse) is shown as WARN (nb ADVARSEL).
+  language   verdicts and notes in nb (decimal comma, minus sign, « ») or en: --lang,
+             default the project's language. --json is the same in both: keys and numbers
+             (each note as its key and values under "messages").
 
 Exit status: 0 when no finding is flagged, 1 when at least one is (or on an error)."""
 
@@ -87,6 +90,13 @@ def finding_json(sf, lang: str, links: int = 0) -> dict:
             "apa": format_finding(sf.finding, lang),
             "apa_text": runs_to_text(format_finding_runs(sf.finding, lang)),
             "small_n": sf.small_n, "links": links, "created": sf.created, "modified": sf.modified}
+
+
+def tails_suffix(finding, lang: str) -> str:
+    """``, ensidig`` (``, one-tailed``) after a one-tailed finding's APA result, else ''."""
+    from themecoder.io.i18n import t
+
+    return ", " + t("finding.tails.1", lang) if finding.tails == 1 else ""
 
 
 def print_import(result, verb: str) -> None:
@@ -212,6 +222,7 @@ def cmd_findings_list(args) -> int:
             print(f"{sf.label:<4} {sf.title}  [{sf.finding.test}, {sf.finding.source}{extra}]")
             apa = runs_to_text(format_finding_runs(sf.finding, lang))
             if apa:
+                apa += tails_suffix(sf.finding, lang)
                 print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
             flag = runs_text(flag_runs(checks.get(sf.id), lang))
             if flag:
@@ -225,14 +236,19 @@ def cmd_findings_list(args) -> int:
     project_argument,
     json_option,
     option("--alpha", type=float_between(0, 1, open_low=True), default=0.05, help="significance level (default .05)"),
+    option("--lang", choices=["nb", "en"],
+           help="language of the verdicts and notes: nb (decimal comma, minus sign, « ») or en "
+                "(default: the project's language, as exports; --json is the same in both)"),
     help="recompute p values and flag inconsistent findings (statcheck-style)",
     description=CHECK_RULES,
     formatter_class=argparse.RawDescriptionHelpFormatter,
 )
 def cmd_findings_check(args) -> int:
     from themecoder.core.findings import check_project_findings
+    from themecoder.io.export import export_lang
 
     with open_project(args.project) as project:
+        lang = export_lang(project, args.lang)
         checked = check_project_findings(project, alpha=args.alpha)
     flagged = [c for c in checked if c.flagged]
     if args.json:
@@ -243,19 +259,62 @@ def cmd_findings_check(args) -> int:
                     "recomputed_range": c.result.recomputed_range, "reported_p": c.result.reported_p,
                     "recomputed_from": c.result.recomputed_from, "issues": c.result.issues,
                     "warnings": c.result.warnings, "tails": c.finding.finding.tails,
-                    "note": c.result.note} for c in checked])
+                    "note": c.result.note, "messages": [message_json(m) for m in c.result.messages]}
+                   for c in checked])
     else:
-        marks = {"ok": "ok     ", "not-checked": "-      ", "inconsistent": "FLAG   ",
-                 "decision-error": "DECISION", "warning": "WARN   "}
-        for c in checked:
-            print(f"{marks[c.status]} {c.finding.label:<4} {c.finding.title}")
-            if c.status != "not-checked" or c.result.issues:
-                print(f"         {c.result.note}")
-        print(f"{plural(len(checked), 'findings')}: {sum(c.status == 'ok' for c in checked)} consistent, "
-              f"{len(flagged)} flagged "
-              f"({sum(c.result.decision_error for c in checked)} with a decision error), "
-              f"{sum(c.status == 'not-checked' for c in checked)} without a p value to check")
+        for line in check_lines(checked, lang, args.alpha):
+            print(line)
     return EXIT_ERROR if flagged else 0
+
+
+def message_json(msg) -> dict:
+    """A note of the check without words: its i18n key (``statcheck.<key>``) and its values
+    as numbers (a statistic as symbol, df and the value as printed; a p range as [lo, hi])."""
+    import dataclasses
+
+    from themecoder.core.survey_findings import json_safe
+
+    def value(v):
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            return {k: x for k, x in dataclasses.asdict(v).items() if k != "text"}
+        return v
+    return {"key": msg.key, "issue": msg.issue,
+            "values": json_safe({k: value(v) for k, v in msg.args.items()})}
+
+
+def check_lines(checked, lang: str, alpha: float = 0.05) -> list[str]:
+    """`findings check` as text in ``lang``: per finding its verdict, label and title, then
+    the notes (worded by io.report_check, the one place a note is worded per language), and
+    a closing count."""
+    from themecoder.core.apa import format_number
+    from themecoder.core.statcheck import decimals_of
+    from themecoder.io.i18n import format_int, quote_marks, t
+    from themecoder.io.report_check import check_runs, runs_text
+
+    statuses = ("ok", "not-checked", "inconsistent", "decision-error", "warning")
+    words = {s: t("findings_check.status." + s, lang) for s in statuses}
+    width = max(len(w) for w in words.values())
+    lq, rq = quote_marks(lang)
+    lines = []
+    if abs(alpha - 0.05) > 1e-12:
+        lines.append(t("findings_check.alpha", lang,
+                       alpha=format_number(alpha, decimals_of(alpha), lang, leading_zero=False)))
+    for c in checked:
+        lines.append(f"{words[c.status]:<{width}} {c.finding.label:<4} {lq}{c.finding.title}{rq}")
+        if c.status != "not-checked" or c.result.issues:
+            lines.append(" " * (width + 1) + runs_text(check_runs(c.result, lang)))
+
+    def count(n: int) -> str:
+        return format_int(n, lang)
+    n = len(checked)
+    lines.append(t("findings_check.summary", lang,
+                   findings=t("findings_check.findings_one" if n == 1 else "findings_check.findings_many",
+                              lang, n=count(n)),
+                   ok=count(sum(c.status == "ok" for c in checked)),
+                   flagged=count(sum(c.flagged for c in checked)),
+                   decision=count(sum(c.result.decision_error for c in checked)),
+                   unchecked=count(sum(c.status == "not-checked" for c in checked))))
+    return lines
 
 
 @findings_cmd.command(
@@ -444,7 +503,8 @@ def cmd_joint_display(args) -> int:
                               "title": e.finding.title,
                               "apa": runs_to_text(format_finding_runs(e.finding.finding, lang)),
                               "outcome": e.outcome, "meta_inference": e.meta_inference,
-                              "small_n": e.finding.small_n, "flag": flag(e.finding)}
+                              "small_n": e.finding.small_n, "flag": flag(e.finding),
+                              "tails": e.finding.finding.tails}
                              for e in r.entries],
             } for r in jd.rows]})
             return 0
@@ -455,7 +515,8 @@ def cmd_joint_display(args) -> int:
             for q in r.quotes:
                 print(f"    {quote_display(q, lang)} ({citation(q, lang)})")
             for e in r.entries:
-                apa = runs_to_text(format_finding_runs(e.finding.finding, lang))
+                apa = runs_to_text(format_finding_runs(e.finding.finding, lang)) + tails_suffix(
+                    e.finding.finding, lang)
                 print(f"  ↔ {e.finding.label} {e.finding.title}: {apa}  [{e.outcome}]")
                 if flag(e.finding):
                     print(f"      {flag(e.finding)}")

@@ -48,9 +48,11 @@ same):
   (``details["problems"]``); negative alpha or negative corrected item-total correlations
   are warnings (an undeclared reverse-scored item), as SPSS gives them.
 
-Every issue and note is also a :class:`Msg` (a key and its values) so that a report in
-Norwegian can word it in Norwegian with Norwegian number typography (io.i18n, keys
-``statcheck.*``); ``note`` is the English text the command line prints.
+Every issue and note is also a :class:`Msg` (a key and its values): io.report_check words
+them in nb or en with the language's number typography (io.i18n, keys ``statcheck.*``), for
+reports, the ⚑ markers, the TUI and ``findings check``. ``note`` (and ``issues``, ``warnings``)
+is a fixed English summary for ``findings check --json`` and the API, the same whatever the
+language asked for.
 """
 from __future__ import annotations
 

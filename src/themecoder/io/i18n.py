@@ -484,6 +484,23 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "⚑ = the finding is flagged by the consistency check; the reason is given beside it."},
     "check.warning": {"nb": "Advarsel", "en": "Warning"},
     "report.u_note": {"nb": "*U* for {group}", "en": "*U* of {group}"},
+    # --- findings check (issue 13 follow-up)
+    # `findings check`: the verdict per finding, the closing count; a one-tailed finding's marker
+    "findings_check.status.ok": {"nb": "ok", "en": "ok"},
+    "findings_check.status.not-checked": {"nb": "–", "en": "-"},
+    "findings_check.status.inconsistent": {"nb": "INKONSISTENT", "en": "FLAG"},
+    "findings_check.status.decision-error": {"nb": "BESLUTNINGSFEIL", "en": "DECISION"},
+    "findings_check.status.warning": {"nb": "ADVARSEL", "en": "WARN"},
+    "findings_check.findings_one": {"nb": "{n} funn", "en": "{n} finding"},
+    "findings_check.findings_many": {"nb": "{n} funn", "en": "{n} findings"},
+    "findings_check.summary": {
+        "nb": "{findings}: {ok} i samsvar, {flagged} flagget ({decision} med beslutningsfeil), "
+              "{unchecked} uten p-verdi å sjekke",
+        "en": "{findings}: {ok} consistent, {flagged} flagged ({decision} with a decision error), "
+              "{unchecked} without a p value to check"},
+    "findings_check.alpha": {"nb": "signifikansnivå α = {alpha}", "en": "significance level α = {alpha}"},
+    "finding.tails.1": {"nb": "ensidig", "en": "one-tailed"},
+    "finding.tails.2": {"nb": "tosidig", "en": "two-tailed"},
 }
 
 QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}

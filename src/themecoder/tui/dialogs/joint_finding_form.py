@@ -25,6 +25,7 @@ FIELDS = [
     ("statement", "Statement", "the finding in words"),
 ]
 GROUP_PARTS = (("name", "group name"), ("n", "n"), ("mean", "M"), ("sd", "SD"))
+TAILS = [("two-tailed (the default)", 2), ("one-tailed", 1)]  # a one-tailed test is judged as statcheck does
 
 
 class JointFindingForm(ModalScreen[SurveyFinding | None]):
@@ -86,6 +87,11 @@ class JointFindingForm(ModalScreen[SurveyFinding | None]):
                     with Horizontal(classes="jd-row"):
                         yield Label(label, classes="jd-field-label")
                         yield Input(self._value(name), placeholder=placeholder, id=f"jd-f-{name}")
+                    if name == "p_reported":
+                        with Horizontal(classes="jd-row"):
+                            yield Label("Tails", classes="jd-field-label")
+                            yield Select(TAILS, value=self.initial.tails if self.initial else 2,
+                                         allow_blank=False, id="jd-f-tails")
             yield Static("", id="jd-form-error")
             yield Label("Tab moves · decimal comma or point · ctrl+s saves · escape cancels", classes="dialog-hint")
 
@@ -93,7 +99,8 @@ class JointFindingForm(ModalScreen[SurveyFinding | None]):
         self.query_one("#jd-f-instrument", Input).focus()
 
     def data(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"test": self.query_one("#jd-f-test", Select).value}
+        out: dict[str, Any] = {"test": self.query_one("#jd-f-test", Select).value,
+                               "tails": self.query_one("#jd-f-tails", Select).value}
         for name, _, _ in FIELDS:
             value = self.query_one(f"#jd-f-{name}", Input).value.strip()
             if value:
