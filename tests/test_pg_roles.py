@@ -104,8 +104,8 @@ def test_a_coder_cannot_merge_or_delete_codes_with_hand_written_sql(pg_server, r
                           "DELETE FROM codes",
                           f"INSERT INTO code_aliases(old_id, new_id, old_label, created) "
                           f"VALUES ('x', '{codes['relasjon']}', 'x', 'now')",
-                          f"INSERT INTO actions(time, coder, kind, summary, details) "
-                          f"VALUES ('now', 'kari', 'split-code', 'x', '{{}}')"):
+                          "INSERT INTO actions(time, coder, kind, summary, details) "
+                          "VALUES ('now', 'kari', 'split-code', 'x', '{}')"):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 raw.execute(statement)
         assert _snapshot(kari) == before
@@ -288,3 +288,29 @@ def test_add_member_asks_for_a_password_and_sends_only_its_hash(pg_server, roles
 def test_a_new_login_without_a_password_says_how_to_log_in(pg_server, roles_project, capsys):
     assert main(["team", "add-member", roles_project, "siri", "--role", "supervisor"]) == 0
     assert "--password-prompt, or peer/certificate authentication" in capsys.readouterr().out
+
+
+async def test_the_tui_export_screen_shows_the_same_line(pg_server, roles_project, tmp_path):
+    from textual.widgets import Input, Static
+
+    from themecoder.tui.screens.export import ExportScreen
+    from tui_fixtures import make_app, wait_for
+
+    app = make_app(as_user(pg_server, roles_project, "kari"), coder="kari")
+    async with app.run_test(size=(110, 44)) as pilot:
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.pause()
+        screen = app.screen
+        field = screen.query_one("#export-path", Input)
+        field.value = str(tmp_path / "kodebok.md")
+        field.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.exporting and screen.last_error is not None)
+        await pilot.pause()
+        expected = ("exporting is for the project's owner; kari is coder in this project "
+                    "(the owner decides roles: themecoder team set-role)")
+        assert screen.last_error == expected
+        assert "exporting is for the project's owner" in str(screen.query_one("#export-result", Static).render())
+    assert not list(tmp_path.glob("*.md"))

@@ -20,7 +20,7 @@ team = commands.group(
     description="A project on a PostgreSQL server (postgresql://host/database?project=name): each person "
                 "connects as their own PostgreSQL role, and the server's grants enforce the roles coder "
                 "(codes, codings, themes, memos), supervisor (review statuses and comments) and owner "
-                "(everything: documents, settings, findings, anonymisation).")
+                "(everything: the codebook structure, documents, settings, findings, anonymisation, exports).")
 URL = option("url", help="the project on the server: postgresql://host/database?project=name")
 ROLE_HELP = "coder, supervisor or owner"
 
