@@ -314,3 +314,17 @@ async def test_the_tui_export_screen_shows_the_same_line(pg_server, roles_projec
         assert screen.last_error == expected
         assert "exporting is for the project's owner" in str(screen.query_one("#export-result", Static).render())
     assert not list(tmp_path.glob("*.md"))
+
+
+def test_the_command_line_refuses_a_coders_merge_and_delete_with_one_line(pg_server, roles_project, capsys):
+    url = as_user(pg_server, roles_project, "kari")
+    assert main(["codebook", "merge", url, "fag", "--into", "relasjon"]) == 1
+    assert main(["codebook", "delete", url, "fag", "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "psycopg" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert "merging codes is for the project's owner" in lines[0]
+    assert "deleting a code is for the project's owner" in lines[1]
+    with Project.open(roles_project, coder=pg_server.user) as owner:
+        assert set(_codes(owner)) == {"relasjon", "fag"}
