@@ -160,7 +160,7 @@ def test_a_supervisor_is_refused_codebook_structure_and_still_reviews(pg_server,
 
 
 # -- anonymisation ------------------------------------------------------------------------------------
-def test_a_coder_cannot_anonymise_even_with_hand_written_sql(pg_server, roles_project):
+def test_a_coder_cannot_anonymise_even_with_hand_written_sql(pg_server, roles_project, tmp_path):
     import psycopg
 
     with Project.open(as_user(pg_server, roles_project, "kari")) as kari:
@@ -169,6 +169,13 @@ def test_a_coder_cannot_anonymise_even_with_hand_written_sql(pg_server, roles_pr
             an.replace_identifier(kari, "Trond Haugen", mode="category")
         assert str(info.value).startswith("not allowed for kari in this project: pseudonym replacement is "
                                           "for the project's owner")
+        from themecoder.core.key_file import open_key
+
+        key_path = tmp_path / "nokkel" / "k.json"
+        key_path.parent.mkdir()
+        with pytest.raises(UserError, match="pseudonym replacement is for the project's owner"):
+            an.replace_identifier(kari, "Trond Haugen", mode="pseudonym", key=open_key(key_path, project=kari))
+        assert not key_path.exists() or "Trond" not in key_path.read_text(encoding="utf-8")
         with pytest.raises(UserError, match="the anonymisation ignore list is for the project's owner"):
             an.ignore_text(kari, "Lillevik")
         with pytest.raises(UserError, match="list of known names is for the project's owner"):
