@@ -20,7 +20,7 @@ team = commands.group(
     description="A project on a PostgreSQL server (postgresql://host/database?project=name): each person "
                 "connects as their own PostgreSQL role, and the server's grants enforce the roles coder "
                 "(codes, codings, themes, memos), supervisor (review statuses and comments) and owner "
-                "(everything: documents, settings, findings, anonymisation).")
+                "(everything: the codebook structure, documents, settings, findings, anonymisation, exports).")
 URL = option("url", help="the project on the server: postgresql://host/database?project=name")
 ROLE_HELP = "coder, supervisor or owner"
 
@@ -41,15 +41,36 @@ def cmd_init(args: argparse.Namespace) -> int:
 @team.command("add-member", URL, option("person", help="their PostgreSQL role (login name)"),
               option("--role", default="coder", help=ROLE_HELP),
               option("--existing", action="store_true", help="the login role must exist already"),
+              option("--password-prompt", action="store_true",
+                     help="ask for the login's password (twice, not shown); it is hashed before it is sent"),
               help="give a person a role in the project (creates their login role if missing)")
 def cmd_add_member(args: argparse.Namespace) -> int:
     from themecoder.core import team as core_team
 
+    password = _ask_password(args.person) if args.password_prompt else None
     with open_project(args.url, args.coder) as project:
-        created = core_team.add_member(project, args.person, args.role, create_login=not args.existing)
-    note = " (new login role: set its password on the server)" if created else ""
+        created = core_team.add_member(project, args.person, args.role, create_login=not args.existing,
+                                       password=password)
+    note = ""
+    if created and password is None:
+        note = " (new login role without a password: use --password-prompt, or peer/certificate authentication)"
     print(f"{args.person} is {args.role}{note}")
     return 0
+
+
+def _ask_password(person: str) -> str:
+    """Read a password from the terminal, never from the command line (it would stand in the
+    shell's history and the process list)."""
+    from getpass import getpass
+
+    from themecoder.errors import UserError
+
+    first = getpass(f"password for {person}: ")
+    if not first:
+        raise UserError("the password is empty; nothing was changed")
+    if getpass(f"password for {person} again: ") != first:
+        raise UserError("the two passwords differ; nothing was changed")
+    return first
 
 
 @team.command("set-role", URL, option("person", help="their PostgreSQL role"), option("role", help=ROLE_HELP),

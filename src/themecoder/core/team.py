@@ -58,6 +58,7 @@ def pull(url: str, path: str | Path) -> dict[str, int]:
         path = path.with_name(path.name + SUFFIX)
     source = store_db.open_database(_url(url))
     try:
+        _owner_only(source, "copying the whole project into a file (team pull)")
         target = store_db.Database(path, create=True)
         try:
             return transfer.copy_all(source, target)
@@ -103,13 +104,19 @@ def init(url: str, *, name: str | None = None, coder: str | None = None) -> Proj
     return project
 
 
-def add_member(project: Project, person: str, role: str, *, create_login: bool = True) -> bool:
+def add_member(project: Project, person: str, role: str, *, create_login: bool = True,
+               password: str | None = None) -> bool:
     """Give `person` (their PostgreSQL role; created as a login role if missing) `role` in the
-    project. True if the login role was created."""
+    project, and with `password` that login's password (hashed before it leaves this process).
+    True if the login role was created."""
     role = _check_role(role)
     db = _server_project(project)
+    if password is not None and not password:
+        raise UserError("the password is empty; nothing was changed")
     pg_team.apply_grants(db)  # tables a later migration added get their grants too
     created = pg_team.add_member(db, person, role, create_login=create_login)
+    if password is not None:
+        pg_team.set_password(db, person, password)
     _record_role(project, person, role)
     return created
 
@@ -125,6 +132,29 @@ def set_role(project: Project, person: str, role: str) -> None:
 
 def members(project: Project) -> list[tuple[str, str]]:
     return pg_team.members(_server_project(project))
+
+
+# -- what the app checks (the server cannot: these only read) ------------------------------------
+def my_role(project: Project) -> str | None:
+    """The connected person's role in a server project; None for a file or a server project
+    without team roles (one person, who may do everything)."""
+    return pg_team.my_role(project.db) if project.on_server else None
+
+
+def _owner_only(db: Any, what: str) -> None:
+    if getattr(db, "dialect", "sqlite") != "postgresql" or not pg_team.has_team(db):
+        return
+    role = pg_team.my_role(db)
+    if role != "owner":
+        who = f"{db.user} is {role}" if role else f"{db.user} is not a member"
+        raise UserError(f"{what} is for the project's owner; {who} in this project "
+                        "(the owner decides roles: themecoder team set-role)")
+
+
+def check_may_export(project: Project) -> None:
+    """Exports are the owner's (issue 17): on a server project anyone else gets one line."""
+    if project.on_server:
+        _owner_only(project.db, "exporting")
 
 
 def _check_role(role: str) -> str:

@@ -193,6 +193,9 @@ def stamp(path: str | Path, meta: dict[str, Any], fmt: str | None = None) -> Non
 def run_export(project: Project, kind: str, path: str | Path | None = None,
                options: ExportOptions | None = None) -> ExportResult:
     """Make one export: format, path check, guard, write, stamp. Raises UserError (one line)."""
+    from themecoder.core.team import check_may_export
+
+    check_may_export(project)  # on a team server exports are the owner's (issue 17)
     opts = options or ExportOptions()
     fmt = pick_format(kind, opts.fmt, path)
     lang = export_lang(project, opts.lang)

@@ -81,6 +81,8 @@ FindingRow = tuple[str, str, int, int, str, str, str, float, str]
 
 def finding_rows(db: Database, document_ids: Sequence[str]) -> list[FindingRow]:
     """(id, document id, start, end, text, kind, reason, confidence, source), by start."""
+    if not document_ids:  # `IN ()` is an error on PostgreSQL
+        return []
     marks = ",".join("?" for _ in document_ids)
     return db.query_tuples(
         f"SELECT id, document_id, start, end, text, kind, reason, confidence, source FROM anon_findings "

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from themecoder.errors import UserError
-from themecoder.store import pg_schema, pg_sql
+from themecoder.store import pg_schema, pg_sql, pg_team
 from themecoder.store.db import SERVER_SCHEMES
 
 SCHEMES = SERVER_SCHEMES
@@ -182,10 +182,7 @@ def _refusals(conn: PgConnection) -> Iterator[None]:
     except psycopg.errors.LockNotAvailable:
         raise UserError("the project is busy (another action has held it for 15 seconds); try again") from None
     except psycopg.errors.InsufficientPrivilege as exc:
-        user = conn.raw.info.user
-        first = str(exc).strip().splitlines()[0]
-        raise UserError(f"not allowed for {user} in this project ({first}); "
-                        "the project owner decides roles (themecoder team set-role)") from None
+        raise UserError(pg_team.refusal(conn.raw.info.user, exc)) from None
 
 
 class _TupleCursor:
