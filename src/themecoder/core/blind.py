@@ -27,6 +27,24 @@ def visible_coder(project: Project, blind: bool = False) -> str | None:
     return project.coder if blind or blind_by_project(project) else None
 
 
+def check_export(project: Project, blind: bool, what: str) -> None:
+    """The rule for exports (applied once, in io.export.run_export, to every export that shows
+    codings or counts of them): while this person is blind, the export is refused rather than
+    cut down to their own codings, since a quote table, codebook, report, review pack or REFI
+    project with one coder's codings would pass for the project's. Agreement and disagreement
+    exports are not refused: computing agreement is what lifts the blindness."""
+    if visible_coder(project, blind) is None:
+        return
+    from themecoder.errors import UserError
+
+    if blind_by_project(project):
+        raise UserError(f"{what}: not while the project keeps coders blind until agreement is computed "
+                        "(it would show other coders' codings); compute agreement first "
+                        "(`themecoder agreement PROJECT --coders A B`) or turn it off (`themecoder blind PROJECT off`)")
+    raise UserError(f"{what}: not with blind coding on (it would show other coders' codings); "
+                    "export without --blind")
+
+
 def set_blind_until_agreement(project: Project, on: bool) -> None:
     """Keep coders blind until agreement is computed (on), or not (off): one undoable action.
     Turning it on again hides codings again until the next computation."""

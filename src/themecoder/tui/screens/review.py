@@ -87,7 +87,7 @@ class ReviewScreen(WorkbenchScreen):
     # -- data ----------------------------------------------------------------------------
     def refresh_data(self) -> None:
         project = self.app.project
-        self.steps = review.walk(project, with_codings=False)
+        self.steps = review.walk(project, with_codings=False, coder=self.app.visible_coder)
         all_items = review.review_items(project)
         self.items = {i.id: i for i in all_items}
         self.orphans = [i for i in all_items if i.orphaned]
@@ -214,7 +214,7 @@ class ReviewScreen(WorkbenchScreen):
             key = f"code:{step.code.id}"
             if self._quotes_for != key:
                 self._quotes_for = key
-                rows = views.quotes_for_code(self.app.project, step.code.id)
+                rows = views.quotes_for_code(self.app.project, step.code.id, coder=self.app.visible_coder)
                 quotes.set_options([Option(Content.assemble((f"{q.participant or q.document} · {q.place}", "dim"),
                                                             "\n", f"«{q.quote[:300]}»"), id=q.coding.id)
                                     for q in rows[:QUOTES_SHOWN]])
