@@ -258,3 +258,11 @@ def test_an_export_asked_for_blind_is_refused_too(two_coders, capsys, tmp_path):
     with Project.open(two_coders, coder=CODER) as p:
         result = run_export(p, "review", tmp_path / "r.json", ExportOptions(blind=True, allow_unreviewed=True))
         assert result.path.is_file()
+
+
+def test_joint_display_blind(two_coders, capsys):
+    p = str(two_coders)
+    rows = {r["theme"]: r for r in _json(capsys, ["--coder", CODER, "joint-display", p, "--json", "--blind"])["rows"]}
+    assert rows["Rammer"]["codings"] == 2
+    rows = {r["theme"]: r for r in _json(capsys, ["--coder", CODER, "joint-display", p, "--json"])["rows"]}
+    assert rows["Rammer"]["codings"] == 4
