@@ -99,12 +99,19 @@ async def test_review_screen_hides_the_other_coders_quotes_when_blind(two_coders
         await wait_for(pilot, lambda: quotes.option_count == 2)
         shown = {quotes.get_option_at_index(i).id for i in range(quotes.option_count)}
         assert not shown & ola_ids(app.project)
+        assert not any("ola" in t and "coding" in t for t in _change_lines(screen))   # nor her codings in the changes
         await pilot.press("ctrl+b")                                  # blind off
         await pilot.pause()
         steps.highlighted = at
         await wait_for(pilot, lambda: quotes.option_count == 3)
         shown = {quotes.get_option_at_index(i).id for i in range(quotes.option_count)}
         assert ola_ids(app.project) & shown
+        assert any("ola" in t and "coding" in t for t in _change_lines(screen))
+
+
+def _change_lines(screen) -> list[str]:
+    changes = screen.query_one("#rv-changes", OptionList)
+    return [str(changes.get_option_at_index(i).prompt) for i in range(changes.option_count)]
 
 
 def _theme_row(screen) -> str:

@@ -126,9 +126,11 @@ class ReviewScreen(WorkbenchScreen):
         head = (f"Since the review by {since.reviewer or '?'} ({since.time[:16].replace('T', ' ')})"
                 if since else "No review yet: everything is new")
         change_rows = [Option(Content.assemble((head, "bold")), id="head", disabled=True)]
+        seen = self.app.visible_coder  # blind: other coders' codings are not counted here either
+        shown = [c for c in changes.changes if seen is None or c.target != "codings" or c.coder == seen]
         change_rows += [Option(Content.assemble((f"{c.time[:16].replace('T', ' ')}  {c.coder or '':<10} ", "dim"),
-                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
-        if not changes.changes:
+                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(shown)]
+        if not shown:
             change_rows.append(Option("nothing changed", id="none", disabled=True))
         self._fill("#rv-changes", change_rows)
         self._quotes_for = None
