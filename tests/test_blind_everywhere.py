@@ -273,3 +273,30 @@ def test_joint_display_blind(two_coders, capsys):
     assert rows["Rammer"]["codings"] == 2
     rows = {r["theme"]: r for r in _json(capsys, ["--coder", CODER, "joint-display", p, "--json"])["rows"]}
     assert rows["Rammer"]["codings"] == 4
+
+
+async def test_the_export_screen_refuses_while_blind(two_coders, tmp_path):
+    from textual.widgets import Input, Select
+
+    from themecoder.tui.screens.export import ExportScreen
+
+    out = tmp_path / "koder.csv"
+    app = make_app(two_coders, coder=CODER, blind=True)
+    async with app.run_test(size=(110, 44)) as pilot:
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#export-kind", Select).value = "codebook"
+        await pilot.pause()
+        screen.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        field = screen.query_one("#export-path", Input)
+        field.value = str(out)
+        field.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.exporting)
+        await pilot.pause()
+        assert "blind" in str(screen.query_one("#export-result", Static).render())
+        assert not out.exists()

@@ -5,9 +5,13 @@ Codes (the codebook) stay shared; only codings are hidden. A coder is blind when
 coders blind until agreement is computed (`themecoder blind P on`): then everyone is blind until
 `themecoder agreement` has run once on the project, which lifts it for all.
 
-The filter itself is one thing: the read functions behind the transcript, the code list, the
-quotes of a code and the matrix take `coder=` (None: everyone's codings), and this module says
-whose codings a session may see.
+The filter itself is one thing: every read that shows codings or counts of them takes `coder=`
+(None: everyone's codings), and this module says whose codings a session may see
+(`visible_coder`). The doors pass its answer: the TUI screens `app.visible_coder` (transcript,
+code list, retrieval, matrix, overview, review, themes, duplicates, joint display), the CLI
+`cli.common.seen_coder` (`--blind` on every command that prints codings or their counts), and
+the export service refuses exports with codings while the exporter is blind (`check_export`).
+See DEVELOPERS.md, "Blind coding: one rule, every door".
 """
 from __future__ import annotations
 
