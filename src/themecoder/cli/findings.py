@@ -11,12 +11,14 @@ from themecoder.cli.common import (
     Commands,
     Option,
     allow_unreviewed_option,
+    blind_option,
     emit_json,
     json_option,
     open_project,
     option,
     plural,
     project_argument,
+    seen_coder,
 )
 from themecoder.cli.export import run_export_command
 from themecoder.errors import UserError
@@ -471,6 +473,7 @@ def cmd_design(args) -> int:
     "joint-display",
     project_argument,
     json_option,
+    blind_option,
     option("--lang", choices=["nb", "en"]),
     option("--subthemes", action="store_true", help="a row for every subtheme (default: linked ones)"),
     option("--max-quotes", type=int_at_least(0, "--max-quotes"), default=3, help="quotes per theme (default 3)"),
@@ -483,9 +486,10 @@ def cmd_joint_display(args) -> int:
     from themecoder.io.report_check import flag_runs, runs_text
     from themecoder.io.tabular import citation, quote_display
 
-    with open_project(args.project) as project:
+    with open_project(args.project, args.coder) as project:
         lang = export_lang(project, args.lang)
-        jd = joint_display(project, include_subthemes=args.subthemes, max_quotes=args.max_quotes)
+        jd = joint_display(project, include_subthemes=args.subthemes, max_quotes=args.max_quotes,
+                           coder=seen_coder(project, args))
         checks = checks_by_id(project) if jd.findings else {}
 
         def flag(sf) -> str:

@@ -12,6 +12,7 @@ from themecoder.cli.args import LIMIT, OCCURRENCE
 from themecoder.cli.common import (
     EXIT_ERROR,
     Commands,
+    blind_option,
     emit_json,
     json_option,
     open_project,
@@ -19,6 +20,7 @@ from themecoder.cli.common import (
     plural,
     progress_bar,
     project_argument,
+    seen_coder,
     slots,
 )
 from themecoder.errors import UserError
@@ -119,7 +121,7 @@ def cmd_index(args) -> int:
     return 0
 
 
-@commands.command("info", project_argument, json_option,
+@commands.command("info", project_argument, json_option, blind_option,
                   help="counts of documents, participants, codes, codings, themes, memos")
 def cmd_info(args) -> int:
     from themecoder.core import views
@@ -127,9 +129,10 @@ def cmd_info(args) -> int:
     from themecoder.core.views import document_overview
     from themecoder.nlp import pipeline_status
 
-    with open_project(args.project) as project:
+    with open_project(args.project, args.coder) as project:
         project.check_intact()  # a damaged page anywhere: one line, exit 1 (issue 18.7)
-        counts = views.counts(project)
+        seen = seen_coder(project, args)  # blind coding: the coder's own codings alone
+        counts = views.counts(project, coder=seen)
         data: dict[str, Any] = {
             "project": project.name,
             "path": str(project.path),
@@ -137,7 +140,7 @@ def cmd_info(args) -> int:
             **counts,
         }
         data["document_list"] = [{"id": d.id, "title": d.title, "characters": d.characters, "codings": d.codings}
-                                 for d in document_overview(project)]
+                                 for d in document_overview(project, coder=seen)]
         data["anonymisation"] = anonymisation_status(project)
         if args.json:
             emit_json(data)
@@ -209,12 +212,12 @@ def existing_or_new_code(project, label: str) -> str:
         return label
 
 
-@commands.command("codes", project_argument, json_option, help="list codes with counts")
+@commands.command("codes", project_argument, json_option, blind_option, help="list codes with counts")
 def cmd_codes(args) -> int:
     from themecoder.core import views
 
-    with open_project(args.project) as project:
-        stats = views.code_stats(project)
+    with open_project(args.project, args.coder) as project:
+        stats = views.code_stats(project, coder=seen_coder(project, args))
         if args.json:
             emit_json([{"id": s.code.id, "label": s.code.label, "description": s.code.description,
                         "colour": s.code.colour, "in_vivo": s.code.in_vivo, "codings": s.codings,

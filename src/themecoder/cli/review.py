@@ -8,12 +8,14 @@ from themecoder.cli.args import ACTION_ID
 from themecoder.cli.common import (
     Commands,
     allow_unreviewed_option,
+    blind_option,
     emit_json,
     json_option,
     open_project,
     option,
     plural,
     project_argument,
+    seen_coder,
     slots,
 )
 from themecoder.cli.export import run_export_command
@@ -98,14 +100,14 @@ def _print_step(project, steps: list, i: int, shown: int, who: dict[str, str]):
 
 
 @review_cmd.command("walk", project_argument, AS_NAME,
-                option("--unreviewed", action="store_true", help="only what has no status yet"),
+                option("--unreviewed", action="store_true", help="only what has no status yet"), blind_option,
                 help="walk through every theme, its codes and their quotes (the default)")
 def walk(project, args) -> int:
     """The interactive walk: one step per theme and per code in it; every answer saved at once."""
     from themecoder.core import review, views
 
     review.mark_reviewer(project)
-    steps = review.walk(project, unreviewed=args.unreviewed)
+    steps = review.walk(project, unreviewed=args.unreviewed, coder=seen_coder(project, args))
     who = views.speaker_of_documents(project)
     print(f"Review of {project.name} as {project.coder}: {plural(len(steps), 'steps')}.")
     print(WALK_KEYS)

@@ -6,6 +6,7 @@ import sys
 from themecoder.cli.args import POSITION
 from themecoder.cli.common import (
     Commands,
+    blind_option,
     confirm,
     emit_json,
     exclusive,
@@ -15,6 +16,7 @@ from themecoder.cli.common import (
     plural,
     project_argument,
     run_action,
+    seen_coder,
     slots,
 )
 from themecoder.errors import UserError
@@ -171,12 +173,12 @@ def _node_json(project, n, *, tree: bool) -> dict:
     return d
 
 
-@theme_cmd.command("list", project_argument, json_option, help="themes with counts")
+@theme_cmd.command("list", project_argument, json_option, blind_option, help="themes with counts")
 def list_themes(project, args) -> None:
     _list_or_tree(project, args, "list")
 
 
-@theme_cmd.command("tree", project_argument, json_option, help="themes, subthemes and their codes")
+@theme_cmd.command("tree", project_argument, json_option, blind_option, help="themes, subthemes and their codes")
 def tree(project, args) -> None:
     _list_or_tree(project, args, "tree")
 
@@ -185,7 +187,7 @@ def _list_or_tree(project, args, op: str) -> None:
     from themecoder.core import themes
     from themecoder.core.review import status_of
 
-    nodes = themes.flatten(themes.theme_tree(project))
+    nodes = themes.flatten(themes.theme_tree(project, coder=seen_coder(project, args)))
     if args.json:
         top = [n for n in nodes if n.depth == 0] if op == "tree" else nodes
         emit_json([_node_json(project, n, tree=op == "tree") for n in top])
@@ -206,11 +208,11 @@ def _list_or_tree(project, args, op: str) -> None:
         print(f"{plural(len(nodes), 'themes')} (columns: codings, informants)")
 
 
-@theme_cmd.command("unthemed", project_argument, json_option, help="codes in no theme")
+@theme_cmd.command("unthemed", project_argument, json_option, blind_option, help="codes in no theme")
 def unthemed(project, args) -> None:
     from themecoder.core import themes, views
 
-    stats = {s.code.id: s.codings for s in views.code_stats(project)}
+    stats = {s.code.id: s.codings for s in views.code_stats(project, coder=seen_coder(project, args))}
     codes = themes.unthemed_codes(project)
     if args.json:
         emit_json([{"id": c.id, "label": c.label, "codings": stats.get(c.id, 0)} for c in codes])
@@ -252,16 +254,17 @@ def matrix_cell(m, row_ref: str, col_ref: str):
                   option("--rows", choices=["themes", "codes"], default="themes"),
                   option("--by", choices=["participant", "document"], default="participant"),
                   option("--cell", nargs=2, metavar=("ROW", "COLUMN"), help="print the quotes behind one cell"),
-                  json_option,
+                  json_option, blind_option,
                   help="code matrix: coded segments per theme or code by participant")
 def cmd_matrix(args) -> int:
     from themecoder.core import themes
 
-    with open_project(args.project) as project:
-        m = themes.code_matrix(project, rows=args.rows, by=args.by)
+    with open_project(args.project, args.coder) as project:
+        seen = seen_coder(project, args)  # blind coding: the coder's own codings alone
+        m = themes.code_matrix(project, rows=args.rows, by=args.by, coder=seen)
         if args.cell:
             row, col = matrix_cell(m, *args.cell)
-            codings = themes.matrix_cell_codings(project, row, col, by=args.by)
+            codings = themes.matrix_cell_codings(project, row, col, by=args.by, coder=seen)
             if args.json:
                 emit_json([slots(c) for c in codings])
                 return 0

@@ -5,9 +5,13 @@ Codes (the codebook) stay shared; only codings are hidden. A coder is blind when
 coders blind until agreement is computed (`themecoder blind P on`): then everyone is blind until
 `themecoder agreement` has run once on the project, which lifts it for all.
 
-The filter itself is one thing: the read functions behind the transcript, the code list, the
-quotes of a code and the matrix take `coder=` (None: everyone's codings), and this module says
-whose codings a session may see.
+The filter itself is one thing: every read that shows codings or counts of them takes `coder=`
+(None: everyone's codings), and this module says whose codings a session may see
+(`visible_coder`). The doors pass its answer: the TUI screens `app.visible_coder` (transcript,
+code list, retrieval, matrix, overview, review, themes, duplicates, joint display), the CLI
+`cli.common.seen_coder` (`--blind` on every command that prints codings or their counts), and
+the export service refuses exports with codings while the exporter is blind (`check_export`).
+See DEVELOPERS.md, "Blind coding: one rule, every door".
 """
 from __future__ import annotations
 
@@ -25,6 +29,24 @@ def blind_by_project(project: Project) -> bool:
 def visible_coder(project: Project, blind: bool = False) -> str | None:
     """The coder whose codings this session shows, or None for everyone's."""
     return project.coder if blind or blind_by_project(project) else None
+
+
+def check_export(project: Project, blind: bool, what: str) -> None:
+    """The rule for exports (applied once, in io.export.run_export, to every export that shows
+    codings or counts of them): while this person is blind, the export is refused rather than
+    cut down to their own codings, since a quote table, codebook, report, review pack or REFI
+    project with one coder's codings would pass for the project's. Agreement and disagreement
+    exports are not refused: computing agreement is what lifts the blindness."""
+    if visible_coder(project, blind) is None:
+        return
+    from themecoder.errors import UserError
+
+    if blind_by_project(project):
+        raise UserError(f"{what}: not while the project keeps coders blind until agreement is computed "
+                        "(it would show other coders' codings); compute agreement first "
+                        "(`themecoder agreement PROJECT --coders A B`) or turn it off (`themecoder blind PROJECT off`)")
+    raise UserError(f"{what}: not with blind coding on (it would show other coders' codings); "
+                    "export without --blind")
 
 
 def set_blind_until_agreement(project: Project, on: bool) -> None:

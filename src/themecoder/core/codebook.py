@@ -273,6 +273,7 @@ class DuplicateCluster:
 
 def near_duplicates(
     project: Project, *, threshold: float = 85.0, codes: Sequence[Code] | None = None,
+    coder: str | None = None,
 ) -> list[DuplicateCluster]:
     """Clusters of codes whose labels are at least `threshold` similar (0-100).
 
@@ -280,7 +281,7 @@ def near_duplicates(
     connected components of the pairs at or above the threshold (single link).
     """
     codes = list(codes if codes is not None else store.codes.codes(project.db))
-    counts = store.codings.counts_by_code(project.db)
+    counts = store.codings.counts_by_code(project.db, coder=coder)  # `coder`: blind coding
     return cluster_labels(codes, threshold=threshold, counts=counts)
 
 

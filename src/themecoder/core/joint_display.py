@@ -172,12 +172,12 @@ class _Codings:
     """Every coding once (light), the theme tree, and which codings belong to which theme
     (the theme's codes and its subthemes' codes): one pass instead of a query per theme."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, coder: str | None = None) -> None:
         self.of_doc, self.units = _units(db)
         docs = {r[0]: (r[1], r[2], r[3]) for r in store.survey.document_labels(db)}
         self.docs = docs
         self.by_code: dict[str, list[_Candidate]] = defaultdict(list)
-        for cid, doc_id, code_id, start, end, quote in store.survey.coding_spans(db):
+        for cid, doc_id, code_id, start, end, quote in store.survey.coding_spans(db, coder=coder):
             title, position, pseudonym = docs[doc_id]
             who = (0, pseudonym.casefold()) if pseudonym else (1, "")
             informant = pseudonym or title
@@ -297,16 +297,17 @@ def choose_quotes(theme: Theme, candidates: Sequence[_Candidate], max_quotes: in
 
 
 def joint_display(project: Project, *, include_subthemes: bool = False,
-                  max_quotes: int = 3) -> JointDisplay:
+                  max_quotes: int = 3, coder: str | None = None) -> JointDisplay:
     """The joint display's data (see the module doc).
 
     Rows: every top-level theme; a subtheme when it has links, or always with
     ``include_subthemes``. Counts include the theme's subthemes (the codings of
     ``store.store.codings.codings_for_theme``). Quotes are verbatim: a coding whose text no longer
-    matches its transcript is never shown (see core.quotes).
+    matches its transcript is never shown (see core.quotes). `coder`: that coder's codings
+    alone (blind coding).
     """
     db = project.db
-    data = _Codings(db)
+    data = _Codings(db, coder)
     make_quote = _QuoteMaker(db)
     paths = theme_paths(db)
     stored = list_findings(db)

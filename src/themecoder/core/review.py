@@ -393,16 +393,18 @@ class WalkStep:
         return self.path if self.code is None else f"{self.code.label}  (in {self.path})"
 
 
-def walk(project: Project, *, with_codings: bool = True, unreviewed: bool = False) -> list[WalkStep]:
+def walk(project: Project, *, with_codings: bool = True, unreviewed: bool = False,
+         coder: str | None = None) -> list[WalkStep]:
     """Every theme in tree order, then each of its codes with the code's quotes (left empty
     with `with_codings=False`, for a UI that loads the quotes of one step at a time).
-    `unreviewed=True`: only the steps no reviewer has given a status yet."""
+    `unreviewed=True`: only the steps no reviewer has given a status yet. `coder`: only that
+    coder's codings (blind coding)."""
     from themecoder.core.themes import flatten, theme_tree
 
     items = {(i.target_type, i.theme_id, i.code_id): i for i in review_items(project)}
     steps: list[WalkStep] = []
     paths: dict[str, str] = {}
-    for node in flatten(theme_tree(project)):
+    for node in flatten(theme_tree(project, coder=coder)):
         t = node.theme
         path = f"{paths[t.parent_id]} › {t.name}" if t.parent_id in paths else t.name
         paths[t.id] = path
@@ -411,7 +413,7 @@ def walk(project: Project, *, with_codings: bool = True, unreviewed: bool = Fals
         for c in node.codes:
             item = items.get(("mapping", t.id, c.id))
             steps.append(WalkStep("mapping", t, path, node.depth, c, item.status if item else "proposed", item,
-                                  store.codings.codings_for_code(project.db, c.id) if with_codings else []))
+                                  store.codings.codings_for_code(project.db, c.id, coder=coder) if with_codings else []))
     if unreviewed:
         return [s for s in steps if s.item is None or s.item.status_set is None]
     return steps

@@ -393,10 +393,11 @@ class ThemeNode:
     participants: int = 0   # distinct participants (documents without one count by document)
 
 
-def theme_tree(project: Project) -> list[ThemeNode]:
-    """The top-level themes, each with its codes and subthemes, in order."""
+def theme_tree(project: Project, *, coder: str | None = None) -> list[ThemeNode]:
+    """The top-level themes, each with its codes and subthemes, in order; counts of `coder`'s
+    codings alone when given (blind coding)."""
     db = project.db
-    per_code = store.codings.counts_by_code(db)
+    per_code = store.codings.counts_by_code(db, coder=coder)
     nodes: dict[str, ThemeNode] = {}
     roots: list[ThemeNode] = []
     for t in store.themes.themes(db):  # parents before children
@@ -412,7 +413,7 @@ def theme_tree(project: Project) -> list[ThemeNode]:
     # Distinct codings and informants per theme, subthemes included.
     unit_of_coding: dict[str, str] = {}
     codings_of_code: dict[str, list[str]] = defaultdict(list)
-    for cid, code_id, unit in store.codings.coding_units(db):
+    for cid, code_id, unit in store.codings.coding_units(db, coder=coder):
         codings_of_code[code_id].append(cid)
         unit_of_coding[cid] = unit
 
@@ -473,6 +474,7 @@ class Matrix:
     rows: tuple[MatrixRow, ...]
     columns: tuple[MatrixColumn, ...]
     counts: tuple[tuple[int, ...], ...]   # counts[row][column]: coded segments
+    coder: str | None = None              # whose codings alone (blind coding), None: everyone's
 
     def row_total(self, r: int) -> int:
         return sum(self.counts[r])
@@ -554,7 +556,7 @@ def code_matrix(project: Project, *, rows: str = "themes", by: str = "participan
             grid.append(row)
     else:
         raise UserError(f"matrix rows are themes or codes, not {rows!r}")
-    return Matrix(tuple(heads), tuple(columns), tuple(tuple(r) for r in grid))
+    return Matrix(tuple(heads), tuple(columns), tuple(tuple(r) for r in grid), coder)
 
 
 def matrix_cell_codings(project: Project, row: MatrixRow, column: MatrixColumn, *, by: str = "participant",

@@ -50,10 +50,12 @@ def covered_length(spans: list[tuple[int, int]]) -> int:
     return total
 
 
-def document_overview(project: Project) -> list[DocumentRow]:
+def document_overview(project: Project, *, coder: str | None = None) -> list[DocumentRow]:
+    """One row per document; codings and share coded count `coder`'s codings alone when given
+    (blind coding: pass `visible_coder(project, blind)`)."""
     db = project.db
     people = participant_names(project)
-    spans = store_views.coding_spans(db)
+    spans = store_views.coding_spans(db, coder=coder)
     rows = []
     # Word counts come from the index (a 10-million-word project opens without counting every
     # word); a document still waiting for its index is counted here.
@@ -266,9 +268,13 @@ def codings_of_code(project: Project, code_id: str, *, coder: str | None = None)
     return store.codings.codings_for_code(project.db, code_id, coder=coder)
 
 
-def counts(project: Project) -> dict[str, int]:
-    """Rows per kind: documents, participants, sentences, codes, codings, themes, memos."""
-    return store.project.counts(project.db)
+def counts(project: Project, *, coder: str | None = None) -> dict[str, int]:
+    """Rows per kind: documents, participants, sentences, codes, codings, themes, memos; with
+    `coder`, the codings are that coder's alone (blind coding)."""
+    out = store.project.counts(project.db)
+    if coder is not None:
+        out["codings"] = sum(store.codings.counts_by_code(project.db, coder=coder).values())
+    return out
 
 
 def codes(project: Project) -> list[Code]:
@@ -348,14 +354,15 @@ def transcript(project: Project, doc_id: str, *, coder: str | None = None) -> Tr
     )
 
 
-def key_quote_rows(project: Project, theme_id: str) -> list[tuple[str, str, str]]:
-    """(coding id, "who · code", quote) for every quote of a theme: the key-quote choices."""
+def key_quote_rows(project: Project, theme_id: str, *, coder: str | None = None) -> list[tuple[str, str, str]]:
+    """(coding id, "who · code", quote) for every quote of a theme (of `coder`'s codings alone,
+    when given): the key-quote choices."""
     db = project.db
     labels = {c.id: c.label for c in codes(project)}
     docs = {d.id: d for d in documents(project)}
     people = participant_names(project)
     rows = []
-    for c in store.codings.codings_for_theme(db, theme_id):
+    for c in store.codings.codings_for_theme(db, theme_id, coder=coder):
         doc = docs[c.document_id]
         who = people.get(doc.participant_id or "", doc.title)
         rows.append((c.id, f"{who} · {labels.get(c.code_id, '')}", " ".join(c.quote.split())[:300]))
@@ -377,10 +384,12 @@ def coding_places(project: Project, codings: list[Coding]) -> list[str]:
 def matrix_totals(project: Project, m) -> tuple[tuple[int, ...], int]:
     """The Total row of a code matrix (core.themes.Matrix): distinct codings per column and
     in all. A coding under a theme and its subtheme, or under two themes, counts once, so
-    the total is never more than the codings there are."""
+    the total is never more than the codings there are. The codings are those the matrix was
+    made of (`m.coder`'s alone while blind), so the totals count what the cells count."""
     from themecoder.core.themes import flatten, theme_tree
 
     db = project.db
+    coder = m.coder
     if any(r.kind == "theme" for r in m.rows):
         shown = {r.id for r in m.rows}
         codes = {c.id for n in flatten(theme_tree(project)) if n.theme.id in shown for c in n.codes}
@@ -391,7 +400,7 @@ def matrix_totals(project: Project, m) -> tuple[tuple[int, ...], int]:
     for d in store.documents.documents(db):
         doc_col[d.id] = at[d.participant_id] if d.participant_id in at else at.get(d.id, -1)
     columns = [0] * len(m.columns)
-    for _, code_id, doc_id in store.codings.coding_places(db):
+    for _, code_id, doc_id in store.codings.coding_places(db, coder=coder):
         col = doc_col.get(doc_id, -1)
         if code_id in codes and col >= 0:
             columns[col] += 1

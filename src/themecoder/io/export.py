@@ -33,6 +33,8 @@ class ExportKind:
     formats: tuple[str, ...]
     guard: str                 # "coded": coded passages + analyst texts; "texts": analyst texts
                                # only; "all": whole documents + analyst texts and memos
+    codings: bool = True       # shows codings or counts of them: refused while the exporter is
+                               # blind (core.blind.check_export, issue 12)
 
 
 KINDS: dict[str, ExportKind] = {k.name: k for k in (
@@ -41,14 +43,15 @@ KINDS: dict[str, ExportKind] = {k.name: k for k in (
     ExportKind("qdpx", "REFI-QDA project", ("qdpx",), "all"),
     ExportKind("report", "Mixed-methods report", ("docx", "md", "html"), "coded"),
     ExportKind("review-summary", "Review summary", ("docx", "md"), "texts"),
-    ExportKind("review", "Review file (JSON)", ("json",), "texts"),
+    ExportKind("review", "Review file (JSON)", ("json",), "texts", codings=False),
     ExportKind("review-pack", "Review pack for the supervisor (HTML)", ("html",), "coded"),
 )}
 # Kinds that need a request beyond the options (the agreement's coders, issue 12): run_export
 # makes them like any other, but they are not offered in menus that only know ExportOptions.
 REQUEST_KINDS: dict[str, ExportKind] = {k.name: k for k in (
-    ExportKind("agreement", "Intercoder agreement", ("docx", "md", "csv"), "texts"),
-    ExportKind("disagreements", "Disagreements between coders", ("csv", "md"), "coded"),
+    # Computing agreement is what lifts the project's blindness: these two are not refused.
+    ExportKind("agreement", "Intercoder agreement", ("docx", "md", "csv"), "texts", codings=False),
+    ExportKind("disagreements", "Disagreements between coders", ("csv", "md"), "coded", codings=False),
 )}
 ALL_FORMATS = frozenset(f for k in KINDS.values() for f in k.formats)
 
@@ -60,6 +63,7 @@ class ExportOptions:
     fmt: str | None = None              # None: from the path's suffix, else the kind's first format
     lang: str | None = None             # None: the project's language (nb)
     allow_unreviewed: bool = False      # export although identifier findings are open (stamped)
+    blind: bool = False                 # the exporter asked for blind coding (--blind, the TUI toggle)
     # quote tables
     themes: list[str] | None = None     # theme references; None: every top-level theme
     max_per_code: int | None = None
@@ -201,6 +205,10 @@ def run_export(project: Project, kind: str, path: str | Path | None = None,
     lang = export_lang(project, opts.lang)
     target = Path(path) if path else default_path(project, kind, fmt, lang)
     check_output_path(project, target)
+    if export_kind(kind).codings:  # blind coding: the one rule for every export (core.blind)
+        from themecoder.core.blind import check_export
+
+        check_export(project, opts.blind, export_kind(kind).title)
     project.check_intact()  # a damaged file is said so, not exported in part (issue 18.7)
     meta = guard(project, kind, allow_unreviewed=opts.allow_unreviewed)
     try:  # only after the guard: a refused export leaves nothing behind, not even a folder

@@ -140,9 +140,14 @@ def document_labels(db: Database) -> list[tuple[str, str, int, str | None]]:
         "LEFT JOIN participants p ON p.id = d.participant_id")
 
 
-def coding_spans(db: Database) -> list[tuple[str, str, str, int, int, str]]:
-    """(coding id, document id, code id, start, end, quote) of every coding, without context."""
-    return db.query_tuples("SELECT id, document_id, code_id, start, end, quote FROM codings")
+def coding_spans(db: Database, *, coder: str | None = None) -> list[tuple[str, str, str, int, int, str]]:
+    """(coding id, document id, code id, start, end, quote) of every coding (of `coder`'s alone,
+    when given: blind coding), without context."""
+    from themecoder.store.codings import by_coder
+
+    where, params = by_coder(coder)
+    return db.query_tuples(
+        f"SELECT c.id, c.document_id, c.code_id, c.start, c.end, c.quote FROM codings c WHERE 1 = 1{where}", params)
 
 
 def code_theme_pairs(db: Database) -> list[tuple[str, str]]:

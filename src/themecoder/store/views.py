@@ -7,10 +7,13 @@ from __future__ import annotations
 from themecoder.store.db import Database
 
 
-def coding_spans(db: Database) -> dict[str, list[tuple[int, int]]]:
-    """Document id -> [start, end) of every coding in it."""
+def coding_spans(db: Database, *, coder: str | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Document id -> [start, end) of every coding in it (of `coder`'s alone, when given)."""
+    from themecoder.store.codings import by_coder
+
+    where, params = by_coder(coder)
     spans: dict[str, list[tuple[int, int]]] = {}
-    for r in db.query("SELECT document_id, start, end FROM codings"):
+    for r in db.query(f"SELECT c.document_id, c.start, c.end FROM codings c WHERE 1 = 1{where}", params):
         spans.setdefault(r[0], []).append((r[1], r[2]))
     return spans
 

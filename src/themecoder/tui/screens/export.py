@@ -218,7 +218,7 @@ class ExportScreen(WorkbenchScreen):
             themes_as=self._value("#export-themes-as"),
             layout=self._value("#export-layout"), include_subthemes=ticked("#export-subthemes"),
             max_quotes=number("#export-max-quotes", "Quotes per theme") or 3, check=ticked("#export-check"),
-            reviewer=text("#export-reviewer") or None,
+            reviewer=text("#export-reviewer") or None, blind=self.app.blind,
         )
         return kind, path, opts
 

@@ -127,7 +127,7 @@ class JointDisplayScreen(WorkbenchScreen):
         project = self.app.project
         table = self.query_one(DataTable)
         current = self.current_key()
-        jd = F.joint_display(project, include_subthemes=self.include_subthemes)
+        jd = F.joint_display(project, include_subthemes=self.include_subthemes, coder=self.app.visible_coder)
         self.jd = jd
         self.checks = F.checks_by_id(project) if jd.findings else {}
         table.clear()

@@ -57,10 +57,11 @@ class OverviewScreen(WorkbenchScreen):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        rows = views.document_overview(project)
+        seen = self.app.visible_coder  # blind coding: only this coder's codings are counted
+        rows = views.document_overview(project, coder=seen)
         self._generation += 1
         self._add_rows(rows, 0, keep, self._generation)
-        counts = views.counts(project)
+        counts = views.counts(project, coder=seen)
         words = sum(r.words for r in rows)
         self.query_one("#overview-summary", Static).update(
             f"{counts['documents']} documents · {words:,} words · {counts['codes']} codes · "

@@ -87,7 +87,7 @@ class ReviewScreen(WorkbenchScreen):
     # -- data ----------------------------------------------------------------------------
     def refresh_data(self) -> None:
         project = self.app.project
-        self.steps = review.walk(project, with_codings=False)
+        self.steps = review.walk(project, with_codings=False, coder=self.app.visible_coder)
         all_items = review.review_items(project)
         self.items = {i.id: i for i in all_items}
         self.orphans = [i for i in all_items if i.orphaned]
@@ -126,9 +126,11 @@ class ReviewScreen(WorkbenchScreen):
         head = (f"Since the review by {since.reviewer or '?'} ({since.time[:16].replace('T', ' ')})"
                 if since else "No review yet: everything is new")
         change_rows = [Option(Content.assemble((head, "bold")), id="head", disabled=True)]
+        seen = self.app.visible_coder  # blind: other coders' codings are not counted here either
+        shown = [c for c in changes.changes if seen is None or c.target != "codings" or c.coder == seen]
         change_rows += [Option(Content.assemble((f"{c.time[:16].replace('T', ' ')}  {c.coder or '':<10} ", "dim"),
-                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(changes.changes)]
-        if not changes.changes:
+                                                change_text(c)), id=f"chg:{k}") for k, c in enumerate(shown)]
+        if not shown:
             change_rows.append(Option("nothing changed", id="none", disabled=True))
         self._fill("#rv-changes", change_rows)
         self._quotes_for = None
@@ -214,7 +216,7 @@ class ReviewScreen(WorkbenchScreen):
             key = f"code:{step.code.id}"
             if self._quotes_for != key:
                 self._quotes_for = key
-                rows = views.quotes_for_code(self.app.project, step.code.id)
+                rows = views.quotes_for_code(self.app.project, step.code.id, coder=self.app.visible_coder)
                 quotes.set_options([Option(Content.assemble((f"{q.participant or q.document} · {q.place}", "dim"),
                                                             "\n", f"«{q.quote[:300]}»"), id=q.coding.id)
                                     for q in rows[:QUOTES_SHOWN]])

@@ -56,7 +56,8 @@ class DuplicatesScreen(WorkbenchScreen):
         self.query_one(OptionList).focus()
 
     def refresh_data(self) -> None:
-        self.clusters = codebook.near_duplicates(self.app.project, threshold=self.threshold)
+        self.clusters = codebook.near_duplicates(self.app.project, threshold=self.threshold,
+                                                 coder=self.app.visible_coder)
         self.survivor = {}
         options = self.query_one(OptionList)
         old = options.highlighted or 0

@@ -94,8 +94,9 @@ class ThemesScreen(WorkbenchScreen):
     # -- data ----------------------------------------------------------------------------
     def refresh_data(self) -> None:
         project = self.app.project
-        tree = themes.flatten(themes.theme_tree(project))
-        stats = {s.code.id: s for s in views.code_stats(project)}
+        seen = self.app.visible_coder  # blind coding: only this coder's codings are counted
+        tree = themes.flatten(themes.theme_tree(project, coder=seen))
+        stats = {s.code.id: s for s in views.code_stats(project, coder=seen)}
         statuses = {(i.target_type, i.theme_id, i.code_id): i.status for i in review.review_items(project)}
         self.theme_by_id = {n.theme.id: n.theme for n in tree}
         self.paths = {}
@@ -204,8 +205,9 @@ class ThemesScreen(WorkbenchScreen):
                 bits.append(Content(t.description))
             if t.key_coding_id:
                 with suppress(NotFound):  # the key quote's coding was just removed
-                    quote = views.coding(project, t.key_coding_id).quote
-                    bits.append(Content.assemble(("Key quote: ", "italic"), f"«{quote}»"))
+                    key = views.coding(project, t.key_coding_id)
+                    if self.app.visible_coder in (None, key.coder):  # another coder's: hidden while blind
+                        bits.append(Content.assemble(("Key quote: ", "italic"), f"«{key.quote}»"))
             detail.update(Content("\n").join(bits))
         elif code_id:
             try:
@@ -365,7 +367,7 @@ class ThemesScreen(WorkbenchScreen):
         if theme is None:
             return
         project = self.app.project
-        rows = views.key_quote_rows(project, theme.id)
+        rows = views.key_quote_rows(project, theme.id, coder=self.app.visible_coder)
         if not rows:
             self.notify("The theme has no quotes yet.", severity="warning")
             return
