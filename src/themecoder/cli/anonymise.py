@@ -231,6 +231,9 @@ def cmd_anonymise_replace(args) -> int:
               f"place{'s' if result.occurrences != 1 else ''} ({places}); "
               f"{result.codings_moved} coding{'s' if result.codings_moved != 1 else ''} re-anchored; "
               f"undo with: themecoder undo {args.project}")
+        if result.participants or result.attributes:
+            print(f"participants: {plural(result.participants, 'labels')} renamed"
+                  + (f", {plural(result.attributes, 'attribute values')} changed" if result.attributes else ""))
         for w in result.warnings:
             print(f"note: {w}")
         if key is not None:

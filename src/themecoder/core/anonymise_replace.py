@@ -35,7 +35,15 @@ from themecoder.core.anonymise_base import (
 )
 from themecoder.core.anonymise_check import check, find_finding
 from themecoder.core.anonymise_guard import key_settings
-from themecoder.core.anonymise_texts import FieldEdit, apply_field_edits, field_edits
+from themecoder.core.anonymise_texts import (
+    FieldEdit,
+    ParticipantEdit,
+    apply_field_edits,
+    apply_participant_edits,
+    field_edits,
+    participant_edits,
+    participant_values,
+)
 from themecoder.core.project import Project
 from themecoder.core.pseudonyms import check_pseudonym, gender_of, normalise_category, suggest_pseudonym
 from themecoder.core.reanchor import Edit, replace_spans, speaker_labels
@@ -126,9 +134,12 @@ def _is_ambiguous_word(original: str) -> bool:
 
 
 def find_hits(project: Project, original: str, kind: str = "person",
-              document_ids: Iterable[str] | None = None) -> list[Hit]:
+              document_ids: Iterable[str] | None = None, *, participants: bool | None = None) -> list[Hit]:
     """Every place the original occurs (as `occurrences`), outside speaker labels and earlier
-    replacements, each marked ambiguous or not. For the confirmation list."""
+    replacements, each marked ambiguous or not. For the confirmation list. With
+    `participants` (default: when searching all documents) the participant labels and text
+    attribute values that hold it follow the documents' hits (their `document_id` is a
+    `core.anonymise_texts.PARTICIPANT_PLACE` or `ATTRIBUTE_PLACE`)."""
     from themecoder.core.text import context
 
     original = " ".join((original or "").split())
@@ -147,6 +158,22 @@ def find_hits(project: Project, original: str, kind: str = "person",
                                       or _after_label(labels, s))
             before, after = context(text, s, e, 40)
             out.append(Hit(doc_id, titles.get(doc_id, doc_id), s, e, frag, amb, before, after))
+    if participants if participants is not None else document_ids is None:
+        out += participant_hits(project, original, kind)
+    return out
+
+
+def participant_hits(project: Project, original: str, kind: str = "person") -> list[Hit]:
+    """The places in participant labels and text attribute values, ambiguous by the same rule
+    as in the text (a label starts like a sentence)."""
+    original = " ".join((original or "").split())
+    ambiguous_word = _is_ambiguous_word(original)
+    out: list[Hit] = []
+    for pv in participant_values(project):
+        for s, e in _matches(pv.value, original, kind):
+            frag = pv.value[s:e]
+            amb = ambiguous_word and (not frag[:1].isupper() or bool(_SENT_START.search(pv.value[max(0, s - 4):s])))
+            out.append(Hit(pv.place, pv.title, s, e, frag, amb, pv.value[:s], pv.value[e:]))
     return out
 
 
@@ -177,7 +204,10 @@ def replace_identifier(
     """Replace an identifier with a pseudonym or a [category], as ONE undoable action.
 
     `cover_texts` (default: when replacing everywhere) also replaces it in document titles,
-    memos, code labels and descriptions, theme texts and review comments (issue 18).
+    memos, code labels and descriptions, theme texts and review comments (issue 18), and in
+    participant labels and text attribute values (their ambiguous hits confirmed like the
+    text's; a label that would collide with another participant's is refused: Conflict,
+    nothing changes).
 
     Without `places`, every occurrence of `original` (any case, every inflected form, see
     `occurrences`) in the documents (all, or `document_ids`) is replaced, except in speaker
@@ -199,19 +229,26 @@ def replace_identifier(
     replacement = _choose_replacement(project, original, replacement, mode=mode, kind=kind, gender=gender,
                                       key=key)
     texts: list[FieldEdit] = []
+    people: list[ParticipantEdit] = []
     if cover_texts if cover_texts is not None else (places is None and document_ids is None):
         # the titles, memos, code labels, theme texts and review comments that name it (issue 18)
         texts = field_edits(project, original, replacement, kind, include_ambiguous=confirm == "all")
+        # the participant labels and attribute values (issue 16 follow-up)
+        people = _plan_participants(project, original, replacement, kind, document_ids, places, confirm)
     try:
         doc_edits, skipped_labels = _plan_edits(project, original, replacement, kind, document_ids, places,
                                                 confirm)
     except NotFound:
-        if not texts:
+        if not texts and not people:
             raise
         doc_edits, skipped_labels = {}, 0
     n = sum(len(v) for v in doc_edits.values())
+    n_labels = sum(1 for p in people if p.attribute is None)
+    n_values = len(people) - n_labels
     summary = (f"replace a {kind_name(kind)} with «{replacement}» "
-               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''})")
+               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''}"
+               + (f", {n_labels} participant label{'s' if n_labels != 1 else ''}" if n_labels else "")
+               + (f", {n_values} attribute value{'s' if n_values != 1 else ''}" if n_values else "") + ")")
     key_entry_id = None
     new_entry = False
     settings: dict[str, str] = {}
@@ -227,7 +264,8 @@ def replace_identifier(
         # 2. the text, the codings, the replacement rows and the project's link to the key: one action
         moved = replace_spans(project, doc_edits, kind=kind, mode=mode, key_entry=key_entry_id,
                               summary=summary, pipeline=pipeline, settings=settings,
-                              extra=(lambda conn: apply_field_edits(project, conn, texts)) if texts else None)
+                              extra=(lambda conn: _apply_texts(project, conn, texts, people))
+                              if texts or people else None)
     except BaseException:
         if new_entry and key is not None and key_entry_id is not None:
             key.drop(key_entry_id)
@@ -238,7 +276,7 @@ def replace_identifier(
     titles = {d.id: d.title for d in store.documents.documents(project.db)}
     result = ReplaceResult(replacement, mode, kind, n,
                            {titles[d]: len(v) for d, v in doc_edits.items()}, skipped_labels,
-                           key_entry_id, moved, [])
+                           key_entry_id, moved, [], n_labels, n_values)
     if skipped_labels:
         result.warnings.append(f"{skipped_labels} occurrence(s) in speaker labels were not replaced")
     if texts:
@@ -246,6 +284,34 @@ def replace_identifier(
     if recheck:
         check(project, list(doc_edits), pipeline=pipeline)
     return result
+
+
+def _apply_texts(project: Project, conn, texts: list[FieldEdit], people: list[ParticipantEdit]) -> None:
+    apply_field_edits(project, conn, texts)
+    apply_participant_edits(conn, people)
+
+
+def _plan_participants(project: Project, original: str, replacement: str, kind: str,
+                       document_ids: Iterable[str] | None, places: dict[str, list[tuple[int, int]]] | None,
+                       confirm: str | Collection[tuple[str, int]] | None) -> list[ParticipantEdit]:
+    """The participant labels and attribute values to change: with `places`, those among
+    them; otherwise every hit, the ambiguous ones when confirmed (AmbiguousHits lists them
+    after the documents' when `confirm` is None)."""
+    hits = participant_hits(project, original, kind)
+    if places is not None:
+        chosen = {(d, s) for d, spans in places.items() for s, _e in spans}
+        hits = [h for h in hits if h.place() in chosen]
+    else:
+        unsure = [h for h in hits if h.ambiguous]
+        if unsure and confirm is None:
+            in_docs = [h for h in find_hits(project, original, kind, document_ids, participants=False) if h.ambiguous]
+            raise AmbiguousHits(original, in_docs + unsure)
+        picked = _confirmed(unsure, confirm)
+        hits = [h for h in hits if not h.ambiguous or h.place() in picked]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for h in hits:
+        spans.setdefault(h.document_id, []).append((h.start, h.end))
+    return participant_edits(project, spans, replacement)
 
 
 def _choose_replacement(project: Project, original: str, replacement: str | None, *, mode: str, kind: str,
@@ -275,7 +341,7 @@ def _plan_edits(project: Project, original: str, replacement: str, kind: str,
     doc_edits: dict[str, list[Edit]] = {}
     skipped_labels = 0
     if places is None:
-        hits = find_hits(project, original, kind, document_ids)
+        hits = find_hits(project, original, kind, document_ids, participants=False)
         unsure = [h for h in hits if h.ambiguous]
         if unsure and confirm is None:
             raise AmbiguousHits(original, unsure)

@@ -216,8 +216,10 @@ class AnonymisationScreen(WorkbenchScreen):
                                      pipeline=getattr(app, "pipeline", None))
                 if result is not None:
                     n_docs = len(result.documents)
+                    people = (f", {result.participants} participant label(s)" if result.participants else "") \
+                        + (f", {result.attributes} attribute value(s)" if result.attributes else "")
                     app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
-                               f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+                               f"{n_docs} document(s){people}. ctrl+z undoes it.", timeout=5)
 
             unsure = []
             if choice.everywhere and f.document_id:
