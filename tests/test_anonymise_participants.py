@@ -175,13 +175,17 @@ def test_export_guard_no_longer_blocks(project, tmp_path):
 
 
 def test_speaker_labels_in_the_text(project, tmp_path):
-    """Turns' speaker labels are part of the transcript text: the replacement leaves them (the
-    import took them as pseudonyms) and says so; the participant made from the label is renamed."""
+    """Turns' speaker labels are text, but NOT covered: the replacement leaves them (the check
+    takes them as pseudonyms; reanchoring refuses edits inside them) and says how many it left,
+    while the participant the import made from the label is renamed."""
     doc = _doc(project, tmp_path, "d", "I: Hvem er Kari?\n\nKari: Det er meg. Kari er navnet mitt.\n")
     assert _labels(project) == ["Kari"]
     result = an.replace_identifier(project, "Kari", "[navn]", mode="category", recheck=False)
     text = store.documents.document_text(project.db, doc.id)
-    print(repr(text), result.warnings)
+    assert text == "I: Hvem er [navn]?\n\nKari: Det er meg. [navn] er navnet mitt.\n"
+    assert result.skipped_in_labels == 1
+    assert any("speaker labels were not replaced" in w for w in result.warnings)
+    assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "Kari"]
     assert result.participants == 1
     assert _labels(project) == ["[navn]"]
 
@@ -238,3 +242,30 @@ def test_cli_collision_one_line(project, tmp_path, capsys):
     with Project.open(path) as p2:
         assert _labels(p2) == ["Kari Nordmo", "Per", "[navn] Nordmo"]
         assert "Kari Nordmo kom" in store.documents.document_text(p2.db, store.documents.documents(p2.db)[0].id)
+
+
+# -- TUI ------------------------------------------------------------------------------------------
+async def test_tui_replacement_renames_the_label_and_says_so(tmp_path):
+    from themecoder.core.project import Project
+    from themecoder.tui.screens.anonymisation import AnonymisationScreen, ReplaceDialog
+    from tui_fixtures import make_app, wait_for
+
+    src = tmp_path / "intervju.txt"
+    src.write_text("I: Hvem ringte du?\n\nIP: Jeg ringte Gudbrand Rugsveen i går.\n", encoding="utf-8")
+    path = tmp_path / "anon.themecoder"
+    with Project.create(path, coder="student") as p:
+        add_transcript(p, read_transcript(src), participant="Gudbrand Rugsveen")
+    app = make_app(path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = AnonymisationScreen(app)
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: app.screen is screen and not screen.checking and screen.found)
+        options = screen.query_one("#anon-findings")
+        options.highlighted = next(i for i, f in enumerate(screen.found)
+                                   if f.text == "Gudbrand Rugsveen" and f.document_id)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplaceDialog))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("participant label" in n for n in app.notified))
+        assert any("1 participant label(s)" in n for n in app.notified)
+        assert [p.pseudonym for p in store.participants.participants(app.project.db)] == ["[navn]"]
