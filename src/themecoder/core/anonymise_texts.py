@@ -162,8 +162,8 @@ def participant_edits(project: Project, spans: dict[str, list[tuple[int, int]]],
             label = renamed[p.id].new if p.id in renamed else p.pseudonym
             other = final.get(label.casefold())
             if other is not None:
-                e = renamed.get(p.id) or renamed[other]
-                raise Conflict(f"renaming participant «{e.old}» to «{e.new}» would collide with another "
+                clash = renamed.get(p.id) or renamed[other]
+                raise Conflict(f"renaming participant «{clash.old}» to «{clash.new}» would collide with another "
                                f"participant's label; rename one of them first (nothing was replaced)")
             final[label.casefold()] = p.id
     return edits
