@@ -174,20 +174,55 @@ def test_export_guard_no_longer_blocks(project, tmp_path):
     assert "Solveig" not in out.read_text(encoding="utf-8")
 
 
-def test_speaker_labels_in_the_text(project, tmp_path):
-    """Turns' speaker labels are text, but NOT covered: the replacement leaves them (the check
-    takes them as pseudonyms; reanchoring refuses edits inside them) and says how many it left,
-    while the participant the import made from the label is renamed."""
-    doc = _doc(project, tmp_path, "d", "I: Hvem er Kari?\n\nKari: Det er meg. Kari er navnet mitt.\n")
+def test_speaker_labels_in_the_text_are_covered(project, tmp_path):
+    """Turns' speaker labels are text: a replacement everywhere renames them (and the turns'
+    speakers) with the participant the import made from the label, in the same action."""
+    from themecoder.core import coding
+
+    doc = _doc(project, tmp_path, "d", "I: Hvem er Kari?\n\nKari: Det er meg. Kari er navnet mitt.\n\n"
+                                      "I: Takk.\n\nKari: Ha det.\n")
     assert _labels(project) == ["Kari"]
-    result = an.replace_identifier(project, "Kari", "[navn]", mode="category", recheck=False)
+    coding.code_quote(project, doc.id, "Kari: Det er meg", "meg")
+    coding.code_quote(project, doc.id, "Ha det", "hilsen")
+    n = len(project.history())
+    result = an.replace_identifier(project, "Kari", "[navn]", mode="category")
+    assert len(project.history()) == n + 1
     text = store.documents.document_text(project.db, doc.id)
-    assert text == "I: Hvem er [navn]?\n\nKari: Det er meg. [navn] er navnet mitt.\n"
-    assert result.skipped_in_labels == 1
-    assert any("speaker labels were not replaced" in w for w in result.warnings)
-    assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "Kari"]
-    assert result.participants == 1
-    assert _labels(project) == ["[navn]"]
+    assert text == ("I: Hvem er [navn]?\n\n[navn]: Det er meg. [navn] er navnet mitt.\n\n"
+                    "I: Takk.\n\n[navn]: Ha det.\n")
+    assert (result.occurrences, result.speaker_labels, result.skipped_in_labels) == (4, 2, 0)
+    assert (result.participants, _labels(project)) == (1, ["[navn]"])
+    turns = store.documents.turns(project.db, doc.id)
+    assert [t.speaker for t in turns] == ["I", "[navn]", "I", "[navn]"]
+    assert all(text[t.label_start:t.start].startswith(t.speaker) for t in turns)
+    quotes = sorted(c.quote for c in store.codings.all_codings(project.db))
+    assert quotes == ["Ha det", "[navn]: Det er meg"]
+    assert all(text[c.start:c.end] == c.quote for c in store.codings.all_codings(project.db))
+    project.undo()
+    assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "Kari", "I", "Kari"]
+    assert store.documents.document_text(project.db, doc.id).startswith("I: Hvem er Kari?\n\nKari: Det")
+    assert _labels(project) == ["Kari"]
+
+
+def test_speaker_labels_left_in_chosen_documents(project, tmp_path):
+    doc = _doc(project, tmp_path, "d", "I: Hvem er Kari?\n\nKari: Det er meg.\n")
+    result = an.replace_identifier(project, "Kari", "[navn]", mode="category", document_ids=[doc.id])
+    assert store.documents.document_text(project.db, doc.id) == "I: Hvem er [navn]?\n\nKari: Det er meg.\n"
+    assert (result.skipped_in_labels, result.speaker_labels, result.participants) == (1, 0, 0)
+    assert _labels(project) == ["Kari"]
+
+
+def test_ambiguous_speaker_label_is_listed(project, tmp_path):
+    doc = _doc(project, tmp_path, "d", "I: Hvem er du?\n\nPer: Jeg heter Per. Det koster 5 kroner per dag.\n")
+    with pytest.raises(an.AmbiguousHits) as info:
+        an.replace_identifier(project, "Per", "[navn]", mode="category")
+    assert [(h.document, h.text) for h in info.value.hits] == [("d", "Per"), ("d", "per"),
+                                                               ("participant «Per»", "Per")]
+    an.replace_identifier(project, "Per", "[navn]", mode="category", recheck=False,
+                          confirm=[info.value.hits[0].place(), info.value.hits[2].place()])
+    assert store.documents.document_text(project.db, doc.id) == \
+        "I: Hvem er du?\n\n[navn]: Jeg heter [navn]. Det koster 5 kroner per dag.\n"
+    assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "[navn]"]
 
 
 # -- CLI ------------------------------------------------------------------------------------------
@@ -210,6 +245,20 @@ def test_cli_summary_counts_labels(project, tmp_path, capsys):
     assert "participants: 1 label renamed" in out
     with Project.open(path) as p2:
         assert _labels(p2) == ["Eva Berg", "Per"]
+
+
+def test_cli_summary_counts_speaker_labels(project, tmp_path, capsys):
+    from themecoder.core.project import Project
+
+    _doc(project, tmp_path, "d", "I: Hvem er du?\n\nKari: Jeg heter Kari.\n\nI: Takk.\n\nKari: Ha det.\n")
+    path = str(project.path)
+    project.close()
+    assert main(["anonymise", "replace", path, "--text", "Kari", "--category"]) == 0, capsys.readouterr().err
+    assert "participants: 1 label renamed; 2 speaker labels in the transcripts renamed" in capsys.readouterr().out
+    with Project.open(path) as p2:
+        doc = store.documents.documents(p2.db)[0]
+        assert "Kari" not in store.documents.document_text(p2.db, doc.id)
+        assert _labels(p2) == ["[navn]"]
 
 
 def test_cli_lists_and_confirms_labels(project, tmp_path, capsys):

@@ -162,6 +162,7 @@ class ReplaceResult:
     warnings: list[str] = field(default_factory=list)
     participants: int = 0  # participant labels renamed
     attributes: int = 0    # participant attribute values changed
+    speaker_labels: int = 0  # speaker labels (turns) renamed
 
 
 # -- shared rules -------------------------------------------------------------------------------

@@ -217,7 +217,8 @@ class AnonymisationScreen(WorkbenchScreen):
                 if result is not None:
                     n_docs = len(result.documents)
                     people = (f", {result.participants} participant label(s)" if result.participants else "") \
-                        + (f", {result.attributes} attribute value(s)" if result.attributes else "")
+                        + (f", {result.attributes} attribute value(s)" if result.attributes else "") \
+                        + (f", {result.speaker_labels} speaker label(s)" if result.speaker_labels else "")
                     app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
                                f"{n_docs} document(s){people}. ctrl+z undoes it.", timeout=5)
 
