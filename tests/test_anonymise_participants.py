@@ -174,6 +174,24 @@ def test_export_guard_no_longer_blocks(project, tmp_path):
     assert "Solveig" not in out.read_text(encoding="utf-8")
 
 
+def test_attribute_value_guards_qdpx_until_replaced(project, tmp_path):
+    """qdpx exports the participants' attributes: a name in one blocks it (and `check` lists
+    it) until the replacement changes it."""
+    from themecoder.io.export import ExportOptions, run_export
+
+    _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Det gikk bra.\n", participant="P1")
+    set_attribute(project, "P1", "kontakt", "søster til Solveig Haugland")
+    texts = an.analyst_texts(project, memos=True, attributes=True)
+    assert any(f.blocking and "kontakt" in f.document for f in an.text_findings(project, texts))
+    with pytest.raises(UserError, match="kontakt"):
+        run_export(project, "qdpx", tmp_path / "p.qdpx", ExportOptions())
+    result = an.replace_identifier(project, "Solveig Haugland", "[navn]", mode="category")
+    assert result.attributes == 1
+    assert _attr(project, "P1", "kontakt") == "søster til [navn]"
+    run_export(project, "qdpx", tmp_path / "p.qdpx", ExportOptions())
+    assert (tmp_path / "p.qdpx").exists()
+
+
 def test_speaker_labels_in_the_text_are_covered(project, tmp_path):
     """Turns' speaker labels are text: a replacement everywhere renames them (and the turns'
     speakers) with the participant the import made from the label, in the same action."""
@@ -318,3 +336,13 @@ async def test_tui_replacement_renames_the_label_and_says_so(tmp_path):
         await wait_for(pilot, lambda: any("participant label" in n for n in app.notified))
         assert any("1 participant label(s)" in n for n in app.notified)
         assert [p.pseudonym for p in store.participants.participants(app.project.db)] == ["[navn]"]
+
+
+def test_cli_check_lists_attribute_values(project, tmp_path, capsys):
+    _doc(project, tmp_path, "d", "I: Ja?\n\nIP: Det gikk bra.\n", participant="P1")
+    set_attribute(project, "P1", "kontakt", "søster til Solveig Haugland")
+    path = str(project.path)
+    project.close()
+    assert main(["check", path]) == 0
+    out = capsys.readouterr().out
+    assert "participant «P1», kontakt" in out and "Solveig Haugland" in out

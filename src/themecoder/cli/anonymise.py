@@ -107,7 +107,8 @@ def cmd_check(args) -> int:
         # the texts exports print beside the transcripts (titles, labels, memos, theme texts,
         # review comments): what `export qdpx` and review exports guard, so check agrees with them
         if doc_ids is None:
-            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True,
+                                                                            attributes=True))
                       if (not args.kind or f.kind in args.kind) and (f.blocking or not args.blocking)]
         status = an.anonymisation_status(project)
         participants = views.participant_pseudonyms(project)

@@ -103,7 +103,8 @@ class AnonymisationScreen(WorkbenchScreen):
             return
         self.found = an.findings(project, blocking_only=self.blocking_only)
         # titles, labels, memos, theme texts and review comments: what the exports guard too
-        self.found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+        self.found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True,
+                                                                             attributes=True))
                        if f.blocking or not self.blocking_only]
         status = an.anonymisation_status(project)
         blocking = sum(f.blocking for f in self.found)
