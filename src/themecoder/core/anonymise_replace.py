@@ -215,9 +215,10 @@ def replace_identifier(
 
     Without `places`, every occurrence of `original` (any case, every inflected form, see
     `occurrences`) in the documents (all, or `document_ids`) is replaced, except inside
-    earlier replacements and (unless the texts are covered) in speaker labels. When the original is also an ordinary word, the
-    ambiguous hits need `confirm`: "all", "none", or the (document id, start) places to
-    include; without it, `AmbiguousHits` lists them and nothing changes. With `places`
+    earlier replacements and (unless the texts are covered) in speaker labels. When the
+    original is also an ordinary word, the ambiguous hits need `confirm`: "all", "none", or
+    the (document id, start) places to include; without it, `AmbiguousHits` lists them and
+    nothing changes. With `places`
     ({document id: [(start, end)]}) exactly those are replaced.
 
     Pseudonyms need `key` (an open `core.key_file.KeyFile`): the same original always gets the
