@@ -38,6 +38,7 @@ BOTH_BACKENDS = {
     "test_refi_roundtrip.py", "test_kill.py", "test_identifiers.py", "test_review_tui.py",
     "test_report_figures.py", "test_refi_positions.py", "test_export_tui.py", "test_anonymisation_tui.py",
     "test_joint_display_tui.py", "test_blind_everywhere.py",
+    "test_anonymise_participants.py",
 }
 # Tests in those modules that look inside the SQLite file itself (sqlite3.connect, PRAGMA,
 # copying the file): they test the file format, which a server does not have.

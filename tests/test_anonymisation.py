@@ -312,8 +312,10 @@ def test_two_codings_that_differ_only_inside_the_name_stay_two(project, tmp_path
 
 
 def test_speaker_labels_are_not_replaced(project, tmp_path):
+    # in the documents given only; a replacement everywhere renames them with the participant
+    # (tests/test_anonymise_participants.py)
     doc = _doc(project, tmp_path, "d", "I: Hei Kari.\n\nKari: Hei.\n\nI: Ja?\n\nKari: Nei.\n")
-    result = an.replace_identifier(project, "Kari", "[navn]", mode="category")
+    result = an.replace_identifier(project, "Kari", "[navn]", mode="category", document_ids=[doc.id])
     assert result.occurrences == 1 and result.skipped_in_labels == 2
     assert store.documents.document_text(project.db, doc.id).startswith("I: Hei [navn].\n\nKari: Hei.")
     assert [t.speaker for t in store.documents.turns(project.db, doc.id)] == ["I", "Kari", "I", "Kari"]

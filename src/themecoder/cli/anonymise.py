@@ -107,7 +107,8 @@ def cmd_check(args) -> int:
         # the texts exports print beside the transcripts (titles, labels, memos, theme texts,
         # review comments): what `export qdpx` and review exports guard, so check agrees with them
         if doc_ids is None:
-            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+            found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True,
+                                                                            attributes=True))
                       if (not args.kind or f.kind in args.kind) and (f.blocking or not args.blocking)]
         status = an.anonymisation_status(project)
         participants = views.participant_pseudonyms(project)
@@ -193,7 +194,10 @@ def open_key_file(args, project, *, required: bool):
                 "never leaves key and text out of step. When the name is also an ordinary word, the "
                 "places that may be the word are listed and need --confirm (asked for at a "
                 "terminal). Codings, turns and shortened quotes move with the text; quotes and the "
-                "search index are updated."
+                "search index are updated. Everywhere (without --doc or --here) it also renames the "
+                "participant labels, text attributes and speaker labels that hold it, and the "
+                "titles, labels, memos and comments; a participant label that would collide with "
+                "another's is refused."
 )
 def cmd_anonymise_replace(args) -> int:
     from themecoder.core import anonymise as an
@@ -231,6 +235,11 @@ def cmd_anonymise_replace(args) -> int:
               f"place{'s' if result.occurrences != 1 else ''} ({places}); "
               f"{result.codings_moved} coding{'s' if result.codings_moved != 1 else ''} re-anchored; "
               f"undo with: themecoder undo {args.project}")
+        if result.participants or result.attributes or result.speaker_labels:
+            print(f"participants: {plural(result.participants, 'labels')} renamed"
+                  + (f", {plural(result.attributes, 'attribute values')} changed" if result.attributes else "")
+                  + (f"; {plural(result.speaker_labels, 'speaker labels')} in the transcripts renamed"
+                     if result.speaker_labels else ""))
         for w in result.warnings:
             print(f"note: {w}")
         if key is not None:

@@ -160,6 +160,9 @@ class ReplaceResult:
     key_entry: str | None = None
     codings_moved: int = 0
     warnings: list[str] = field(default_factory=list)
+    participants: int = 0  # participant labels renamed
+    attributes: int = 0    # participant attribute values changed
+    speaker_labels: int = 0  # speaker labels (turns) renamed
 
 
 # -- shared rules -------------------------------------------------------------------------------

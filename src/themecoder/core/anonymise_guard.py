@@ -150,12 +150,12 @@ def coding_spans(project: Project) -> dict[str, list[tuple[int, int]]]:
 
 def analyst_texts(project: Project, *, codes: bool = True, themes: bool = True,
                   memos: bool = False, titles: bool = True, participants: bool = True,
-                  reviews: bool = False) -> dict[str, str]:
+                  reviews: bool = False, attributes: bool = False) -> dict[str, str]:
     """The texts that exports print beside the transcripts: document titles and participant
     labels (a transcript imported as «Solveig Haugland.txt» exports its title), code labels and
     descriptions (an in-vivo label is a quote), theme names, descriptions and analytic texts,
-    (for qdpx) memos and (for review exports) review comments. {place: text}, one entry per
-    field so that nothing is read across two fields."""
+    (for qdpx) memos and participants' text attribute values and (for review exports) review
+    comments. {place: text}, one entry per field so that nothing is read across two fields."""
     out: dict[str, str] = {}
 
     def put(place: str, text: str | None) -> None:
@@ -168,6 +168,9 @@ def analyst_texts(project: Project, *, codes: bool = True, themes: bool = True,
     if participants:
         for p in store.participants.participants(project.db):
             put(f"{PARTICIPANT_PLACE} «{p.pseudonym[:40]}» ({p.id[:8]})", p.pseudonym)
+            for a in p.attributes if attributes else ():
+                if a.type == "text":
+                    put(f"{PARTICIPANT_PLACE} «{p.pseudonym[:40]}», {a.name[:30]} ({p.id[:8]})", a.value)
     if reviews:
         for r in store.reviews.comments(project.db):
             put(f"review comment by {r['author']} ({r['id'][:8]})", r["text"])

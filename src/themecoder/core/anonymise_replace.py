@@ -35,7 +35,15 @@ from themecoder.core.anonymise_base import (
 )
 from themecoder.core.anonymise_check import check, find_finding
 from themecoder.core.anonymise_guard import key_settings
-from themecoder.core.anonymise_texts import FieldEdit, apply_field_edits, field_edits
+from themecoder.core.anonymise_texts import (
+    FieldEdit,
+    ParticipantEdit,
+    apply_field_edits,
+    apply_participant_edits,
+    field_edits,
+    participant_edits,
+    participant_values,
+)
 from themecoder.core.project import Project
 from themecoder.core.pseudonyms import check_pseudonym, gender_of, normalise_category, suggest_pseudonym
 from themecoder.core.reanchor import Edit, replace_spans, speaker_labels
@@ -126,27 +134,50 @@ def _is_ambiguous_word(original: str) -> bool:
 
 
 def find_hits(project: Project, original: str, kind: str = "person",
-              document_ids: Iterable[str] | None = None) -> list[Hit]:
-    """Every place the original occurs (as `occurrences`), outside speaker labels and earlier
-    replacements, each marked ambiguous or not. For the confirmation list."""
+              document_ids: Iterable[str] | None = None, *, participants: bool | None = None,
+              speakers: bool | None = None) -> list[Hit]:
+    """Every place the original occurs (as `occurrences`), outside earlier replacements, each
+    marked ambiguous or not. For the confirmation list. Both default to searching all
+    documents: with `speakers` the turns' speaker labels are searched too (otherwise left
+    alone); with `participants` the participant labels and text attribute values that hold it
+    follow the documents' hits (their `document_id` is a `core.anonymise_texts.PARTICIPANT_PLACE`
+    or `ATTRIBUTE_PLACE`)."""
     from themecoder.core.text import context
 
     original = " ".join((original or "").split())
     ambiguous_word = _is_ambiguous_word(original)
     titles = {d.id: d.title for d in store.documents.documents(project.db)}
+    everywhere = document_ids is None
+    in_labels = speakers if speakers is not None else everywhere
     out: list[Hit] = []
     for doc_id in doc_ids(project, document_ids):
         text = store.documents.document_text(project.db, doc_id)
         labels = Regions(speaker_labels(project, doc_id))
         replaced = Regions(replacement_spans(project.db, doc_id))
         for s, e in _matches(text, original, kind):
-            if (labels and labels.overlaps(s, e)) or (replaced and replaced.overlaps(s, e)):
+            if (labels and not in_labels and labels.overlaps(s, e)) or (replaced and replaced.overlaps(s, e)):
                 continue
             frag = text[s:e]
             amb = ambiguous_word and (not frag[:1].isupper() or bool(_SENT_START.search(text[max(0, s - 4):s]))
                                       or _after_label(labels, s))
             before, after = context(text, s, e, 40)
             out.append(Hit(doc_id, titles.get(doc_id, doc_id), s, e, frag, amb, before, after))
+    if participants if participants is not None else everywhere:
+        out += participant_hits(project, original, kind)
+    return out
+
+
+def participant_hits(project: Project, original: str, kind: str = "person") -> list[Hit]:
+    """The places in participant labels and text attribute values, ambiguous by the same rule
+    as in the text (a label starts like a sentence)."""
+    original = " ".join((original or "").split())
+    ambiguous_word = _is_ambiguous_word(original)
+    out: list[Hit] = []
+    for pv in participant_values(project):
+        for s, e in _matches(pv.value, original, kind):
+            frag = pv.value[s:e]
+            amb = ambiguous_word and (not frag[:1].isupper() or bool(_SENT_START.search(pv.value[max(0, s - 4):s])))
+            out.append(Hit(pv.place, pv.title, s, e, frag, amb, pv.value[:s], pv.value[e:]))
     return out
 
 
@@ -177,13 +208,17 @@ def replace_identifier(
     """Replace an identifier with a pseudonym or a [category], as ONE undoable action.
 
     `cover_texts` (default: when replacing everywhere) also replaces it in document titles,
-    memos, code labels and descriptions, theme texts and review comments (issue 18).
+    memos, code labels and descriptions, theme texts and review comments (issue 18), and in
+    participant labels, text attribute values and the turns' speaker labels (their
+    ambiguous hits confirmed like the text's; a participant label that would collide with
+    another participant's is refused: Conflict, nothing changes).
 
     Without `places`, every occurrence of `original` (any case, every inflected form, see
-    `occurrences`) in the documents (all, or `document_ids`) is replaced, except in speaker
-    labels and inside earlier replacements. When the original is also an ordinary word, the
-    ambiguous hits need `confirm`: "all", "none", or the (document id, start) places to
-    include; without it, `AmbiguousHits` lists them and nothing changes. With `places`
+    `occurrences`) in the documents (all, or `document_ids`) is replaced, except inside
+    earlier replacements and (unless the texts are covered) in speaker labels. When the
+    original is also an ordinary word, the ambiguous hits need `confirm`: "all", "none", or
+    the (document id, start) places to include; without it, `AmbiguousHits` lists them and
+    nothing changes. With `places`
     ({document id: [(start, end)]}) exactly those are replaced.
 
     Pseudonyms need `key` (an open `core.key_file.KeyFile`): the same original always gets the
@@ -199,19 +234,28 @@ def replace_identifier(
     replacement = _choose_replacement(project, original, replacement, mode=mode, kind=kind, gender=gender,
                                       key=key)
     texts: list[FieldEdit] = []
-    if cover_texts if cover_texts is not None else (places is None and document_ids is None):
+    people: list[ParticipantEdit] = []
+    cover = cover_texts if cover_texts is not None else (places is None and document_ids is None)
+    if cover:
         # the titles, memos, code labels, theme texts and review comments that name it (issue 18)
         texts = field_edits(project, original, replacement, kind, include_ambiguous=confirm == "all")
+        # the participant labels and attribute values (issue 16 follow-up)
+        people = _plan_participants(project, original, replacement, kind, document_ids, places, confirm)
     try:
         doc_edits, skipped_labels = _plan_edits(project, original, replacement, kind, document_ids, places,
-                                                confirm)
+                                                confirm, speakers=cover)
     except NotFound:
-        if not texts:
+        if not texts and not people:
             raise
         doc_edits, skipped_labels = {}, 0
     n = sum(len(v) for v in doc_edits.values())
+    speakers = _speaker_renames(project, original, replacement, kind, doc_edits) if cover else []
+    n_labels = sum(1 for p in people if p.attribute is None)
+    n_values = len(people) - n_labels
     summary = (f"replace a {kind_name(kind)} with «{replacement}» "
-               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''})")
+               f"({n} place{'s' if n != 1 else ''} in {len(doc_edits)} document{'s' if len(doc_edits) != 1 else ''}"
+               + (f", {n_labels} participant label{'s' if n_labels != 1 else ''}" if n_labels else "")
+               + (f", {n_values} attribute value{'s' if n_values != 1 else ''}" if n_values else "") + ")")
     key_entry_id = None
     new_entry = False
     settings: dict[str, str] = {}
@@ -227,7 +271,8 @@ def replace_identifier(
         # 2. the text, the codings, the replacement rows and the project's link to the key: one action
         moved = replace_spans(project, doc_edits, kind=kind, mode=mode, key_entry=key_entry_id,
                               summary=summary, pipeline=pipeline, settings=settings,
-                              extra=(lambda conn: apply_field_edits(project, conn, texts)) if texts else None)
+                              extra=(lambda conn: _apply_texts(project, conn, texts, people, speakers))
+                              if texts or people or speakers else None, labels=cover)
     except BaseException:
         if new_entry and key is not None and key_entry_id is not None:
             key.drop(key_entry_id)
@@ -238,7 +283,7 @@ def replace_identifier(
     titles = {d.id: d.title for d in store.documents.documents(project.db)}
     result = ReplaceResult(replacement, mode, kind, n,
                            {titles[d]: len(v) for d, v in doc_edits.items()}, skipped_labels,
-                           key_entry_id, moved, [])
+                           key_entry_id, moved, [], n_labels, n_values, len(speakers))
     if skipped_labels:
         result.warnings.append(f"{skipped_labels} occurrence(s) in speaker labels were not replaced")
     if texts:
@@ -246,6 +291,58 @@ def replace_identifier(
     if recheck:
         check(project, list(doc_edits), pipeline=pipeline)
     return result
+
+
+def _apply_texts(project: Project, conn, texts: list[FieldEdit], people: list[ParticipantEdit],
+                 speakers: list[tuple[str, str]]) -> None:
+    apply_field_edits(project, conn, texts)
+    apply_participant_edits(conn, people)
+    for turn_id, speaker in speakers:
+        store.documents.set_turn_speaker(conn, turn_id, speaker)
+
+
+def _speaker_renames(project: Project, original: str, replacement: str, kind: str,
+                     doc_edits: dict[str, list[Edit]]) -> list[tuple[str, str]]:
+    """(turn id, new speaker) for the turns whose speaker label one of the edits falls in: the
+    speaker's name changes with its label."""
+    out: list[tuple[str, str]] = []
+    for doc_id, edits in doc_edits.items():
+        for t in store.documents.turns(project.db, doc_id):
+            if t.start <= t.label_start or not any(t.label_start <= s < t.start for s, _e, _r in edits):
+                continue
+            spans = _matches(t.speaker, original, kind)
+            if not spans:
+                continue
+            parts, pos = [], 0
+            for s, e in spans:
+                parts += [t.speaker[pos:s], replacement]
+                pos = e
+            out.append((t.id, "".join(parts) + t.speaker[pos:]))
+    return out
+
+
+def _plan_participants(project: Project, original: str, replacement: str, kind: str,
+                       document_ids: Iterable[str] | None, places: dict[str, list[tuple[int, int]]] | None,
+                       confirm: str | Collection[tuple[str, int]] | None) -> list[ParticipantEdit]:
+    """The participant labels and attribute values to change: with `places`, those among
+    them; otherwise every hit, the ambiguous ones when confirmed (AmbiguousHits lists them
+    after the documents' when `confirm` is None)."""
+    hits = participant_hits(project, original, kind)
+    if places is not None:
+        chosen = {(d, s) for d, spans in places.items() for s, _e in spans}
+        hits = [h for h in hits if h.place() in chosen]
+    else:
+        unsure = [h for h in hits if h.ambiguous]
+        if unsure and confirm is None:
+            in_docs = [h for h in find_hits(project, original, kind, document_ids, participants=False, speakers=True)
+                       if h.ambiguous]
+            raise AmbiguousHits(original, in_docs + unsure)
+        picked = _confirmed(unsure, confirm)
+        hits = [h for h in hits if not h.ambiguous or h.place() in picked]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for h in hits:
+        spans.setdefault(h.document_id, []).append((h.start, h.end))
+    return participant_edits(project, spans, replacement)
 
 
 def _choose_replacement(project: Project, original: str, replacement: str | None, *, mode: str, kind: str,
@@ -268,14 +365,15 @@ def _choose_replacement(project: Project, original: str, replacement: str | None
 
 def _plan_edits(project: Project, original: str, replacement: str, kind: str,
                 document_ids: Iterable[str] | None, places: dict[str, list[tuple[int, int]]] | None,
-                confirm: str | Collection[tuple[str, int]] | None) -> tuple[dict[str, list[Edit]], int]:
-    """{document id: edits} and how many places in speaker labels were left alone. Places
-    inside earlier replacements are skipped; ambiguous hits need confirming; NotFound when
-    nothing is left to replace."""
+                confirm: str | Collection[tuple[str, int]] | None, *,
+                speakers: bool = False) -> tuple[dict[str, list[Edit]], int]:
+    """{document id: edits} and how many places in speaker labels were left alone (all are
+    replaced with `speakers`). Places inside earlier replacements are skipped; ambiguous hits
+    need confirming; NotFound when nothing is left to replace."""
     doc_edits: dict[str, list[Edit]] = {}
     skipped_labels = 0
     if places is None:
-        hits = find_hits(project, original, kind, document_ids)
+        hits = find_hits(project, original, kind, document_ids, participants=False, speakers=speakers)
         unsure = [h for h in hits if h.ambiguous]
         if unsure and confirm is None:
             raise AmbiguousHits(original, unsure)
@@ -284,14 +382,14 @@ def _plan_edits(project: Project, original: str, replacement: str, kind: str,
             if h.ambiguous and h.place() not in chosen:
                 continue
             doc_edits.setdefault(h.document_id, []).append((h.start, h.end, replacement))
-        skipped_labels = _in_labels(project, original, kind, document_ids)
+        skipped_labels = 0 if speakers else _in_labels(project, original, kind, document_ids)
     else:
         for doc_id in doc_ids(project, document_ids):
             labels = Regions(speaker_labels(project, doc_id))
             replaced = Regions(replacement_spans(project.db, doc_id))
             edits = []
             for s, e in places.get(doc_id, []):
-                if labels.starts and labels.overlaps(s, e):
+                if labels.starts and not speakers and labels.overlaps(s, e):
                     skipped_labels += 1
                     continue
                 if replaced.starts and replaced.overlaps(s, e):

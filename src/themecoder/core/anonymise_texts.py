@@ -3,7 +3,13 @@ participant labels, memo titles and texts, code labels and descriptions, theme t
 review comments. The export guard checks them (`core.anonymise_guard.analyst_texts`) and a
 replacement covers them: `field_edits` finds the original in each field (any case, every
 form, as in the transcripts) and `apply_field_edits` writes the new values inside the
-replacement's one action."""
+replacement's one action.
+
+Participant labels and their text attributes (issue 16 follow-up) are covered too, with the
+transcripts' confirmation list: `participant_values` gives each as a place that
+`core.anonymise_replace.find_hits` lists like a document, `participant_edits` plans the new
+values (refusing a label that would collide with another participant's) and
+`apply_participant_edits` writes them inside the same action."""
 from __future__ import annotations
 
 import sqlite3
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 
 from themecoder import store
 from themecoder.core.project import Project
+from themecoder.errors import Conflict
 from themecoder.store.db import now
 
 
@@ -91,3 +98,83 @@ def apply_field_edits(project: Project, conn: sqlite3.Connection, edits: list[Fi
             continue
         store.memos.update(conn, memo_id, text=changed.get("text", memo.text), title=changed.get("title", memo.title),
                            modified=now())
+
+
+# -- participant labels and attribute values ---------------------------------------------------
+PARTICIPANT_PLACE = "participant:"  # a Hit's document_id for a label: participant:<id>
+ATTRIBUTE_PLACE = "attribute:"      # ... for a text attribute's value: attribute:<id>:<name>
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantValue:
+    place: str             # the Hit's document_id (see above)
+    title: str             # how the confirmation list names it
+    participant_id: str
+    attribute: str | None  # None: the participant's label (pseudonym)
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantEdit:
+    participant_id: str
+    attribute: str | None
+    old: str
+    new: str
+
+
+def participant_values(project: Project) -> list[ParticipantValue]:
+    """Every participant label and text attribute value (dates, numbers and booleans cannot
+    hold a name)."""
+    out: list[ParticipantValue] = []
+    for p in store.participants.participants(project.db):
+        out.append(ParticipantValue(PARTICIPANT_PLACE + p.id, f"participant «{p.pseudonym}»", p.id, None,
+                                    p.pseudonym))
+        for a in p.attributes:
+            if a.type == "text" and a.value:
+                out.append(ParticipantValue(f"{ATTRIBUTE_PLACE}{p.id}:{a.name}",
+                                            f"participant «{p.pseudonym}», {a.name}", p.id, a.name, a.value))
+    return out
+
+
+def participant_edits(project: Project, spans: dict[str, list[tuple[int, int]]],
+                      replacement: str) -> list[ParticipantEdit]:
+    """The new labels and attribute values, given the chosen places ({place: [(start, end)]}
+    in the values of `participant_values`). Conflict (nothing changes) when a new label would
+    be another participant's label (labels are unique, ignoring case)."""
+    edits: list[ParticipantEdit] = []
+    for pv in participant_values(project):
+        chosen = sorted(set(spans.get(pv.place, ())))
+        if not chosen:
+            continue
+        parts, pos = [], 0
+        for s, e in chosen:
+            parts.append(pv.value[pos:s])
+            parts.append(replacement)
+            pos = e
+        parts.append(pv.value[pos:])
+        new = "".join(parts)
+        if new != pv.value:
+            edits.append(ParticipantEdit(pv.participant_id, pv.attribute, pv.value, new))
+    renamed = {e.participant_id: e for e in edits if e.attribute is None}
+    if renamed:
+        final: dict[str, str] = {}  # folded label -> participant id
+        for p in store.participants.participants(project.db):
+            label = renamed[p.id].new if p.id in renamed else p.pseudonym
+            other = final.get(label.casefold())
+            if other is not None:
+                clash = renamed.get(p.id) or renamed[other]
+                raise Conflict(f"renaming participant «{clash.old}» to «{clash.new}» would collide with another "
+                               f"participant's label; rename one of them first (nothing was replaced)")
+            final[label.casefold()] = p.id
+    return edits
+
+
+def apply_participant_edits(conn: sqlite3.Connection, edits: list[ParticipantEdit]) -> None:
+    """Write the new labels and values (inside the replacement's action)."""
+    for e in edits:
+        if e.attribute is None:
+            store.participants.set_pseudonym(conn, e.participant_id, e.new)
+            continue
+        defined = store.participants.attribute_definition(conn, e.attribute)
+        if defined is not None:
+            store.participants.set_value(conn, e.participant_id, defined[0], e.new)

@@ -232,13 +232,16 @@ def replace_spans(
     pipeline: "Pipeline | None" = None,
     settings: dict[str, str] | None = None,
     extra: "Callable[[Any], None] | None" = None,
+    labels: bool = False,
 ) -> int:
     """Apply text replacements in one or more documents as ONE action, re-anchoring every
     coding, turn and shortened quote. Returns the number of codings that moved or changed.
 
     The lower-level operation behind `replace_identifier`; usable for any edit that swaps
     stretches of text for non-empty replacements. `settings` are written in the same action
-    (the project's link to the key file, so that a pseudonym and its key link commit together)."""
+    (the project's link to the key file, so that a pseudonym and its key link commit together).
+    With `labels`, edits inside speaker labels are allowed (the caller renames the turns'
+    speakers, e.g. in `extra`)."""
     if mode not in ("pseudonym", "category"):
         raise UserError("mode is 'pseudonym' or 'category'")
     prepared: dict[str, tuple[str, list[Edit], str]] = {}
@@ -246,7 +249,7 @@ def replace_spans(
         if not edits:
             continue
         text = store.documents.document_text(project.db, doc_id)
-        checked = check_edits(text, edits, labels=speaker_labels(project, doc_id))
+        checked = check_edits(text, edits, labels=() if labels else speaker_labels(project, doc_id))
         new_text = edited_text(text, checked)
         if not unicodedata.is_normalized("NFC", new_text):
             raise UserError("the replacement would leave the text un-normalised (a combining "

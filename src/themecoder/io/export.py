@@ -179,7 +179,8 @@ def guard(project: Project, kind: str, *, allow_unreviewed: bool = False) -> dic
         texts = analyst_texts(project, reviews=kind in ("review-summary", "review"))
         return export_guard(project, [], texts=texts, allow_unreviewed=allow_unreviewed)
     if scope == "all":
-        return export_guard(project, texts=analyst_texts(project, memos=True), allow_unreviewed=allow_unreviewed)
+        return export_guard(project, texts=analyst_texts(project, memos=True, attributes=True),
+                            allow_unreviewed=allow_unreviewed)
     return export_guard(project, spans=coding_spans(project), texts=analyst_texts(project),
                         allow_unreviewed=allow_unreviewed)
 

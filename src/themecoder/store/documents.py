@@ -99,6 +99,10 @@ def set_turn_span(conn: sqlite3.Connection, turn_id: str, label_start: int, star
                  (label_start, start, end, turn_id))
 
 
+def set_turn_speaker(conn: sqlite3.Connection, turn_id: str, speaker: str) -> None:
+    conn.execute("UPDATE turns SET speaker = ? WHERE id = ?", (speaker, turn_id))
+
+
 def set_title(conn: sqlite3.Connection, doc_id: str, title: str) -> None:
     conn.execute("UPDATE documents SET title = ? WHERE id = ?", (title, doc_id))
 

@@ -51,6 +51,11 @@ def insert(conn: sqlite3.Connection, participant_id: str, pseudonym: str, create
                  (participant_id, pseudonym, created))
 
 
+def set_pseudonym(conn: sqlite3.Connection, participant_id: str, pseudonym: str) -> None:
+    """Rename a participant (a replacement that covers participant labels)."""
+    conn.execute("UPDATE participants SET pseudonym = ? WHERE id = ?", (pseudonym, participant_id))
+
+
 def attribute_definition(conn: sqlite3.Connection, name: str) -> tuple[str, str] | None:
     """(id, type) of the attribute called `name`, as the action sees it."""
     row = conn.execute("SELECT id, type FROM attributes WHERE name = ?", (name,)).fetchone()

@@ -103,7 +103,8 @@ class AnonymisationScreen(WorkbenchScreen):
             return
         self.found = an.findings(project, blocking_only=self.blocking_only)
         # titles, labels, memos, theme texts and review comments: what the exports guard too
-        self.found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True))
+        self.found += [f for f in an.text_findings(project, an.analyst_texts(project, memos=True, reviews=True,
+                                                                             attributes=True))
                        if f.blocking or not self.blocking_only]
         status = an.anonymisation_status(project)
         blocking = sum(f.blocking for f in self.found)
@@ -216,8 +217,11 @@ class AnonymisationScreen(WorkbenchScreen):
                                      pipeline=getattr(app, "pipeline", None))
                 if result is not None:
                     n_docs = len(result.documents)
+                    people = (f", {result.participants} participant label(s)" if result.participants else "") \
+                        + (f", {result.attributes} attribute value(s)" if result.attributes else "") \
+                        + (f", {result.speaker_labels} speaker label(s)" if result.speaker_labels else "")
                     app.notify(f"Replaced with «{result.replacement}» in {result.occurrences} place(s), "
-                               f"{n_docs} document(s). ctrl+z undoes it.", timeout=5)
+                               f"{n_docs} document(s){people}. ctrl+z undoes it.", timeout=5)
 
             unsure = []
             if choice.everywhere and f.document_id:
