@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-
-def timed(label: str, fn, *args, **kwargs):
-    t0 = time.perf_counter()
-    result = fn(*args, **kwargs)
-    print(f"{label:<58} {time.perf_counter() - t0:8.2f} s")
-    return result
+from agreement_bench import timed  # noqa: E402 (beside this file; after the path is set)
 
 
 def main() -> None:

@@ -10,28 +10,12 @@ from textual.widgets import OptionList
 
 from themecoder import store
 from themecoder.core import blind, consensus, resolve
-from themecoder.core.coding import create_code, place_coding
 from themecoder.core.project import Project
-from themecoder.core.text import find_quote
 from themecoder.tui.screens.codes import CodeListScreen
 from themecoder.tui.screens.transcript import TranscriptScreen
-from tui_fixtures import CODER, make_app, wait_for
+from tui_fixtures import CODER, add_ola, make_app, wait_for
 
 SIZE = (120, 40)
-OLA_QUOTE = "Brukermedvirkning står i alle planene"
-
-
-def add_ola(path) -> None:
-    with Project.open(path, coder="ola") as p:
-        anna = resolve.document(p, "anna")
-        text = store.documents.document_text(p.db, anna.id)
-        own = create_code(p, "Egen kode")
-        shared = store.codes.code_by_label(p.db, "Tidspress")
-        (s, e), = find_quote(text, OLA_QUOTE)
-        (s2, e2), = find_quote(text, "Det er for lite tid.")   # testkoder coded this with Tidspress too
-        with p.action("test", "ola codes") as conn:
-            place_coding(conn, p, anna.id, own.id, s, e)
-            place_coding(conn, p, anna.id, shared.id, s2, e2)
 
 
 def ola_ids(app) -> set[str]:

@@ -15,26 +15,16 @@ from textual.widgets import DataTable, OptionList, Static
 from themecoder import store
 from themecoder.cli import main
 from themecoder.core import blind, resolve, themes
-from themecoder.core.coding import create_code, place_coding
 from themecoder.core.project import Project
-from themecoder.core.text import find_quote
 from tui_fixtures import CODER, make_app, wait_for
+from tui_fixtures import add_ola as add_second_coder
 
 SIZE = (120, 40)
-OLA_QUOTE = "Brukermedvirkning står i alle planene"
 
 
 def add_ola(path) -> None:
-    with Project.open(path, coder="ola") as p:
-        anna = resolve.document(p, "anna")
-        text = store.documents.document_text(p.db, anna.id)
-        own = create_code(p, "Egen kode")
-        shared = store.codes.code_by_label(p.db, "Tidspress")
-        (s, e), = find_quote(text, OLA_QUOTE)
-        (s2, e2), = find_quote(text, "Det er for lite tid.")   # testkoder coded this with Tidspress too
-        with p.action("test", "ola codes") as conn:
-            place_coding(conn, p, anna.id, own.id, s, e)
-            place_coding(conn, p, anna.id, shared.id, s2, e2)
+    """ola codes (see tui_fixtures.add_ola); both codes go under the theme «Rammer»."""
+    add_second_coder(path)
     with Project.open(path, coder=CODER) as p:
         theme = themes.create_theme(p, "Rammer")
         for label in ("Tidspress", "Egen kode"):

@@ -159,3 +159,28 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition not reached in time")
+
+
+OLA_QUOTE = "Brukermedvirkning står i alle planene"
+
+
+def add_ola(path) -> None:
+    """A second coder, "ola", on the three-interview project: one passage of Anna coded with a
+    code of ola's own ("Egen kode"), one with the shared "Tidspress" (which testkoder also used
+    there). For the blind-coding and agreement tests."""
+    from themecoder import store
+    from themecoder.core import resolve
+    from themecoder.core.coding import create_code, place_coding
+    from themecoder.core.project import Project
+    from themecoder.core.text import find_quote
+
+    with Project.open(path, coder="ola") as p:
+        anna = resolve.document(p, "anna")
+        text = store.documents.document_text(p.db, anna.id)
+        own = create_code(p, "Egen kode")
+        shared = store.codes.code_by_label(p.db, "Tidspress")
+        (s, e), = find_quote(text, OLA_QUOTE)
+        (s2, e2), = find_quote(text, "Det er for lite tid.")   # testkoder coded this with Tidspress too
+        with p.action("test", "ola codes") as conn:
+            place_coding(conn, p, anna.id, own.id, s, e)
+            place_coding(conn, p, anna.id, shared.id, s2, e2)
