@@ -145,3 +145,40 @@ def test_a_server_project_or_wait_indexes_in_the_foreground(tmp_path: Path, monk
     assert indexing.index_in_background(project) is True
     assert started[0][-3:] == ["index", "--background", str(project.path.resolve())]
     project.close()
+
+
+def test_another_indexer_is_seen_without_waiting_for_it(tmp_path: Path) -> None:
+    pytest.importorskip("fcntl")
+    path = tmp_path / "p.themecoder"
+    path.touch()
+    assert not indexing.another_indexer_running(path)
+    with indexing._one_indexer(path):
+        assert indexing.another_indexer_running(path)
+        assert indexing.another_indexer_running(path)  # probing twice takes nothing from the holder
+    assert not indexing.another_indexer_running(path)
+
+
+async def test_the_workbench_leaves_the_documents_to_a_running_indexer(tmp_path: Path) -> None:
+    """Opened right after `themecoder import`, the workbench waits for the detached indexer
+    instead of indexing the same documents again; once that one is gone it indexes what is
+    left itself."""
+    pytest.importorskip("fcntl")
+    from contextlib import ExitStack
+
+    from themecoder.io.batch import import_files
+    from tui_fixtures import make_app, wait_for
+
+    path = tmp_path / "p.themecoder"
+    project = Project.create(path, coder="kari")
+    import_files(project, [Path(f) for f in _files(tmp_path, 2)], index=False)
+    project.close()
+    app = make_app(path)
+    with ExitStack() as other:
+        other.enter_context(indexing._one_indexer(path))  # "the detached indexer", still at work
+        async with app.run_test(size=(100, 32)) as pilot:
+            app.ensure_index()
+            await wait_for(pilot, lambda: app.task_label == "indexing documents", timeout=30)
+            await pilot.pause(0.6)
+            assert len(store.index.unindexed_documents(app.project.db)) == 2  # left to the other
+            other.close()  # it ended without indexing them: the workbench does
+            await wait_for(pilot, lambda: store.index.unindexed_documents(app.project.db) == [], timeout=60)

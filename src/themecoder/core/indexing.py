@@ -102,6 +102,11 @@ def index_in_background(project: Project) -> bool:
     return True
 
 
+def _lock_path(path: Path) -> Path:
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return Path(tempfile.gettempdir()) / f"themecoder-index-{os.getuid()}-{key}.lock"
+
+
 @contextmanager
 def _one_indexer(path: Path) -> Iterator[None]:
     """One background indexer per project file at a time; a second one waits for the first.
@@ -112,14 +117,34 @@ def _one_indexer(path: Path) -> Iterator[None]:
     except ImportError:  # Windows: two indexers may overlap, which costs time, not correctness
         yield
         return
-    key = hashlib.sha256(str(path.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    lock = Path(tempfile.gettempdir()) / f"themecoder-index-{os.getuid()}-{key}.lock"
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)
+
+
+def another_indexer_running(path: Path) -> bool:
+    """Whether a background indexer holds this project's lock now (never waits for it)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    lock = _lock_path(path)
+    if not lock.exists():
+        return False
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True  # held
+    finally:
+        os.close(fd)  # closing releases a lock taken here
+    return False
 
 
 def index_until_done(project: Project, progress: Callable[[int, int], None] | None = None) -> list[str]:

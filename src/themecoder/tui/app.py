@@ -259,11 +259,29 @@ class ThemecoderApp(App[int]):
         label = "indexing documents"
         self.call_from_thread(self._task_start, label, 1)
         try:
+            self._wait_for_background_indexer()
             ensure_index(self.project, self.pipeline_in_thread(),
                          progress=lambda i, n: self.call_from_thread(self._task_progress, i, n))
         finally:
             self.call_from_thread(self._task_end, label)
         self.call_from_thread(self.data_changed)
+
+    def _wait_for_background_indexer(self) -> None:
+        """Right after `themecoder import` its detached indexer is still at work: wait for it
+        (polling, so that quitting is never held up) instead of indexing the same documents
+        again in this process, where the work would compete with the keys for the interpreter."""
+        from textual.worker import NoActiveWorker, get_current_worker
+
+        from themecoder.core.indexing import another_indexer_running
+
+        if self.project.on_server:
+            return
+        try:
+            worker = get_current_worker()
+        except NoActiveWorker:  # not in a worker: never wait on the app's own thread
+            return
+        while not worker.is_cancelled and another_indexer_running(self.project.path):
+            time.sleep(0.25)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def ensure_index(self) -> None:
