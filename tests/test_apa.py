@@ -51,6 +51,19 @@ def test_t_test_en_and_nb():
     assert format_finding(T, "nb") == f"*t*(38) = {MINUS}2,51, *p* = ,016, *d* = {MINUS}0,83"
 
 
+def test_a_one_tailed_p_says_so_right_after_it():
+    """APA: a one-tailed test is named beside its p, in every place the result is printed
+    (the Word tables, the report, the TUI and the CLI all take it from here)."""
+    import dataclasses
+
+    one = dataclasses.replace(T, tails=1)
+    assert format_finding(one) == "*t*(38) = -2.51, *p* = .016, one-tailed, *d* = -0.83"
+    assert format_finding(one, "nb") == f"*t*(38) = {MINUS}2,51, *p* = ,016, ensidig, *d* = {MINUS}0,83"
+    r = SurveyFinding(test="pearson", statistic=0.31, n=40, p=0.026, tails=1)
+    assert runs_to_text(format_finding_runs(r)).endswith("p = .026, one-tailed")
+    assert "tailed" not in format_finding(T)  # two-tailed, the default, goes unsaid
+
+
 def test_runs_carry_italics():
     runs = format_finding_runs(T)
     assert runs == [("t", True), ("(38) = -2.51, ", False), ("p", True), (" = .016, ", False),

@@ -94,13 +94,6 @@ def finding_json(sf, lang: str, links: int = 0) -> dict:
             "small_n": sf.small_n, "links": links, "created": sf.created, "modified": sf.modified}
 
 
-def tails_suffix(finding, lang: str) -> str:
-    """``, ensidig`` (``, one-tailed``) after a one-tailed finding's APA result, else ''."""
-    from themecoder.io.i18n import t
-
-    return ", " + t("finding.tails.1", lang) if finding.tails == 1 else ""
-
-
 def print_import(result, verb: str) -> None:
     for sf in result.added:
         print(f"  + {sf.label:<4} {sf.title} ({sf.finding.test})")
@@ -224,7 +217,6 @@ def cmd_findings_list(args) -> int:
             print(f"{sf.label:<4} {sf.title}  [{sf.finding.test}, {sf.finding.source}{extra}]")
             apa = runs_to_text(format_finding_runs(sf.finding, lang))
             if apa:
-                apa += tails_suffix(sf.finding, lang)
                 print(f"     {apa}" + ("  ⚠ n ≤ 5" if sf.small_n else ""))
             flag = runs_text(flag_runs(checks.get(sf.id), lang))
             if flag:
@@ -519,8 +511,7 @@ def cmd_joint_display(args) -> int:
             for q in r.quotes:
                 print(f"    {quote_display(q, lang)} ({citation(q, lang)})")
             for e in r.entries:
-                apa = runs_to_text(format_finding_runs(e.finding.finding, lang)) + tails_suffix(
-                    e.finding.finding, lang)
+                apa = runs_to_text(format_finding_runs(e.finding.finding, lang))
                 print(f"  ↔ {e.finding.label} {e.finding.title}: {apa}  [{e.outcome}]")
                 if flag(e.finding):
                     print(f"      {flag(e.finding)}")

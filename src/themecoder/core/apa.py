@@ -44,6 +44,7 @@ Run = tuple[str, bool]
 LANGS = ("en", "nb")
 MINUS = {"en": "-", "nb": "\u2212"}
 _CI_LABEL = {"en": ("% CI", ", "), "nb": (" % KI", "; ")}
+_ONE_TAILED = {"en": "one-tailed", "nb": "ensidig"}  # APA: say so right after a one-tailed p
 
 
 def _check_lang(lang: str) -> None:
@@ -105,13 +106,16 @@ class _Writer:
             return str(int(df))
         return self.num(df, 2)
 
-    def p(self, p: float | None, reported: str | None) -> None:
+    def p(self, p: float | None, reported: str | None, tails: int = 2) -> None:
         text = format_p(p, reported, self.lang, self.minus)
         if text == "ns":
             self.sep()
             self.add("ns")
         elif text:
             self.symbol("p", text)
+        if text and tails == 1:
+            self.sep()
+            self.add(_ONE_TAILED[self.lang])
 
     def ci(self, details: dict[str, Any], leading_zero: bool) -> None:
         lo, hi = details.get("ci_low"), details.get("ci_high")
@@ -185,14 +189,14 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
         w.add("t", True)
         w.add(f"({w.df(f.df)})" if f.df is not None else "")
         w.add(" = " + w.num(f.statistic, statistic_decimals(f)))
-        w.p(f.p, f.p_reported)
+        w.p(f.p, f.p_reported, f.tails)
         _effect(w, f)
     elif test == "mann-whitney" and f.statistic is not None:
         u = f.statistic
         w.symbol("U", w.num(u, statistic_decimals(f, 0 if float(u).is_integer() else 1)))
         if f.details.get("z") is not None and f.details.get("p_method") != "exact":
             w.symbol("z", w.num(f.details["z"]))
-        w.p(f.p, f.p_reported)
+        w.p(f.p, f.p_reported, f.tails)
         _effect(w, f)
     elif test in ("pearson", "spearman") and f.statistic is not None:
         if test == "pearson":
@@ -202,7 +206,7 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
         df = f.df if f.df is not None else (f.n - 2 if f.n is not None else None)
         w.add(f"({w.df(df)})" if df is not None else "")
         w.add(" = " + w.num(f.statistic, statistic_decimals(f), leading_zero=False))
-        w.p(f.p, f.p_reported)
+        w.p(f.p, f.p_reported, f.tails)
         w.ci(f.details, leading_zero=False)
     elif test == "cronbach-alpha" and f.statistic is not None:
         w.symbol("\u03b1", w.num(f.statistic, statistic_decimals(f), leading_zero=False),
@@ -220,7 +224,7 @@ def format_finding_runs(f: SurveyFinding, lang: str = "en", minus: str | None = 
                 w.group(g)
         if test == "descriptive" and len(f.groups) == 1:
             w.ci(f.details, leading_zero=True)
-        w.p(f.p, f.p_reported)
+        w.p(f.p, f.p_reported, f.tails)
     return w.runs
 
 

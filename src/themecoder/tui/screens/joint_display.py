@@ -39,15 +39,8 @@ OUTCOME_STYLE = {"confirmation": "green", "expansion": "cyan", "discordance": "m
 WARN = "⚠ n ≤ 5"
 
 
-def tails_text(sf: F.StoredSurveyFinding, lang: str = "nb") -> str:
-    """``, ensidig`` (``, one-tailed``) after a one-tailed finding's result, else ''."""
-    from themecoder.io.i18n import t
-
-    return ", " + t("finding.tails.1", lang) if sf.finding.tails == 1 else ""
-
-
 def apa_text(sf: F.StoredSurveyFinding, lang: str = "nb") -> str:
-    return runs_to_text(format_finding_runs(sf.finding, lang)) + tails_text(sf, lang)
+    return runs_to_text(format_finding_runs(sf.finding, lang))  # a one-tailed p says so (core.apa)
 
 
 def _clip(text: str, n: int) -> str:
@@ -65,7 +58,6 @@ def _apa_rich(sf: F.StoredSurveyFinding, lang: str = "nb") -> Text:
     text = Text()
     for part, italic in format_finding_runs(sf.finding, lang):
         text.append(part, style="italic" if italic else "")
-    text.append(tails_text(sf, lang))
     return text
 
 
