@@ -182,3 +182,31 @@ async def test_the_workbench_leaves_the_documents_to_a_running_indexer(tmp_path:
             assert len(store.index.unindexed_documents(app.project.db)) == 2  # left to the other
             other.close()  # it ended without indexing them: the workbench does
             await wait_for(pilot, lambda: store.index.unindexed_documents(app.project.db) == [], timeout=60)
+
+
+def test_a_cli_search_waits_for_the_running_indexer_and_says_so(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("fcntl")
+    proj = tmp_path / "p.themecoder"
+    assert main(["--coder", "kari", "new", str(proj)]) == 0
+    project = Project.open(proj, coder="kari")
+    from themecoder.io.batch import import_files
+
+    import_files(project, [Path(f) for f in _files(tmp_path, 2)], index=False)
+    project.close()
+    holding, release = threading.Event(), threading.Event()
+
+    def other_indexer() -> None:  # holds the lock until told, as a detached indexer would
+        with indexing._one_indexer(proj):
+            holding.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other_indexer)
+    t.start()
+    assert holding.wait(10)
+    threading.Timer(0.5, release.set).start()
+    capsys.readouterr()
+    assert main(["search", str(proj), "relasjon"]) == 0
+    out = capsys.readouterr()
+    t.join()
+    assert "waiting for the indexer that the import started" in out.err
+    assert out.out.count("[relasjonen]") == 2

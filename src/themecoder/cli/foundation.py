@@ -84,13 +84,16 @@ def cmd_import(args) -> int:
 
 
 def index_for_search(project) -> None:
-    """Build the search index of the documents without one, with a progress bar. The
+    """Build the search index of the documents without one, with a progress bar, after the
+    indexer that `import` started if it is still at work (rather than beside it). The
     documents are already saved: Ctrl+C leaves the index for later, and nothing is lost."""
-    from themecoder.core.indexing import ensure_index
+    from themecoder.core.indexing import another_indexer_running, index_until_done
 
     try:
+        if not project.on_server and another_indexer_running(project.path):
+            print("search index: waiting for the indexer that the import started …", file=sys.stderr)
         with progress_bar("indexing for search") as progress:
-            ensure_index(project, progress=lambda done, total: progress(done, total, ""))
+            index_until_done(project, progress=lambda done, total: progress(done, total, ""))
     except KeyboardInterrupt:
         print("search index: left for later (the next search builds it, and the workbench builds it "
               "in the background)")
@@ -166,6 +169,10 @@ def cmd_search(args) -> int:
 
     with open_project(args.project) as project:
         doc_id = resolve.document(project, args.doc).id if args.doc else None
+        from themecoder.core import views
+
+        if views.needs_indexing(project):  # right after an import: say so, show progress
+            index_for_search(project)
         hits = search(project, args.query, document_id=doc_id, limit=args.limit)
         if args.json:
             emit_json([h.__dict__ if hasattr(h, "__dict__") else slots(h) for h in hits])

@@ -152,6 +152,8 @@ def index_until_done(project: Project, progress: Callable[[int, int], None] | No
     holding the project's indexer lock. Stops when a pass brings nothing new, so a document
     that cannot be indexed never keeps it going."""
     done: list[str] = []
+    if project.on_server:  # no detached indexers there (index_in_background); nothing to wait for
+        return ensure_index(project, progress=progress)
     with _one_indexer(project.path):
         while True:
             batch = ensure_index(project, progress=progress)
