@@ -184,8 +184,9 @@ async def test_the_workbench_leaves_the_documents_to_a_running_indexer(tmp_path:
             await wait_for(pilot, lambda: store.index.unindexed_documents(app.project.db) == [], timeout=60)
 
 
-def test_a_cli_search_waits_for_the_running_indexer_and_says_so(tmp_path: Path, capsys) -> None:
+def test_a_cli_search_waits_for_the_running_indexer_and_says_so(tmp_path: Path, capsys, monkeypatch) -> None:
     pytest.importorskip("fcntl")
+    import sys
     proj = tmp_path / "p.themecoder"
     assert main(["--coder", "kari", "new", str(proj)]) == 0
     project = Project.open(proj, coder="kari")
@@ -205,6 +206,7 @@ def test_a_cli_search_waits_for_the_running_indexer_and_says_so(tmp_path: Path, 
     assert holding.wait(10)
     threading.Timer(0.5, release.set).start()
     capsys.readouterr()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # on a terminal: it says why it waits
     assert main(["search", str(proj), "relasjon"]) == 0
     out = capsys.readouterr()
     t.join()

@@ -90,8 +90,10 @@ def index_for_search(project) -> None:
     from themecoder.core.indexing import another_indexer_running, index_until_done
 
     try:
-        if not project.on_server and another_indexer_running(project.path):
-            print("search index: waiting for the indexer that the import started …", file=sys.stderr)
+        if sys.stderr.isatty():  # as the progress bar: scripts see plain output
+            waiting = not project.on_server and another_indexer_running(project.path)
+            print("search index: waiting for the indexer that the import started …" if waiting
+                  else "search index: indexing the documents that have none …", file=sys.stderr)
         with progress_bar("indexing for search") as progress:
             index_until_done(project, progress=lambda done, total: progress(done, total, ""))
     except KeyboardInterrupt:
