@@ -77,7 +77,7 @@ def test_options_reach_the_writers(demo_project, tmp_path):
         run_export(project, "quotes", tmp_path / "q.csv", ExportOptions(delimiter="\t", max_per_code=1))
         sets = run_export(project, "qdpx", tmp_path / "sets.qdpx", ExportOptions(themes_as="sets"))
         run_export(project, "report", tmp_path / "r.md", ExportOptions(check=False, max_quotes=1, lang="en"))
-    assert "1 tables" in one.headline and "with appendix" in one.headline
+    assert "1 table," in one.headline and "with appendix" in one.headline
     header = (tmp_path / "q.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert "\t" in header
     assert "as sets" in sets.headline

@@ -175,7 +175,7 @@ async def test_options_reach_the_file(demo_project, tmp_path):
         screen.query_one("#export-themes", SelectionList).select(top[0].id)
         screen.query_one("#export-appendix", Checkbox).value = True
         shown = await export(pilot, screen, tmp_path / "one.md")
-        assert "1 tables" in shown and "with appendix" in shown
+        assert "1 table," in shown and "with appendix" in shown
         await choose(pilot, screen, "qdpx")
         screen.query_one("#export-themes-as", Select).value = "sets"
         shown = await export(pilot, screen, tmp_path / "sets.qdpx")

@@ -147,12 +147,15 @@ def cmd_info(args) -> int:
         data["document_list"] = [{"id": d.id, "title": d.title, "characters": d.characters, "codings": d.codings}
                                  for d in document_overview(project, coder=seen)]
         data["anonymisation"] = anonymisation_status(project)
+        indexing = views.needs_indexing(project)  # right after an import, while it is built
+        data["search_index_complete"] = not indexing
         if args.json:
             emit_json(data)
             return 0
         print(f"{project.name}  ({project.path})")
         for key in ("documents", "participants", "sentences", "codes", "codings", "themes", "memos"):
-            print(f"  {key:<13}{counts[key]:>8,}".replace(",", " "))
+            note = "  (search index not built yet: `themecoder index`)" if key == "sentences" and indexing else ""
+            print(f"  {key:<13}{counts[key]:>8,}".replace(",", " ") + note)
         status = pipeline_status()
         print(f"  NLP pipeline: {status.name} ({status.kind})")
         print(f"  anonymisation: {data['anonymisation']['label']}")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from themecoder.core.text import plural
 from themecoder.errors import UserError
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ def _quotes(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions)
         from themecoder.io.docx_quotes import write_quotes_docx
 
         write_quotes_docx(path, qs, src, lang=lang, ellipsis=o.ellipsis, appendix=o.appendix)
-    headline = (f"wrote {path}: {len(qs.tables)} tables, {qs.quote_count} quotes"
+    headline = (f"wrote {path}: {plural(len(qs.tables), 'tables')}, {plural(qs.quote_count, 'quotes')}"
                 + (", with appendix" if o.appendix else "")
                 + f" ({time.perf_counter() - started:.1f} s)")
     notes = [f"  no quotes for: {', '.join(th.name for th in qs.empty)}"] if qs.empty else []
@@ -254,7 +255,7 @@ def _codebook(project: Project, path: Path, fmt: str, lang: str, o: ExportOption
     from themecoder.io.codebook_export import write_codebook
 
     path, n = write_codebook(project, path, fmt=fmt, lang=lang, delimiter=o.delimiter)
-    return ExportResult(Path(path), "codebook", fmt, f"wrote {path}: {n} codes")
+    return ExportResult(Path(path), "codebook", fmt, f"wrote {path}: {plural(n, 'codes')}")
 
 
 def _qdpx(project: Project, path: Path, fmt: str, lang: str, o: ExportOptions) -> ExportResult:
@@ -307,7 +308,7 @@ def _review_pack(project: Project, path: Path, fmt: str, lang: str, o: ExportOpt
 
     n = write_review_pack(project, path, reviewer=o.reviewer, lang=lang)
     return ExportResult(path, "review-pack", fmt,
-                        f"wrote {path}: {n.themes} themes, {n.mappings} codes in them, {n.quotes} quotes "
+                        f"wrote {path}: {plural(n.themes, 'themes')}, {plural(n.mappings, 'codes')} in them, {plural(n.quotes, 'quotes')} "
                         f"({n.size / 1e6:.1f} MB); e-mail it to the supervisor")
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from themecoder import store
 from themecoder.core.project import Project
 from themecoder.core.resolve import theme_paths
+from themecoder.core.text import plural
 from themecoder.errors import UserError
 from themecoder.io import refi_extension
 from themecoder.io.refi import (
@@ -252,9 +253,10 @@ def qdpx_export(project: Project, path: str | Path, *, themes_as: str = "codes",
     n_codings = sum(len(s.selections) for s in rp.sources)
     n_themes = store.themes.count(project.db)
     n_codes = store.codes.count(project.db)
-    summary = (f"{len(rp.sources)} documents, {n_codes} codes, "
-               f"{n_themes} themes (as {'parent codes' if themes_as == 'codes' else 'sets'}), "
-               f"{n_codings} codings, {len(rp.cases)} participants, {len(rp.notes)} notes")
+    summary = (f"{plural(len(rp.sources), 'documents')}, {plural(n_codes, 'codes')}, "
+               f"{plural(n_themes, 'themes')} (as {'parent codes' if themes_as == 'codes' else 'sets'}), "
+               f"{plural(n_codings, 'codings')}, {plural(len(rp.cases), 'participants')}, "
+               f"{plural(len(rp.notes), 'notes')}")
     return summary, _vendor_notes(project, rp, positions)
 
 

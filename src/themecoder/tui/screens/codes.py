@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from themecoder.core import views
 from themecoder.core.coding import fuzzy_codes
+from themecoder.core.text import plural
 from themecoder.tui.dialogs.code_picker import code_prompt
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.key_footer import KeyFooter
@@ -91,7 +92,7 @@ class CodeListScreen(WorkbenchScreen):
         self.quotes = views.quotes_for_code(project, code_id, coder=self.app.visible_coder)
         docs = len({q.coding.document_id for q in self.quotes})
         title.update(Content.assemble(("■ ", code.colour), (code.label, "bold"),
-                                      (f"  {len(self.quotes)} quotes in {docs} documents", "dim")))
+                                      (f"  {plural(len(self.quotes), 'quotes')} in {plural(docs, 'documents')}", "dim")))
         items = []
         for q in self.quotes:
             who = q.participant or "—"

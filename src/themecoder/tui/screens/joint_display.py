@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Header, Label, Static
 from themecoder.core import findings as F
 from themecoder.core import resolve
 from themecoder.core.apa import format_finding_runs, runs_to_text
+from themecoder.core.text import plural
 from themecoder.tui.dialogs.joint_confirm import JointConfirm
 from themecoder.tui.dialogs.joint_design_chooser import JointDesignChooser
 from themecoder.tui.dialogs.joint_finding_chooser import NEW_FINDING, JointFindingChooser
@@ -151,8 +152,8 @@ class JointDisplayScreen(WorkbenchScreen):
         design = jd.design or "not set (d)"
         linked = sum(1 for r in jd.rows if r.entries)
         self.query_one("#jd-title", Label).update(
-            f"Design: {design} · {len(jd.rows)} themes, {linked} linked · {len(jd.findings)} findings, "
-            f"{len(jd.links)} links" + (" · subthemes shown" if self.include_subthemes else ""))
+            f"Design: {design} · {plural(len(jd.rows), 'themes')}, {linked} linked · "
+            f"{plural(len(jd.findings), 'findings')}, {plural(len(jd.links), 'links')}" + (" · subthemes shown" if self.include_subthemes else ""))
         if self.keys:
             index = self.keys.index(current) if current in self.keys else (
                 next((i for i, k in enumerate(self.keys) if current and k[0] == current[0]), 0))

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Header, Label, OptionList
 from textual.widgets.option_list import Option
 
 from themecoder.core import themes, views
+from themecoder.core.text import plural
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
@@ -123,7 +124,7 @@ class MatrixScreen(WorkbenchScreen):
                                                  f"«{' '.join(coding.quote.split())[:300]}»"), id=coding.id))
         quotes.set_options(items)
         title.update(Content.assemble((r.label, "bold"), " × ", (c.label, "bold"),
-                                      (f"  {len(items)} quotes · Enter opens one in its transcript", "dim")))
+                                      (f"  {plural(len(items), 'quotes')} · Enter opens one in its transcript", "dim")))
         if items:
             quotes.highlighted = 0
             quotes.focus()

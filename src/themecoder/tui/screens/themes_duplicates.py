@@ -12,6 +12,7 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from themecoder.core import codebook
+from themecoder.core.text import plural
 from themecoder.tui.screens.base import WorkbenchScreen
 from themecoder.tui.widgets.key_footer import KeyFooter
 from themecoder.tui.widgets.status_bar import StatusBar
@@ -66,7 +67,7 @@ class DuplicatesScreen(WorkbenchScreen):
             options.highlighted = min(old, len(self.clusters) - 1)
         n = len(self.clusters)
         self.query_one("#dup-title", Label).update(
-            f"{n} groups of similar code labels at ≥ {self.threshold:g}% similarity"
+            f"{plural(n, 'groups')} of similar code labels at ≥ {self.threshold:g}% similarity"
             + ("" if n else " — none: try a lower threshold with -"))
         self._show_detail()
 
