@@ -335,3 +335,28 @@ def test_the_command_line_refuses_a_coders_merge_and_delete_with_one_line(pg_ser
     assert "deleting a code is for the project's owner" in lines[1]
     with Project.open(roles_project, coder=pg_server.user) as owner:
         assert set(_codes(owner)) == {"relasjon", "fag"}
+
+
+def test_a_planted_clean_check_cache_does_not_pass_the_owners_export(pg_server, roles_project, tmp_path):
+    """The identifier check's cache is derived data every member's check rewrites. A coder who
+    empties the findings and marks every document checked by hand gets nothing past the owner's
+    export guard: on a server it checks afresh."""
+    with Project.open(roles_project) as owner:
+        an.check(owner)
+        assert any(f.text == "Trond Haugen" for f in an.findings(owner))
+        fingerprint = owner.db.query_tuples("SELECT document_id, text_sha256, rules FROM anon_checks")
+    with Project.open(as_user(pg_server, roles_project, "kari")) as kari:
+        from themecoder.core.anonymise_check import _rules_fingerprint, stale_documents
+
+        with kari.db.transaction() as conn:  # hand-written SQL, as from psql
+            conn.execute("DELETE FROM anon_findings")
+        # ... and the checks stamped with what the rules would be without those findings
+        rules = _rules_fingerprint(kari, "rules", set())
+        with kari.db.transaction() as conn:
+            conn.execute("UPDATE anon_checks SET rules = ?", (rules,))
+        assert an.findings(kari) == [] and stale_documents(kari) == []  # a clean, current cache
+        assert len(fingerprint) == 1
+    with Project.open(roles_project) as owner:
+        with pytest.raises(UserError, match="export refused: .*Trond Haugen"):
+            run_export(owner, "qdpx", tmp_path / "p.qdpx")  # the whole text: Trond Haugen in it
+        assert not (tmp_path / "p.qdpx").exists()
