@@ -218,12 +218,7 @@ class _Lexicon:
     def is_word(self, wf: str) -> bool:
         """True if `wf` (casefolded) is an ordinary word: a Bokmål form, a Nynorsk lemma or an
         inflected Nynorsk form of one, or a dialect word (the common-word test)."""
-        if wf in self.words:
-            return True
-        for suf in _NN_SUFFIXES:
-            if wf.endswith(suf) and len(wf) - len(suf) >= 3 and wf[:-len(suf)] in self.nn:
-                return True
-        return False
+        return wf in self.words or _inflection_of(wf, _NN_SUFFIXES, self.nn, min_stem=3)
 
     def is_compound(self, wf: str) -> bool:
         """A compound of ordinary words («spesialisthelsetjenesten»), not a farm-name surname
@@ -251,15 +246,18 @@ class _Lexicon:
     def is_lemma_form(self, wf: str) -> bool:
         """An ordinary word by the lemma lists (a lemma or a regular inflection of one). Stricter
         than `is_word`, whose full-form list also holds some lower-cased names («beyene»)."""
-        if wf in self.lemmas:
-            return True
-        for suf in _NB_SUFFIXES:
-            if wf.endswith(suf) and len(wf) - len(suf) >= 2 and wf[:-len(suf)] in self.lemmas:
-                return True
-        return False
+        return wf in self.lemmas or _inflection_of(wf, _NB_SUFFIXES, self.lemmas, min_stem=2)
 
     def is_name(self, wf: str) -> bool:
         return wf in self.first or wf in self.sur
+
+
+def _inflection_of(wf: str, suffixes: Iterable[str], stems: frozenset[str], *, min_stem: int) -> bool:
+    """`wf` is a stem of `stems` (at least `min_stem` letters) with one of `suffixes`."""
+    for suf in suffixes:
+        if wf.endswith(suf) and len(wf) - len(suf) >= min_stem and wf[:-len(suf)] in stems:
+            return True
+    return False
 
 
 def _singular_titles(names: Iterable[str]) -> set[str]:

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from themecoder.core.text import read_utf8_file
 from themecoder.errors import UserError
 
 TESTS = (
@@ -436,12 +437,7 @@ def load_findings(path: str | Path) -> list[SurveyFinding]:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SurveyFindingError(f"{path.name}: file not found") from None
-    except UnicodeDecodeError:
-        raise SurveyFindingError(f"{path.name}: not UTF-8 text") from None
+    text = read_utf8_file(path, SurveyFindingError)
     if suffix in (".yaml", ".yml"):
         findings = _load_yaml(text, path.name)
     elif suffix == ".csv":

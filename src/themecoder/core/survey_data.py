@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from themecoder.core.text import read_utf8_file
 from themecoder.errors import UserError
 
 
@@ -62,12 +63,7 @@ def csv_table(path: str | Path) -> SurveyTable:
     """A survey CSV as a table of text cells."""
     path = Path(path)
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SurveyDataError(f"{name}: file not found") from None
-    except UnicodeDecodeError:
-        raise SurveyDataError(f"{name}: not UTF-8 text") from None
+    text = read_utf8_file(path, SurveyDataError)
     header = text.split("\n", 1)[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)

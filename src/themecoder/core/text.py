@@ -11,6 +11,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from themecoder.errors import UserError
 
@@ -198,3 +199,14 @@ def plural(n: int, words: str) -> str:
         elif words.endswith("s"):
             words = words[:-1]
     return f"{n:,}".replace(",", " ") + f" {words}"
+
+
+def read_utf8_file(path: Path, error: type[Exception] = UserError) -> str:
+    """The text of a UTF-8 file (a BOM dropped), or `error` in one line naming the file when it
+    is missing or not UTF-8 (survey data and findings files)."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise error(f"{path.name}: file not found") from None
+    except UnicodeDecodeError:
+        raise error(f"{path.name}: not UTF-8 text") from None

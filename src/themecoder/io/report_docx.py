@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from themecoder.io.docx_layout import orient
 from themecoder.io.i18n import t
 from themecoder.io.report_model import FigureBlock, Heading, Para, Report, Run, TableBlock, s
 from themecoder.io.report_render import _rowspans
@@ -30,14 +31,14 @@ def render_docx(report: Report):
     for i, b in enumerate(report.blocks):
         if isinstance(b, Heading):
             if i in landscape_at and i > 0:
-                _orient(doc, landscape_at[i])
+                orient(doc, landscape_at[i])
             doc.add_heading(b.text, level=min(b.level, 4))
         elif isinstance(b, Para):
             _fill(doc.add_paragraph(style=styles.get(b.style, styles["body"])), b.runs)
         elif isinstance(b, TableBlock):
             _add_table(doc, b, lang)
         elif isinstance(b, FigureBlock):
-            width = _orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
+            width = orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
             add_caption(doc, s("figure", lang), b.number, b.title)
             add_heatmap_docx(doc, b.coverage, theme_heading=s("theme_col", lang), text_width_cm=width,
                              codings_heading=s("codings_col", lang))
@@ -57,23 +58,6 @@ def _landscape_sections(blocks: Sequence[object]) -> dict[int, bool]:
         elif isinstance(b, TableBlock) and b.landscape and start is not None:
             landscape_at[start] = True
     return landscape_at
-
-
-def _orient(doc, landscape: bool) -> float:
-    """Start a new section when the orientation changes; the text width in cm."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
-    section = doc.sections[-1]
-    is_land = section.orientation == WD_ORIENT.LANDSCAPE
-    if is_land != landscape:
-        section = doc.add_section(WD_SECTION.NEW_PAGE)
-        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-        w, h = section.page_width, section.page_height
-        if (w < h) == landscape:
-            section.page_width, section.page_height = h, w
-    section = doc.sections[-1]
-    return (section.page_width - section.left_margin - section.right_margin) / Cm(1)
 
 
 def _fill(paragraph, runs: Sequence[Run]) -> None:
@@ -100,7 +84,7 @@ def _add_table(doc, b: TableBlock, lang: str) -> None:
         "quote": doc.styles["Table Quote"], "block": doc.styles["Table Block Quote"],
         "number": doc.styles["Table Number"], "note": doc.styles["Table Text"],
     }
-    width = _orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
+    width = orient(doc, doc.sections[-1].orientation == WD_ORIENT.LANDSCAPE)
     texts = [["\n".join(p.text for p in cell) if cell else "" for cell in row] for row in b.rows]
     # the model's widths say how to share the space; no column narrower than its longest word
     widths = plan(b.headings, texts, portrait_cm=width, allow_landscape=False,
