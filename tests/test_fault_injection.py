@@ -147,6 +147,23 @@ COMMANDS = {
 }
 
 
+def _clean_run(demo_project, tmp_path, monkeypatch, capsys, argv):
+    """The command run on a copy without a fault, recording its statements and commits: the
+    pristine copy, its state, the plan, and the states a faulty run may leave (before or after
+    any commit)."""
+    pristine = tmp_path / "pristine.themecoder"
+    shutil.copy(demo_project, pristine)
+    before = state(pristine)
+    clean = tmp_path / "clean.themecoder"
+    shutil.copy(pristine, clean)
+    plan = Plan(clean, record=True)
+    rc, err = _run(monkeypatch, capsys, clean, argv, plan)
+    assert rc == 0, err
+    allowed = {before, *plan.commits}
+    assert state(clean) in allowed
+    return pristine, before, plan, allowed
+
+
 @pytest.mark.parametrize("name", sorted(COMMANDS))
 def test_a_command_failing_between_any_two_steps_leaves_before_or_after(name, demo_project, tmp_path,
                                                                       monkeypatch, capsys):
@@ -168,18 +185,8 @@ def test_a_command_failing_between_any_two_steps_leaves_before_or_after(name, de
             assert main(["--coder", "student", "undo", str(demo_project)]) == 0
         capsys.readouterr()
 
-    pristine = tmp_path / "pristine.themecoder"
-    shutil.copy(demo_project, pristine)
-    before = state(pristine)
-
-    clean = tmp_path / "clean.themecoder"
-    shutil.copy(pristine, clean)
-    plan = Plan(clean, record=True)
-    rc, err = _run(monkeypatch, capsys, clean, argv, plan)
-    assert rc == 0, err
+    pristine, before, plan, allowed = _clean_run(demo_project, tmp_path, monkeypatch, capsys, argv)
     assert plan.commits, "the command changed something"
-    allowed = {before, *plan.commits}
-    assert state(clean) in allowed
 
     for k in _points(plan.n):
         target = tmp_path / f"fault-{k}.themecoder"
@@ -295,15 +302,7 @@ def test_a_command_killed_between_any_two_steps_leaves_before_or_after(name, dem
 
     monkeypatch.setenv("THEMECODER_MODEL", "fallback")
     argv = COMMANDS[name]
-    pristine = tmp_path / "pristine.themecoder"
-    shutil.copy(demo_project, pristine)
-    before = state(pristine)
-    clean = tmp_path / "clean.themecoder"
-    shutil.copy(pristine, clean)
-    plan = Plan(clean, record=True)
-    rc, out = _run(monkeypatch, capsys, clean, argv, plan)
-    assert rc == 0, out
-    allowed = {before, *plan.commits}
+    pristine, before, plan, allowed = _clean_run(demo_project, tmp_path, monkeypatch, capsys, argv)
     for k in _points(plan.n, most=5):
         target = tmp_path / f"killed-{k}.themecoder"
         shutil.copy(pristine, target)
