@@ -88,7 +88,8 @@ def _command(root: Path, *args: str, check: bool = True) -> None:
     out = subprocess.run([sys.executable, "-m", "themecoder", *args], capture_output=True, text=True,
                          cwd=root, env=env, timeout=900)
     if check and out.returncode != 0:
-        raise RuntimeError((out.stderr or out.stdout).strip().splitlines()[-1:] or "failed")
+        lines = (out.stderr or out.stdout).strip().splitlines()
+        raise RuntimeError(lines[-1] if lines else "failed")
 
 
 def _python(root: Path, code: str, *args: str, timeout: int = 900) -> str:

@@ -7,7 +7,7 @@ import pytest
 from themecoder import store
 from themecoder.core.project import Project
 from themecoder.model import Coding
-from themecoder.store.codings import CODING_COLS, _coding_from_row
+from themecoder.store.codings import CODING_COLS
 
 
 def test_the_select_names_the_fields_in_their_order() -> None:
@@ -17,11 +17,13 @@ def test_the_select_names_the_fields_in_their_order() -> None:
 
 def test_bulk_codings_equal_constructed_ones(demo_project) -> None:
     project = Project.open(demo_project)
-    rows = project.db.query_tuples(f"SELECT {CODING_COLS} FROM codings c")
-    assert rows
-    for row in rows:
-        fast = _coding_from_row(row)
-        assert fast == Coding(*row) and hash(fast) == hash(Coding(*row))
+    rows = project.db.query_tuples(f"SELECT {CODING_COLS} FROM codings c JOIN documents d ON d.id = c.document_id "
+                                   "ORDER BY d.position, d.title, c.start")
+    bulk = store.codings.all_codings(project.db)
+    assert rows and len(bulk) == len(rows)
+    for fast, row in zip(bulk, rows, strict=True):
+        assert type(fast) is Coding
+        assert fast == Coding(*row) and hash(fast) == hash(Coding(*row)) and fast.quote == row[5]
     theme = store.themes.themes(project.db)[0]
     assert all(isinstance(c, Coding) for c in store.codings.codings_for_theme(project.db, theme.id))
 

@@ -21,13 +21,9 @@ def _coding(r: sqlite3.Row) -> Coding:
                   r["context_before"], r["context_after"], r["coder"], r["created"])
 
 
-def _coding_from_row(r: tuple, new=tuple.__new__) -> Coding:
-    """A Coding from a row of CODING_COLS (in the order of Coding's fields; a test checks)."""
-    return new(Coding, r)
-
-
 def _codings(db: Database, sql: str, params: tuple) -> list[Coding]:
-    """`sql` selects CODING_COLS in the order of Coding's fields."""
+    """`sql` selects CODING_COLS in the order of Coding's fields (a test checks); each row
+    becomes a Coding in C, by tuple.__new__."""
     new = tuple.__new__
     return [new(Coding, r) for r in db.query_tuples(sql, params)]
 

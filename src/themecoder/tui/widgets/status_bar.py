@@ -28,10 +28,9 @@ class StatusBar(Horizontal):
         self.watch(app, "nlp_label", self._show_nlp, init=True)
         self.watch(app, "nlp_fallback", self._show_nlp, init=False)
         self.watch(app, "nlp_message", self._show_nlp, init=False)
-        # After the first paint: the worker would otherwise compete with it for the interpreter.
         self.watch(app, "data_version", self._show_anonymisation, init=False)
-        after_first = getattr(self.app, "after_first_screen", None)
-        (after_first or self.call_after_refresh)(self._show_anonymisation)
+        # After the first paint: the worker would otherwise compete with it for the interpreter.
+        app.after_first_screen(self._show_anonymisation)
         self.watch(app, "task_label", self._show_task, init=True)
         self.watch(app, "task_done", self._show_task, init=False)
         self.watch(app, "task_total", self._show_task, init=False)
