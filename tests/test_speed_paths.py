@@ -140,7 +140,7 @@ def test_a_project_file_opens_without_the_server_backend(tmp_path: Path) -> None
     assert json.loads(out.stdout.splitlines()[-1]) == []
     from themecoder import store as store_again
 
-    assert store_again.pg.SCHEMES == ("postgresql://", "postgres://")  # still there when asked for
+    assert store_again.pg.PgDatabase.__name__ == "PgDatabase"  # still there when asked for
 
 
 def test_typing_is_recognised_in_a_text_area_once_one_exists() -> None:

@@ -25,15 +25,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from themecoder.errors import UserError
 from themecoder.store import pg_schema, pg_sql, pg_team
-from themecoder.store.db import SERVER_SCHEMES
 
-SCHEMES = SERVER_SCHEMES
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,62}")
 DEFAULT_PROJECT = "themecoder"
-
-
-def is_url(target: object) -> bool:
-    return isinstance(target, str) and target.startswith(SCHEMES)
 
 
 def split_target(target: str) -> tuple[str, str]:
